@@ -42,7 +42,8 @@ prefix4_parse(const char *s, struct prefix4 *out, bool allow_bare, bool mask_hos
 	} else {
 		char *end;
 		alen = (size_t)(slash - s);
-		if (slash[1] < '0' || slash[1] > '9')
+		/* One or two digits: "/008" or "/+8" is not a prefix length. */
+		if (slash[1] < '0' || slash[1] > '9' || strlen(slash + 1) > 2)
 			return -1;
 		len = strtoul(slash + 1, &end, 10);
 		if (*end != '\0' || len > 32)

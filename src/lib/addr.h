@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #define IP4_STRLEN 16  /* "255.255.255.255" + NUL */
-#define PFX4_STRLEN 19 /* "255.255.255.255/32" + NUL */
+#define PFX4_STRLEN 20 /* "255.255.255.255/32" + NUL, and room for a bad length */
 
 struct prefix4 {
 	uint32_t addr; /* host byte order, host bits zero */

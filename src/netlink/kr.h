@@ -25,7 +25,7 @@
 
 #include "../lib/addr.h"
 
-#define RTPROT_RIPOSTE 196 /* our rtm_protocol; not taken in /etc/iproute2/rt_protos */
+#define RTPROT_RIPOSTE 177 /* our rtm_protocol: free in the kernel uapi, iproute2 and FRR (186-197) */
 
 struct kr_nexthop {
 	uint32_t gateway; /* host order */

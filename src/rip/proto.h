@@ -1,0 +1,170 @@
+/*
+ * proto.h - the RIPv2 engine (RFC 2453): input processing, output
+ * (periodic, triggered, answers to requests), timers, split horizon.
+ *
+ * The engine is pure: it never touches a socket, the kernel or the clock.
+ * The daemon feeds it packets, interface and address changes and the time,
+ * and the engine calls back through struct rip_ops to send packets and to
+ * change kernel routes.  Tests drive it with a fake clock and capture what
+ * it sends.
+ */
+#ifndef RIPOSTE_RIP_PROTO_H
+#define RIPOSTE_RIP_PROTO_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../lib/clock.h"
+#include "conf.h"
+#include "packet.h"
+#include "rib.h"
+
+struct rip_nexthop {
+	uint32_t gw; /* host order; 0 = on-link */
+	unsigned ifindex;
+};
+
+struct rip_ops {
+	/* Send one datagram from our address `src` on ifindex to dst:port (host order). */
+	void (*send)(void *ctx, unsigned ifindex, uint32_t src, uint32_t dst, uint16_t port,
+	    const uint8_t *buf, size_t len);
+	/* Install or replace prefix -> next hops in the kernel (n >= 1). */
+	void (*route_install)(void *ctx, struct prefix4 prefix, const struct rip_nexthop *nh,
+	    size_t n, uint8_t metric);
+	/* Remove our kernel route for prefix. */
+	void (*route_remove)(void *ctx, struct prefix4 prefix);
+	/* RIP starts or stops on an interface: join or leave 224.0.0.9 there. */
+	void (*iface_enable)(void *ctx, unsigned ifindex, bool on);
+	/* Uniform random 32 bits (jitter); the test harness makes it deterministic. */
+	uint32_t (*random)(void *ctx);
+	void *ctx;
+};
+
+/* Why a packet was dropped; counted per reason (and per neighbour when the
+ * source is a plausible neighbour).  Codec errors come first. */
+enum rip_drop {
+	RIP_DROP_SHORT = 0,       /* the codec's enum rip_pkt_err, negated, minus one */
+	RIP_DROP_BAD_LENGTH,
+	RIP_DROP_BAD_COMMAND,
+	RIP_DROP_BAD_VERSION,
+	RIP_DROP_BAD_MBZ,
+	RIP_DROP_BAD_AUTH,
+	RIP_DROP_SRC_PORT,        /* response not from port 520 (RFC 2453 3.9.2) */
+	RIP_DROP_NOT_CONNECTED,   /* source not on a directly connected network */
+	RIP_DROP_OWN_ADDRESS,     /* one of our own addresses (our multicast looped back) */
+	RIP_DROP_IFACE_DISABLED,  /* arrived on an interface where RIP is not enabled */
+	RIP_DROP_VERSION_1,       /* RIPv1 is not accepted (ip rip receive version 2) */
+	RIP_DROP_AUTH_UNEXPECTED, /* authenticated but we are not configured to (RFC 2453 4.1) */
+	RIP_DROP_COUNT,
+};
+const char *rip_drop_name(enum rip_drop reason);
+
+/* Route-entry rejections: the codec's enum rip_rte_err, negated, minus one. */
+#define RIP_RTE_DROP_COUNT (RIP_RTE_ERR_COUNT - 1)
+const char *rip_rte_drop_name(unsigned reason);
+
+struct rip_kroute {
+	struct prefix4 prefix;
+	enum rip_origin origin;
+};
+
+struct rip_neighbor {
+	struct rip_neighbor *next;
+	uint32_t addr;
+	unsigned ifindex;
+	rtime_t first_heard;
+	rtime_t last_heard;
+	uint64_t packets;    /* accepted packets */
+	uint64_t routes;     /* accepted route entries */
+	uint64_t bad_packets[RIP_DROP_COUNT];
+	uint64_t bad_routes[RIP_RTE_DROP_COUNT];
+};
+
+#define RIP_MAX_IFADDR 16
+
+struct rip_iface {
+	struct rip_iface *next;
+	unsigned ifindex;
+	char name[IFNAMSIZ];
+	bool up;
+	bool loopback;
+	bool multicast;
+	bool enabled;   /* a `network` statement covers it */
+	bool passive;
+	bool joined;    /* iface_enable(on) was called */
+	struct rip_conf_iface conf;
+	struct prefix4 addr_pfx[RIP_MAX_IFADDR]; /* connected prefixes */
+	uint32_t addr[RIP_MAX_IFADDR];           /* our addresses */
+	size_t n_addr;
+	uint64_t sent_updates;
+	uint64_t sent_packets;
+};
+
+#define RIP_MAX_NEIGHBORS 256
+
+struct rip_engine {
+	struct rip_conf conf;
+	struct rip_ops ops;
+	struct rib rib;
+	struct rip_iface *ifaces;
+	struct rip_neighbor *neighbors;
+	size_t n_neighbors;
+	rtime_t started;
+
+	rtime_t next_periodic;
+	rtime_t trig_quiet_until;  /* RFC 2453 3.10.1 suppression window */
+	bool trig_pending;
+	rtime_t next_sweep;        /* next timeout / garbage-collection check */
+
+	uint64_t drops[RIP_DROP_COUNT];          /* all packet drops, by reason */
+	uint64_t rte_drops[RIP_RTE_DROP_COUNT];  /* all entry drops, by reason */
+	uint64_t rx_packets, rx_requests, rx_responses;
+	uint64_t tx_packets, tx_periodic, tx_triggered;
+	uint64_t route_changes;
+	bool shutting_down;
+
+	/* Kernel routes of other protocols, remembered so a reload can start or
+	 * stop redistributing them. */
+	struct rip_kroute *kroutes;
+	size_t n_kroutes, cap_kroutes;
+	/* Counters for responses from sources beyond RIP_MAX_NEIGHBORS. */
+	struct rip_neighbor overflow;
+};
+
+/* Takes ownership of *conf (the caller must not free it); NULL on allocation failure. */
+struct rip_engine *rip_engine_new(struct rip_conf *conf, const struct rip_ops *ops, rtime_t now);
+void rip_engine_free(struct rip_engine *eng);
+/* Swap in a new configuration (ownership taken), keeping learned routes. */
+void rip_engine_reconfigure(struct rip_engine *eng, struct rip_conf *conf, rtime_t now);
+
+/* A datagram arrived on ifindex from src:port, addressed to dst. */
+void rip_engine_input(struct rip_engine *eng, unsigned ifindex, uint32_t src, uint16_t port,
+    uint32_t dst, const uint8_t *buf, size_t len, rtime_t now);
+
+/* Links and addresses as the kernel reports them. */
+void rip_engine_link(struct rip_engine *eng, unsigned ifindex, const char *name, bool up,
+    bool loopback, bool multicast, bool deleted, rtime_t now);
+void rip_engine_addr(struct rip_engine *eng, unsigned ifindex, uint32_t addr, uint8_t len,
+    bool deleted, rtime_t now);
+/* Kernel routes of other protocols, for redistribute static|kernel. */
+void rip_engine_kernel_route(struct rip_engine *eng, struct prefix4 prefix, enum rip_origin origin,
+    bool deleted, rtime_t now);
+/* Someone deleted a kernel route of ours: put it back if it should be there. */
+void rip_engine_kernel_route_lost(struct rip_engine *eng, struct prefix4 prefix, rtime_t now);
+
+/* Run every timer that is due; returns the next deadline. */
+rtime_t rip_engine_run(struct rip_engine *eng, rtime_t now);
+rtime_t rip_engine_next_deadline(const struct rip_engine *eng);
+
+/*
+ * Shutdown: advertise every route we advertise with metric 16 on every
+ * interface (the neighbours drop them at once instead of after 180 s), and
+ * remove our kernel routes.
+ */
+void rip_engine_shutdown(struct rip_engine *eng, rtime_t now);
+
+struct rip_iface *rip_iface_by_index(const struct rip_engine *eng, unsigned ifindex);
+
+#endif

@@ -1,0 +1,264 @@
+/*
+ * show.c - routes, interfaces and neighbours of the RIP engine as text or
+ * JSON.  Routes are sorted by prefix so the output is stable and diffable.
+ */
+#include "show.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/json.h"
+
+static int
+show_route_cmp(const void *a, const void *b)
+{
+	const struct rip_route *ra = *(const struct rip_route *const *)a;
+	const struct rip_route *rb = *(const struct rip_route *const *)b;
+	if (ra->prefix.addr != rb->prefix.addr)
+		return ra->prefix.addr < rb->prefix.addr ? -1 : 1;
+	return (int)ra->prefix.len - (int)rb->prefix.len;
+}
+
+static const char *
+show_ifname(const struct rip_engine *eng, unsigned ifindex)
+{
+	struct rip_iface *ifp = rip_iface_by_index(eng, ifindex);
+	return ifp != NULL ? ifp->name : "-";
+}
+
+static long long
+show_age(rtime_t now, rtime_t since)
+{
+	return (long long)((now - since) / RTIME_SEC);
+}
+
+static const char *
+show_path_state(const struct rip_path *p)
+{
+	if (p->active)
+		return "active";
+	if (p->metric >= RIP_INFINITY)
+		return "inactive";
+	return "alternate";
+}
+
+static void
+show_path(const struct rip_engine *eng, const struct rip_route *r, const struct rip_path *p,
+    FILE *out, bool json, bool *first, rtime_t now)
+{
+	char pfx[PFX4_STRLEN], nh[IP4_STRLEN];
+	prefix4_ntop(r->prefix, pfx);
+	if (p != NULL && p->origin == RIP_ORIGIN_RIP)
+		ip4_ntop(p->nexthop, nh);
+	else
+		strcpy(nh, "-");
+	const char *ifname = p != NULL && p->ifindex != 0 ? show_ifname(eng, p->ifindex) : "-";
+	const char *origin = p != NULL ? rip_origin_name(p->origin) : "rip";
+	unsigned metric = p != NULL ? p->metric : r->metric;
+	const char *state = p != NULL ? show_path_state(p) : "garbage";
+	long long age = show_age(now, p != NULL ? p->since : r->since);
+	uint16_t tag = p != NULL ? p->tag : r->tag;
+
+	if (!json) {
+		fprintf(out, "%-18s %6u  %-15s %-12s %-9s %6llds  %s\n", pfx, metric, nh, ifname,
+		    origin, age, state);
+		return;
+	}
+	fprintf(out, "%s\n  {\"prefix\":\"%s\",\"metric\":%u,\"nexthop\":", *first ? "" : ",", pfx,
+	    metric);
+	*first = false;
+	if (strcmp(nh, "-") == 0)
+		fputs("null", out);
+	else
+		fprintf(out, "\"%s\"", nh);
+	fputs(",\"interface\":", out);
+	if (strcmp(ifname, "-") == 0)
+		fputs("null", out);
+	else
+		json_string(out, ifname);
+	fprintf(out, ",\"origin\":\"%s\",\"age\":%lld,\"state\":\"%s\",\"tag\":%u", origin, age,
+	    state, tag);
+	if (p != NULL && p->origin == RIP_ORIGIN_RIP) {
+		char from[IP4_STRLEN];
+		fprintf(out, ",\"from\":\"%s\",\"advertised_metric\":%u,\"expires_in\":%lld",
+		    ip4_ntop(p->from, from), p->adv_metric,
+		    (long long)((p->expires - now) / RTIME_SEC));
+	}
+	fprintf(out, ",\"installed\":%s}", r->installed && p != NULL && p->active ? "true" : "false");
+}
+
+void
+rip_show_routes(const struct rip_engine *eng, FILE *out, bool json, rtime_t now)
+{
+	struct rib_iter it;
+	size_t n = 0;
+	struct rip_route **v = malloc((eng->rib.n_routes + 1) * sizeof(*v));
+	bool first = true;
+
+	if (v == NULL) {
+		fputs("out of memory\n", out);
+		return;
+	}
+	for (struct rip_route *r = rib_first(&eng->rib, &it); r != NULL; r = rib_next(&eng->rib, &it))
+		v[n++] = r;
+	qsort(v, n, sizeof(*v), show_route_cmp);
+	if (json)
+		fputs("{\"routes\":[", out);
+	else
+		fprintf(out, "%-18s %6s  %-15s %-12s %-9s %7s  %s\n", "Prefix", "Metric", "Next hop",
+		    "Interface", "Origin", "Age", "State");
+	for (size_t i = 0; i < n; i++) {
+		const struct rip_route *r = v[i];
+		bool any = false;
+		/* Active paths first, then alternates. */
+		for (int pass = 0; pass < 2; pass++) {
+			for (const struct rip_path *p = r->paths; p != NULL; p = p->next) {
+				if (p->active != (pass == 0) || p->metric >= RIP_INFINITY)
+					continue;
+				show_path(eng, r, p, out, json, &first, now);
+				any = true;
+			}
+		}
+		if (!any && r->gc_deadline != RTIME_NEVER)
+			show_path(eng, r, NULL, out, json, &first, now);
+	}
+	if (json)
+		fputs("\n]}\n", out);
+	else
+		fprintf(out, "%zu routes, %zu paths\n", eng->rib.n_routes, eng->rib.n_paths);
+	free(v);
+}
+
+static const char *
+show_sh_name(enum rip_split_horizon sh)
+{
+	return sh == RIP_SH_POISONED ? "poisoned-reverse" : sh == RIP_SH_SIMPLE ? "simple" : "off";
+}
+
+void
+rip_show_interfaces(const struct rip_engine *eng, FILE *out, bool json)
+{
+	bool first = true;
+	if (json)
+		fputs("{\"interfaces\":[", out);
+	else
+		fprintf(out, "%-12s %5s %-4s %-7s %-7s %-16s %s\n", "Interface", "Index", "Up",
+		    "RIP", "Passive", "Split horizon", "Addresses");
+	for (const struct rip_iface *ifp = eng->ifaces; ifp != NULL; ifp = ifp->next) {
+		char a[PFX4_STRLEN + 1];
+		if (json) {
+			fprintf(out, "%s\n  {\"name\":", first ? "" : ",");
+			json_string(out, ifp->name);
+			fprintf(out, ",\"ifindex\":%u,\"up\":%s,\"enabled\":%s,\"passive\":%s,"
+			    "\"loopback\":%s,\"split_horizon\":\"%s\",\"updates_sent\":%llu,"
+			    "\"packets_sent\":%llu,\"addresses\":[",
+			    ifp->ifindex, ifp->up ? "true" : "false", ifp->enabled ? "true" : "false",
+			    ifp->passive ? "true" : "false", ifp->loopback ? "true" : "false",
+			    show_sh_name(ifp->conf.split_horizon),
+			    (unsigned long long)ifp->sent_updates,
+			    (unsigned long long)ifp->sent_packets);
+			for (size_t i = 0; i < ifp->n_addr; i++) {
+				struct prefix4 p = { ifp->addr[i], ifp->addr_pfx[i].len };
+				fprintf(out, "%s\"%s\"", i ? "," : "", prefix4_ntop(p, a));
+			}
+			fputs("]}", out);
+			first = false;
+			continue;
+		}
+		fprintf(out, "%-12s %5u %-4s %-7s %-7s %-16s", ifp->name, ifp->ifindex,
+		    ifp->up ? "up" : "down", ifp->enabled ? "on" : "off", ifp->passive ? "yes" : "no",
+		    show_sh_name(ifp->conf.split_horizon));
+		for (size_t i = 0; i < ifp->n_addr; i++) {
+			struct prefix4 p = { ifp->addr[i], ifp->addr_pfx[i].len };
+			fprintf(out, " %s", prefix4_ntop(p, a));
+		}
+		fputc('\n', out);
+	}
+	if (json)
+		fputs("\n]}\n", out);
+}
+
+static void
+show_counters_json(FILE *out, const uint64_t *v, size_t n, const char *(*name)(unsigned))
+{
+	bool first = true;
+	fputc('{', out);
+	for (size_t i = 0; i < n; i++) {
+		if (v[i] == 0)
+			continue;
+		fprintf(out, "%s", first ? "" : ",");
+		json_string(out, name((unsigned)i));
+		fprintf(out, ":%llu", (unsigned long long)v[i]);
+		first = false;
+	}
+	fputc('}', out);
+}
+
+static const char *
+show_drop_name(unsigned i)
+{
+	return rip_drop_name((enum rip_drop)i);
+}
+
+static void
+show_counters_text(FILE *out, const char *what, const uint64_t *v, size_t n,
+    const char *(*name)(unsigned))
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i] != 0)
+			fprintf(out, "    %s %s: %llu\n", what, name((unsigned)i),
+			    (unsigned long long)v[i]);
+}
+
+static void
+show_neighbor(const struct rip_engine *eng, const struct rip_neighbor *n, const char *addr,
+    FILE *out, bool json, bool *first, rtime_t now)
+{
+	if (json) {
+		fprintf(out, "%s\n  {\"address\":\"%s\",\"interface\":", *first ? "" : ",", addr);
+		json_string(out, show_ifname(eng, n->ifindex));
+		fprintf(out, ",\"last_heard\":%lld,\"packets\":%llu,\"routes\":%llu,\"bad_packets\":",
+		    show_age(now, n->last_heard), (unsigned long long)n->packets,
+		    (unsigned long long)n->routes);
+		show_counters_json(out, n->bad_packets, RIP_DROP_COUNT, show_drop_name);
+		fputs(",\"bad_routes\":", out);
+		show_counters_json(out, n->bad_routes, RIP_RTE_DROP_COUNT, rip_rte_drop_name);
+		fputc('}', out);
+		*first = false;
+		return;
+	}
+	fprintf(out, "%-15s %-12s %6llds ago  %llu packets, %llu routes\n", addr,
+	    show_ifname(eng, n->ifindex), show_age(now, n->last_heard),
+	    (unsigned long long)n->packets, (unsigned long long)n->routes);
+	show_counters_text(out, "dropped packets", n->bad_packets, RIP_DROP_COUNT, show_drop_name);
+	show_counters_text(out, "rejected routes", n->bad_routes, RIP_RTE_DROP_COUNT,
+	    rip_rte_drop_name);
+}
+
+void
+rip_show_neighbors(const struct rip_engine *eng, FILE *out, bool json, rtime_t now)
+{
+	bool first = true;
+	char a[IP4_STRLEN];
+	if (json)
+		fputs("{\"neighbors\":[", out);
+	else
+		fprintf(out, "%-15s %-12s %-12s %s\n", "Neighbor", "Interface", "Last heard",
+		    "Received");
+	for (const struct rip_neighbor *n = eng->neighbors; n != NULL; n = n->next)
+		show_neighbor(eng, n, ip4_ntop(n->addr, a), out, json, &first, now);
+	if (eng->overflow.packets > 0)
+		show_neighbor(eng, &eng->overflow, "others", out, json, &first, now);
+	if (json) {
+		fputs("\n],\"dropped_packets\":", out);
+		show_counters_json(out, eng->drops, RIP_DROP_COUNT, show_drop_name);
+		fputs(",\"rejected_routes\":", out);
+		show_counters_json(out, eng->rte_drops, RIP_RTE_DROP_COUNT, rip_rte_drop_name);
+		fputs("}\n", out);
+	} else {
+		fputs("All sources:\n", out);
+		show_counters_text(out, "dropped packets", eng->drops, RIP_DROP_COUNT, show_drop_name);
+		show_counters_text(out, "rejected routes", eng->rte_drops, RIP_RTE_DROP_COUNT,
+		    rip_rte_drop_name);
+	}
+}

@@ -1,0 +1,18 @@
+/*
+ * show.h - what `ripostectl show ...` prints about the RIP engine, as text
+ * for people and as JSON for scripts.  Pure: reads the engine, writes to a
+ * FILE, so tests can check it.
+ */
+#ifndef RIPOSTE_RIP_SHOW_H
+#define RIPOSTE_RIP_SHOW_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "proto.h"
+
+void rip_show_routes(const struct rip_engine *eng, FILE *out, bool json, rtime_t now);
+void rip_show_interfaces(const struct rip_engine *eng, FILE *out, bool json);
+void rip_show_neighbors(const struct rip_engine *eng, FILE *out, bool json, rtime_t now);
+
+#endif
