@@ -287,7 +287,6 @@ ctl_show_status(void *ctx, const struct ctl_request *req, FILE *out)
 	json_key(&w, "reloads"); json_uint(&w, d.reloads);
 	json_key(&w, "reload_failures"); json_uint(&w, d.reload_failures);
 	json_obj_end(&w);
-	fputc('\n', out);
 	return json_end(&w);
 }
 

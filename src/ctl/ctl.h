@@ -1,0 +1,118 @@
+/*
+ * ctl.h - the control channel of riposted (the daemon end of ripostectl),
+ * in the manner of ripctl, birdc and knotc: a command table with a help line
+ * per command, framed replies, and --json for every command.
+ *
+ * Wire protocol, over a unix stream socket (CTL_DEFAULT_SOCKET):
+ *
+ *   request  = WORD *( SP / HTAB WORD ) LF        at most CTL_MAX_LINE bytes,
+ *                                                 the LF included
+ *   reply    = ( "OK" / "ERR" ) SP LEN LF BODY    LEN decimal, BODY exactly
+ *                                                 LEN bytes, any content
+ *
+ * Words are separated by spaces or tabs; there is no quoting.  A CR before
+ * the LF is ignored (nc -C, telnet).  Other bytes below 0x20, and 0x7f, make
+ * the request an error; bytes >= 0x80 are allowed.  The word "--json" (or
+ * "-j") anywhere in the request asks for a JSON body instead of text; it is
+ * removed before the command is matched.  Command words match by unique
+ * prefix ("sh ro" is "show routes").  "help" is built in and lists the
+ * commands.
+ *
+ * An OK body is the command's output (JSON with --json); an ERR body is a
+ * human-readable message ending in LF, also with --json.  A client may send
+ * several requests on one connection; the replies come back in order.  The
+ * server reads the next request only after the previous reply has been
+ * written, so a client that pipelines requests must keep reading.  A request
+ * longer than CTL_MAX_LINE gets an ERR reply and the connection is closed;
+ * so is the connection of a client beyond CTL_MAX_CLIENTS, and one that
+ * stays idle (no request, no reply progress) for CTL_IDLE_TIMEOUT seconds.
+ * At end of input a last request without its LF is still answered.
+ *
+ * The parsing and dispatching (ctl_request_parse, ctl_command_find,
+ * ctl_dispatch) are pure: no sockets, no clock, no globals, so the tests
+ * and the fuzzer call them directly.  The server is libev glue around them.
+ */
+#ifndef RIPOSTE_CTL_H
+#define RIPOSTE_CTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define CTL_MAX_LINE 1024
+#define CTL_MAX_ARGS 16
+#define CTL_DEFAULT_SOCKET "/run/riposted.sock"
+#define CTL_MAX_CLIENTS 64
+#define CTL_IDLE_TIMEOUT 60.0 /* seconds */
+
+/*
+ * The words of a request; after ctl_command_find() only the arguments that
+ * follow the command words.  argv[argc] and later are NULL.
+ */
+struct ctl_request {
+	int argc;
+	char *argv[CTL_MAX_ARGS];
+	bool json; /* "--json" or "-j" was given */
+};
+
+struct ctl_command {
+	const char *words; /* "show routes": matched word by word, unique prefixes allowed */
+	const char *args;  /* usage of the arguments, e.g. "[PREFIX]", or NULL */
+	const char *help;  /* one line */
+	int min_args, max_args;
+	/* 0 ok; -1 error, the message written to out. */
+	int (*fn)(void *ctx, const struct ctl_request *req, FILE *out);
+};
+
+/*
+ * Split a request line into words.  len bytes of line are parsed (a trailing
+ * LF or CRLF is allowed) and line must have room for len + 1 bytes: words
+ * are NUL-terminated in place.  Pure and bounded.  Returns 0, or -1 with a
+ * message in err: empty request, too long, control character, too many
+ * words.
+ */
+int ctl_request_parse(char *line, size_t len, struct ctl_request *req, char *err,
+    size_t errlen);
+
+/*
+ * Find the command for req->argv: per word an exact match, else a unique
+ * prefix; when a table has both "show" and "show routes", the longer match
+ * wins and an unmatched word is an argument of the shorter.  On success the
+ * command words are consumed (req->argv shifted) so that the handler sees
+ * only its arguments, whose count has been checked.  The built-in "help"
+ * takes part in the matching unless the table has its own; it is returned as
+ * a command whose fn is NULL, which ctl_dispatch() runs.  Returns NULL with
+ * a message in err: "unknown command 'shoe'", "ambiguous command 's': show,
+ * stop", "incomplete command 'show': ...", argument counts.
+ */
+const struct ctl_command *ctl_command_find(const struct ctl_command *table, size_t n,
+    struct ctl_request *req, char *err, size_t errlen);
+
+/*
+ * Run one raw request line (with or without its LF): parse, find, and call
+ * the handler with an open_memstream() buffer.  Returns the status, 0 (OK)
+ * or -1 (ERR), and the reply body in *body (malloc'd, the caller frees it)
+ * and *body_len.  Only when memory runs out is *body NULL with *body_len 0
+ * (and the status -1).  Pure apart from calling the handler.
+ */
+int ctl_dispatch(const struct ctl_command *table, size_t n, void *ctx, const char *line,
+    size_t len, char **body, size_t *body_len);
+
+struct ctl_server;
+struct ev_loop;
+
+/*
+ * Listen on a unix stream socket at path, mode 0660, and serve requests from
+ * the table with ctx in loop.  Handlers run inside the loop: they must not
+ * block, and must not call ctl_server_stop() (ev_break() and stop after
+ * ev_run() returns).  A stale socket file (nobody answers) is
+ * removed; if a live daemon answers on it, fail with EADDRINUSE; if path is
+ * something other than a socket, fail with EEXIST.  Returns NULL with errno
+ * set on failure.
+ */
+struct ctl_server *ctl_server_start(struct ev_loop *loop, const char *path,
+    const struct ctl_command *table, size_t n, void *ctx);
+/* Close all clients and the socket, and unlink the path if it is still ours. */
+void ctl_server_stop(struct ctl_server *srv);
+
+#endif
