@@ -256,8 +256,9 @@ rip_route_apply(struct rip_engine *eng, struct rip_route *r, unsigned chg, rtime
 {
 	struct rip_path *best = rib_route_best(r);
 	bool want = best != NULL && best->origin == RIP_ORIGIN_RIP && !eng->shutting_down;
+	uint32_t fp = want ? rib_route_nexthop_fp(r) : 0;
 
-	if (want && (chg & RIB_CHG_NEXTHOP || !r->installed)) {
+	if (want && (!r->installed || fp != r->kernel_fp)) {
 		struct rip_nexthop nh[RIP_MAX_ECMP];
 		size_t n = 0;
 		for (struct rip_path *p = r->paths; p != NULL && n < RIP_MAX_ECMP; p = p->next) {
@@ -267,8 +268,15 @@ rip_route_apply(struct rip_engine *eng, struct rip_route *r, unsigned chg, rtime
 			nh[n].ifindex = p->ifindex;
 			n++;
 		}
+		/*
+		 * The interfaces we route over changed, so split horizon now
+		 * poisons on other interfaces: tell the neighbours now.
+		 */
+		if (r->installed)
+			chg |= RIB_CHG_METRIC, r->changed = true;
 		eng->ops.route_install(eng->ops.ctx, r->prefix, nh, n, r->metric);
 		r->installed = true;
+		r->kernel_fp = fp;
 	} else if (!want && r->installed) {
 		eng->ops.route_remove(eng->ops.ctx, r->prefix);
 		r->installed = false;
@@ -567,7 +575,7 @@ rip_engine_kernel_route_lost(struct rip_engine *eng, struct prefix4 prefix, rtim
 		return;
 	/* Someone removed our route behind our back: put it back. */
 	r->installed = false;
-	rip_route_apply(eng, r, RIB_CHG_NEXTHOP, now);
+	rip_route_apply(eng, r, 0, now);
 }
 
 /* -------------------------------------------------------------- input */
@@ -668,8 +676,13 @@ rip_process_response(struct rip_engine *eng, struct rip_iface *ifp, struct rip_n
 		rip_packet_rte(pkt, i, &rte);
 		int err = rip_rte_check(&rte, &plen);
 		if (err == RIP_RTE_BAD_NEXTHOP) {
-			/* RFC 2453 4.4: an unusable next hop is treated as 0.0.0.0. */
+			/*
+			 * RFC 2453 4.4: an unusable next hop is treated as
+			 * 0.0.0.0; check again for the prefix length.
+			 */
 			rte.nexthop = 0;
+			if (rip_rte_check(&rte, &plen) != RIP_RTE_OK)
+				continue;
 		} else if (err != RIP_RTE_OK) {
 			unsigned reason = (unsigned)(-err - 1);
 			if (reason < RIP_RTE_DROP_COUNT) {

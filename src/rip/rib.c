@@ -219,17 +219,8 @@ rib_route_select(struct rib *rib, struct rip_route *route, bool ecmp, rtime_t ga
 			best = p;
 	}
 
-	/* Mark the active set. */
-	uint32_t old_gw[RIP_MAX_ECMP];
-	unsigned old_if[RIP_MAX_ECMP];
-	size_t n_old = 0;
-	for (p = route->paths; p != NULL; p = p->next) {
-		if (p->active && p->origin == RIP_ORIGIN_RIP && n_old < RIP_MAX_ECMP) {
-			old_gw[n_old] = p->nexthop;
-			old_if[n_old++] = p->ifindex;
-		}
+	for (p = route->paths; p != NULL; p = p->next)
 		p->active = false;
-	}
 	size_t n_active = 0;
 	if (best != NULL) {
 		for (p = route->paths; p != NULL; p = p->next) {
@@ -255,23 +246,6 @@ rib_route_select(struct rib *rib, struct rip_route *route, bool ecmp, rtime_t ga
 		}
 	}
 
-	/* Did the set of kernel next hops change? */
-	size_t n_new = 0;
-	bool same = true;
-	for (p = route->paths; p != NULL; p = p->next) {
-		if (!p->active || p->origin != RIP_ORIGIN_RIP)
-			continue;
-		bool found = false;
-		for (size_t i = 0; i < n_old; i++)
-			if (old_gw[i] == p->nexthop && old_if[i] == p->ifindex)
-				found = true;
-		if (!found)
-			same = false;
-		n_new++;
-	}
-	if (!same || n_new != n_old)
-		chg |= RIB_CHG_NEXTHOP;
-
 	uint8_t metric = best != NULL ? best->metric : RIP_INFINITY;
 	uint16_t tag = best != NULL ? best->tag : route->tag;
 	if (metric != route->metric || tag != route->tag) {
@@ -290,6 +264,20 @@ rib_route_select(struct rib *rib, struct rip_route *route, bool ecmp, rtime_t ga
 		route->gc_deadline = RTIME_NEVER;
 	}
 	return chg;
+}
+
+uint32_t
+rib_route_nexthop_fp(const struct rip_route *route)
+{
+	uint32_t fp = 0, n = 0;
+	for (const struct rip_path *p = route->paths; p != NULL; p = p->next) {
+		if (!p->active || p->origin != RIP_ORIGIN_RIP)
+			continue;
+		uint64_t k = ((uint64_t)p->nexthop << 32 | p->ifindex) * 0x9e3779b97f4a7c15ull;
+		fp += (uint32_t)(k >> 32) ^ (uint32_t)k; /* a sum: the order of paths does not matter */
+		n++;
+	}
+	return fp * 31 + n;
 }
 
 struct rip_route *

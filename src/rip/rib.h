@@ -57,7 +57,8 @@ struct rip_route {
 	uint8_t metric;     /* advertised metric: best, or 16 while in garbage collection */
 	uint16_t tag;       /* tag of the best path */
 	bool changed;       /* RFC 2453 3.10.1 route change flag */
-	bool installed;     /* our route is in the kernel with the active paths' next hops */
+	bool installed;     /* our route is in the kernel ... */
+	uint32_t kernel_fp; /* ... with the next-hop set of this fingerprint (rib_route_nexthop_fp) */
 	rtime_t gc_deadline; /* RFC 2453 3.8 garbage-collection deadline, RTIME_NEVER when valid */
 	rtime_t since;       /* when the best last changed */
 };
@@ -86,9 +87,16 @@ void rib_path_remove(struct rib *rib, struct rip_route *route, struct rip_path *
 /* What rib_route_select() changed. */
 enum {
 	RIB_CHG_METRIC = 1 << 0,   /* advertised metric or tag changed: trigger an update */
-	RIB_CHG_NEXTHOP = 1 << 1,  /* the kernel route must change */
 	RIB_CHG_INVALID = 1 << 2,  /* the route just became unreachable (garbage started) */
 };
+
+/*
+ * An order-independent fingerprint of the active RIP paths' (next hop,
+ * interface) set.  Comparing it with the one installed tells whether the
+ * kernel route must change, whatever happened to the paths in between
+ * (a member withdrawn, a next hop rewritten in place), for 4 bytes a route.
+ */
+uint32_t rib_route_nexthop_fp(const struct rip_route *route);
 
 /*
  * Choose the active paths: local origins win over RIP (they are ours, like
