@@ -1,0 +1,1193 @@
+/*
+ * test_conf.c - tests of the ripd.conf parser (src/rip/conf.c): the seed's
+ * ripd.conf and zebra.conf, every statement with its canonical print and
+ * its warning, every error with its exact "name:line: message", context
+ * fallback, comments, CRLF, limits, and print -> parse -> print round trips
+ * over the embedded configs and every .conf file in tests/conf.
+ *
+ * Example files are found under $RIPOSTE_SRCDIR, or else relative to
+ * __FILE__ (the compiler's path to this file, relative to where it ran:
+ * the source root or a meson build directory).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rip/conf.h"
+
+#define NAME "t.conf"
+
+/* Warnings go to this file so tests can assert on them. */
+static char warn_path[] = "/tmp/test_conf_warn_XXXXXX";
+
+static void
+warn_reset(void)
+{
+	assert_int_equal(truncate(warn_path, 0), 0);
+}
+
+static char *
+warn_read(void)
+{
+	FILE *f = fopen(warn_path, "r");
+	char *buf = calloc(1, 65536);
+	size_t n;
+
+	assert_non_null(f);
+	assert_non_null(buf);
+	n = fread(buf, 1, 65535, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static void
+assert_warned(const char *what)
+{
+	char *w = warn_read();
+	if (strstr(w, what) == NULL)
+		fail_msg("warning '%s' not logged; log has:\n%s", what, w);
+	free(w);
+}
+
+static int
+count_lines(const char *s)
+{
+	int n = 0;
+	for (; *s != '\0'; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static const char *
+srcdir(void)
+{
+	static char buf[4096];
+	const char *env = getenv("RIPOSTE_SRCDIR");
+	const char *file = __FILE__;
+	const char *tail = "tests/unit/test_conf.c";
+	size_t len = strlen(file), tlen = strlen(tail);
+
+	if (env != NULL && env[0] != '\0')
+		return env;
+	if (len <= tlen || strcmp(&file[len - tlen], tail) != 0 || len - tlen >= sizeof(buf))
+		return ".";
+	memcpy(buf, file, len - tlen);
+	buf[len - tlen] = '\0';
+	return buf;
+}
+
+static void
+conf_path(char *out, size_t len, const char *file)
+{
+	snprintf(out, len, "%s/tests/conf/%s", srcdir(), file);
+}
+
+static void
+parse_ok(const char *text, size_t len, struct rip_conf *c)
+{
+	char err[512] = "";
+	if (rip_conf_parse_buf(NAME, text, len, c, err, sizeof(err)) != 0)
+		fail_msg("parse failed: %s\n--- input:\n%s", err, text);
+}
+
+static char *
+print_str(const struct rip_conf *c)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	rip_conf_print(f, c);
+	fclose(f);
+	return buf;
+}
+
+static void
+assert_conf_equal(const struct rip_conf *a, const struct rip_conf *b)
+{
+	size_t i;
+
+	assert_string_equal(a->hostname, b->hostname);
+	assert_int_equal(a->log_dest, b->log_dest);
+	assert_string_equal(a->log_path, b->log_path);
+	assert_int_equal(a->log_level, b->log_level);
+	assert_int_equal(a->router_rip, b->router_rip);
+	assert_int_equal(a->version, b->version);
+	assert_int_equal(a->n_networks, b->n_networks);
+	for (i = 0; i < a->n_networks; i++) {
+		assert_int_equal(a->networks[i].is_ifname, b->networks[i].is_ifname);
+		assert_string_equal(a->networks[i].ifname, b->networks[i].ifname);
+		assert_int_equal(a->networks[i].prefix.addr, b->networks[i].prefix.addr);
+		assert_int_equal(a->networks[i].prefix.len, b->networks[i].prefix.len);
+	}
+	assert_int_equal(a->n_neighbors, b->n_neighbors);
+	for (i = 0; i < a->n_neighbors; i++)
+		assert_int_equal(a->neighbors[i], b->neighbors[i]);
+	assert_int_equal(a->passive_default, b->passive_default);
+	assert_int_equal(a->n_passive, b->n_passive);
+	for (i = 0; i < a->n_passive; i++)
+		assert_string_equal(a->passive[i], b->passive[i]);
+	assert_int_equal(a->n_nopassive, b->n_nopassive);
+	for (i = 0; i < a->n_nopassive; i++)
+		assert_string_equal(a->nopassive[i], b->nopassive[i]);
+	for (i = 0; i < RIP_REDIST_COUNT; i++) {
+		assert_int_equal(a->redist[i].enabled, b->redist[i].enabled);
+		assert_int_equal(a->redist[i].metric, b->redist[i].metric);
+	}
+	assert_int_equal(a->default_originate, b->default_originate);
+	assert_int_equal(a->default_metric, b->default_metric);
+	assert_int_equal(a->t_update, b->t_update);
+	assert_int_equal(a->t_timeout, b->t_timeout);
+	assert_int_equal(a->t_garbage, b->t_garbage);
+	assert_int_equal(a->allow_ecmp, b->allow_ecmp);
+	assert_int_equal(a->n_ifaces, b->n_ifaces);
+	for (i = 0; i < a->n_ifaces; i++) {
+		assert_string_equal(a->ifaces[i].name, b->ifaces[i].name);
+		assert_int_equal(a->ifaces[i].split_horizon, b->ifaces[i].split_horizon);
+		assert_int_equal(a->ifaces[i].send_version, b->ifaces[i].send_version);
+		assert_int_equal(a->ifaces[i].recv_version, b->ifaces[i].recv_version);
+	}
+}
+
+/* print -> parse -> print: same text, equal structs, and no warnings. */
+static void
+assert_round_trip(const struct rip_conf *c)
+{
+	struct rip_conf c2;
+	char *p1 = print_str(c), *p2, *w;
+
+	warn_reset();
+	parse_ok(p1, strlen(p1), &c2);
+	w = warn_read();
+	if (w[0] != '\0')
+		fail_msg("canonical text gave warnings:\n%s\n--- text:\n%s", w, p1);
+	free(w);
+	assert_conf_equal(c, &c2);
+	p2 = print_str(&c2);
+	assert_string_equal(p1, p2);
+	free(p1);
+	free(p2);
+	rip_conf_free(&c2);
+}
+
+#define RIP_HEAD "router rip\n version 2\n"
+#define RIP_TAIL " default-metric 1\n timers basic 30 180 120\n allow-ecmp\n!\n"
+
+/*
+ * Every statement: the input, its canonical print, and the warning it must
+ * log (NULL: it must log none).
+ */
+static const struct stmt_case {
+	const char *in;
+	const char *out;
+	const char *warn;
+} stmt_cases[] = {
+	/* top level */
+	{ "hostname r1", "hostname r1\n!\n", NULL },
+	{ "hostname r1\nno hostname", "", NULL },
+	{ "log stdout", "log stdout\n!\n", NULL },
+	{ "log stdout debugging", "log stdout debugging\n!\n", NULL },
+	{ "log stdout informational", "log stdout\n!\n", NULL },
+	{ "log stdout emergencies", "log stdout errors\n!\n", NULL },
+	{ "log syslog", "log syslog\n!\n", NULL },
+	{ "log syslog warnings", "log syslog warnings\n!\n", NULL },
+	{ "log syslog notice", "log syslog notifications\n!\n", NULL },
+	{ "log file /var/log/riposted.log", "log file /var/log/riposted.log\n!\n", NULL },
+	{ "log file /tmp/r.log errors", "log file /tmp/r.log errors\n!\n", NULL },
+	{ "log file /tmp/r.log\nlog stdout", "log stdout\n!\n",
+	    NAME ":2: only one log destination is supported: 'log stdout' replaces the earlier one" },
+	{ "router rip", RIP_HEAD RIP_TAIL, NULL },
+	{ "interface eth0", "interface eth0\n!\n", NULL },
+	{ "interface lo:0", "interface lo\n!\n",
+	    NAME ":1: 'lo:0' is an address label, not an interface: using interface 'lo'" },
+	{ "exit", "", NULL },
+	{ "end", "", NAME ":1: 'end' is not used by riposted, ignored" },
+	{ "password zebra", "", NAME ":1: 'password' is not used by riposted, ignored" },
+	{ "password 8 AbCdEf", "", NAME ":1: 'password' is not used by riposted, ignored" },
+	{ "enable password zebra", "",
+	    NAME ":1: 'enable password' is not used by riposted, ignored" },
+	{ "line vty", "", NAME ":1: 'line vty' is not used by riposted, ignored" },
+	{ "line vty\n exec-timeout 0 0", "",
+	    NAME ":2: line vty: 'exec-timeout' is not used by riposted, ignored" },
+	{ "service password-encryption", "",
+	    NAME ":1: 'service password-encryption' is not used by riposted, ignored" },
+	{ "service advanced-vty", "",
+	    NAME ":1: 'service advanced-vty' is not used by riposted, ignored" },
+	{ "service integrated-vtysh-config", "",
+	    NAME ":1: 'service integrated-vtysh-config' is not used by riposted, ignored" },
+	{ "frr version 8.4.4", "", NAME ":1: 'frr version' is not used by riposted, ignored" },
+	{ "frr defaults traditional", "",
+	    NAME ":1: 'frr defaults' is not used by riposted, ignored" },
+	{ "debug rip events", "", NAME ":1: 'debug' is not used by riposted, ignored" },
+	{ "debug rip packet send detail", "", NAME ":1: 'debug' is not used by riposted, ignored" },
+	{ "log timestamp precision 3", "",
+	    NAME ":1: 'log timestamp precision' is not used by riposted, ignored" },
+	{ "log commands", "", NAME ":1: 'log commands' is not used by riposted, ignored" },
+	{ "log facility local7", "", NAME ":1: 'log facility' is not used by riposted, ignored" },
+	{ "log record-priority", "",
+	    NAME ":1: 'log record-priority' is not used by riposted, ignored" },
+	{ "ip forwarding", "", NAME ":1: 'ip forwarding' is not used by riposted, ignored" },
+	{ "no ip forwarding", "", NAME ":1: 'no ip forwarding' is not used by riposted, ignored" },
+	{ "ipv6 forwarding", "", NAME ":1: 'ipv6 forwarding' is not used by riposted, ignored" },
+	{ "no ipv6 forwarding", "",
+	    NAME ":1: 'no ipv6 forwarding' is not used by riposted, ignored" },
+
+	/* router rip */
+	{ "router rip\n version 2", RIP_HEAD RIP_TAIL, NULL },
+	{ "router rip\n no version", RIP_HEAD RIP_TAIL, NULL },
+	{ "router rip\n no version 1", RIP_HEAD RIP_TAIL, NULL },
+	{ "router rip\n network 10.128.0.0/16", RIP_HEAD " network 10.128.0.0/16\n" RIP_TAIL,
+	    NULL },
+	{ "router rip\n network 0.0.0.0/0", RIP_HEAD " network 0.0.0.0/0\n" RIP_TAIL, NULL },
+	{ "router rip\n network 10.128.5.2/24", RIP_HEAD " network 10.128.5.0/24\n" RIP_TAIL,
+	    NAME ":2: network 10.128.5.2/24 has host bits set: using 10.128.5.0/24" },
+	{ "router rip\n network eth1", RIP_HEAD " network eth1\n" RIP_TAIL, NULL },
+	{ "router rip\n network lo:0", RIP_HEAD " network lo\n" RIP_TAIL,
+	    NAME ":2: 'lo:0' is an address label, not an interface: using interface 'lo'" },
+	{ "router rip\n network eth1\n network 10.0.0.0/8\n network eth1\n network 10.0.0.0/8",
+	    RIP_HEAD " network eth1\n network 10.0.0.0/8\n" RIP_TAIL, NULL },
+	{ "router rip\n network eth1\n network 10.0.0.0/8\n no network eth1",
+	    RIP_HEAD " network 10.0.0.0/8\n" RIP_TAIL, NULL },
+	{ "router rip\n network 10.0.0.0/8\n no network 10.0.0.0/8", RIP_HEAD RIP_TAIL, NULL },
+	/* Removals and additions across the growth steps of the arrays. */
+	{ "router rip\n network a\n network b\n network c\n network d\n network e\n no network a\n"
+	  " no network c\n no network b\n network f\n network g\n network h\n network i\n"
+	  " no network i\n network j",
+	    RIP_HEAD " network d\n network e\n network f\n network g\n network h\n network j\n"
+	    RIP_TAIL, NULL },
+	{ "router rip\n no network 10.0.0.0/8", RIP_HEAD RIP_TAIL,
+	    NAME ":2: no network 10.0.0.0/8: not configured" },
+	{ "router rip\n neighbor 10.128.8.2", RIP_HEAD " neighbor 10.128.8.2\n" RIP_TAIL, NULL },
+	{ "router rip\n neighbor 10.0.0.1\n neighbor 10.0.0.2\n neighbor 10.0.0.1",
+	    RIP_HEAD " neighbor 10.0.0.1\n neighbor 10.0.0.2\n" RIP_TAIL, NULL },
+	{ "router rip\n neighbor 10.0.0.1\n neighbor 10.0.0.2\n no neighbor 10.0.0.1",
+	    RIP_HEAD " neighbor 10.0.0.2\n" RIP_TAIL, NULL },
+	{ "router rip\n no neighbor 10.0.0.1", RIP_HEAD RIP_TAIL,
+	    NAME ":2: no neighbor 10.0.0.1: not configured" },
+	{ "router rip\n passive-interface eth0\n passive-interface eth0",
+	    RIP_HEAD " passive-interface eth0\n" RIP_TAIL, NULL },
+	{ "router rip\n passive-interface default",
+	    RIP_HEAD " passive-interface default\n" RIP_TAIL, NULL },
+	{ "router rip\n passive-interface default\n no passive-interface default",
+	    RIP_HEAD RIP_TAIL, NULL },
+	{ "router rip\n passive-interface default\n no passive-interface eth1",
+	    RIP_HEAD " passive-interface default\n no passive-interface eth1\n" RIP_TAIL, NULL },
+	{ "router rip\n passive-interface eth1\n no passive-interface eth1",
+	    RIP_HEAD " no passive-interface eth1\n" RIP_TAIL, NULL },
+	{ "router rip\n no passive-interface eth1\n passive-interface eth1",
+	    RIP_HEAD " passive-interface eth1\n" RIP_TAIL, NULL },
+	{ "router rip\n redistribute connected", RIP_HEAD " redistribute connected\n" RIP_TAIL,
+	    NULL },
+	{ "router rip\n redistribute static metric 3",
+	    RIP_HEAD " redistribute static metric 3\n" RIP_TAIL, NULL },
+	{ "router rip\n redistribute kernel metric 0", RIP_HEAD " redistribute kernel\n" RIP_TAIL,
+	    NULL },
+	{ "router rip\n redistribute kernel\n redistribute connected metric 16",
+	    RIP_HEAD " redistribute connected metric 16\n redistribute kernel\n" RIP_TAIL, NULL },
+	{ "router rip\n redistribute static metric 3\n no redistribute static",
+	    RIP_HEAD RIP_TAIL, NULL },
+	{ "router rip\n redistribute static\n no redistribute static metric 3",
+	    RIP_HEAD RIP_TAIL, NULL },
+	{ "router rip\n default-information originate",
+	    RIP_HEAD " default-information originate\n" RIP_TAIL, NULL },
+	{ "router rip\n default-information originate\n no default-information originate",
+	    RIP_HEAD RIP_TAIL, NULL },
+	{ "router rip\n default-metric 16",
+	    RIP_HEAD " default-metric 16\n timers basic 30 180 120\n allow-ecmp\n!\n", NULL },
+	{ "router rip\n default-metric 5\n no default-metric", RIP_HEAD RIP_TAIL, NULL },
+	{ "router rip\n default-metric 5\n no default-metric 5", RIP_HEAD RIP_TAIL, NULL },
+	{ "router rip\n timers basic 5 15 10",
+	    RIP_HEAD " default-metric 1\n timers basic 5 15 10\n allow-ecmp\n!\n", NULL },
+	{ "router rip\n timers basic 1 2147483 2147483",
+	    RIP_HEAD " default-metric 1\n timers basic 1 2147483 2147483\n allow-ecmp\n!\n", NULL },
+	{ "router rip\n timers basic 5 15 10\n no timers basic", RIP_HEAD RIP_TAIL, NULL },
+	{ "router rip\n timers basic 5 15 10\n no timers basic 5 15 10", RIP_HEAD RIP_TAIL, NULL },
+	{ "router rip\n allow-ecmp", RIP_HEAD RIP_TAIL, NULL },
+	{ "router rip\n allow-ecmp 4", RIP_HEAD RIP_TAIL,
+	    NAME ":2: allow-ecmp 4: the path limit is ignored, riposted installs every "
+	    "equal-cost path" },
+	{ "router rip\n no allow-ecmp",
+	    RIP_HEAD " default-metric 1\n timers basic 30 180 120\n no allow-ecmp\n!\n", NULL },
+	{ "router rip\n no allow-ecmp\n allow-ecmp", RIP_HEAD RIP_TAIL, NULL },
+
+	/* interface */
+	{ "interface eth0\n ip rip split-horizon", "interface eth0\n ip rip split-horizon\n!\n",
+	    NULL },
+	{ "interface eth0\n ip rip split-horizon\n ip rip split-horizon poisoned-reverse",
+	    "interface eth0\n!\n", NULL },
+	{ "interface eth0\n no ip rip split-horizon",
+	    "interface eth0\n no ip rip split-horizon\n!\n", NULL },
+	{ "interface eth0\n no ip rip split-horizon poisoned-reverse",
+	    "interface eth0\n ip rip split-horizon\n!\n", NULL },
+	{ "interface eth0\n ip rip send version 2\n ip rip receive version 2",
+	    "interface eth0\n!\n", NULL },
+	{ "interface eth0\n no ip rip send version\n no ip rip receive version 2",
+	    "interface eth0\n!\n", NULL },
+	{ "interface eth0\n ip address 10.0.0.1/24", "interface eth0\n!\n",
+	    NAME ":2: 'ip address' is not used by riposted, ignored" },
+	{ "interface eth0\n ipv6 address 2001:db8::1/64", "interface eth0\n!\n",
+	    NAME ":2: 'ipv6 address' is not used by riposted, ignored" },
+	{ "interface eth0\n description to r1, via the rack switch", "interface eth0\n!\n",
+	    NAME ":2: 'description' is not used by riposted, ignored" },
+	{ "interface eth0\n link-detect", "interface eth0\n!\n",
+	    NAME ":2: 'link-detect' is not used by riposted, ignored" },
+	{ "interface eth0\n no link-detect", "interface eth0\n!\n",
+	    NAME ":2: 'no link-detect' is not used by riposted, ignored" },
+	{ "interface eth0\n ipv6 nd ra-interval 10", "interface eth0\n!\n",
+	    NAME ":2: 'ipv6 nd' is not used by riposted, ignored" },
+	{ "interface eth0\n no ipv6 nd suppress-ra", "interface eth0\n!\n",
+	    NAME ":2: 'no ipv6 nd' is not used by riposted, ignored" },
+	{ "interface eth0\n multicast", "interface eth0\n!\n",
+	    NAME ":2: 'multicast' is not used by riposted, ignored" },
+	{ "interface eth0\n no multicast", "interface eth0\n!\n",
+	    NAME ":2: 'no multicast' is not used by riposted, ignored" },
+	{ "interface eth0\n no shutdown", "interface eth0\n!\n",
+	    NAME ":2: 'no shutdown' is not used by riposted, ignored" },
+	{ "interface eth0\n ip rip split-horizon\ninterface eth1\ninterface eth0",
+	    "interface eth0\n ip rip split-horizon\n!\ninterface eth1\n!\n", NULL },
+};
+
+static void
+test_statements(void **state)
+{
+	for (size_t i = 0; i < sizeof(stmt_cases) / sizeof(stmt_cases[0]); i++) {
+		const struct stmt_case *tc = &stmt_cases[i];
+		struct rip_conf c;
+		char *out, *w;
+
+		warn_reset();
+		parse_ok(tc->in, strlen(tc->in), &c);
+		out = print_str(&c);
+		if (strcmp(out, tc->out) != 0)
+			fail_msg("case %zu '%s':\nexpected:\n%s\ngot:\n%s", i, tc->in, tc->out, out);
+		w = warn_read();
+		if (tc->warn == NULL && w[0] != '\0')
+			fail_msg("case %zu '%s': unexpected warning:\n%s", i, tc->in, w);
+		if (tc->warn != NULL && strstr(w, tc->warn) == NULL)
+			fail_msg("case %zu '%s': expected warning '%s', log has:\n%s", i, tc->in,
+			    tc->warn, w);
+		free(w);
+		assert_round_trip(&c);
+		free(out);
+		rip_conf_free(&c);
+	}
+}
+
+/* Every error, with its exact message.  The conf is left empty and freeable. */
+static const struct err_case {
+	const char *in;
+	const char *err;
+} err_cases[] = {
+	/* unknown statements, and statements in the wrong context */
+	{ "foo", NAME ":1: unknown statement 'foo'" },
+	{ "hostname r1\nfoo bar  baz", NAME ":2: unknown statement 'foo bar baz'" },
+	{ "no router rip", NAME ":1: unknown statement 'no router rip'" },
+	{ "router rip\n foo", NAME ":2: in router rip: unknown statement 'foo'" },
+	{ "interface eth1\n ip rip foo", NAME ":2: in interface eth1: unknown statement 'ip rip foo'" },
+	{ "interface eth1\n ip rip", NAME ":2: in interface eth1: unknown statement 'ip rip'" },
+	{ "network 10.0.0.0/8", NAME ":1: 'network' is only valid under 'router rip'" },
+	{ "router rip\nexit\n network 10.0.0.0/8",
+	    NAME ":3: 'network' is only valid under 'router rip'" },
+	{ "router rip\n ip rip split-horizon",
+	    NAME ":2: 'ip rip split-horizon' is only valid under 'interface IFNAME'" },
+	{ "interface eth0\n timers basic 5 15 10",
+	    NAME ":2: 'timers basic' is only valid under 'router rip'" },
+	{ "Hostname r1", NAME ":1: unknown statement 'Hostname r1'" },
+	{ "hostnam r1", NAME ":1: unknown statement 'hostnam r1'" },
+	{ "x1234567890 x1234567890 x1234567890 x1234567890 x1234567890 x1234567890 x1234567890 "
+	  "x1234567890 x1234567890",
+	    NAME ":1: unknown statement 'x1234567890 x1234567890 x1234567890 x1234567890 "
+	    "x1234567890 x1234567890 x1234567890 x1234567...'" },
+	/* argument counts */
+	{ "hostname", NAME ":1: hostname: missing argument (usage: hostname NAME)" },
+	{ "hostname a b", NAME ":1: hostname: too many arguments (usage: hostname NAME)" },
+	{ "interface", NAME ":1: interface: missing argument (usage: interface IFNAME)" },
+	{ "interface eth0 eth1", NAME ":1: interface: too many arguments (usage: interface IFNAME)" },
+	{ "log file", NAME ":1: log file: missing argument (usage: log file PATH [LEVEL])" },
+	{ "log stdout debugging now",
+	    NAME ":1: log stdout: too many arguments (usage: log stdout [LEVEL])" },
+	{ "router rip on", NAME ":1: router rip: too many arguments (usage: router rip)" },
+	{ "exit now", NAME ":1: exit: too many arguments (usage: exit)" },
+	{ "router rip\n default-metric",
+	    NAME ":2: default-metric: missing argument (usage: default-metric <1-16>)" },
+	{ "router rip\n default-metric 1 2",
+	    NAME ":2: default-metric: too many arguments (usage: default-metric <1-16>)" },
+	{ "router rip\n timers basic 30 180",
+	    NAME ":2: timers basic: missing argument (usage: timers basic UPDATE TIMEOUT GARBAGE "
+	    "(seconds, 1-2147483 each))" },
+	{ "router rip\n network",
+	    NAME ":2: network: missing argument (usage: network A.B.C.D/M|IFNAME)" },
+	{ "router rip\n network eth0 eth1",
+	    NAME ":2: network: too many arguments (usage: network A.B.C.D/M|IFNAME)" },
+	{ "router rip\n neighbor", NAME ":2: neighbor: missing argument (usage: neighbor A.B.C.D)" },
+	{ "router rip\n redistribute",
+	    NAME ":2: redistribute: missing argument (usage: redistribute connected|static|kernel "
+	    "[metric <0-16>])" },
+	{ "router rip\n redistribute connected metric",
+	    NAME ":2: redistribute: missing metric value (usage: redistribute connected|static|"
+	    "kernel [metric <0-16>])" },
+	{ "router rip\n redistribute connected foo",
+	    NAME ":2: redistribute: unexpected 'foo' (usage: redistribute connected|static|kernel "
+	    "[metric <0-16>])" },
+	{ "router rip\n default-information originate always",
+	    NAME ":2: default-information originate: too many arguments (usage: "
+	    "default-information originate)" },
+	{ "router rip\n default-information",
+	    NAME ":2: in router rip: unknown statement 'default-information'" },
+	{ "interface eth0\n ip rip send version",
+	    NAME ":2: ip rip send version: missing argument (usage: ip rip send version 2)" },
+	{ "interface eth0\n ip rip split-horizon simple",
+	    NAME ":2: ip rip split-horizon: too many arguments (usage: ip rip split-horizon)" },
+	/* numbers and ranges */
+	{ "router rip\n default-metric 17", NAME ":2: default-metric 17 out of range 1..16" },
+	{ "router rip\n default-metric 0", NAME ":2: default-metric 0 out of range 1..16" },
+	{ "router rip\n default-metric abc", NAME ":2: default-metric: 'abc' is not a number" },
+	{ "router rip\n default-metric -1", NAME ":2: default-metric: '-1' is not a number" },
+	{ "router rip\n default-metric 0x10", NAME ":2: default-metric: '0x10' is not a number" },
+	{ "router rip\n default-metric 99999999999999999999999",
+	    NAME ":2: default-metric 99999999999999999999999 out of range 1..16" },
+	{ "router rip\n default-metric 4294967297",
+	    NAME ":2: default-metric 4294967297 out of range 1..16" },
+	{ "router rip\n timers basic 0 180 120",
+	    NAME ":2: timers basic update 0 out of range 1..2147483" },
+	{ "router rip\n timers basic 30 2147484 120",
+	    NAME ":2: timers basic timeout 2147484 out of range 1..2147483" },
+	{ "router rip\n timers basic 30 180 0",
+	    NAME ":2: timers basic garbage 0 out of range 1..2147483" },
+	{ "router rip\n redistribute connected metric 17",
+	    NAME ":2: redistribute metric 17 out of range 0..16" },
+	{ "router rip\n allow-ecmp 0", NAME ":2: allow-ecmp 0 out of range 1..65535" },
+	{ "router rip\n version 3", NAME ":2: version 3 out of range 1..2" },
+	{ "router rip\n version two", NAME ":2: version: 'two' is not a number" },
+	/* addresses and names */
+	{ "router rip\n network 10.0.0.300/8",
+	    NAME ":2: network: invalid prefix '10.0.0.300/8' (A.B.C.D/M expected)" },
+	{ "router rip\n network 10.0.0.0/33",
+	    NAME ":2: network: invalid prefix '10.0.0.0/33' (A.B.C.D/M expected)" },
+	{ "router rip\n network 10.0.0.1",
+	    NAME ":2: network: invalid prefix '10.0.0.1' (A.B.C.D/M expected)" },
+	{ "router rip\n network 10.0.0.0/",
+	    NAME ":2: network: invalid prefix '10.0.0.0/' (A.B.C.D/M expected)" },
+	{ "router rip\n network 1:0", NAME ":2: network: invalid prefix or interface name '1:0'" },
+	{ "router rip\n network :0", NAME ":2: invalid interface name ':0'" },
+	{ "router rip\n network abcdefghijklmnop",
+	    NAME ":2: interface name 'abcdefghijklmnop' too long (max 15 characters)" },
+	{ "router rip\n neighbor 10.0.0", NAME ":2: neighbor: invalid address '10.0.0' (A.B.C.D "
+	    "expected)" },
+	{ "router rip\n neighbor 224.0.0.9", NAME ":2: neighbor 224.0.0.9 is not a unicast address" },
+	{ "router rip\n neighbor 0.0.0.0", NAME ":2: neighbor 0.0.0.0 is not a unicast address" },
+	{ "router rip\n passive-interface default:0",
+	    NAME ":2: passive-interface: invalid interface name 'default:0'" },
+	{ "router rip\n passive-interface a/b", NAME ":2: invalid interface name 'a/b'" },
+	{ "interface abcdefghijklmnop",
+	    NAME ":1: interface name 'abcdefghijklmnop' too long (max 15 characters)" },
+	{ "interface ..", NAME ":1: invalid interface name '..'" },
+	{ "interface eth\x01", NAME ":1: invalid interface name 'eth?'" },
+	{ "hostname 1234567890123456789012345678901234567890123456789012345678901234",
+	    NAME ":1: hostname too long (max 63 characters)" },
+	{ "hostname a\x7f", NAME ":1: invalid hostname 'a?'" },
+	{ "log stdout loud", NAME ":1: log stdout: unknown level 'loud' (errors, warnings, "
+	    "notifications, informational or debugging)" },
+	{ "log file /tmp/\x01", NAME ":1: log file: invalid path '/tmp/?'" },
+	/* RIPv1, VRFs and unsupported features */
+	{ "router rip\n version 1", NAME ":2: RIPv1 is not supported" },
+	{ "interface eth0\n ip rip send version 1", NAME ":2: RIPv1 is not supported" },
+	{ "interface eth0\n ip rip receive version 1 2", NAME ":2: RIPv1 is not supported" },
+	{ "interface eth0\n ip rip receive version 2 1", NAME ":2: RIPv1 is not supported" },
+	{ "interface eth0\n ip rip send version 3",
+	    NAME ":2: ip rip send version: '3' is not a RIP version (usage: ip rip send version 2)" },
+	{ "interface eth0 vrf red", NAME ":1: VRFs are not supported" },
+	{ "router rip vrf red", NAME ":1: VRFs are not supported" },
+	{ "vrf red", NAME ":1: VRFs are not supported" },
+	{ "router rip\n offset-list 1 in 2 eth0", NAME ":2: 'offset-list' is not supported by riposted" },
+	{ "router rip\n distance 120", NAME ":2: 'distance' is not supported by riposted" },
+	{ "router rip\n distribute-list 1 in eth0",
+	    NAME ":2: 'distribute-list' is not supported by riposted" },
+	{ "router rip\n route 10.0.0.0/8", NAME ":2: 'route' is not supported by riposted" },
+	{ "router rip\n redistribute bgp", NAME ":2: 'redistribute bgp' is not supported by riposted" },
+	{ "router rip\n redistribute ospf metric 2",
+	    NAME ":2: 'redistribute ospf' is not supported by riposted" },
+	{ "router rip\n redistribute connected route-map RM",
+	    NAME ":2: 'route-map' is not supported by riposted" },
+	{ "router rip\n redistribute foo",
+	    NAME ":2: redistribute: unknown route source 'foo' (connected, static or kernel)" },
+	{ "route-map RM permit 10", NAME ":1: 'route-map' is not supported by riposted" },
+	{ "router rip\nroute-map RM permit 10", NAME ":2: 'route-map' is not supported by riposted" },
+	{ "key chain k", NAME ":1: 'key chain' is not supported by riposted" },
+	{ "access-list 1 permit any", NAME ":1: 'access-list' is not supported by riposted" },
+	{ "ip prefix-list p seq 5 permit any",
+	    NAME ":1: 'ip prefix-list' is not supported by riposted" },
+	{ "ip route 10.0.0.0/8 10.1.1.1", NAME ":1: 'ip route' is not supported by riposted" },
+	{ "router ospf", NAME ":1: 'router ospf' is not supported by riposted" },
+	{ "router ripng", NAME ":1: 'router ripng' is not supported by riposted" },
+	{ "interface eth0\n ip rip authentication mode md5",
+	    NAME ":2: 'ip rip authentication' is not supported by riposted" },
+	{ "interface eth0\n ip rip authentication string secret",
+	    NAME ":2: 'ip rip authentication' is not supported by riposted" },
+	{ "interface eth0\n ip rip v2-broadcast",
+	    NAME ":2: 'ip rip v2-broadcast' is not supported by riposted" },
+	{ "interface eth0\n ip rip bfd", NAME ":2: 'ip rip bfd' is not supported by riposted" },
+	{ "interface eth0\n shutdown",
+	    NAME ":2: 'shutdown' is not supported by riposted: use 'ip link set eth0 down'" },
+	/* line numbers count comments, blank lines and CRLF lines */
+	{ "! comment\n\n# another\r\nhostname r1\r\n\r\n bogus\r\n", NAME ":6: unknown statement 'bogus'" },
+};
+
+static void
+test_errors(void **state)
+{
+	for (size_t i = 0; i < sizeof(err_cases) / sizeof(err_cases[0]); i++) {
+		const struct err_case *tc = &err_cases[i];
+		struct rip_conf c;
+		char err[512] = "";
+
+		if (rip_conf_parse_buf(NAME, tc->in, strlen(tc->in), &c, err, sizeof(err)) != -1)
+			fail_msg("case %zu '%s': parsed, expected '%s'", i, tc->in, tc->err);
+		if (strcmp(err, tc->err) != 0)
+			fail_msg("case %zu '%s':\nexpected: %s\ngot:      %s", i, tc->in, tc->err, err);
+		/* Rejected whole: nothing of the file is left. */
+		assert_false(c.router_rip);
+		assert_int_equal(c.n_networks, 0);
+		assert_int_equal(c.n_ifaces, 0);
+		assert_string_equal(c.hostname, "");
+		rip_conf_free(&c);
+		rip_conf_free(&c);
+	}
+}
+
+static void
+test_limits(void **state)
+{
+	struct rip_conf c;
+	char err[512];
+	char *buf = malloc(4096);
+	size_t n;
+
+	assert_non_null(buf);
+
+	/* A 1024-byte line is fine, 1025 is not; the '\n' and a '\r' do not count. */
+	memset(buf, 'x', 1024);
+	buf[0] = '!';
+	memcpy(buf + 1024, "\r\n", 2);
+	assert_int_equal(rip_conf_parse_buf(NAME, buf, 1026, &c, err, sizeof(err)), 0);
+	rip_conf_free(&c);
+	buf[1024] = 'x';
+	assert_int_equal(rip_conf_parse_buf(NAME, buf, 1025, &c, err, sizeof(err)), -1);
+	assert_string_equal(err, NAME ":1: line too long (max 1024 bytes)");
+	memcpy(buf, "hostname r1\n", 12);
+	memset(buf + 12, ' ', 2000);
+	assert_int_equal(rip_conf_parse_buf(NAME, buf, 2012, &c, err, sizeof(err)), -1);
+	assert_string_equal(err, NAME ":2: line too long (max 1024 bytes)");
+	assert_string_equal(c.hostname, "");
+
+	/* 64 words are fine, 65 are not. */
+	n = (size_t)snprintf(buf, 4096, "interface eth0\n description");
+	for (int i = 0; i < 63; i++)
+		n += (size_t)snprintf(buf + n, 4096 - n, " w");
+	warn_reset();
+	assert_int_equal(rip_conf_parse_buf(NAME, buf, n, &c, err, sizeof(err)), 0);
+	rip_conf_free(&c);
+	n += (size_t)snprintf(buf + n, 4096 - n, " w");
+	assert_int_equal(rip_conf_parse_buf(NAME, buf, n, &c, err, sizeof(err)), -1);
+	assert_string_equal(err, NAME ":2: too many words (max 64)");
+
+	/* NUL bytes, wherever they are, and with an explicit length. */
+	assert_int_equal(rip_conf_parse_buf(NAME, "hostname a\0b\n", 13, &c, err, sizeof(err)), -1);
+	assert_string_equal(err, NAME ":1: NUL byte in input");
+	assert_int_equal(rip_conf_parse_buf(NAME, "hostname a\n! x\n\0", 16, &c, err,
+	    sizeof(err)), -1);
+	assert_string_equal(err, NAME ":3: NUL byte in input");
+	assert_int_equal(rip_conf_parse_buf(NAME, "! \0\n", 4, &c, err, sizeof(err)), -1);
+	assert_string_equal(err, NAME ":1: NUL byte in input");
+
+	/* Not NUL-terminated: the parser must stop at len (ASan checks the read). */
+	memcpy(buf, "hostname abc", 12);
+	char *exact = malloc(12);
+	assert_non_null(exact);
+	memcpy(exact, buf, 12);
+	assert_int_equal(rip_conf_parse_buf(NAME, exact, 8, &c, err, sizeof(err)), -1);
+	assert_string_equal(err, NAME ":1: hostname: missing argument (usage: hostname NAME)");
+	assert_int_equal(rip_conf_parse_buf(NAME, exact, 12, &c, err, sizeof(err)), 0);
+	assert_string_equal(c.hostname, "abc");
+	rip_conf_free(&c);
+	free(exact);
+
+	/* Empty input, NULL buffer, no error buffer, no name. */
+	assert_int_equal(rip_conf_parse_buf(NAME, "", 0, &c, err, sizeof(err)), 0);
+	assert_false(c.router_rip);
+	rip_conf_free(&c);
+	assert_int_equal(rip_conf_parse_buf(NAME, NULL, 10, &c, err, sizeof(err)), 0);
+	rip_conf_free(&c);
+	assert_int_equal(rip_conf_parse_buf(NAME, "bogus", 5, &c, NULL, 0), -1);
+	rip_conf_free(&c);
+	assert_int_equal(rip_conf_parse_buf(NULL, "bogus", 5, &c, err, sizeof(err)), -1);
+	assert_string_equal(err, "-:1: unknown statement 'bogus'");
+	/* A short error buffer truncates, still terminated. */
+	assert_int_equal(rip_conf_parse_buf(NAME, "bogus", 5, &c, err, 8), -1);
+	assert_string_equal(err, "t.conf:");
+	free(buf);
+}
+
+/* Every list is capped, so a huge file cannot make the duplicate checks quadratic for long. */
+static void
+test_list_limits(void **state)
+{
+	static const struct {
+		const char *head;
+		const char *fmt;
+		const char *err;
+	} lists[] = {
+		/* Formats take (i / 256, i % 256): names and addresses stay distinct. */
+		{ "router rip\n", " network e%u.%u\n", "too many network statements (max 1024)" },
+		{ "router rip\n", " neighbor 10.%u.%u.1\n", "too many neighbor statements (max 1024)" },
+		{ "router rip\n", " passive-interface e%u.%u\n",
+		    "too many passive-interface statements (max 1024)" },
+		{ "router rip\n", " no passive-interface e%u.%u\n",
+		    "too many passive-interface statements (max 1024)" },
+		{ "", "interface e%u.%u\n", "too many interface blocks (max 1024)" },
+	};
+	size_t cap = 1025 * 40 + 64;
+	char *buf = malloc(cap), err[512], want[512];
+	struct rip_conf c;
+
+	assert_non_null(buf);
+	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
+		size_t n = (size_t)snprintf(buf, cap, "%s", lists[l].head);
+		for (unsigned i = 0; i < 1024; i++)
+			n += (size_t)snprintf(buf + n, cap - n, lists[l].fmt, i / 256, i % 256);
+		assert_int_equal(rip_conf_parse_buf(NAME, buf, n, &c, err, sizeof(err)), 0);
+		rip_conf_free(&c);
+		n += (size_t)snprintf(buf + n, cap - n, lists[l].fmt, 1024u / 256, 1024u % 256);
+		assert_int_equal(rip_conf_parse_buf(NAME, buf, n, &c, err, sizeof(err)), -1);
+		snprintf(want, sizeof(want), NAME ":%d: %s", 1025 + (lists[l].head[0] != '\0'),
+		    lists[l].err);
+		assert_string_equal(err, want);
+		rip_conf_free(&c);
+	}
+	free(buf);
+
+	/* log_path holds 255 bytes. */
+	char line[512];
+	memset(line, 0, sizeof(line));
+	memcpy(line, "log file /", 10);
+	memset(line + 10, 'p', 254);
+	assert_int_equal(rip_conf_parse_buf(NAME, line, strlen(line), &c, err, sizeof(err)), 0);
+	assert_int_equal(strlen(c.log_path), 255);
+	rip_conf_free(&c);
+	line[264] = 'p';
+	assert_int_equal(rip_conf_parse_buf(NAME, line, strlen(line), &c, err, sizeof(err)), -1);
+	assert_string_equal(err, NAME ":1: log file: path too long (max 255 bytes)");
+	rip_conf_free(&c);
+}
+
+static void
+test_defaults(void **state)
+{
+	struct rip_conf c;
+	struct rip_conf_iface ifc;
+
+	rip_conf_init(&c);
+	assert_string_equal(c.hostname, "");
+	assert_int_equal(c.log_dest, LOG_DEST_STDERR);
+	assert_int_equal(c.log_level, LOG_LVL_INFO);
+	assert_false(c.router_rip);
+	assert_int_equal(c.version, 2);
+	assert_int_equal(c.default_metric, 1);
+	assert_int_equal(c.t_update, 30);
+	assert_int_equal(c.t_timeout, 180);
+	assert_int_equal(c.t_garbage, 120);
+	assert_true(c.allow_ecmp);
+	assert_false(c.default_originate);
+	for (int i = 0; i < RIP_REDIST_COUNT; i++)
+		assert_false(c.redist[i].enabled);
+	ifc = rip_conf_iface_get(&c, "eth0");
+	assert_string_equal(ifc.name, "eth0");
+	assert_int_equal(ifc.split_horizon, RIP_SH_POISONED);
+	assert_int_equal(ifc.send_version, 2);
+	assert_int_equal(ifc.recv_version, 2);
+	/* An overlong name is cut, not overrun. */
+	ifc = rip_conf_iface_get(&c, "abcdefghijklmnopqrstuvwxyz");
+	assert_string_equal(ifc.name, "abcdefghijklmno");
+	rip_conf_free(&c);
+}
+
+static void
+test_seed_ripd(void **state)
+{
+	char path[4096], err[512] = "";
+	struct rip_conf c;
+	char *out;
+
+	conf_path(path, sizeof(path), "seed-ripd.conf");
+	warn_reset();
+	if (rip_conf_parse_file(path, &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(c.hostname, "xenial1");
+	assert_int_equal(c.log_dest, LOG_DEST_STDOUT);
+	assert_int_equal(c.log_level, LOG_LVL_INFO);
+	assert_true(c.router_rip);
+	assert_int_equal(c.version, 2);
+	assert_int_equal(c.n_networks, 3);
+	assert_false(c.networks[0].is_ifname);
+	assert_int_equal(c.networks[0].prefix.addr, 0x0a800000);
+	assert_int_equal(c.networks[0].prefix.len, 16);
+	assert_true(c.networks[1].is_ifname);
+	assert_string_equal(c.networks[1].ifname, "lo");
+	assert_true(c.networks[2].is_ifname);
+	assert_string_equal(c.networks[2].ifname, "eth1");
+	assert_int_equal(c.n_neighbors, 0);
+	assert_int_equal(c.n_ifaces, 0);
+	assert_true(c.allow_ecmp);
+	assert_warned("seed-ripd.conf:2: 'password' is not used by riposted, ignored");
+	assert_warned("seed-ripd.conf:7: 'lo:0' is an address label, not an interface: "
+	    "using interface 'lo'");
+
+	/* The seed's anycast address on lo:0, and the servers' eth1. */
+	assert_true(rip_conf_network_match(&c, "lo", 0x0a80e002));
+	assert_true(rip_conf_network_match(&c, "eth1", 0x0a800502));
+	assert_true(rip_conf_network_match(&c, "eth7", 0x0a800901));
+	assert_false(rip_conf_network_match(&c, "eth7", 0xc0a80101));
+	assert_false(rip_conf_is_passive(&c, "eth1"));
+
+	out = print_str(&c);
+	assert_string_equal(out, "hostname xenial1\nlog stdout\n!\n"
+	    "router rip\n version 2\n network 10.128.0.0/16\n network lo\n network eth1\n"
+	    " default-metric 1\n timers basic 30 180 120\n allow-ecmp\n!\n");
+	free(out);
+	assert_round_trip(&c);
+	rip_conf_free(&c);
+}
+
+static void
+test_seed_zebra(void **state)
+{
+	char path[4096], err[512] = "";
+	struct rip_conf c;
+	char *w;
+
+	conf_path(path, sizeof(path), "seed-zebra.conf");
+	warn_reset();
+	if (rip_conf_parse_file(path, &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(c.hostname, "xenial1");
+	assert_false(c.router_rip);
+	assert_int_equal(c.n_ifaces, 2);
+	assert_string_equal(c.ifaces[0].name, "lo");
+	assert_string_equal(c.ifaces[1].name, "eth1");
+	assert_int_equal(c.ifaces[1].split_horizon, RIP_SH_POISONED);
+	assert_warned("seed-zebra.conf:2: 'password' is not used by riposted, ignored");
+	assert_warned("seed-zebra.conf:3: 'enable password' is not used by riposted, ignored");
+	assert_warned("seed-zebra.conf:5: 'lo:0' is an address label, not an interface: "
+	    "using interface 'lo'");
+	assert_warned("seed-zebra.conf:6: 'ip address' is not used by riposted, ignored");
+	assert_warned("seed-zebra.conf:8: 'ip address' is not used by riposted, ignored");
+	assert_warned("seed-zebra.conf:9: 'line vty' is not used by riposted, ignored");
+	w = warn_read();
+	assert_int_equal(count_lines(w), 6);
+	free(w);
+	assert_round_trip(&c);
+	rip_conf_free(&c);
+}
+
+static void
+test_fallback(void **state)
+{
+	const char *text =
+	    "router rip\n"
+	    " network 10.128.0.0/16\n"
+	    "interface eth1\n"
+	    " ip rip split-horizon\n"
+	    "log stdout\n"
+	    "router rip\n"
+	    " network eth0\n"
+	    "interface eth2\n"
+	    "no ip forwarding\n"
+	    "interface eth2\n"
+	    " no ip rip split-horizon\n"
+	    "line vty\n"
+	    " exec-timeout 0 0\n"
+	    " login\n"
+	    " hostname r9\n"
+	    "router rip\n"
+	    " exit\n"
+	    "exit\n"
+	    "interface eth1\n"
+	    " end\n";
+	struct rip_conf c;
+
+	warn_reset();
+	parse_ok(text, strlen(text), &c);
+	assert_true(c.router_rip);
+	assert_int_equal(c.n_networks, 2);
+	assert_int_equal(c.networks[0].prefix.addr, 0x0a800000);
+	assert_string_equal(c.networks[1].ifname, "eth0");
+	assert_int_equal(c.log_dest, LOG_DEST_STDOUT);
+	assert_string_equal(c.hostname, "r9");
+	assert_int_equal(c.n_ifaces, 2);
+	assert_int_equal(rip_conf_iface_get(&c, "eth1").split_horizon, RIP_SH_SIMPLE);
+	assert_int_equal(rip_conf_iface_get(&c, "eth2").split_horizon, RIP_SH_NONE);
+	assert_int_equal(rip_conf_iface_get(&c, "eth9").split_horizon, RIP_SH_POISONED);
+	rip_conf_free(&c);
+}
+
+static void
+test_vty_fallback(void **state)
+{
+	struct rip_conf c;
+	char err[256];
+	const char *t = "line vty\n login\n hostname a\n login\n";
+
+	warn_reset();
+	assert_int_equal(rip_conf_parse_buf(NAME, t, strlen(t), &c, err, sizeof(err)), -1);
+	assert_string_equal(err, NAME ":4: unknown statement 'login'");
+	assert_warned(NAME ":2: line vty: 'login' is not used by riposted, ignored");
+	rip_conf_free(&c);
+}
+
+static void
+test_comments(void **state)
+{
+	const char *text =
+	    "! a comment\n"
+	    "# another\n"
+	    "   ! indented comment\n"
+	    "\t# tab, then comment\n"
+	    "hostname r1 ! trailing comment\n"
+	    "router rip # and a hash one\n"
+	    " network 10.0.0.0/8!\n";
+	const char *text2 =
+	    "hostname a!b#c\n"
+	    "router rip\n"
+	    " network eth0 #comment\n"
+	    " neighbor 10.0.0.2 !\n"
+	    "!\n"
+	    "\t\tinterface\teth0\t\n"
+	    "    no   ip   rip    split-horizon   \n";
+	struct rip_conf c;
+	char err[256];
+
+	/* '!' inside a word is part of it: '10.0.0.0/8!' is no prefix and no name. */
+	assert_int_equal(rip_conf_parse_buf(NAME, text, strlen(text), &c, err, sizeof(err)), -1);
+	assert_string_equal(err, NAME ":7: invalid interface name '10.0.0.0/8!'");
+	rip_conf_free(&c);
+
+	warn_reset();
+	parse_ok(text2, strlen(text2), &c);
+	assert_string_equal(c.hostname, "a!b#c");
+	assert_int_equal(c.n_networks, 1);
+	assert_string_equal(c.networks[0].ifname, "eth0");
+	assert_int_equal(c.n_neighbors, 1);
+	assert_int_equal(c.neighbors[0], 0x0a000002);
+	assert_int_equal(rip_conf_iface_get(&c, "eth0").split_horizon, RIP_SH_NONE);
+	assert_round_trip(&c);
+	rip_conf_free(&c);
+}
+
+static void
+test_crlf(void **state)
+{
+	const char *crlf = "hostname r1\r\nrouter rip\r\n network eth0\r\n timers basic 5 15 10\r\n";
+	const char *lf = "hostname r1\nrouter rip\n network eth0\n timers basic 5 15 10\n";
+	struct rip_conf a, b;
+
+	parse_ok(crlf, strlen(crlf), &a);
+	parse_ok(lf, strlen(lf), &b);
+	assert_conf_equal(&a, &b);
+	assert_string_equal(a.hostname, "r1");
+	assert_string_equal(a.networks[0].ifname, "eth0");
+	assert_int_equal(a.t_garbage, 10);
+	rip_conf_free(&a);
+	rip_conf_free(&b);
+	/* No final newline, or a final lone '\r'. */
+	parse_ok("hostname r2\r", 12, &a);
+	assert_string_equal(a.hostname, "r2");
+	rip_conf_free(&a);
+}
+
+static void
+test_helpers(void **state)
+{
+	const char *text =
+	    "router rip\n"
+	    " network 10.128.5.0/24\n"
+	    " network lo\n"
+	    " passive-interface eth0\n"
+	    "interface eth1\n"
+	    " ip rip split-horizon\n";
+	const char *text2 =
+	    "router rip\n"
+	    " passive-interface default\n"
+	    " no passive-interface eth1\n"
+	    " passive-interface eth2\n";
+	struct rip_conf c;
+	struct rip_conf_iface ifc;
+
+	parse_ok(text, strlen(text), &c);
+	assert_true(rip_conf_network_match(&c, "eth1", 0x0a800502));
+	assert_true(rip_conf_network_match(&c, "eth1", 0x0a8005ff));
+	assert_false(rip_conf_network_match(&c, "eth1", 0x0a800602));
+	assert_true(rip_conf_network_match(&c, "lo", 0x0a80e002));
+	assert_true(rip_conf_network_match(&c, "lo", 0x7f000001));
+	assert_false(rip_conf_network_match(&c, "lo0", 0x7f000001));
+	assert_true(rip_conf_is_passive(&c, "eth0"));
+	assert_false(rip_conf_is_passive(&c, "eth1"));
+	ifc = rip_conf_iface_get(&c, "eth1");
+	assert_string_equal(ifc.name, "eth1");
+	assert_int_equal(ifc.split_horizon, RIP_SH_SIMPLE);
+	ifc = rip_conf_iface_get(&c, "eth3");
+	assert_string_equal(ifc.name, "eth3");
+	assert_int_equal(ifc.split_horizon, RIP_SH_POISONED);
+	rip_conf_free(&c);
+
+	parse_ok(text2, strlen(text2), &c);
+	assert_true(rip_conf_is_passive(&c, "eth0"));
+	assert_false(rip_conf_is_passive(&c, "eth1"));
+	assert_true(rip_conf_is_passive(&c, "eth2"));
+	assert_int_equal(c.n_passive, 1);
+	assert_int_equal(c.n_nopassive, 1);
+	assert_false(rip_conf_network_match(&c, "eth0", 0x0a000001));
+	rip_conf_free(&c);
+}
+
+static void
+test_file_errors(void **state)
+{
+	struct rip_conf c;
+	char err[512], path[] = "/tmp/test_conf_big_XXXXXX";
+	int fd;
+	FILE *f;
+
+	assert_int_equal(rip_conf_parse_file("/nonexistent/ripd.conf", &c, err, sizeof(err)), -1);
+	assert_string_equal(err, "/nonexistent/ripd.conf: cannot read: No such file or directory");
+	rip_conf_free(&c);
+	assert_int_equal(rip_conf_parse_file("/tmp", &c, err, sizeof(err)), -1);
+	assert_string_equal(err, "/tmp: cannot read: Is a directory");
+	rip_conf_free(&c);
+
+	/* Exactly 4 MiB of comment lines loads; one byte more does not. */
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	for (int i = 0; i < 4 * 1024 * 1024 / 64; i++)
+		fprintf(f, "!%62s\n", "");
+	fflush(f);
+	assert_int_equal(rip_conf_parse_file(path, &c, err, sizeof(err)), 0);
+	rip_conf_free(&c);
+	fputc('\n', f);
+	fclose(f);
+	assert_int_equal(rip_conf_parse_file(path, &c, err, sizeof(err)), -1);
+	char want[600];
+	snprintf(want, sizeof(want), "%s: file too large (max 4194304 bytes)", path);
+	assert_string_equal(err, want);
+	rip_conf_free(&c);
+	unlink(path);
+
+	/* Errors inside a file carry its path. */
+	char path2[] = "/tmp/test_conf_bad_XXXXXX";
+	fd = mkstemp(path2);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "router rip\n version 1\n", 22), 22);
+	close(fd);
+	assert_int_equal(rip_conf_parse_file(path2, &c, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:2: RIPv1 is not supported", path2);
+	assert_string_equal(err, want);
+	rip_conf_free(&c);
+	unlink(path2);
+}
+
+/* A config with every statement that stores something, in odd order. */
+static const char *const full_conf =
+    "interface eth2\n"
+    " no ip rip split-horizon\n"
+    "router rip\n"
+    " allow-ecmp 8\n"
+    " timers basic 3 18 12\n"
+    " default-metric 3\n"
+    " default-information originate\n"
+    " redistribute kernel metric 5\n"
+    " redistribute static\n"
+    " redistribute connected metric 2\n"
+    " no passive-interface eth3\n"
+    " passive-interface eth4\n"
+    " passive-interface default\n"
+    " neighbor 10.128.8.2\n"
+    " neighbor 10.128.8.3\n"
+    " network eth1\n"
+    " network 10.128.0.0/16\n"
+    " version 2\n"
+    "log file /var/log/riposted.log debugging\n"
+    "hostname full\n"
+    "interface eth1\n"
+    " ip rip split-horizon\n";
+
+static void
+test_round_trip_embedded(void **state)
+{
+	const char *texts[] = { full_conf, "", "router rip\n no allow-ecmp\n",
+		"log syslog errors\n", "interface lo\n" };
+	struct rip_conf c;
+	char *out;
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		warn_reset();
+		parse_ok(texts[i], strlen(texts[i]), &c);
+		assert_round_trip(&c);
+		rip_conf_free(&c);
+	}
+	parse_ok(full_conf, strlen(full_conf), &c);
+	out = print_str(&c);
+	assert_string_equal(out,
+	    "hostname full\n"
+	    "log file /var/log/riposted.log debugging\n"
+	    "!\n"
+	    "router rip\n"
+	    " version 2\n"
+	    " network eth1\n"
+	    " network 10.128.0.0/16\n"
+	    " neighbor 10.128.8.2\n"
+	    " neighbor 10.128.8.3\n"
+	    " passive-interface default\n"
+	    " passive-interface eth4\n"
+	    " no passive-interface eth3\n"
+	    " redistribute connected metric 2\n"
+	    " redistribute static\n"
+	    " redistribute kernel metric 5\n"
+	    " default-information originate\n"
+	    " default-metric 3\n"
+	    " timers basic 3 18 12\n"
+	    " allow-ecmp\n"
+	    "!\n"
+	    "interface eth2\n"
+	    " no ip rip split-horizon\n"
+	    "!\n"
+	    "interface eth1\n"
+	    " ip rip split-horizon\n"
+	    "!\n");
+	free(out);
+	rip_conf_free(&c);
+}
+
+/* Every example config loads and round-trips. */
+static void
+test_round_trip_files(void **state)
+{
+	char dir[4096], path[4096 + 256], err[512];
+	struct dirent *de;
+	unsigned n = 0;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/tests/conf", srcdir());
+	d = opendir(dir);
+	if (d == NULL)
+		fail_msg("cannot open %s (set RIPOSTE_SRCDIR)", dir);
+	while ((de = readdir(d)) != NULL) {
+		struct rip_conf c;
+		size_t l = strlen(de->d_name);
+		if (l < 5 || strcmp(de->d_name + l - 5, ".conf") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (rip_conf_parse_file(path, &c, err, sizeof(err)) != 0)
+			fail_msg("%s", err);
+		assert_round_trip(&c);
+		rip_conf_free(&c);
+		n++;
+	}
+	closedir(d);
+	assert_true(n >= 6);
+}
+
+/* Specific values of the example files that the round trip cannot see. */
+static void
+test_example_values(void **state)
+{
+	char path[4096], err[512];
+	struct rip_conf c;
+
+	conf_path(path, sizeof(path), "frr-running.conf");
+	if (rip_conf_parse_file(path, &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(c.hostname, "r2");
+	assert_int_equal(c.log_dest, LOG_DEST_SYSLOG);
+	assert_true(c.passive_default);
+	assert_false(rip_conf_is_passive(&c, "eth0"));
+	assert_true(rip_conf_is_passive(&c, "eth9"));
+	assert_int_equal(c.t_update, 10);
+	assert_int_equal(c.n_ifaces, 2);
+	rip_conf_free(&c);
+
+	conf_path(path, sizeof(path), "crlf.conf");
+	if (rip_conf_parse_file(path, &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_string_equal(c.hostname, "crlf");
+	assert_int_equal(c.log_level, LOG_LVL_DEBUG);
+	assert_int_equal(rip_conf_iface_get(&c, "eth0").split_horizon, RIP_SH_NONE);
+	rip_conf_free(&c);
+
+	conf_path(path, sizeof(path), "router.conf");
+	if (rip_conf_parse_file(path, &c, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(c.log_dest, LOG_DEST_FILE);
+	assert_string_equal(c.log_path, "/var/log/riposted.log");
+	assert_int_equal(c.log_level, LOG_LVL_NOTICE);
+	assert_true(c.redist[RIP_REDIST_KERNEL].enabled);
+	assert_int_equal(c.redist[RIP_REDIST_KERNEL].metric, 3);
+	assert_false(c.redist[RIP_REDIST_CONNECTED].enabled);
+	assert_false(c.allow_ecmp);
+	assert_true(rip_conf_is_passive(&c, "eth0"));
+	rip_conf_free(&c);
+}
+
+static int
+group_setup(void **state)
+{
+	int fd = mkstemp(warn_path);
+	if (fd < 0)
+		return -1;
+	close(fd);
+	if (log_configure(LOG_DEST_FILE, warn_path, LOG_LVL_WARN) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+group_teardown(void **state)
+{
+	log_configure(LOG_DEST_STDERR, NULL, LOG_LVL_INFO);
+	unlink(warn_path);
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_seed_ripd),
+		cmocka_unit_test(test_seed_zebra),
+		cmocka_unit_test(test_statements),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_list_limits),
+		cmocka_unit_test(test_fallback),
+		cmocka_unit_test(test_vty_fallback),
+		cmocka_unit_test(test_comments),
+		cmocka_unit_test(test_crlf),
+		cmocka_unit_test(test_helpers),
+		cmocka_unit_test(test_file_errors),
+		cmocka_unit_test(test_round_trip_embedded),
+		cmocka_unit_test(test_round_trip_files),
+		cmocka_unit_test(test_example_values),
+	};
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
