@@ -83,7 +83,11 @@ int kr_monitor_read(struct kr *kr);
 void kr_batch_begin(struct kr *kr);
 int kr_batch_end(struct kr *kr);
 
-/* Install or replace prefix -> nexthops (n >= 1) with RTA_PRIORITY metric. 0 / -1. */
+/*
+ * Install or replace prefix -> nexthops (n >= 1).  `metric` is the RIP metric
+ * and is not part of the kernel key: our routes use one fixed RTA_PRIORITY,
+ * so a replace never leaves a gap or a second route of ours.  0 / -1.
+ */
 int kr_route_change(struct kr *kr, struct prefix4 prefix, const struct kr_nexthop *nh,
     size_t n, uint32_t metric);
 /* Delete our route for prefix (ENOENT/ESRCH count as success). 0 / -1. */
