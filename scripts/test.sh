@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# scripts/test.sh - build riposte and run every test (the README's test command).
+#
+#   scripts/test.sh [--quick] [--netns-only] [--no-netns]
+#
+# Steps (each counted; a build counts as one test):
+#   setup       scripts/setup.sh installs what is missing (Debian 12, root)
+#   gcc         meson setup build --werror; ninja -C build
+#   unit+fuzz   meson test -C build (unit tests, fuzz corpus replay)
+#   clang       build-clang/ with CC=clang --werror              (not with --quick)
+#   asan        build-asan/ with ASan+UBSan (gcc); its unit and fuzz suites,
+#               and the flood and SIGTERM namespace tests with that riposted
+#                                                                 (not with --quick)
+#   netns       tests/netns/run.sh with build/riposted (root)    (not with --no-netns)
+# --netns-only: setup, the gcc build and the namespace tests.
+# The last line is "N passed, N failed"; the exit status is 1 if anything failed.
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT" || exit 1
+
+QUICK=0 NETNS=1 ONLY_NETNS=0
+for a in "$@"; do
+	case $a in
+	--quick) QUICK=1 ;;
+	--netns-only) ONLY_NETNS=1 ;;
+	--no-netns) NETNS=0 ;;
+	-h | --help) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+	*) echo "test.sh: unknown option $a" >&2; exit 2 ;;
+	esac
+done
+if ((ONLY_NETNS && !NETNS)); then echo "test.sh: --netns-only and --no-netns exclude each other" >&2; exit 2; fi
+
+PASSED=0 FAILED=0 SUMMARY=()
+T_START=$SECONDS
+LOGDIR=$(mktemp -d /tmp/riposte-test.XXXXXX)
+trap 'rm -rf -- "$LOGDIR"' EXIT
+trap 'echo "test.sh: interrupted"; exit 130' INT TERM
+
+section() { printf '\n==== %s\n' "$*"; }
+record() { # record NAME PASSED FAILED [NOTE]
+	PASSED=$((PASSED + $2)) FAILED=$((FAILED + $3))
+	SUMMARY+=("$(printf '%-14s %3d passed, %3d failed %s' "$1" "$2" "$3" "${4:-}")")
+}
+
+# build NAME DIR CC [MESON OPTIONS...]: configure (or reconfigure) and build.
+build() {
+	local name=$1 dir=$2 cc=$3 t0=$SECONDS; shift 3
+	section "build $name: $dir (CC=$cc --werror $*)"
+	if [[ -f $dir/meson-private/coredata.dat ]]; then
+		meson setup --reconfigure "$dir" --werror "$@" >"$LOGDIR/$name-setup.log" 2>&1 ||
+			CC=$cc meson setup --wipe "$dir" --werror "$@" >"$LOGDIR/$name-setup.log" 2>&1
+	else
+		CC=$cc meson setup "$dir" --werror "$@" >"$LOGDIR/$name-setup.log" 2>&1
+	fi
+	local rc=$?
+	if ((rc != 0)); then
+		cat "$LOGDIR/$name-setup.log"
+		record "build-$name" 0 1 "(meson setup failed)"
+		return 1
+	fi
+	if ninja -C "$dir"; then
+		record "build-$name" 1 0 "($((SECONDS - t0)) s)"
+	else
+		record "build-$name" 0 1 "(compile failed)"
+		return 1
+	fi
+}
+
+# mtest NAME DIR [MESON TEST ARGS...]: meson test; counts its Ok/Fail lines.
+mtest() {
+	local name=$1 dir=$2 out=$LOGDIR/$1-test.log rc ok xfail fail xpass tmo t0=$SECONDS; shift 2
+	section "test $name: meson test -C $dir $*"
+	meson test -C "$dir" --print-errorlogs "$@" 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	count() { awk -F: -v k="$1" '$1 == k { gsub(/ /, "", $2); n = $2 } END { print n + 0 }' "$out"; }
+	ok=$(count Ok) xfail=$(count "Expected Fail") fail=$(count Fail) xpass=$(count "Unexpected Pass") tmo=$(count Timeout)
+	ok=$((ok + xfail)) fail=$((fail + xpass + tmo))
+	if ((rc != 0 && fail == 0)); then fail=1; fi   # meson itself failed (build, setup)
+	if ((ok + fail == 0)) && grep -q 'No tests defined' "$out"; then
+		record "$name" 0 0 "(no tests defined)"
+		return 0
+	fi
+	record "$name" "$ok" "$fail" "($((SECONDS - t0)) s)"
+}
+
+# netns NAME BUILDDIR [TESTS...]: the namespace tests with BUILDDIR's riposted.
+netns() {
+	local name=$1 dir=$2 out=$LOGDIR/$1.log rc p f line t0=$SECONDS; shift 2
+	section "$name: tests/netns/run.sh $* (RIPOSTE_BUILD=$dir)"
+	if [[ $(id -u) != 0 ]]; then
+		echo "the namespace tests need root"
+		record "$name" 0 1 "(not root)"
+		return
+	fi
+	RIPOSTE_BUILD=$ROOT/$dir tests/netns/run.sh "$@" 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)
+	if [[ -n $line ]]; then
+		read -r p _ f _ <<<"${line//,/}"
+	else
+		p=0 f=1
+	fi
+	if ((rc != 0 && f == 0)); then f=1; fi
+	record "$name" "$p" "$f" "($((SECONDS - t0)) s)"
+}
+
+section "setup: scripts/setup.sh"
+if ! scripts/setup.sh; then
+	record setup 0 1 "(could not install the dependencies)"
+fi
+
+if build gcc build gcc; then
+	if ((!ONLY_NETNS)); then mtest unit+fuzz build; fi
+	if ((NETNS)); then netns netns build; fi
+else
+	((ONLY_NETNS)) || record unit+fuzz 0 1 "(not run: no gcc build)"
+	((NETNS)) && record netns 0 1 "(not run: no gcc build)"
+fi
+
+if ((!QUICK && !ONLY_NETNS)); then
+	build clang build-clang clang
+	if build asan build-asan gcc -Db_sanitize=address,undefined -Db_lundef=false; then
+		export ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_leaks=1:print_summary=1
+		export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1:print_summary=1
+		mtest asan-unit+fuzz build-asan --suite unit --suite fuzz --timeout-multiplier 3
+		# riposted under ASan+UBSan against hostile input and through its exit path
+		((NETNS)) && netns netns-asan build-asan t_flood t_sigterm
+		unset ASAN_OPTIONS UBSAN_OPTIONS
+	else
+		record asan-unit+fuzz 0 1 "(not run: no asan build)"
+	fi
+fi
+
+section "summary ($((SECONDS - T_START)) s)"
+printf '%s\n' "${SUMMARY[@]}"
+echo "$PASSED passed, $FAILED failed"
+((FAILED == 0))
