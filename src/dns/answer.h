@@ -1,0 +1,41 @@
+/*
+ * answer.h - answering one DNS query from the zone set: RFC 1034 4.3.2 for
+ * authoritative data, RFC 4592 wildcards, RFC 2308 negative answers,
+ * RFC 8482 minimal ANY, RFC 6891 EDNS0, RFC 5001 NSID, CHAOS identity.
+ *
+ * Pure and allocation-free: bytes in, bytes out, so the server's workers
+ * call it without locks and tests and the fuzzer call it directly.
+ */
+#ifndef RIPOSTE_DNS_ANSWER_H
+#define RIPOSTE_DNS_ANSWER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "zone.h"
+
+struct dns_answer_conf {
+	const char *identity; /* NSID payload and CHAOS TXT id.server / hostname.bind */
+	const char *version;  /* CHAOS TXT version.bind; NULL: hide (REFUSED) */
+	uint16_t max_udp;     /* our EDNS UDP payload size (default 1232) */
+};
+
+/* Counters a worker keeps (no atomics: one per worker, summed on demand). */
+struct dns_answer_stats {
+	uint64_t queries, dropped, noerror, nxdomain, refused, formerr, notimp, servfail;
+	uint64_t truncated, edns, nsid, chaos;
+};
+
+/*
+ * Answer the query in req[0..len) into resp (cap bytes, at least 65535 for
+ * TCP, at least 4096 for UDP).  tcp: the reply may use 65535 bytes; UDP
+ * replies are limited by the client's EDNS size (512 without EDNS) and set
+ * TC=1 when the answer does not fit.  Returns the reply length, or 0 when
+ * the query must be dropped (QR=1, shorter than a header, ...).
+ */
+size_t dns_answer(const struct dns_answer_conf *conf, const struct dns_zoneset *zones,
+    const uint8_t *req, size_t len, uint8_t *resp, size_t cap, bool tcp,
+    struct dns_answer_stats *stats);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * load.h - building zones from files: RFC 1035 zone files through
+ * libzscanner (Knot DNS's parser), and riposte's hosts input, from which the
+ * forward zone and the reverse zones (in-addr.arpa, ip6.arpa) are built.
+ * And the other way: every zone written as a standard zone file.
+ */
+#ifndef RIPOSTE_DNS_LOAD_H
+#define RIPOSTE_DNS_LOAD_H
+
+#include <stddef.h>
+
+#include "zone.h"
+
+/*
+ * Load a zone file for the zone `origin` (presentation format, e.g.
+ * "example.com."). Returns NULL with "path:line: message" in err.
+ */
+struct dns_zone *dns_load_zonefile(const char *path, const char *origin, char *err,
+    size_t errlen);
+
+/*
+ * Load a hosts input for the forward zone `origin` and add the forward zone
+ * and every reverse zone it implies to `set`.  0, or -1 with
+ * "path:line: message" in err (then nothing was added).
+ */
+int dns_load_hosts(const char *path, const char *origin, struct dns_zoneset *set, char *err,
+    size_t errlen);
+/* The same from memory (tests, fuzzing); name is used in messages. */
+int dns_load_hosts_buf(const char *name, const char *buf, size_t len, const char *origin,
+    struct dns_zoneset *set, char *err, size_t errlen);
+
+/* Write the zone as DIR/<zone name without final dot>.zone (the root as "root.zone"). */
+int dns_export_zone(const struct dns_zone *zone, const char *dir, char *err, size_t errlen);
+
+#endif
