@@ -86,5 +86,8 @@ bool
 ip4_is_martian(uint32_t addr)
 {
 	uint8_t first = (uint8_t)(addr >> 24);
+	/* RFC 3927 2.7: link-local 169.254/16 is never forwarded, so never routed. */
+	if ((addr & 0xffff0000u) == 0xa9fe0000u)
+		return true;
 	return first == 0 || first == 127 || first >= 224;
 }

@@ -45,7 +45,8 @@ int prefix4_parse(const char *s, struct prefix4 *out, bool allow_bare, bool mask
 const char *ip4_ntop(uint32_t addr, char buf[IP4_STRLEN]);
 const char *prefix4_ntop(struct prefix4 p, char buf[PFX4_STRLEN]);
 
-/* Classes RIP must not carry (RFC 2453 3.9.2): multicast, class E, loopback, 0/8 except default. */
+/* Classes RIP must not carry (RFC 2453 3.9.2): multicast, class E, loopback, 0/8 except
+ * default, and link-local 169.254/16 (RFC 3927 2.7). */
 bool ip4_is_martian(uint32_t addr);
 
 #endif

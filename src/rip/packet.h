@@ -103,7 +103,7 @@ enum rip_rte_err {
 	RIP_RTE_OK = 0,
 	RIP_RTE_BAD_AFI = -1,      /* address family not 2 (AF_INET) */
 	RIP_RTE_BAD_METRIC = -2,   /* metric 0 or > 16 */
-	RIP_RTE_BAD_PREFIX = -3,   /* multicast, class E, loopback, 0/8 (except default) */
+	RIP_RTE_BAD_PREFIX = -3,   /* multicast, class E, loopback, link-local, 0/8 (except default) */
 	RIP_RTE_BAD_MASK = -4,     /* non-contiguous mask, or host bits set */
 	RIP_RTE_BAD_NEXTHOP = -5,  /* next hop multicast/loopback/class E (entry is ignored) */
 };

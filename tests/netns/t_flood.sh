@@ -72,7 +72,12 @@ start, deadline = time.monotonic(), time.monotonic() + secs * 3 + 5
 for i in range(n):
     if time.monotonic() > deadline: break
     name, make = kinds[i % len(kinds)]
-    sock = s520 if i % 5 else other[(i // 5) % len(other)]
+    # One round of every kind in five comes from another port: chosen by
+    # round, not by i % 5, or the kinds whose index is a multiple of 5 would
+    # only ever come from other ports (and be dropped before their entries
+    # are looked at).
+    rnd_round = i // len(kinds)
+    sock = s520 if rnd_round % 5 else other[(rnd_round // 5) % len(other)]
     try:
         sock.sendto(make(), (dst, 520)); sent += 1
         count[name] = count.get(name, 0) + 1

@@ -60,6 +60,8 @@ test_martians(void **state)
 		{ "224.0.0.9", true }, { "239.255.255.255", true }, { "240.0.0.1", true },
 		{ "255.255.255.255", true }, { "10.128.224.2", false }, { "1.0.0.0", false },
 		{ "223.255.255.255", false }, { "126.255.255.255", false }, { "128.0.0.0", false },
+		{ "169.254.0.1", true }, { "169.254.255.255", true }, { "169.253.255.255", false },
+		{ "169.255.0.0", false },
 	};
 	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		assert_int_equal(ip4_parse(v[i].addr, &a), 0);
