@@ -189,8 +189,13 @@ kr_watch_cb(struct ev_loop *loop, ev_io *w, int revents)
 static int
 ctl_show_routes(void *ctx, const struct ctl_request *req, FILE *out)
 {
+	struct prefix4 within = { 0, 0 };
 	(void)ctx;
-	rip_show_routes(d.eng, out, req->json, clock_mono_now());
+	if (req->argc == 1 && prefix4_parse(req->argv[0], &within, true, true) != 0) {
+		fprintf(out, "'%s' is not a prefix (A.B.C.D/M or A.B.C.D)\n", req->argv[0]);
+		return -1;
+	}
+	rip_show_routes_within(d.eng, out, req->json, clock_mono_now(), within);
 	return 0;
 }
 
@@ -291,7 +296,8 @@ ctl_show_status(void *ctx, const struct ctl_request *req, FILE *out)
 }
 
 static const struct ctl_command ctl_commands[] = {
-	{ "show routes", NULL, "the RIP table: every path, active or alternate", 0, 0, ctl_show_routes },
+	{ "show routes", "[PREFIX]", "the RIP table: every path, active or alternate (within PREFIX)",
+	    0, 1, ctl_show_routes },
 	{ "show interfaces", NULL, "interfaces, addresses and RIP state", 0, 0, ctl_show_interfaces },
 	{ "show neighbors", NULL, "neighbours, last heard, drops per reason", 0, 0, ctl_show_neighbors },
 	{ "show status", NULL, "timers, counters, kernel and config state", 0, 0, ctl_show_status },

@@ -90,6 +90,14 @@ show_path(const struct rip_engine *eng, const struct rip_route *r, const struct 
 void
 rip_show_routes(const struct rip_engine *eng, FILE *out, bool json, rtime_t now)
 {
+	struct prefix4 all = { 0, 0 };
+	rip_show_routes_within(eng, out, json, now, all);
+}
+
+void
+rip_show_routes_within(const struct rip_engine *eng, FILE *out, bool json, rtime_t now,
+    struct prefix4 within)
+{
 	struct rib_iter it;
 	size_t n = 0;
 	struct rip_route **v = malloc((eng->rib.n_routes + 1) * sizeof(*v));
@@ -100,7 +108,8 @@ rip_show_routes(const struct rip_engine *eng, FILE *out, bool json, rtime_t now)
 		return;
 	}
 	for (struct rip_route *r = rib_first(&eng->rib, &it); r != NULL; r = rib_next(&eng->rib, &it))
-		v[n++] = r;
+		if (r->prefix.len >= within.len && prefix4_contains(within, r->prefix.addr))
+			v[n++] = r;
 	qsort(v, n, sizeof(*v), show_route_cmp);
 	if (json)
 		fputs("{\"routes\":[", out);
@@ -125,7 +134,8 @@ rip_show_routes(const struct rip_engine *eng, FILE *out, bool json, rtime_t now)
 	if (json)
 		fputs("\n]}\n", out);
 	else
-		fprintf(out, "%zu routes, %zu paths\n", eng->rib.n_routes, eng->rib.n_paths);
+		fprintf(out, "%zu of %zu routes shown; %zu paths in all\n", n, eng->rib.n_routes,
+		    eng->rib.n_paths);
 	free(v);
 }
 

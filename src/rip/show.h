@@ -12,6 +12,9 @@
 #include "proto.h"
 
 void rip_show_routes(const struct rip_engine *eng, FILE *out, bool json, rtime_t now);
+/* Only the routes equal to or inside `within`. */
+void rip_show_routes_within(const struct rip_engine *eng, FILE *out, bool json, rtime_t now,
+    struct prefix4 within);
 void rip_show_interfaces(const struct rip_engine *eng, FILE *out, bool json);
 void rip_show_neighbors(const struct rip_engine *eng, FILE *out, bool json, rtime_t now);
 
