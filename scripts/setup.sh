@@ -15,8 +15,11 @@ PKGS=(
 	libev-dev libmnl-dev libcmocka-dev nettle-dev             # libraries
 	frr bird2                                                  # RIP peers for the tests and the demo
 	iproute2 tcpdump jq procps iputils-ping python3 coreutils  # the namespace tests
+	libknot-dev                                                # riposte-dns: libzscanner
+	knot knot-dnsutils nsd dnsutils python3-dnspython          # DNS peers and referees
+	dnsperf bc                                                 # bench/dns.sh
 )
-SERVICES=(frr bird)   # services of the packages above
+SERVICES=(frr bird knot nsd)   # services of the packages above
 
 installed() { # the packages among "$@" that are installed, one a line
 	dpkg-query -W -f='${Package} ${db:Status-Status}\n' "$@" 2>/dev/null | awk '$2 == "installed" { print $1 }'
