@@ -12,6 +12,8 @@
 #               and the flood and SIGTERM namespace tests with that riposted
 #                                                                 (not with --quick)
 #   netns       tests/netns/run.sh with build/riposted (root)    (not with --no-netns)
+#   dns         tests/dns: smoke (dig/kdig), later_address, diff (against Knot)
+#                                                                 (not with --no-netns)
 # --netns-only: setup, the gcc build and the namespace tests.
 # The last line is "N passed, N failed"; the exit status is 1 if anything failed.
 set -uo pipefail
@@ -83,18 +85,13 @@ mtest() {
 	record "$name" "$ok" "$fail" "($((SECONDS - t0)) s)"
 }
 
-# netns NAME BUILDDIR [TESTS...]: the namespace tests with BUILDDIR's riposted.
-netns() {
-	local name=$1 dir=$2 out=$LOGDIR/$1.log rc p f line t0=$SECONDS; shift 2
-	section "$name: tests/netns/run.sh $* (RIPOSTE_BUILD=$dir)"
-	if [[ $(id -u) != 0 ]]; then
-		echo "the namespace tests need root"
-		record "$name" 0 1 "(not root)"
-		return
-	fi
-	RIPOSTE_BUILD=$ROOT/$dir tests/netns/run.sh "$@" 2>&1 | tee "$out"
+# script NAME CMD...: a test script whose last summary line is "N passed, N failed".
+script() {
+	local name=$1 out=$LOGDIR/$1.log rc p f line t0=$SECONDS; shift
+	section "$name: $*"
+	"$@" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
-	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out" | tail -n 1)
+	line=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
 	if [[ -n $line ]]; then
 		read -r p _ f _ <<<"${line//,/}"
 	else
@@ -102,6 +99,27 @@ netns() {
 	fi
 	if ((rc != 0 && f == 0)); then f=1; fi
 	record "$name" "$p" "$f" "($((SECONDS - t0)) s)"
+}
+
+# netns NAME BUILDDIR [TESTS...]: the namespace tests with BUILDDIR's riposted.
+netns() {
+	local name=$1 dir=$2; shift 2
+	if [[ $(id -u) != 0 ]]; then
+		section "$name"
+		echo "the namespace tests need root"
+		record "$name" 0 1 "(not root)"
+		return
+	fi
+	script "$name" env RIPOSTE_BUILD="$ROOT/$dir" tests/netns/run.sh "$@"
+}
+
+# dns NAME BUILDDIR: riposte-dns's dig/kdig smoke test, the address-added-later
+# test and the differential test against Knot, with BUILDDIR's riposte-dns.
+dns() {
+	local name=$1 bin=$ROOT/$2/riposte-dns
+	script "$name-smoke" env RIPOSTE_DNS="$bin" tests/dns/smoke.sh
+	script "$name-later-address" env RIPOSTE_DNS="$bin" tests/dns/later_address.sh
+	script "$name-diff-knot" tests/dns/diff/run.sh "$bin"
 }
 
 section "setup: scripts/setup.sh"
@@ -112,6 +130,7 @@ fi
 if build gcc build gcc; then
 	if ((!ONLY_NETNS)); then mtest unit+fuzz build; fi
 	if ((NETNS)); then netns netns build; fi
+	if ((NETNS && !ONLY_NETNS)); then dns dns build; fi
 else
 	((ONLY_NETNS)) || record unit+fuzz 0 1 "(not run: no gcc build)"
 	((NETNS)) && record netns 0 1 "(not run: no gcc build)"
@@ -125,6 +144,8 @@ if ((!QUICK && !ONLY_NETNS)); then
 		mtest asan-unit+fuzz build-asan --suite unit --suite fuzz --timeout-multiplier 3
 		# riposted under ASan+UBSan against hostile input and through its exit path
 		((NETNS)) && netns netns-asan build-asan t_flood t_sigterm
+		# riposte-dns under ASan+UBSan: the smoke test has reloads under load and TCP abuse
+		((NETNS)) && script dns-asan-smoke env RIPOSTE_DNS="$ROOT/build-asan/riposte-dns" tests/dns/smoke.sh
 		unset ASAN_OPTIONS UBSAN_OPTIONS
 	else
 		record asan-unit+fuzz 0 1 "(not run: no asan build)"

@@ -13,15 +13,25 @@
 
 /*
  * Load a zone file for the zone `origin` (presentation format, e.g.
- * "example.com."). Returns NULL with "path:line: message" in err.
+ * "example.com.") through libzscanner; $INCLUDE is followed (relative to
+ * the including file, at most 8 deep).  Returns NULL with
+ * "path:line: message" in err (or "path: message" for what concerns the
+ * whole zone, one line each); on success err holds the warnings, "" if none.
  */
 struct dns_zone *dns_load_zonefile(const char *path, const char *origin, char *err,
     size_t errlen);
+/*
+ * The same from memory (tests, fuzzing); name is used in messages and
+ * $INCLUDE is refused.  On success err holds the warnings, "" if none.
+ */
+struct dns_zone *dns_load_zonefile_buf(const char *name, const char *buf, size_t len,
+    const char *origin, char *err, size_t errlen);
 
 /*
- * Load a hosts input for the forward zone `origin` and add the forward zone
- * and every reverse zone it implies to `set`.  0, or -1 with
- * "path:line: message" in err (then nothing was added).
+ * Load a hosts input (docs/hosts-input.md) for the forward zone `origin`
+ * and add the forward zone and every reverse zone it implies to `set`.
+ * 0, or -1 with "path:line: message" in err (then nothing was added).
+ * origin may be NULL: then the input must name it with $ORIGIN.
  */
 int dns_load_hosts(const char *path, const char *origin, struct dns_zoneset *set, char *err,
     size_t errlen);
@@ -29,7 +39,11 @@ int dns_load_hosts(const char *path, const char *origin, struct dns_zoneset *set
 int dns_load_hosts_buf(const char *name, const char *buf, size_t len, const char *origin,
     struct dns_zoneset *set, char *err, size_t errlen);
 
-/* Write the zone as DIR/<zone name without final dot>.zone (the root as "root.zone"). */
+/*
+ * Write the zone as DIR/<zone name without final dot>.zone (the root as
+ * "root.zone"; a '/' in the name as \047), through a temporary file and a
+ * rename.  0, or -1 with "path: message" in err.
+ */
 int dns_export_zone(const struct dns_zone *zone, const char *dir, char *err, size_t errlen);
 
 #endif

@@ -30,6 +30,10 @@ enum {
 };
 enum { DNS_C_IN = 1, DNS_C_CH = 3, DNS_C_ANY = 255 };
 
+/* The mnemonic of a type ("A", "TYPE65534" per RFC 3597 5); buf is used for the latter. */
+#define DNS_TYPE_STRLEN 12
+const char *dns_type_name(uint16_t type, char buf[DNS_TYPE_STRLEN]);
+
 /* One RRset: `count` records of one owner and type, with one TTL. */
 struct dns_rrset {
 	uint16_t type;
@@ -43,7 +47,7 @@ struct dns_rrset {
 enum {
 	DNS_NODE_DELEGATION = 1 << 0, /* NS RRset below the apex: a zone cut (RFC 1034 4.2.1) */
 	DNS_NODE_WILDCARD = 1 << 1,   /* the node "*.<this name>" exists (RFC 4592) */
-	DNS_NODE_GLUE = 1 << 2,       /* at or below a zone cut: only served as glue */
+	DNS_NODE_GLUE = 1 << 2,       /* below a zone cut: only served as glue */
 };
 
 struct dns_node {
@@ -81,21 +85,44 @@ void dns_zone_free(struct dns_zone *zone);
  * through `err`), drops exact duplicates, creates empty non-terminals and
  * the node flags, and checks the zone: exactly one SOA at the apex, NS at
  * the apex, no records outside the zone, CNAME not beside other data
- * (RFC 1034 3.6.2, RFC 2181 10.1).  Errors and warnings are written to
- * `err` as "message" lines; finish returns NULL on an error.
+ * (RFC 1034 3.6.2, RFC 2181 10.1), one CNAME and one DNAME per owner.
+ * Errors and warnings are written to `err` as "message" lines (at most ten,
+ * then a count); finish returns NULL on an error, and on success leaves
+ * the warnings in `err` ("" when there are none).
+ *
+ * Flags: DELEGATION on a node below the apex with NS that is not itself
+ * below a cut (the topmost cut is the referral); GLUE on every node below
+ * a cut; WILDCARD on the parent of every "*" node.
  */
 struct dns_zone_builder;
 struct dns_zone_builder *dns_zone_builder_new(const uint8_t *apex);
-/* owner: wire (any case, lowercased here); rdata: wire.  0, or -1 (out of zone, too big). */
+/* Results of dns_zone_builder_add. */
+enum {
+	DNS_ZB_OK = 0,
+	DNS_ZB_OUTSIDE = -1, /* owner not at or below the apex */
+	DNS_ZB_NAME = -2,    /* owner not a valid wire name */
+	DNS_ZB_TYPE = -3,    /* 0, OPT or a meta-type (RFC 6895 3.1): never zone data */
+	DNS_ZB_RDATA = -4,   /* A/AAAA of the wrong size, NS/CNAME/PTR/DNAME/MX/SRV/SOA malformed */
+	DNS_ZB_NOMEM = -5,
+	DNS_ZB_FULL = -6,    /* more than 4 GiB of rdata or 2^32 records */
+};
+/*
+ * owner: wire (any case, lowercased here); rdata: wire.  DNS_ZB_OK or a
+ * negative DNS_ZB_*; the record is not added then (after NOMEM or FULL,
+ * finish fails).  Rdata of the types the answer path reads is checked.
+ */
 int dns_zone_builder_add(struct dns_zone_builder *b, const uint8_t *owner, uint16_t type,
     uint32_t ttl, const uint8_t *rdata, uint16_t rdata_len);
+const char *dns_zone_builder_strerror(int code);
+/* A hint: about `records` records will be added (the loader guesses from the file size). */
+void dns_zone_builder_reserve(struct dns_zone_builder *b, size_t records);
 struct dns_zone *dns_zone_builder_finish(struct dns_zone_builder *b, char *err, size_t errlen);
 void dns_zone_builder_free(struct dns_zone_builder *b);
 
 /* A set of zones; the zone for a name is the one with the longest matching apex. */
 struct dns_zoneset;
 struct dns_zoneset *dns_zoneset_new(void);
-/* Takes ownership; -1 if a zone with the same apex is already there. */
+/* Takes ownership; -1 if a zone with the same apex is already there (then the caller keeps it). */
 int dns_zoneset_add(struct dns_zoneset *set, struct dns_zone *zone);
 const struct dns_zone *dns_zoneset_find(const struct dns_zoneset *set, const uint8_t *name_lc);
 size_t dns_zoneset_count(const struct dns_zoneset *set);

@@ -1,0 +1,106 @@
+/*
+ * conf.h - riposte-dns's configuration file.
+ *
+ * Line-oriented: one statement per line, words separated by blanks, '#'
+ * at the start of a word starts a comment, a word may be "quoted" (with
+ * \" and \\ inside).  One keyword table in conf.c, every default in
+ * dnsconf_init() (the listen default in dnsconf_parse_buf() when no
+ * `listen` was given), errors as "file:line: message".  dnsconf_print()
+ * writes the canonical form, which parses back to an equal configuration.
+ *
+ *	listen ADDRESS[@PORT]       repeatable; ADDRESS is IPv4, IPv6 (maybe in
+ *	                            [brackets]) or * (0.0.0.0 and ::); port 53
+ *	zone NAME file PATH         RFC 1035 zone file
+ *	zone NAME hosts PATH        riposte hosts input (forward + reverse zones)
+ *	identity TEXT               NSID (RFC 5001), CHAOS id.server/hostname.bind
+ *	version TEXT|hide           CHAOS version.bind
+ *	user NAME                   drop privileges after binding
+ *	pidfile PATH
+ *	workers N                   worker threads, each with its own sockets
+ *	tcp-clients N               open TCP connections (RFC 7766 6.2.2)
+ *	tcp-idle-timeout DURATION   RFC 7766 6.2.3; DURATION: N[ms|s|m]
+ *	udp-size N                  EDNS UDP payload size we announce (RFC 6891)
+ *
+ * Relative paths are taken from the config file's directory.
+ */
+#ifndef RIPOSTE_DNS_CONF_H
+#define RIPOSTE_DNS_CONF_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "name.h"
+
+#define RIPOSTE_DNS_VERSION "0.1.0"
+#define DNSCONF_DEFAULT_PATH "/etc/riposte/riposte-dns.conf"
+/* TXT character-strings are at most 255 bytes (RFC 1035 3.3). */
+#define DNSCONF_TEXT_MAX 255
+#define DNSCONF_USER_MAX 32
+
+enum dnsconf_zone_kind {
+	DNSCONF_ZONE_FILE,  /* RFC 1035 zone file */
+	DNSCONF_ZONE_HOSTS, /* hosts input: forward zone and its reverse zones */
+};
+
+struct dnsconf_listen {
+	int family; /* AF_INET or AF_INET6 */
+	union {
+		struct in_addr v4;
+		struct in6_addr v6;
+	} addr;
+	uint16_t port;
+	bool wildcard;  /* 0.0.0.0 or ::, served with IP_PKTINFO / IPV6_RECVPKTINFO */
+	unsigned line;  /* 0: the default */
+};
+
+struct dnsconf_zone {
+	char *name;     /* presentation, lowercase, ends in '.' */
+	uint8_t apex[DNS_NAME_MAX]; /* lowercase wire */
+	enum dnsconf_zone_kind kind;
+	char *path;     /* resolved against the config file's directory */
+	unsigned line;
+};
+
+struct dnsconf {
+	struct dnsconf_listen *listen;
+	size_t n_listen;
+	struct dnsconf_zone *zones;
+	size_t n_zones;
+	char identity[DNSCONF_TEXT_MAX + 1]; /* default: the host name */
+	char version[DNSCONF_TEXT_MAX + 1];  /* default: "riposte-dns VERSION" */
+	bool version_hide;                   /* version.bind answers REFUSED */
+	char user[DNSCONF_USER_MAX + 1];     /* "": keep the user we run as */
+	char *pidfile;                       /* NULL: none */
+	unsigned workers;                    /* 0: one per CPU we may run on */
+	unsigned tcp_clients;                /* for the whole server */
+	unsigned tcp_idle_ms;
+	uint16_t udp_size;
+};
+
+/* Defaults in one place (the listen default is applied by the parser). */
+void dnsconf_init(struct dnsconf *conf);
+/* Free and re-initialise (so freeing twice is harmless). */
+void dnsconf_free(struct dnsconf *conf);
+
+/*
+ * Parse `len` bytes named `name` (for messages).  Relative paths are joined
+ * to `basedir` (NULL: kept as they are).  0, or -1 with "name:line: message"
+ * in err and *conf left initialised and empty.  When no `listen` was
+ * given, conf->listen holds the default: 0.0.0.0@53 and ::@53.
+ */
+int dnsconf_parse_buf(const char *name, const char *basedir, const char *buf, size_t len,
+    struct dnsconf *conf, char *err, size_t errlen);
+/* Read and parse a file; paths relative to the file's directory. */
+int dnsconf_parse_file(const char *path, struct dnsconf *conf, char *err, size_t errlen);
+
+/* The canonical text (--print); parses back (basedir NULL) to an equal config. */
+void dnsconf_print(FILE *out, const struct dnsconf *conf);
+
+/* "192.0.2.1@53", "[2001:db8::1]@53" */
+#define DNSCONF_LISTEN_STRLEN 56
+const char *dnsconf_listen_str(const struct dnsconf_listen *l, char out[DNSCONF_LISTEN_STRLEN]);
+
+#endif

@@ -1,0 +1,1364 @@
+/*
+ * server.c - riposte-dns's workers: UDP and TCP sockets, batched I/O, the
+ * zone generations that SIGHUP swaps, and their safe reclamation.
+ *
+ * Workers.  N threads, each with its own libev loop and, for every listen
+ * address, its own UDP and TCP socket bound with SO_REUSEPORT, so the
+ * kernel spreads queries over the workers and no two workers share a
+ * socket, a buffer or a counter (each worker's hot data is its own,
+ * cache-line aligned allocation).
+ *
+ * UDP (RFC 1035 4.2.1).  A readable socket is drained with recvmmsg() in
+ * batches of DNS_UDP_BATCH, each query answered by dns_answer() into a
+ * per-worker arena, and the batch sent with one sendmmsg().  Nothing on
+ * this path allocates, locks or reads the clock.  Wildcard sockets (0.0.0.0
+ * and ::, the latter IPV6_V6ONLY) ask for IP_PKTINFO / IPV6_RECVPKTINFO
+ * (RFC 3542 6.1) and every answer carries the address its query came to as
+ * its source (ipi_spec_dst / ipi6_addr).  That is what lets an address
+ * added to the host after start, after privileges were dropped, be served
+ * at once: no socket per address, no rescan, no restart.
+ *
+ * TCP (RFC 7766).  Per worker a SO_REUSEPORT listening socket per address,
+ * non-blocking connections from a pool of tcp-clients / workers, 2-byte
+ * length framing (RFC 1035 4.2.2), pipelined queries answered in the order
+ * they came (RFC 7766 6.2.1.1), answers of one read written together, an
+ * idle timeout (RFC 7766 6.2.3: closed when no byte moved either way for
+ * tcp-idle-timeout) and, at the connection limit, the least recently
+ * active idle connection closed to make room, or the new one refused when
+ * none is idle (RFC 7766 6.2.2).  A client that does not read its answers
+ * is not read from either, beyond DNS_TCP_BACKLOG_MAX.
+ *
+ * Generations and reload.  The main thread publishes a new struct dns_gen
+ * with an atomic exchange; a worker loads the pointer (acquire) at the
+ * start of each batch and drops it before its loop blocks again.  The old
+ * generation is freed after every worker has been seen offline (blocked in
+ * its loop) or online in a later epoch: quiescent-state-based reclamation.
+ * The epoch is stored once per loop turn, in ev_check and ev_prepare
+ * callbacks, not per packet.
+ */
+#include "server.h"
+
+#include <errno.h>
+#include <ev.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdalign.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/log.h"
+#include "load.h"
+
+#define DNS_UDP_BATCH 64
+/* Batches per wakeup before the loop turns (TCP, other sockets, epochs). */
+#define DNS_UDP_ROUNDS 8
+/* Longer datagrams arrive with MSG_TRUNC and are dropped. */
+#define DNS_UDP_IN_MAX 4096
+/* dns_answer() needs this much room for a UDP answer (answer.h). */
+#define DNS_UDP_OUT_MAX 4096
+/* Enough for either control message, and aligned for struct cmsghdr. */
+#define DNS_CTL_SPACE 64
+#define DNS_TCP_MSG_MAX 65535
+/* Answers to the queries of one read go out in one send() when they fit. */
+#define DNS_TCP_STAGE (4 * (2 + DNS_TCP_MSG_MAX))
+/* Most queries are tens of bytes; a longer one gets a buffer of its own. */
+#define DNS_TCP_IN_SMALL 2048
+/* Unsent answers per connection before we stop reading its queries. */
+#define DNS_TCP_BACKLOG_MAX (256 * 1024)
+#define DNS_TCP_ACCEPT_BATCH 64
+#define DNS_TCP_LISTEN_BACKLOG 1024
+#define DNS_TCP_FASTOPEN_QLEN 256
+/* Kernel receive buffer per UDP socket: room for bursts (capped by rmem_max). */
+#define DNS_UDP_RCVBUF (4 * 1024 * 1024)
+
+#define DNS_CACHELINE 64
+
+union dns_sa {
+	struct sockaddr sa;
+	struct sockaddr_in v4;
+	struct sockaddr_in6 v6;
+};
+
+struct dns_worker;
+
+/* One socket of one worker. */
+struct dns_sock {
+	struct dns_worker *wk;
+	ev_io io;
+	int fd;
+	bool udp;
+	bool pktinfo;
+};
+
+struct dns_tcp_conn {
+	struct dns_tcp_conn *prev, *next; /* activity order, oldest first; free list */
+	struct dns_worker *wk;
+	ev_io io;
+	ev_timer idle;
+	int fd;
+	bool eof;            /* the client closed its side: answer what came, then close */
+	uint8_t *in;         /* in_small, or a buffer for one long query */
+	size_t in_len, in_cap;
+	uint8_t *out;        /* answers the socket did not take yet */
+	size_t out_off, out_len, out_cap;
+	uint8_t in_small[DNS_TCP_IN_SMALL];
+};
+
+struct dns_worker {
+	/* Written by this worker once per loop turn, read by the reclaimer. */
+	alignas(DNS_CACHELINE) _Atomic uint64_t epoch;
+
+	alignas(DNS_CACHELINE) struct dns_server *srv;
+	unsigned id;
+	bool running;
+	pthread_t thread;
+	struct ev_loop *loop;
+	ev_async stop;
+	ev_prepare prepare;
+	ev_check check;
+	ev_timer accept_pause;
+	struct dns_sock *socks;
+	size_t n_socks;
+
+	/* UDP batch: slot i of rmsg reads into rbuf + i * DNS_UDP_IN_MAX. */
+	struct mmsghdr rmsg[DNS_UDP_BATCH];
+	struct mmsghdr smsg[DNS_UDP_BATCH];
+	struct iovec riov[DNS_UDP_BATCH];
+	struct iovec siov[DNS_UDP_BATCH];
+	union dns_sa peer[DNS_UDP_BATCH];
+	alignas(8) uint8_t rctl[DNS_UDP_BATCH][DNS_CTL_SPACE];
+	alignas(8) uint8_t sctl[DNS_UDP_BATCH][DNS_CTL_SPACE];
+	uint8_t *rbuf;
+	uint8_t *sbuf; /* answers packed one after the other */
+
+	/* TCP */
+	struct dns_tcp_conn *pool;
+	struct dns_tcp_conn *free_conns;
+	struct dns_tcp_conn *lru_head, *lru_tail;
+	unsigned n_conns, max_conns;
+	uint8_t *stage;
+	size_t stage_len;
+
+	struct dns_answer_stats stats;
+	uint64_t udp_in, udp_out, udp_dropped, udp_send_errors;
+	uint64_t tcp_accepted, tcp_refused, tcp_closed_idle, tcp_evicted;
+	struct log_ratelimit rl_udp, rl_tcp;
+};
+
+struct dns_server {
+	/* Read by every worker, written only by reloads: a line of its own. */
+	alignas(DNS_CACHELINE) _Atomic(struct dns_gen *) gen;
+	_Atomic uint64_t seq;
+
+	alignas(DNS_CACHELINE) struct dns_worker **workers;
+	unsigned n_workers;
+	struct dnsconf_listen *listen;
+	size_t n_listen;
+	double tcp_idle;
+	unsigned tcp_clients;
+	bool started;
+};
+
+/* ------------------------------------------------------------ generations */
+
+static double
+dns_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+struct dns_clone {
+	struct dns_zone_builder *b;
+	int rc;
+};
+
+static void
+dns_clone_node(void *ctx, const struct dns_node *node)
+{
+	struct dns_clone *c = ctx;
+
+	for (uint16_t i = 0; i < node->n_rrsets && c->rc == 0; i++) {
+		const struct dns_rrset *rs = &node->rrsets[i];
+		const uint8_t *p = rs->rdata, *end = rs->rdata + rs->rdata_len;
+		for (uint16_t k = 0; k < rs->count && c->rc == 0; k++) {
+			uint16_t len;
+			if (end - p < 2 || (len = (uint16_t)(p[0] << 8 | p[1])) > end - p - 2) {
+				c->rc = DNS_ZB_RDATA;
+				break;
+			}
+			c->rc = dns_zone_builder_add(c->b, node->name, rs->type, rs->ttl, p + 2, len);
+			p += 2 + len;
+		}
+	}
+}
+
+/*
+ * A zone belongs to one set and the old set is freed after the swap, so a
+ * zone kept across a reload is copied through the builder (only for zones
+ * that failed to reload: the rare path).
+ */
+static struct dns_zone *
+dns_zone_clone(const struct dns_zone *zone, char *err, size_t errlen)
+{
+	struct dns_clone c;
+	struct dns_zone *z;
+
+	if ((c.b = dns_zone_builder_new(dns_zone_apex(zone))) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	c.rc = 0;
+	dns_zone_walk(zone, dns_clone_node, &c);
+	if (c.rc != 0) {
+		snprintf(err, errlen, "cannot copy the previous version: %s",
+		    dns_zone_builder_strerror(c.rc));
+		dns_zone_builder_free(c.b);
+		return NULL;
+	}
+	z = dns_zone_builder_finish(c.b, err, errlen);
+	dns_zone_builder_free(c.b);
+	return z;
+}
+
+static int
+dns_ptr_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(const void *const *)a, y = (uintptr_t)*(const void *const *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int
+dns_src_add_apex(struct dns_gen_source *src, const uint8_t *apex)
+{
+	uint8_t (*a)[DNS_NAME_MAX] = realloc(src->apex, (src->n_zones + 1) * sizeof(*a));
+
+	if (a == NULL)
+		return -1;
+	memset(a[src->n_zones], 0, DNS_NAME_MAX);
+	dns_name_lower(a[src->n_zones], apex);
+	src->apex = a;
+	src->n_zones++;
+	return 0;
+}
+
+/* Load a hosts input into set and note which zones it added. */
+static int
+dns_gen_load_hosts(struct dns_gen *gen, const struct dnsconf_zone *z, struct dns_gen_source *src)
+{
+	size_t before = dns_zoneset_count(gen->zones), after;
+	const struct dns_zone **old = NULL;
+
+	if (before > 0 && (old = malloc(before * sizeof(*old))) == NULL) {
+		snprintf(src->err, sizeof(src->err), "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < before; i++)
+		old[i] = dns_zoneset_get(gen->zones, i);
+	if (before > 0)
+		qsort(old, before, sizeof(*old), dns_ptr_cmp);
+	if (dns_load_hosts(z->path, z->name, gen->zones, src->err, sizeof(src->err)) != 0) {
+		free(old);
+		return -1;
+	}
+	after = dns_zoneset_count(gen->zones);
+	for (size_t i = 0; i < after; i++) {
+		const struct dns_zone *zz = dns_zoneset_get(gen->zones, i);
+		if (before > 0 && bsearch(&zz, old, before, sizeof(*old), dns_ptr_cmp) != NULL)
+			continue;
+		if (dns_src_add_apex(src, dns_zone_apex(zz)) != 0) {
+			free(old);
+			snprintf(src->err, sizeof(src->err), "out of memory");
+			return -1;
+		}
+	}
+	free(old);
+	return 0;
+}
+
+/* The failed statement's zones from the previous generation, copied into gen. */
+static void
+dns_gen_keep(struct dns_gen *gen, const struct dns_gen *old, struct dns_gen_source *src)
+{
+	const struct dns_gen_source *os = NULL;
+	char err[512];
+
+	for (size_t j = 0; old != NULL && j < old->n_src; j++)
+		if (strcmp(old->src[j].name, src->name) == 0)
+			os = &old->src[j];
+	if (os == NULL)
+		return;
+	for (size_t k = 0; k < os->n_zones; k++) {
+		const struct dns_zone *oz = dns_zoneset_find(old->zones, os->apex[k]);
+		struct dns_zone *nz;
+		if (oz == NULL || !dns_name_equal(dns_zone_apex(oz), os->apex[k]))
+			continue;
+		if ((nz = dns_zone_clone(oz, err, sizeof(err))) == NULL)
+			continue;
+		if (dns_zoneset_add(gen->zones, nz) != 0) {
+			/* Another statement loaded this apex now: the new data wins. */
+			dns_zone_free(nz);
+			continue;
+		}
+		if (dns_src_add_apex(src, os->apex[k]) != 0)
+			continue;
+		src->records += dns_zone_rr_count(nz);
+		src->kept = true;
+	}
+}
+
+struct dns_gen *
+dns_gen_load(const struct dnsconf *conf, const struct dns_gen *old)
+{
+	struct dns_gen *gen = calloc(1, sizeof(*gen));
+
+	if (gen == NULL)
+		return NULL;
+	if ((gen->zones = dns_zoneset_new()) == NULL ||
+	    (conf->n_zones > 0 && (gen->src = calloc(conf->n_zones, sizeof(*gen->src))) == NULL)) {
+		dns_gen_free(gen);
+		return NULL;
+	}
+	memcpy(gen->identity, conf->identity, sizeof(gen->identity));
+	memcpy(gen->version, conf->version, sizeof(gen->version));
+	gen->aconf.identity = gen->identity;
+	gen->aconf.version = conf->version_hide ? NULL : gen->version;
+	gen->aconf.max_udp = conf->udp_size;
+
+	for (size_t i = 0; i < conf->n_zones; i++) {
+		const struct dnsconf_zone *z = &conf->zones[i];
+		struct dns_gen_source *src = &gen->src[i];
+		double t0 = dns_mono_ms();
+		int rc = -1;
+
+		gen->n_src++;
+		src->kind = z->kind;
+		if ((src->name = strdup(z->name)) == NULL || (src->path = strdup(z->path)) == NULL) {
+			dns_gen_free(gen);
+			return NULL;
+		}
+		if (z->kind == DNSCONF_ZONE_FILE) {
+			struct dns_zone *zone = dns_load_zonefile(z->path, z->name, src->err,
+			    sizeof(src->err));
+			if (zone != NULL && dns_zoneset_add(gen->zones, zone) != 0) {
+				snprintf(src->err, sizeof(src->err), "%s: zone %s is already served "
+				    "(a hosts input made it)", z->path, z->name);
+				dns_zone_free(zone);
+			} else if (zone != NULL) {
+				rc = dns_src_add_apex(src, dns_zone_apex(zone));
+				if (rc != 0)
+					snprintf(src->err, sizeof(src->err), "out of memory");
+			}
+		} else {
+			rc = dns_gen_load_hosts(gen, z, src);
+		}
+		src->ms = dns_mono_ms() - t0;
+		if (rc == 0) {
+			src->ok = true;
+			src->err[0] = '\0';
+			for (size_t k = 0; k < src->n_zones; k++) {
+				const struct dns_zone *zz = dns_zoneset_find(gen->zones, src->apex[k]);
+				if (zz != NULL)
+					src->records += dns_zone_rr_count(zz);
+			}
+		} else {
+			/* What a failed load left (a builder's warnings) is not ours to serve. */
+			free(src->apex);
+			src->apex = NULL;
+			src->n_zones = 0;
+			gen->failed++;
+			dns_gen_keep(gen, old, src);
+		}
+		gen->records += src->records;
+	}
+	return gen;
+}
+
+void
+dns_gen_free(struct dns_gen *gen)
+{
+	if (gen == NULL)
+		return;
+	dns_zoneset_free(gen->zones);
+	for (size_t i = 0; i < gen->n_src; i++) {
+		free(gen->src[i].name);
+		free(gen->src[i].path);
+		free(gen->src[i].apex);
+	}
+	free(gen->src);
+	free(gen);
+}
+
+/* ---------------------------------------------------------------- sockets */
+
+static int
+dns_setopt(int fd, int level, int name, int value)
+{
+	return setsockopt(fd, level, name, &value, sizeof(value));
+}
+
+static socklen_t
+dns_sockaddr(const struct dnsconf_listen *l, union dns_sa *sa)
+{
+	memset(sa, 0, sizeof(*sa));
+	if (l->family == AF_INET) {
+		sa->v4.sin_family = AF_INET;
+		sa->v4.sin_port = htons(l->port);
+		sa->v4.sin_addr = l->addr.v4;
+		return sizeof(sa->v4);
+	}
+	sa->v6.sin6_family = AF_INET6;
+	sa->v6.sin6_port = htons(l->port);
+	sa->v6.sin6_addr = l->addr.v6;
+	return sizeof(sa->v6);
+}
+
+/* One socket for one worker; -1 with errno set and what failed logged. */
+static int
+dns_bind(const struct dnsconf_listen *l, bool udp, bool quiet)
+{
+	char buf[DNSCONF_LISTEN_STRLEN];
+	const char *proto = udp ? "UDP" : "TCP";
+	const char *what;
+	union dns_sa sa;
+	socklen_t salen = dns_sockaddr(l, &sa);
+	int fd, saved;
+	bool v6 = l->family == AF_INET6;
+
+	fd = socket(l->family, (udp ? SOCK_DGRAM : SOCK_STREAM) | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		what = "socket";
+		goto fail;
+	}
+	what = "SO_REUSEPORT";
+	if (dns_setopt(fd, SOL_SOCKET, SO_REUSEADDR, 1) < 0 ||
+	    dns_setopt(fd, SOL_SOCKET, SO_REUSEPORT, 1) < 0)
+		goto fail;
+	/* IPv4 has its own socket: no v4-mapped addresses on the IPv6 one. */
+	what = "IPV6_V6ONLY";
+	if (v6 && dns_setopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1) < 0)
+		goto fail;
+	/* A named address may be configured after we start (an anycast address on lo). */
+	what = "IP_FREEBIND";
+	if (!l->wildcard && dns_setopt(fd, IPPROTO_IP, IP_FREEBIND, 1) < 0)
+		goto fail;
+	if (udp && l->wildcard) {
+		/* RFC 3542 6.1: the destination address of each query, for its answer's source. */
+		what = v6 ? "IPV6_RECVPKTINFO" : "IP_PKTINFO";
+		if (dns_setopt(fd, v6 ? IPPROTO_IPV6 : IPPROTO_IP,
+		    v6 ? IPV6_RECVPKTINFO : IP_PKTINFO, 1) < 0)
+			goto fail;
+	}
+	if (udp) {
+		(void)dns_setopt(fd, SOL_SOCKET, SO_RCVBUF, DNS_UDP_RCVBUF);
+	} else {
+		/* Answers are written whole; Nagle would only delay pipelined ones. */
+		(void)dns_setopt(fd, IPPROTO_TCP, TCP_NODELAY, 1);
+		/* RFC 7766 7: TCP Fast Open where the kernel allows it. */
+		(void)dns_setopt(fd, IPPROTO_TCP, TCP_FASTOPEN, DNS_TCP_FASTOPEN_QLEN);
+	}
+	what = "bind";
+	if (bind(fd, &sa.sa, salen) < 0)
+		goto fail;
+	what = "listen";
+	if (!udp && listen(fd, DNS_TCP_LISTEN_BACKLOG) < 0)
+		goto fail;
+	return fd;
+fail:
+	saved = errno;
+	if (!quiet)
+		log_warnx("cannot listen on %s (%s): %s: %s", dnsconf_listen_str(l, buf), proto,
+		    what, strerror(saved));
+	if (fd >= 0)
+		close(fd);
+	errno = saved;
+	return -1;
+}
+
+/*
+ * SO_REUSEPORT lets our workers share a port, and would as well let a
+ * second riposte-dns (same user) share it and silently take half of the
+ * queries.  A TCP bind without SO_REUSEPORT fails while any socket listens
+ * on the address and port, so one is tried first: a port that is taken
+ * is an error, as it would be without SO_REUSEPORT.
+ */
+static int
+dns_bind_probe(const struct dnsconf_listen *l)
+{
+	char buf[DNSCONF_LISTEN_STRLEN];
+	union dns_sa sa;
+	socklen_t salen = dns_sockaddr(l, &sa);
+	int fd, rc = 0;
+
+	if ((fd = socket(l->family, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return 0; /* the real bind reports it */
+	(void)dns_setopt(fd, SOL_SOCKET, SO_REUSEADDR, 1);
+	if (l->family == AF_INET6)
+		(void)dns_setopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1);
+	if (!l->wildcard)
+		(void)dns_setopt(fd, IPPROTO_IP, IP_FREEBIND, 1);
+	if (bind(fd, &sa.sa, salen) < 0 && errno == EADDRINUSE) {
+		log_warnx("cannot listen on %s: another process serves this address and port",
+		    dnsconf_listen_str(l, buf));
+		rc = -1;
+	}
+	close(fd);
+	return rc;
+}
+
+/* ------------------------------------------------------------------- UDP */
+
+/* The control message of the answer: the query's local address as its source. */
+static socklen_t
+dns_udp_reply_ctl(struct msghdr *in, uint8_t *out)
+{
+	struct msghdr o;
+	struct cmsghdr *cm, *oc;
+
+	memset(&o, 0, sizeof(o));
+	o.msg_control = out;
+	o.msg_controllen = DNS_CTL_SPACE;
+	oc = CMSG_FIRSTHDR(&o);
+	for (cm = CMSG_FIRSTHDR(in); cm != NULL; cm = CMSG_NXTHDR(in, cm)) {
+		if (cm->cmsg_level == IPPROTO_IP && cm->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			/*
+			 * ipi_spec_dst is the local address the kernel matched
+			 * (the destination itself for unicast); ifindex 0 lets
+			 * the routing table pick the way back.
+			 */
+			pi.ipi_ifindex = 0;
+			pi.ipi_addr.s_addr = 0;
+			oc->cmsg_level = IPPROTO_IP;
+			oc->cmsg_type = IP_PKTINFO;
+			oc->cmsg_len = CMSG_LEN(sizeof(pi));
+			memcpy(CMSG_DATA(oc), &pi, sizeof(pi));
+			return CMSG_SPACE(sizeof(pi));
+		}
+		if (cm->cmsg_level == IPPROTO_IPV6 && cm->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+			memcpy(&pi, CMSG_DATA(cm), sizeof(pi));
+			/* RFC 3542 6.1: a link-local source needs its interface. */
+			if (!IN6_IS_ADDR_LINKLOCAL(&pi.ipi6_addr))
+				pi.ipi6_ifindex = 0;
+			oc->cmsg_level = IPPROTO_IPV6;
+			oc->cmsg_type = IPV6_PKTINFO;
+			oc->cmsg_len = CMSG_LEN(sizeof(pi));
+			memcpy(CMSG_DATA(oc), &pi, sizeof(pi));
+			return CMSG_SPACE(sizeof(pi));
+		}
+	}
+	return 0;
+}
+
+static void
+dns_udp_send(struct dns_worker *wk, struct dns_sock *s, unsigned n)
+{
+	unsigned sent = 0;
+
+	while (sent < n) {
+		int r = sendmmsg(s->fd, wk->smsg + sent, n - sent, MSG_DONTWAIT);
+		if (r > 0) {
+			sent += (unsigned)r;
+			wk->udp_out += (uint64_t)r;
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)) {
+			/* The socket buffer is full: what did not fit is lost, as on the wire. */
+			wk->udp_dropped += n - sent;
+			return;
+		}
+		/* This one answer cannot go (an unroutable client): skip it. */
+		wk->udp_send_errors++;
+		log_rl(&wk->rl_udp, (int64_t)(ev_now(wk->loop) * 1e6), LOG_LVL_WARN,
+		    "worker %u: UDP send: %s", wk->id, strerror(errno));
+		sent++;
+	}
+}
+
+static void
+dns_udp_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct dns_sock *s = w->data;
+	struct dns_worker *wk = s->wk;
+	const struct dns_gen *gen = atomic_load_explicit(&wk->srv->gen, memory_order_acquire);
+	socklen_t ctl = s->pktinfo ? DNS_CTL_SPACE : 0;
+
+	for (int round = 0; round < DNS_UDP_ROUNDS; round++) {
+		unsigned m = 0;
+		size_t off = 0;
+		int n;
+
+		for (int i = 0; i < DNS_UDP_BATCH; i++) {
+			wk->rmsg[i].msg_hdr.msg_namelen = sizeof(wk->peer[i]);
+			wk->rmsg[i].msg_hdr.msg_controllen = ctl;
+		}
+		n = recvmmsg(s->fd, wk->rmsg, DNS_UDP_BATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0) {
+			if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+				log_rl(&wk->rl_udp, (int64_t)(ev_now(loop) * 1e6), LOG_LVL_WARN,
+				    "worker %u: UDP receive: %s", wk->id, strerror(errno));
+			return;
+		}
+		wk->udp_in += (uint64_t)n;
+		for (int i = 0; i < n; i++) {
+			struct msghdr *h = &wk->rmsg[i].msg_hdr;
+			struct msghdr *o = &wk->smsg[m].msg_hdr;
+			size_t len;
+
+			if ((h->msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0) {
+				wk->udp_dropped++;
+				continue;
+			}
+			len = dns_answer(&gen->aconf, gen->zones, wk->rbuf + (size_t)i * DNS_UDP_IN_MAX,
+			    wk->rmsg[i].msg_len, wk->sbuf + off, DNS_UDP_OUT_MAX, false, &wk->stats);
+			if (len == 0)
+				continue;
+			o->msg_name = &wk->peer[i];
+			o->msg_namelen = h->msg_namelen;
+			wk->siov[m].iov_base = wk->sbuf + off;
+			wk->siov[m].iov_len = len;
+			o->msg_controllen = 0;
+			o->msg_control = NULL;
+			if (s->pktinfo) {
+				o->msg_controllen = dns_udp_reply_ctl(h, wk->sctl[m]);
+				/* Without the query's address, an answer from another one is useless. */
+				if (o->msg_controllen == 0) {
+					wk->udp_dropped++;
+					continue;
+				}
+				o->msg_control = wk->sctl[m];
+			}
+			m++;
+			off += len;
+		}
+		if (m > 0)
+			dns_udp_send(wk, s, m);
+		if (n < DNS_UDP_BATCH)
+			return;
+	}
+}
+
+/* ------------------------------------------------------------------- TCP */
+
+static void dns_tcp_close(struct dns_tcp_conn *c);
+
+static void
+dns_lru_unlink(struct dns_worker *wk, struct dns_tcp_conn *c)
+{
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		wk->lru_head = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	else
+		wk->lru_tail = c->prev;
+	c->prev = c->next = NULL;
+}
+
+static void
+dns_lru_append(struct dns_worker *wk, struct dns_tcp_conn *c)
+{
+	c->next = NULL;
+	c->prev = wk->lru_tail;
+	if (wk->lru_tail != NULL)
+		wk->lru_tail->next = c;
+	else
+		wk->lru_head = c;
+	wk->lru_tail = c;
+}
+
+static size_t
+dns_tcp_backlog(const struct dns_tcp_conn *c)
+{
+	return c->out_len - c->out_off;
+}
+
+/* Watch for what the connection waits for: queries, room for answers, or both. */
+static void
+dns_tcp_watch(struct dns_tcp_conn *c)
+{
+	int ev = 0;
+
+	if (!c->eof && dns_tcp_backlog(c) < DNS_TCP_BACKLOG_MAX)
+		ev |= EV_READ;
+	if (dns_tcp_backlog(c) > 0)
+		ev |= EV_WRITE;
+	if ((c->io.events & (EV_READ | EV_WRITE)) == ev && ev_is_active(&c->io))
+		return;
+	ev_io_stop(c->wk->loop, &c->io);
+	ev_io_set(&c->io, c->fd, ev);
+	if (ev != 0)
+		ev_io_start(c->wk->loop, &c->io);
+}
+
+static int
+dns_tcp_queue(struct dns_tcp_conn *c, const uint8_t *data, size_t len)
+{
+	size_t left = dns_tcp_backlog(c);
+
+	if (c->out_off > 0) {
+		memmove(c->out, c->out + c->out_off, left);
+		c->out_off = 0;
+		c->out_len = left;
+	}
+	if (c->out_len + len > c->out_cap) {
+		size_t cap = c->out_cap ? c->out_cap : 4096;
+		uint8_t *n;
+		while (cap < c->out_len + len)
+			cap *= 2;
+		if ((n = realloc(c->out, cap)) == NULL)
+			return -1;
+		c->out = n;
+		c->out_cap = cap;
+	}
+	memcpy(c->out + c->out_len, data, len);
+	c->out_len += len;
+	return 0;
+}
+
+/* Send now what the socket takes, keep the rest in order behind the backlog. */
+static int
+dns_tcp_send(struct dns_tcp_conn *c, const uint8_t *data, size_t len)
+{
+	ssize_t w = 0;
+
+	if (dns_tcp_backlog(c) == 0) {
+		do
+			w = send(c->fd, data, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		while (w < 0 && errno == EINTR);
+		if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+			return -1;
+		if (w < 0)
+			w = 0;
+	}
+	if ((size_t)w < len)
+		return dns_tcp_queue(c, data + w, len - (size_t)w);
+	return 0;
+}
+
+static int
+dns_tcp_flush_stage(struct dns_tcp_conn *c)
+{
+	struct dns_worker *wk = c->wk;
+	int rc = 0;
+
+	if (wk->stage_len > 0)
+		rc = dns_tcp_send(c, wk->stage, wk->stage_len);
+	wk->stage_len = 0;
+	return rc;
+}
+
+/*
+ * Answer every complete query in the input buffer, in order (RFC 7766
+ * 6.2.1.1 allows any order; ours is the client's).  -1: close.
+ */
+static int
+dns_tcp_process(struct dns_tcp_conn *c)
+{
+	struct dns_worker *wk = c->wk;
+	const struct dns_gen *gen = atomic_load_explicit(&wk->srv->gen, memory_order_acquire);
+	size_t pos = 0;
+
+	wk->stage_len = 0;
+	while (c->in_len - pos >= 2 && dns_tcp_backlog(c) < DNS_TCP_BACKLOG_MAX) {
+		size_t mlen = (size_t)c->in[pos] << 8 | c->in[pos + 1];
+		size_t len;
+
+		/* RFC 1035 4.2.2: no DNS message is empty; this is not a DNS client. */
+		if (mlen == 0)
+			return -1;
+		if (c->in_len - pos - 2 < mlen)
+			break;
+		if (DNS_TCP_STAGE - wk->stage_len < 2 + DNS_TCP_MSG_MAX &&
+		    dns_tcp_flush_stage(c) != 0)
+			return -1;
+		len = dns_answer(&gen->aconf, gen->zones, c->in + pos + 2, mlen,
+		    wk->stage + wk->stage_len + 2, DNS_TCP_MSG_MAX, true, &wk->stats);
+		pos += 2 + mlen;
+		if (len == 0)
+			continue;
+		wk->stage[wk->stage_len] = (uint8_t)(len >> 8);
+		wk->stage[wk->stage_len + 1] = (uint8_t)len;
+		wk->stage_len += 2 + len;
+	}
+	if (dns_tcp_flush_stage(c) != 0)
+		return -1;
+	if (pos > 0) {
+		memmove(c->in, c->in + pos, c->in_len - pos);
+		c->in_len -= pos;
+	}
+	/* A query longer than the buffer: give this connection one that fits it. */
+	if (c->in_len >= 2) {
+		size_t need = 2 + ((size_t)c->in[0] << 8 | c->in[1]);
+		if (need > c->in_cap) {
+			uint8_t *big = malloc(2 + DNS_TCP_MSG_MAX);
+			if (big == NULL)
+				return -1;
+			memcpy(big, c->in, c->in_len);
+			c->in = big;
+			c->in_cap = 2 + DNS_TCP_MSG_MAX;
+		}
+	} else if (c->in != c->in_small) {
+		memcpy(c->in_small, c->in, c->in_len);
+		free(c->in);
+		c->in = c->in_small;
+		c->in_cap = sizeof(c->in_small);
+	}
+	return 0;
+}
+
+static int
+dns_tcp_read(struct dns_tcp_conn *c)
+{
+	struct dns_worker *wk = c->wk;
+
+	for (int round = 0; round < 4 && dns_tcp_backlog(c) < DNS_TCP_BACKLOG_MAX; round++) {
+		size_t space = c->in_cap - c->in_len;
+		ssize_t r;
+
+		/* Full of queries that wait behind the backlog: read on when it drains. */
+		if (space == 0)
+			return 0;
+		r = recv(c->fd, c->in + c->in_len, space, MSG_DONTWAIT);
+
+		if (r == 0) {
+			c->eof = true;
+			return 0;
+		}
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 0;
+			return -1;
+		}
+		c->in_len += (size_t)r;
+		/* Activity: the idle timeout starts again, and this is the newest connection. */
+		ev_timer_again(wk->loop, &c->idle);
+		if (wk->lru_tail != c) {
+			dns_lru_unlink(wk, c);
+			dns_lru_append(wk, c);
+		}
+		if (dns_tcp_process(c) != 0)
+			return -1;
+		if ((size_t)r < space)
+			return 0;
+	}
+	return 0;
+}
+
+static int
+dns_tcp_write(struct dns_tcp_conn *c)
+{
+	while (dns_tcp_backlog(c) > 0) {
+		ssize_t w = send(c->fd, c->out + c->out_off, dns_tcp_backlog(c),
+		    MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 0;
+			return -1;
+		}
+		c->out_off += (size_t)w;
+		/* The client reads: not idle, even if it asks nothing new. */
+		ev_timer_again(c->wk->loop, &c->idle);
+	}
+	c->out_off = c->out_len = 0;
+	/* Queries that waited behind the backlog. */
+	return dns_tcp_process(c);
+}
+
+static void
+dns_tcp_conn_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct dns_tcp_conn *c = w->data;
+
+	if ((revents & EV_WRITE) != 0 && dns_tcp_write(c) != 0) {
+		dns_tcp_close(c);
+		return;
+	}
+	if ((revents & EV_READ) != 0 && dns_tcp_read(c) != 0) {
+		dns_tcp_close(c);
+		return;
+	}
+	/* RFC 7766 6.2.3: the client closed; everything it asked is answered. */
+	if (c->eof && dns_tcp_backlog(c) == 0) {
+		dns_tcp_close(c);
+		return;
+	}
+	dns_tcp_watch(c);
+}
+
+static void
+dns_tcp_idle_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct dns_tcp_conn *c = w->data;
+
+	c->wk->tcp_closed_idle++;
+	dns_tcp_close(c);
+}
+
+static void
+dns_tcp_close(struct dns_tcp_conn *c)
+{
+	struct dns_worker *wk = c->wk;
+
+	ev_io_stop(wk->loop, &c->io);
+	ev_timer_stop(wk->loop, &c->idle);
+	close(c->fd);
+	c->fd = -1;
+	if (c->in != c->in_small)
+		free(c->in);
+	free(c->out);
+	dns_lru_unlink(wk, c);
+	c->next = wk->free_conns;
+	wk->free_conns = c;
+	wk->n_conns--;
+}
+
+/* RFC 7766 6.2.2: at the limit, the least recently active idle connection goes. */
+static bool
+dns_tcp_evict(struct dns_worker *wk)
+{
+	for (struct dns_tcp_conn *c = wk->lru_head; c != NULL; c = c->next) {
+		if (c->in_len == 0 && dns_tcp_backlog(c) == 0) {
+			wk->tcp_evicted++;
+			dns_tcp_close(c);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void
+dns_accept_pause_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct dns_worker *wk = w->data;
+
+	for (size_t i = 0; i < wk->n_socks; i++)
+		if (!wk->socks[i].udp)
+			ev_io_start(loop, &wk->socks[i].io);
+}
+
+static void
+dns_tcp_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct dns_sock *s = w->data;
+	struct dns_worker *wk = s->wk;
+
+	for (int i = 0; i < DNS_TCP_ACCEPT_BATCH; i++) {
+		struct dns_tcp_conn *c;
+		int fd = accept4(s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			log_rl(&wk->rl_tcp, (int64_t)(ev_now(loop) * 1e6), LOG_LVL_WARN,
+			    "worker %u: TCP accept: %s; pausing accepts for 100 ms", wk->id,
+			    strerror(errno));
+			/* Out of descriptors or memory: the socket stays readable, so back off. */
+			for (size_t k = 0; k < wk->n_socks; k++)
+				if (!wk->socks[k].udp)
+					ev_io_stop(loop, &wk->socks[k].io);
+			ev_timer_set(&wk->accept_pause, 0.1, 0.);
+			ev_timer_start(loop, &wk->accept_pause);
+			return;
+		}
+		if (wk->free_conns == NULL && !dns_tcp_evict(wk)) {
+			wk->tcp_refused++;
+			close(fd);
+			continue;
+		}
+		c = wk->free_conns;
+		wk->free_conns = c->next;
+		wk->n_conns++;
+		wk->tcp_accepted++;
+		c->wk = wk;
+		c->fd = fd;
+		c->eof = false;
+		c->in = c->in_small;
+		c->in_len = 0;
+		c->in_cap = sizeof(c->in_small);
+		c->out = NULL;
+		c->out_off = c->out_len = c->out_cap = 0;
+		dns_lru_append(wk, c);
+		ev_io_init(&c->io, dns_tcp_conn_cb, fd, EV_READ);
+		c->io.data = c;
+		ev_io_start(loop, &c->io);
+		ev_init(&c->idle, dns_tcp_idle_cb);
+		c->idle.repeat = wk->srv->tcp_idle;
+		c->idle.data = c;
+		ev_timer_again(loop, &c->idle);
+	}
+}
+
+/* ---------------------------------------------------------------- workers */
+
+/* QSBR: offline before the loop blocks; no generation is held from here on. */
+static void
+dns_prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
+{
+	struct dns_worker *wk = w->data;
+
+	atomic_store_explicit(&wk->epoch, 0, memory_order_release);
+}
+
+/*
+ * Online again, in the current epoch, before any callback of this turn
+ * loads the generation.  seq_cst, so that a reclaimer which saw us offline
+ * is sure we load its new generation (store -> load ordering).
+ */
+static void
+dns_check_cb(struct ev_loop *loop, ev_check *w, int revents)
+{
+	struct dns_worker *wk = w->data;
+
+	atomic_store(&wk->epoch, atomic_load(&wk->srv->seq));
+}
+
+static void
+dns_stop_cb(struct ev_loop *loop, ev_async *w, int revents)
+{
+	ev_break(loop, EVBREAK_ALL);
+}
+
+static void *
+dns_worker_main(void *arg)
+{
+	struct dns_worker *wk = arg;
+	char name[16];
+
+	snprintf(name, sizeof(name), "dns-worker-%u", wk->id);
+	pthread_setname_np(pthread_self(), name);
+	ev_run(wk->loop, 0);
+	atomic_store(&wk->epoch, 0);
+	return NULL;
+}
+
+static void
+dns_worker_free(struct dns_worker *wk)
+{
+	if (wk == NULL)
+		return;
+	if (wk->loop != NULL) {
+		for (unsigned i = 0; wk->pool != NULL && i < wk->max_conns; i++)
+			if (wk->pool[i].fd >= 0)
+				dns_tcp_close(&wk->pool[i]);
+		ev_loop_destroy(wk->loop);
+	}
+	for (size_t i = 0; i < wk->n_socks; i++)
+		if (wk->socks[i].fd >= 0)
+			close(wk->socks[i].fd);
+	free(wk->socks);
+	free(wk->pool);
+	free(wk->rbuf);
+	free(wk->sbuf);
+	free(wk->stage);
+	free(wk);
+}
+
+static struct dns_worker *
+dns_worker_new(struct dns_server *srv, unsigned id)
+{
+	size_t size = (sizeof(struct dns_worker) + DNS_CACHELINE - 1) & ~(size_t)(DNS_CACHELINE - 1);
+	struct dns_worker *wk = aligned_alloc(DNS_CACHELINE, size);
+
+	if (wk == NULL)
+		return NULL;
+	memset(wk, 0, size);
+	atomic_init(&wk->epoch, 0);
+	wk->srv = srv;
+	wk->id = id;
+	wk->rl_udp = (struct log_ratelimit)LOG_RATELIMIT_INIT(5);
+	wk->rl_tcp = (struct log_ratelimit)LOG_RATELIMIT_INIT(5);
+	if ((wk->socks = calloc(2 * srv->n_listen, sizeof(*wk->socks))) == NULL)
+		goto fail;
+	for (size_t i = 0; i < 2 * srv->n_listen; i++)
+		wk->socks[i].fd = -1;
+	wk->n_socks = 2 * srv->n_listen;
+	for (size_t i = 0; i < srv->n_listen; i++) {
+		struct dns_sock *u = &wk->socks[2 * i], *t = &wk->socks[2 * i + 1];
+		u->wk = t->wk = wk;
+		u->udp = true;
+		u->pktinfo = srv->listen[i].wildcard;
+		if ((u->fd = dns_bind(&srv->listen[i], true, false)) < 0 ||
+		    (t->fd = dns_bind(&srv->listen[i], false, false)) < 0)
+			goto fail;
+	}
+	return wk;
+fail:
+	dns_worker_free(wk);
+	return NULL;
+}
+
+/* Buffers, loop and watchers; done before the thread starts, so errors are reported. */
+static int
+dns_worker_setup(struct dns_worker *wk, unsigned max_conns)
+{
+	wk->rbuf = malloc((size_t)DNS_UDP_BATCH * DNS_UDP_IN_MAX);
+	wk->sbuf = malloc((size_t)DNS_UDP_BATCH * DNS_UDP_OUT_MAX);
+	wk->stage = malloc(DNS_TCP_STAGE);
+	wk->pool = calloc(max_conns, sizeof(*wk->pool));
+	wk->loop = ev_loop_new(EVFLAG_AUTO | EVFLAG_NOSIGMASK);
+	if (wk->rbuf == NULL || wk->sbuf == NULL || wk->stage == NULL || wk->pool == NULL ||
+	    wk->loop == NULL)
+		return -1;
+	wk->max_conns = max_conns;
+	for (unsigned i = max_conns; i-- > 0;) {
+		wk->pool[i].fd = -1;
+		wk->pool[i].next = wk->free_conns;
+		wk->free_conns = &wk->pool[i];
+	}
+	for (int i = 0; i < DNS_UDP_BATCH; i++) {
+		struct msghdr *h = &wk->rmsg[i].msg_hdr;
+		wk->riov[i].iov_base = wk->rbuf + (size_t)i * DNS_UDP_IN_MAX;
+		wk->riov[i].iov_len = DNS_UDP_IN_MAX;
+		h->msg_name = &wk->peer[i];
+		h->msg_iov = &wk->riov[i];
+		h->msg_iovlen = 1;
+		h->msg_control = wk->rctl[i];
+		wk->smsg[i].msg_hdr.msg_iov = &wk->siov[i];
+		wk->smsg[i].msg_hdr.msg_iovlen = 1;
+	}
+	for (size_t i = 0; i < wk->n_socks; i++) {
+		struct dns_sock *s = &wk->socks[i];
+		ev_io_init(&s->io, s->udp ? dns_udp_cb : dns_tcp_accept_cb, s->fd, EV_READ);
+		s->io.data = s;
+		ev_io_start(wk->loop, &s->io);
+	}
+	ev_async_init(&wk->stop, dns_stop_cb);
+	ev_async_start(wk->loop, &wk->stop);
+	ev_prepare_init(&wk->prepare, dns_prepare_cb);
+	wk->prepare.data = wk;
+	ev_set_priority(&wk->prepare, EV_MINPRI);
+	ev_prepare_start(wk->loop, &wk->prepare);
+	/* First in every turn: the epoch is current before any callback reads the generation. */
+	ev_check_init(&wk->check, dns_check_cb);
+	wk->check.data = wk;
+	ev_set_priority(&wk->check, EV_MAXPRI);
+	ev_check_start(wk->loop, &wk->check);
+	ev_init(&wk->accept_pause, dns_accept_pause_cb);
+	wk->accept_pause.data = wk;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ server */
+
+static unsigned
+dns_cpu_count(void)
+{
+	cpu_set_t set;
+
+	/* The CPUs we may run on (taskset, cgroups' cpusets), not all there are. */
+	if (sched_getaffinity(0, sizeof(set), &set) == 0 && CPU_COUNT(&set) > 0)
+		return (unsigned)CPU_COUNT(&set);
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (unsigned)n : 1;
+}
+
+struct dns_server *
+dns_server_new(const struct dnsconf *conf)
+{
+	size_t size = (sizeof(struct dns_server) + DNS_CACHELINE - 1) & ~(size_t)(DNS_CACHELINE - 1);
+	struct dns_server *srv = aligned_alloc(DNS_CACHELINE, size);
+
+	if (srv == NULL) {
+		log_warnx("out of memory");
+		return NULL;
+	}
+	memset(srv, 0, size);
+	atomic_init(&srv->gen, NULL);
+	atomic_init(&srv->seq, 1);
+	srv->n_workers = conf->workers != 0 ? conf->workers : dns_cpu_count();
+	srv->tcp_idle = (double)conf->tcp_idle_ms / 1000.;
+	srv->tcp_clients = conf->tcp_clients;
+	if ((srv->listen = calloc(conf->n_listen, sizeof(*srv->listen))) == NULL ||
+	    (srv->workers = calloc(srv->n_workers, sizeof(*srv->workers))) == NULL) {
+		log_warnx("out of memory");
+		goto fail;
+	}
+	/*
+	 * The default listens on IPv6 too; a host without IPv6 still gets
+	 * IPv4.  An address the config names must work.
+	 */
+	for (size_t i = 0; i < conf->n_listen; i++) {
+		const struct dnsconf_listen *l = &conf->listen[i];
+		if (l->line == 0 && l->family == AF_INET6) {
+			int fd = dns_bind(l, true, true);
+			if (fd < 0 && (errno == EAFNOSUPPORT || errno == EADDRNOTAVAIL)) {
+				log_warnx("IPv6 is not available (%s): listening on IPv4 only",
+				    strerror(errno));
+				continue;
+			}
+			if (fd >= 0)
+				close(fd);
+		}
+		if (dns_bind_probe(l) != 0)
+			goto fail;
+		srv->listen[srv->n_listen++] = *l;
+	}
+	for (unsigned i = 0; i < srv->n_workers; i++)
+		if ((srv->workers[i] = dns_worker_new(srv, i)) == NULL)
+			goto fail;
+	return srv;
+fail:
+	dns_server_free(srv);
+	return NULL;
+}
+
+unsigned
+dns_server_workers(const struct dns_server *srv)
+{
+	return srv->n_workers;
+}
+
+int
+dns_server_start(struct dns_server *srv, struct dns_gen *gen)
+{
+	/* tcp-clients is for the server; SO_REUSEPORT spreads connections evenly. */
+	unsigned per = (srv->tcp_clients + srv->n_workers - 1) / srv->n_workers;
+	sigset_t block, old;
+
+	atomic_store(&srv->gen, gen);
+	for (unsigned i = 0; i < srv->n_workers; i++) {
+		if (dns_worker_setup(srv->workers[i], per > 0 ? per : 1) != 0) {
+			log_warnx("worker %u: out of memory", i);
+			return -1;
+		}
+	}
+	/* Signals are the main thread's: workers never run a handler. */
+	sigfillset(&block);
+	sigdelset(&block, SIGSEGV);
+	sigdelset(&block, SIGBUS);
+	sigdelset(&block, SIGFPE);
+	sigdelset(&block, SIGILL);
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	for (unsigned i = 0; i < srv->n_workers; i++) {
+		struct dns_worker *wk = srv->workers[i];
+		int rc = pthread_create(&wk->thread, NULL, dns_worker_main, wk);
+		if (rc != 0) {
+			pthread_sigmask(SIG_SETMASK, &old, NULL);
+			log_warnx("worker %u: cannot start a thread: %s", i, strerror(rc));
+			return -1;
+		}
+		wk->running = true;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	srv->started = true;
+	return 0;
+}
+
+void
+dns_server_publish(struct dns_server *srv, struct dns_gen *gen)
+{
+	struct dns_gen *old = atomic_exchange(&srv->gen, gen);
+	uint64_t target = atomic_fetch_add(&srv->seq, 1) + 1;
+	struct timespec pause = { 0, 200 * 1000 };
+	double t0 = dns_mono_ms();
+	bool warned = false;
+
+	for (unsigned i = 0; i < srv->n_workers; i++) {
+		struct dns_worker *wk = srv->workers[i];
+		uint64_t e;
+		if (wk == NULL || !wk->running)
+			continue;
+		/* 0: blocked in its loop (or stopped); >= target: a turn began after the swap. */
+		while ((e = atomic_load(&wk->epoch)) != 0 && e < target) {
+			nanosleep(&pause, NULL);
+			if (!warned && dns_mono_ms() - t0 > 5000) {
+				log_warnx("reload: worker %u has not finished a loop turn for 5 s; "
+				    "the previous zones stay in memory until it does", i);
+				warned = true;
+			}
+		}
+	}
+	dns_gen_free(old);
+}
+
+const struct dns_gen *
+dns_server_gen(const struct dns_server *srv)
+{
+	return atomic_load_explicit(&srv->gen, memory_order_relaxed);
+}
+
+void
+dns_server_stop(struct dns_server *srv)
+{
+	for (unsigned i = 0; i < srv->n_workers; i++) {
+		struct dns_worker *wk = srv->workers[i];
+		if (wk != NULL && wk->running)
+			ev_async_send(wk->loop, &wk->stop);
+	}
+	for (unsigned i = 0; i < srv->n_workers; i++) {
+		struct dns_worker *wk = srv->workers[i];
+		if (wk != NULL && wk->running) {
+			pthread_join(wk->thread, NULL);
+			wk->running = false;
+		}
+	}
+}
+
+void
+dns_server_stats(const struct dns_server *srv, struct dns_server_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	for (unsigned i = 0; i < srv->n_workers; i++) {
+		const struct dns_worker *wk = srv->workers[i];
+		const struct dns_answer_stats *a;
+		if (wk == NULL)
+			continue;
+		a = &wk->stats;
+		st->answer.queries += a->queries;
+		st->answer.dropped += a->dropped;
+		st->answer.noerror += a->noerror;
+		st->answer.nxdomain += a->nxdomain;
+		st->answer.refused += a->refused;
+		st->answer.formerr += a->formerr;
+		st->answer.notimp += a->notimp;
+		st->answer.servfail += a->servfail;
+		st->answer.truncated += a->truncated;
+		st->answer.edns += a->edns;
+		st->answer.nsid += a->nsid;
+		st->answer.chaos += a->chaos;
+		st->udp_in += wk->udp_in;
+		st->udp_out += wk->udp_out;
+		st->udp_dropped += wk->udp_dropped;
+		st->udp_send_errors += wk->udp_send_errors;
+		st->tcp_accepted += wk->tcp_accepted;
+		st->tcp_refused += wk->tcp_refused;
+		st->tcp_closed_idle += wk->tcp_closed_idle;
+		st->tcp_evicted += wk->tcp_evicted;
+	}
+}
+
+void
+dns_server_free(struct dns_server *srv)
+{
+	if (srv == NULL)
+		return;
+	dns_server_stop(srv);
+	for (unsigned i = 0; srv->workers != NULL && i < srv->n_workers; i++)
+		dns_worker_free(srv->workers[i]);
+	free(srv->workers);
+	free(srv->listen);
+	dns_gen_free(atomic_load(&srv->gen));
+	free(srv);
+}

@@ -1,0 +1,511 @@
+/*
+ * riposte-dns.c - the authoritative DNS server's program: options, config
+ * and zone loading, --check and --export, binding, dropping privileges,
+ * signals (SIGHUP reloads every zone, SIGTERM/SIGINT stop) and the logs of
+ * start, zone loads, reloads and stop.  The serving is server.c's.
+ */
+#include <errno.h>
+#include <ev.h>
+#include <getopt.h>
+#include <grp.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "dns/conf.h"
+#include "dns/load.h"
+#include "dns/server.h"
+#include "lib/log.h"
+
+struct dnsd {
+	const char *conf_path;
+	char *conf_abs; /* for reloads: daemon() changed to "/" */
+	const char *pidfile;
+	bool foreground;
+	struct dnsconf conf;
+	struct dns_server *srv;
+	ev_signal sig_term, sig_int, sig_hup;
+	uint64_t reloads, reload_failures;
+};
+
+static struct dnsd d;
+
+static double
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* "example.com. (zone file /etc/zones/example.com.zone)" */
+static const char *
+source_kind(const struct dns_gen_source *s)
+{
+	return s->kind == DNSCONF_ZONE_FILE ? "zone file" : "hosts input";
+}
+
+/* One line per statement: what it gave, or why it failed and what is served instead. */
+static void
+log_sources(const struct dns_gen *gen, const char *when)
+{
+	for (size_t i = 0; i < gen->n_src; i++) {
+		const struct dns_gen_source *s = &gen->src[i];
+		if (s->ok && s->kind == DNSCONF_ZONE_FILE) {
+			log_info("%szone %s: %zu records from %s, %.1f ms", when, s->name,
+			    s->records, s->path, s->ms);
+		} else if (s->ok) {
+			char names[256] = "";
+			size_t len = 0;
+			for (size_t k = 0; k < s->n_zones && len < sizeof(names) - 1; k++) {
+				char text[DNS_NAME_STRLEN];
+				int n = snprintf(names + len, sizeof(names) - len, "%s%s",
+				    k > 0 ? " " : "", dns_name_to_text(s->apex[k], text));
+				if (n < 0)
+					break;
+				len += (size_t)n;
+			}
+			if (len >= sizeof(names) - 1)
+				snprintf(names + sizeof(names) - 5, 5, "...");
+			log_info("%szone %s: %zu records in %zu zones (%s) from hosts input %s, "
+			    "%.1f ms", when, s->name, s->records, s->n_zones, names, s->path, s->ms);
+		} else if (s->kept) {
+			log_warnx("%szone %s: %s; still serving the previous version (%zu records)",
+			    when, s->name, s->err, s->records);
+		} else {
+			log_warnx("%szone %s: %s; not served", when, s->name, s->err);
+		}
+	}
+}
+
+static size_t
+gen_zone_count(const struct dns_gen *gen)
+{
+	return dns_zoneset_count(gen->zones);
+}
+
+/* ------------------------------------------------------------- signals */
+
+static bool
+listen_changed(const struct dnsconf *a, const struct dnsconf *b)
+{
+	if (a->n_listen != b->n_listen)
+		return true;
+	for (size_t i = 0; i < a->n_listen; i++) {
+		const struct dnsconf_listen *x = &a->listen[i], *y = &b->listen[i];
+		if (x->family != y->family || x->port != y->port ||
+		    memcmp(&x->addr, &y->addr, x->family == AF_INET ? 4 : 16) != 0)
+			return true;
+	}
+	return false;
+}
+
+static void
+sig_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct dnsconf conf;
+	struct dns_gen *gen;
+	char err[512];
+	double t0 = mono_ms();
+
+	log_info("SIGHUP: reloading %s and every zone", d.conf_abs);
+	if (dnsconf_parse_file(d.conf_abs, &conf, err, sizeof(err)) != 0) {
+		d.reload_failures++;
+		log_warnx("reload failed: %s; still serving everything as before", err);
+		return;
+	}
+	/* Sockets, threads and privileges were set up once: those need a restart. */
+	if (listen_changed(&conf, &d.conf) || conf.workers != d.conf.workers ||
+	    strcmp(conf.user, d.conf.user) != 0 || conf.tcp_clients != d.conf.tcp_clients ||
+	    conf.tcp_idle_ms != d.conf.tcp_idle_ms)
+		log_warnx("reload: listen, user, workers, tcp-clients and tcp-idle-timeout "
+		    "changes take effect at the next start");
+	if ((gen = dns_gen_load(&conf, dns_server_gen(d.srv))) == NULL) {
+		d.reload_failures++;
+		log_warnx("reload failed: out of memory; still serving everything as before");
+		dnsconf_free(&conf);
+		return;
+	}
+	log_sources(gen, "reload: ");
+	size_t kept = 0;
+	for (size_t i = 0; i < gen->n_src; i++)
+		kept += gen->src[i].kept;
+	size_t zones = gen_zone_count(gen), records = gen->records;
+	unsigned failed = gen->failed;
+	dns_server_publish(d.srv, gen);
+	d.reloads++;
+	if (failed > 0)
+		d.reload_failures++;
+	/* The settings that live in the generation took effect; keep the rest. */
+	memcpy(d.conf.identity, conf.identity, sizeof(conf.identity));
+	memcpy(d.conf.version, conf.version, sizeof(conf.version));
+	d.conf.version_hide = conf.version_hide;
+	d.conf.udp_size = conf.udp_size;
+	dnsconf_free(&conf);
+	if (failed > 0)
+		log_warnx("reload done with errors: %zu zones, %zu records; %u zone statements "
+		    "failed (%zu kept their previous version), %.1f ms", zones, records, failed,
+		    kept, mono_ms() - t0);
+	else
+		log_info("reload done: %zu zones, %zu records, %.1f ms", zones, records,
+		    mono_ms() - t0);
+}
+
+static void
+sig_term_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	log_info("received %s: stopping", strsignal(w->signum));
+	ev_break(loop, EVBREAK_ALL);
+}
+
+/* ---------------------------------------------------------------- start */
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "Usage: riposte-dns [-d] [-c FILE] [-p PIDFILE]\n"
+	    "       riposte-dns [-c FILE] --check | --print | --export DIR\n"
+	    "\n"
+	    "riposte-dns is an authoritative DNS server.  It serves RFC 1035 zone files\n"
+	    "and riposte hosts inputs (from which it builds the forward zone and the\n"
+	    "in-addr.arpa and ip6.arpa reverse zones) over UDP and TCP, with EDNS0, NSID\n"
+	    "and the CHAOS names id.server, hostname.bind and version.bind.  It listens on\n"
+	    "wildcard sockets and answers every query from the address it was sent to,\n"
+	    "so addresses added to the host later (an anycast address on lo) are served\n"
+	    "at once, after privileges were dropped, without a restart.\n"
+	    "\n"
+	    "Options:\n"
+	    "  -c, --config FILE    configuration file (default %s)\n"
+	    "  -p, --pidfile PATH   write the process id here (overrides `pidfile`)\n"
+	    "  -d, --foreground     stay in the foreground and log to stderr\n"
+	    "      --check          validate the configuration and load every zone; report\n"
+	    "                       each error as file:line and exit (0 all good, 1 not)\n"
+	    "      --print          print the configuration in canonical form, with every\n"
+	    "                       default spelled out, and exit\n"
+	    "      --export DIR     load every zone and write each one to DIR/NAME.zone as a\n"
+	    "                       standard zone file (BIND, NSD and Knot load them)\n"
+	    "  -V, --version        print the version and exit\n"
+	    "  -h, --help           this text\n"
+	    "\n"
+	    "Configuration (one statement per line, # comments, \"quoted\" words):\n"
+	    "  listen ADDRESS[@PORT]      repeatable; IPv4, IPv6 ([::1]@53 or ::1@53) or *\n"
+	    "                             (default: 0.0.0.0@53 and [::]@53, UDP and TCP)\n"
+	    "  zone NAME file PATH        a zone file (paths relative to the config's dir)\n"
+	    "  zone NAME hosts PATH       a hosts input: NAME and its reverse zones\n"
+	    "  identity TEXT              NSID and id.server/hostname.bind (default: host name)\n"
+	    "  version TEXT|hide          version.bind (default \"riposte-dns %s\")\n"
+	    "  user NAME                  run as NAME once the sockets are bound\n"
+	    "  pidfile PATH               (default: none)\n"
+	    "  workers N|auto             threads (default auto: one per usable CPU)\n"
+	    "  tcp-clients N              open TCP connections (default 256)\n"
+	    "  tcp-idle-timeout N[ms|s|m] close idle TCP connections (default 10s)\n"
+	    "  udp-size N                 our EDNS UDP payload size, 512..4096 (default 1232)\n"
+	    "\n"
+	    "Signals:\n"
+	    "  SIGHUP               reload the configuration's zones (and identity, version,\n"
+	    "                       udp-size) while answering; the new zones replace the old\n"
+	    "                       all at once; a zone that fails to load keeps its previous\n"
+	    "                       version and the log says why\n"
+	    "  SIGTERM, SIGINT      stop\n"
+	    "\n"
+	    "At start every zone must load, or riposte-dns exits: a node missing a zone\n"
+	    "should not be announced.  Zone files are read again at reload as `user`.\n"
+	    "\n"
+	    "Exit status: 0 on success, 1 on a configuration, zone or start-up error.\n",
+	    DNSCONF_DEFAULT_PATH, RIPOSTE_DNS_VERSION);
+}
+
+static int
+write_pidfile(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f == NULL) {
+		log_warn("cannot write pid file %s", path);
+		return -1;
+	}
+	fprintf(f, "%ld\n", (long)getpid());
+	return fclose(f);
+}
+
+/* Print the errors of a load the way --check reports them: file:line first. */
+static unsigned
+report_errors(FILE *out, const struct dns_gen *gen)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < gen->n_src; i++) {
+		const struct dns_gen_source *s = &gen->src[i];
+		if (s->ok)
+			continue;
+		/* Multi-line builder messages: the first line carries file:line. */
+		fprintf(out, "%s (zone %s, %s)\n", s->err, s->name, source_kind(s));
+		n++;
+	}
+	return n;
+}
+
+static int
+do_check(const struct dnsconf *conf)
+{
+	struct dns_gen *gen;
+	unsigned bad;
+	int rc = 0;
+
+	if (conf->user[0] != '\0' && getpwnam(conf->user) == NULL) {
+		fprintf(stderr, "%s: user %s: no such user\n", d.conf_path, conf->user);
+		rc = 1;
+	}
+	if ((gen = dns_gen_load(conf, NULL)) == NULL) {
+		fprintf(stderr, "riposte-dns: out of memory\n");
+		return 1;
+	}
+	bad = report_errors(stderr, gen);
+	if (bad == 0 && rc == 0)
+		printf("%s: OK: %zu zone statements, %zu zones, %zu records\n", d.conf_path,
+		    conf->n_zones, gen_zone_count(gen), gen->records);
+	dns_gen_free(gen);
+	return bad > 0 ? 1 : rc;
+}
+
+static int
+do_export(const struct dnsconf *conf, const char *dir)
+{
+	struct dns_gen *gen;
+	char err[512];
+	int rc = 0;
+
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
+		fprintf(stderr, "riposte-dns: %s: %s\n", dir, strerror(errno));
+		return 1;
+	}
+	if ((gen = dns_gen_load(conf, NULL)) == NULL) {
+		fprintf(stderr, "riposte-dns: out of memory\n");
+		return 1;
+	}
+	if (report_errors(stderr, gen) > 0) {
+		dns_gen_free(gen);
+		return 1;
+	}
+	for (size_t i = 0; i < dns_zoneset_count(gen->zones); i++) {
+		const struct dns_zone *z = dns_zoneset_get(gen->zones, i);
+		char text[DNS_NAME_STRLEN];
+		if (dns_export_zone(z, dir, err, sizeof(err)) != 0) {
+			fprintf(stderr, "riposte-dns: %s\n", err);
+			rc = 1;
+			continue;
+		}
+		printf("%s: %zu records\n", dns_name_to_text(dns_zone_apex(z), text),
+		    dns_zone_rr_count(z));
+	}
+	dns_gen_free(gen);
+	return rc;
+}
+
+/* As root: what the sockets need; after: nothing more.  The order matters (groups first). */
+static void
+drop_privileges(const struct passwd *pw)
+{
+	if (getuid() != 0 && geteuid() != 0) {
+		if (geteuid() != pw->pw_uid)
+			fatalx("user %s: only root can change user", pw->pw_name);
+		return;
+	}
+	if (setgroups(1, &pw->pw_gid) != 0)
+		fatal("setgroups");
+	if (setgid(pw->pw_gid) != 0)
+		fatal("setgid %u", (unsigned)pw->pw_gid);
+	if (setuid(pw->pw_uid) != 0)
+		fatal("setuid %u", (unsigned)pw->pw_uid);
+	/* Paranoia: the way back must be closed. */
+	if (pw->pw_uid != 0 && setuid(0) == 0)
+		fatalx("could regain root after dropping privileges");
+}
+
+/* Every TCP connection and socket is a descriptor: make room while still root. */
+static void
+raise_nofile(const struct dnsconf *conf, unsigned workers)
+{
+	struct rlimit rl;
+	rlim_t need = (rlim_t)conf->tcp_clients + (rlim_t)workers * (2 * conf->n_listen + 8) + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= need)
+		return;
+	if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < need && geteuid() == 0)
+		rl.rlim_max = need;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= need ? need : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		log_warn("cannot raise the open file limit to %llu", (unsigned long long)need);
+}
+
+static void
+log_started(const struct dns_gen *gen, unsigned workers)
+{
+	char listen[512] = "", buf[DNSCONF_LISTEN_STRLEN];
+	size_t len = 0;
+
+	for (size_t i = 0; i < d.conf.n_listen && len < sizeof(listen); i++) {
+		int n = snprintf(listen + len, sizeof(listen) - len, "%s%s", i > 0 ? " " : "",
+		    dnsconf_listen_str(&d.conf.listen[i], buf));
+		if (n < 0)
+			break;
+		len += (size_t)n;
+	}
+	log_info("riposte-dns %s started: %zu zones, %zu records, %u workers, listening on %s "
+	    "(UDP and TCP)%s%s, identity \"%s\"", RIPOSTE_DNS_VERSION, gen_zone_count(gen),
+	    gen->records, workers, listen, d.conf.user[0] ? ", user " : "", d.conf.user,
+	    d.conf.identity);
+}
+
+int
+main(int argc, char **argv)
+{
+	enum { OPT_CHECK = 256, OPT_PRINT, OPT_EXPORT };
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "pidfile", required_argument, NULL, 'p' },
+		{ "foreground", no_argument, NULL, 'd' },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "print", no_argument, NULL, OPT_PRINT },
+		{ "export", required_argument, NULL, OPT_EXPORT },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *export_dir = NULL;
+	bool check = false, print = false;
+	struct passwd *pw = NULL;
+	struct dns_gen *gen;
+	char err[512];
+	int ch;
+
+	d.conf_path = DNSCONF_DEFAULT_PATH;
+	log_init("riposte-dns");
+	/*
+	 * A SIGHUP while the zones load (seconds for a large zone) would kill
+	 * us; blocked, it waits until the handler is in place.
+	 */
+	sigset_t hup;
+	sigemptyset(&hup);
+	sigaddset(&hup, SIGHUP);
+	sigprocmask(SIG_BLOCK, &hup, NULL);
+	while ((ch = getopt_long(argc, argv, "c:p:dVh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': d.conf_path = optarg; break;
+		case 'p': d.pidfile = optarg; break;
+		case 'd': d.foreground = true; break;
+		case OPT_CHECK: check = true; break;
+		case OPT_PRINT: print = true; break;
+		case OPT_EXPORT: export_dir = optarg; break;
+		case 'V': printf("riposte-dns %s\n", RIPOSTE_DNS_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 1;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "riposte-dns: unexpected argument '%s'\n", argv[optind]);
+		usage(stderr);
+		return 1;
+	}
+	if (check + print + (export_dir != NULL) > 1) {
+		fprintf(stderr, "riposte-dns: --check, --print and --export go alone\n");
+		return 1;
+	}
+
+	if (dnsconf_parse_file(d.conf_path, &d.conf, err, sizeof(err)) != 0) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	if (print) {
+		dnsconf_print(stdout, &d.conf);
+		dnsconf_free(&d.conf);
+		return 0;
+	}
+	if (check || export_dir != NULL) {
+		int rc = check ? do_check(&d.conf) : do_export(&d.conf, export_dir);
+		dnsconf_free(&d.conf);
+		return rc;
+	}
+	if ((d.conf_abs = realpath(d.conf_path, NULL)) == NULL)
+		fatal("%s", d.conf_path);
+	if (d.pidfile == NULL)
+		d.pidfile = d.conf.pidfile;
+	static char pidabs[4096 + 2];
+	if (d.pidfile != NULL && d.pidfile[0] != '/') {
+		/* -p is relative to where we were started, not to "/" after daemon(). */
+		char cwd[4096];
+		if (getcwd(cwd, sizeof(cwd)) == NULL)
+			fatal("getcwd");
+		snprintf(pidabs, sizeof(pidabs), "%s/%s", cwd, d.pidfile);
+		d.pidfile = pidabs;
+	}
+	if (d.conf.user[0] != '\0' && (pw = getpwnam(d.conf.user)) == NULL)
+		fatalx("%s: user %s: no such user", d.conf_path, d.conf.user);
+
+	/* Every zone, before anything is bound: a node that lacks one must not serve. */
+	double t0 = mono_ms();
+	if ((gen = dns_gen_load(&d.conf, NULL)) == NULL)
+		fatalx("out of memory");
+	log_sources(gen, "");
+	if (gen->failed > 0)
+		fatalx("%u zone statements failed to load: not starting", gen->failed);
+	log_info("%zu zones, %zu records loaded in %.1f ms", gen_zone_count(gen), gen->records,
+	    mono_ms() - t0);
+
+	if ((d.srv = dns_server_new(&d.conf)) == NULL)
+		fatalx("cannot set up the listening sockets");
+	raise_nofile(&d.conf, dns_server_workers(d.srv));
+	if (!d.foreground) {
+		if (daemon(0, 0) < 0)
+			fatal("daemon");
+		log_configure(LOG_DEST_SYSLOG, NULL, LOG_LVL_INFO);
+	}
+	if (d.pidfile != NULL)
+		write_pidfile(d.pidfile);
+	if (pw != NULL)
+		drop_privileges(pw);
+
+	signal(SIGPIPE, SIG_IGN);
+	struct ev_loop *loop = EV_DEFAULT;
+	ev_signal_init(&d.sig_term, sig_term_cb, SIGTERM);
+	ev_signal_init(&d.sig_int, sig_term_cb, SIGINT);
+	ev_signal_init(&d.sig_hup, sig_hup_cb, SIGHUP);
+	ev_signal_start(loop, &d.sig_term);
+	ev_signal_start(loop, &d.sig_int);
+	ev_signal_start(loop, &d.sig_hup);
+	/* libev's handler is in place: a SIGHUP that came while loading reloads now. */
+	sigprocmask(SIG_UNBLOCK, &hup, NULL);
+	if (dns_server_start(d.srv, gen) != 0)
+		fatalx("cannot start the workers");
+	log_started(gen, dns_server_workers(d.srv));
+
+	ev_run(loop, 0);
+
+	struct dns_server_stats st;
+	dns_server_stop(d.srv);
+	dns_server_stats(d.srv, &st);
+	log_info("riposte-dns stopped: %llu queries (%llu noerror, %llu nxdomain, %llu refused, "
+	    "%llu formerr, %llu dropped), UDP %llu in %llu out %llu dropped, TCP %llu "
+	    "connections (%llu refused, %llu idle closed, %llu evicted), %llu reloads",
+	    (unsigned long long)st.answer.queries, (unsigned long long)st.answer.noerror,
+	    (unsigned long long)st.answer.nxdomain, (unsigned long long)st.answer.refused,
+	    (unsigned long long)st.answer.formerr, (unsigned long long)st.answer.dropped,
+	    (unsigned long long)st.udp_in, (unsigned long long)st.udp_out,
+	    (unsigned long long)st.udp_dropped, (unsigned long long)st.tcp_accepted,
+	    (unsigned long long)st.tcp_refused, (unsigned long long)st.tcp_closed_idle,
+	    (unsigned long long)st.tcp_evicted, (unsigned long long)d.reloads);
+	dns_server_free(d.srv);
+	if (d.pidfile != NULL && unlink(d.pidfile) != 0 && errno != ENOENT)
+		log_debug("cannot remove pid file %s: %s", d.pidfile, strerror(errno));
+	dnsconf_free(&d.conf);
+	free(d.conf_abs);
+	return 0;
+}

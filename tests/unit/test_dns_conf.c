@@ -1,0 +1,544 @@
+/*
+ * test_dns_conf.c - tests of riposte-dns's config parser (src/dns/conf.c):
+ * the defaults, every statement, every error with its exact
+ * "name:line: message", the lexer (comments, quotes, CRLF, limits), paths
+ * relative to the config file's directory, and print -> parse -> print
+ * round trips.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "dns/conf.h"
+
+#define NAME "t.conf"
+
+static void
+parse_ok(const char *text, struct dnsconf *c)
+{
+	char err[512] = "";
+
+	if (dnsconf_parse_buf(NAME, NULL, text, strlen(text), c, err, sizeof(err)) != 0)
+		fail_msg("parse failed: %s\n--- input:\n%s", err, text);
+}
+
+static char *
+print_str(const struct dnsconf *c)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	dnsconf_print(f, c);
+	fclose(f);
+	return buf;
+}
+
+static const char *
+listen_str(const struct dnsconf *c, size_t i)
+{
+	static char buf[DNSCONF_LISTEN_STRLEN];
+
+	assert_true(i < c->n_listen);
+	return dnsconf_listen_str(&c->listen[i], buf);
+}
+
+/* ---- defaults ---- */
+
+static void
+test_defaults(void **state)
+{
+	struct dnsconf c;
+	char host[DNSCONF_TEXT_MAX + 1] = "";
+
+	parse_ok("", &c);
+	assert_int_equal(c.n_listen, 2);
+	assert_string_equal(listen_str(&c, 0), "0.0.0.0@53");
+	assert_string_equal(listen_str(&c, 1), "[::]@53");
+	assert_true(c.listen[0].wildcard);
+	assert_true(c.listen[1].wildcard);
+	assert_int_equal(c.listen[0].line, 0);
+	assert_int_equal(c.n_zones, 0);
+	assert_int_equal(gethostname(host, sizeof(host) - 1), 0);
+	assert_string_equal(c.identity, host);
+	assert_string_equal(c.version, "riposte-dns " RIPOSTE_DNS_VERSION);
+	assert_false(c.version_hide);
+	assert_string_equal(c.user, "");
+	assert_null(c.pidfile);
+	assert_int_equal(c.workers, 0);
+	assert_int_equal(c.tcp_clients, 256);
+	assert_int_equal(c.tcp_idle_ms, 10000);
+	assert_int_equal(c.udp_size, 1232);
+	dnsconf_free(&c);
+	/* Freeing twice is harmless. */
+	dnsconf_free(&c);
+}
+
+/* Comments and blank lines only: still the defaults. */
+static void
+test_comments(void **state)
+{
+	struct dnsconf c;
+
+	parse_ok("# a comment\n\n   \t\n   # indented\nworkers 3 # trailing\n", &c);
+	assert_int_equal(c.workers, 3);
+	assert_int_equal(c.n_listen, 2);
+	dnsconf_free(&c);
+}
+
+/* ---- every statement ---- */
+
+static void
+test_listen(void **state)
+{
+	struct dnsconf c;
+
+	parse_ok("listen 127.0.0.1\n"
+	    "listen 192.0.2.1@5353\n"
+	    "listen ::1\n"
+	    "listen [2001:db8::53]@53000\n"
+	    "listen 2001:db8::1@54\n"
+	    "listen [fe80::1]\n"
+	    "listen 0.0.0.0@1053\n"
+	    "listen *@2053\n", &c);
+	assert_int_equal(c.n_listen, 9);
+	assert_string_equal(listen_str(&c, 0), "127.0.0.1@53");
+	assert_string_equal(listen_str(&c, 1), "192.0.2.1@5353");
+	assert_string_equal(listen_str(&c, 2), "[::1]@53");
+	assert_string_equal(listen_str(&c, 3), "[2001:db8::53]@53000");
+	assert_string_equal(listen_str(&c, 4), "[2001:db8::1]@54");
+	assert_string_equal(listen_str(&c, 5), "[fe80::1]@53");
+	assert_string_equal(listen_str(&c, 6), "0.0.0.0@1053");
+	assert_string_equal(listen_str(&c, 7), "0.0.0.0@2053");
+	assert_string_equal(listen_str(&c, 8), "[::]@2053");
+	assert_int_equal(c.listen[0].family, AF_INET);
+	assert_int_equal(c.listen[2].family, AF_INET6);
+	assert_false(c.listen[0].wildcard);
+	assert_false(c.listen[3].wildcard);
+	assert_true(c.listen[6].wildcard);
+	assert_true(c.listen[7].wildcard);
+	assert_true(c.listen[8].wildcard);
+	assert_int_equal(c.listen[1].line, 2);
+	assert_int_equal(c.listen[8].line, 8);
+	dnsconf_free(&c);
+
+	/* Listening on anything replaces the default. */
+	parse_ok("listen [::]\n", &c);
+	assert_int_equal(c.n_listen, 1);
+	assert_string_equal(listen_str(&c, 0), "[::]@53");
+	assert_true(c.listen[0].wildcard);
+	dnsconf_free(&c);
+}
+
+static void
+test_zone(void **state)
+{
+	struct dnsconf c;
+	static const uint8_t apex[] = { 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0 };
+
+	parse_ok("zone Example.COM file example.com.zone\n"
+	    "zone example.net. hosts /etc/riposte/hosts\n"
+	    "zone . file root.zone\n"
+	    "zone 2.0.192.in-addr.arpa file \"dir with space/rev.zone\"\n", &c);
+	assert_int_equal(c.n_zones, 4);
+	assert_string_equal(c.zones[0].name, "example.com.");
+	assert_memory_equal(c.zones[0].apex, apex, sizeof(apex));
+	assert_int_equal(c.zones[0].kind, DNSCONF_ZONE_FILE);
+	assert_string_equal(c.zones[0].path, "example.com.zone");
+	assert_int_equal(c.zones[0].line, 1);
+	assert_string_equal(c.zones[1].name, "example.net.");
+	assert_int_equal(c.zones[1].kind, DNSCONF_ZONE_HOSTS);
+	assert_string_equal(c.zones[1].path, "/etc/riposte/hosts");
+	assert_string_equal(c.zones[2].name, ".");
+	assert_int_equal(c.zones[2].apex[0], 0);
+	assert_string_equal(c.zones[3].name, "2.0.192.in-addr.arpa.");
+	assert_string_equal(c.zones[3].path, "dir with space/rev.zone");
+	assert_int_equal(c.zones[3].line, 4);
+	dnsconf_free(&c);
+}
+
+/* Relative paths are taken from the config file's directory, absolute ones are kept. */
+static void
+test_zone_basedir(void **state)
+{
+	const char *text = "zone a file a.zone\nzone b hosts /abs/b.hosts\npidfile run/x.pid\n";
+	struct dnsconf c;
+	char err[512];
+
+	assert_int_equal(dnsconf_parse_buf(NAME, "/etc/riposte", text, strlen(text), &c, err,
+	    sizeof(err)), 0);
+	assert_string_equal(c.zones[0].path, "/etc/riposte/a.zone");
+	assert_string_equal(c.zones[1].path, "/abs/b.hosts");
+	assert_string_equal(c.pidfile, "/etc/riposte/run/x.pid");
+	dnsconf_free(&c);
+}
+
+static void
+test_parse_file(void **state)
+{
+	char dir[] = "/tmp/test_dns_conf_XXXXXX";
+	char path[256], err[512];
+	struct dnsconf c;
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/riposte-dns.conf", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("zone example.com file zones/example.com.zone\nworkers 0x\n", f);
+	fclose(f);
+	/* Errors name the file as it was given. */
+	assert_int_equal(dnsconf_parse_file(path, &c, err, sizeof(err)), -1);
+	char want[512];
+	snprintf(want, sizeof(want), "%s:2: workers: '0x' is not a number", path);
+	assert_string_equal(err, want);
+
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("zone example.com file zones/example.com.zone\n", f);
+	fclose(f);
+	assert_int_equal(dnsconf_parse_file(path, &c, err, sizeof(err)), 0);
+	snprintf(want, sizeof(want), "%s/zones/example.com.zone", dir);
+	assert_string_equal(c.zones[0].path, want);
+	dnsconf_free(&c);
+	unlink(path);
+
+	assert_int_equal(dnsconf_parse_file(path, &c, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s: cannot read: No such file or directory", path);
+	assert_string_equal(err, want);
+	assert_int_equal(dnsconf_parse_file(dir, &c, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s: cannot read: Is a directory", dir);
+	assert_string_equal(err, want);
+	rmdir(dir);
+}
+
+static void
+test_identity_version(void **state)
+{
+	struct dnsconf c;
+
+	parse_ok("identity ns1.example.net\nversion \"my server 1.0\"\n", &c);
+	assert_string_equal(c.identity, "ns1.example.net");
+	assert_string_equal(c.version, "my server 1.0");
+	assert_false(c.version_hide);
+	dnsconf_free(&c);
+
+	parse_ok("identity \"node \\\"a\\\" \\\\ b\"\nversion hide\n", &c);
+	assert_string_equal(c.identity, "node \"a\" \\ b");
+	assert_true(c.version_hide);
+	dnsconf_free(&c);
+
+	/* Quoted, hide is just a word. */
+	parse_ok("version \"hide\"\n", &c);
+	assert_false(c.version_hide);
+	assert_string_equal(c.version, "hide");
+	dnsconf_free(&c);
+
+	/* 255 bytes is the TXT limit, and allowed. */
+	char line[300];
+	memset(line, 'x', sizeof(line));
+	memcpy(line, "identity ", 9);
+	line[9 + 255] = '\n';
+	line[9 + 256] = '\0';
+	parse_ok(line, &c);
+	assert_int_equal(strlen(c.identity), 255);
+	dnsconf_free(&c);
+}
+
+static void
+test_numbers(void **state)
+{
+	struct dnsconf c;
+
+	parse_ok("user nobody\npidfile /run/riposte-dns.pid\nworkers 4\ntcp-clients 1000\n"
+	    "tcp-idle-timeout 250ms\nudp-size 4096\n", &c);
+	assert_string_equal(c.user, "nobody");
+	assert_string_equal(c.pidfile, "/run/riposte-dns.pid");
+	assert_int_equal(c.workers, 4);
+	assert_int_equal(c.tcp_clients, 1000);
+	assert_int_equal(c.tcp_idle_ms, 250);
+	assert_int_equal(c.udp_size, 4096);
+	dnsconf_free(&c);
+
+	static const struct {
+		const char *text;
+		unsigned ms;
+	} durations[] = {
+		{ "tcp-idle-timeout 3", 3000 },
+		{ "tcp-idle-timeout 3s", 3000 },
+		{ "tcp-idle-timeout 2m", 120000 },
+		{ "tcp-idle-timeout 1ms", 1 },
+		{ "tcp-idle-timeout 60m", 3600000 },
+		{ "tcp-idle-timeout 007s", 7000 },
+	};
+	for (size_t i = 0; i < sizeof(durations) / sizeof(durations[0]); i++) {
+		parse_ok(durations[i].text, &c);
+		assert_int_equal(c.tcp_idle_ms, durations[i].ms);
+		dnsconf_free(&c);
+	}
+
+	parse_ok("workers auto\nudp-size 512\ntcp-clients 1\n", &c);
+	assert_int_equal(c.workers, 0);
+	assert_int_equal(c.udp_size, 512);
+	assert_int_equal(c.tcp_clients, 1);
+	dnsconf_free(&c);
+}
+
+/* CRLF line ends, a last line without a newline, tabs between words. */
+static void
+test_lexer(void **state)
+{
+	struct dnsconf c;
+
+	parse_ok("workers\t2\r\nzone a file \"x y.zone\"\r\nudp-size 1400", &c);
+	assert_int_equal(c.workers, 2);
+	assert_string_equal(c.zones[0].path, "x y.zone");
+	assert_int_equal(c.udp_size, 1400);
+	dnsconf_free(&c);
+
+	/* A '#' inside a word or quotes is part of it. */
+	parse_ok("identity a#b\nversion \"# not a comment\"\n", &c);
+	assert_string_equal(c.identity, "a#b");
+	assert_string_equal(c.version, "# not a comment");
+	dnsconf_free(&c);
+}
+
+/* ---- errors: exact text, and the config left empty ---- */
+
+static const struct {
+	const char *text;
+	const char *err;
+} errors[] = {
+	{ "frobnicate 1\n", NAME ":1: unknown statement 'frobnicate'" },
+	{ "\"workers\" 1\n", NAME ":1: unknown statement 'workers'" },
+	{ "# ok\nworkers\n", NAME ":2: workers: missing argument (usage: workers N|auto)" },
+	{ "workers 1 2\n", NAME ":1: workers: too many arguments (usage: workers N|auto)" },
+	{ "workers 2\nworkers 3\n", NAME ":2: workers: already set at line 1" },
+	{ "workers 0\n", NAME ":1: workers: 0 out of range 1..1024" },
+	{ "workers 1025\n", NAME ":1: workers: 1025 out of range 1..1024" },
+	{ "workers -1\n", NAME ":1: workers: '-1' is not a number" },
+	{ "workers 99999999999999999999\n",
+	  NAME ":1: workers: 99999999999999999999 out of range 1..1024" },
+	{ "tcp-clients 0\n", NAME ":1: tcp-clients: 0 out of range 1..65536" },
+	{ "tcp-clients many\n", NAME ":1: tcp-clients: 'many' is not a number" },
+	{ "tcp-idle-timeout 0\n", NAME ":1: tcp-idle-timeout: 0 out of range 1ms..3600s" },
+	{ "tcp-idle-timeout 61m\n", NAME ":1: tcp-idle-timeout: 61m out of range 1ms..3600s" },
+	{ "tcp-idle-timeout 5h\n",
+	  NAME ":1: tcp-idle-timeout: invalid duration '5h' (N followed by ms, s or m)" },
+	{ "tcp-idle-timeout s\n",
+	  NAME ":1: tcp-idle-timeout: invalid duration 's' (N followed by ms, s or m)" },
+	{ "tcp-idle-timeout 1.5s\n",
+	  NAME ":1: tcp-idle-timeout: invalid duration '1.5s' (N followed by ms, s or m)" },
+	{ "udp-size 511\n", NAME ":1: udp-size: 511 out of range 512..4096" },
+	{ "udp-size 4097\n", NAME ":1: udp-size: 4097 out of range 512..4096" },
+	{ "listen 1.2.3\n", NAME ":1: listen: invalid address '1.2.3' (IPv4, IPv6 or *)" },
+	{ "listen example.com\n",
+	  NAME ":1: listen: invalid address 'example.com' (IPv4, IPv6 or *)" },
+	{ "listen [1.2.3.4]\n", NAME ":1: listen: invalid address '1.2.3.4' (IPv4, IPv6 or *)" },
+	{ "listen [::1\n", NAME ":1: listen: missing ']' in '[::1'" },
+	{ "listen [::1]53\n",
+	  NAME ":1: listen: unexpected '53' after ']' (usage: listen ADDRESS[@PORT])" },
+	{ "listen 127.0.0.1@0\n", NAME ":1: listen port: 0 out of range 1..65535" },
+	{ "listen 127.0.0.1@65536\n", NAME ":1: listen port: 65536 out of range 1..65535" },
+	{ "listen 127.0.0.1@\n", NAME ":1: listen port: '' is not a number" },
+	{ "listen 127.0.0.1@dns\n", NAME ":1: listen port: 'dns' is not a number" },
+	{ "listen ::1\nlisten [::1]@53\n", NAME ":2: listen: [::1]@53 given twice (first at line 1)" },
+	{ "listen 0.0.0.0\nlisten *\n", NAME ":2: listen: 0.0.0.0@53 given twice (first at line 1)" },
+	{ "listen\n", NAME ":1: listen: missing argument (usage: listen ADDRESS[@PORT])" },
+	{ "zone a file\n", NAME ":1: zone: missing argument (usage: zone NAME file|hosts PATH)" },
+	{ "zone a b c d\n", NAME ":1: zone: too many arguments (usage: zone NAME file|hosts PATH)" },
+	{ "zone a zonefile x\n",
+	  NAME ":1: zone: the source must be 'file' or 'hosts' (usage: zone NAME file|hosts PATH)" },
+	{ "zone a..b file x\n", NAME ":1: zone: invalid name 'a..b'" },
+	{ "zone a file \"\"\n", NAME ":1: zone: empty path" },
+	{ "zone a file x\nzone A. hosts y\n", NAME ":2: zone a.: already defined at line 1" },
+	{ "identity \"\"\n", NAME ":1: identity: empty text" },
+	{ "identity \"a\tb\"\n", NAME ":1: identity: only printable ASCII is allowed" },
+	{ "identity \xc3\xa9t\xc3\xa9\n", NAME ":1: identity: only printable ASCII is allowed" },
+	{ "version \"\"\n", NAME ":1: version: empty text" },
+	{ "version a b\n", NAME ":1: version: too many arguments (usage: version TEXT|hide)" },
+	{ "version hide\nversion x\n", NAME ":2: version: already set at line 1" },
+	{ "user no/body\n", NAME ":1: user: invalid user name 'no/body'" },
+	{ "user -x\n", NAME ":1: user: invalid user name '-x'" },
+	{ "user abcdefghijklmnopqrstuvwxyz0123456\n",
+	  NAME ":1: user: invalid user name 'abcdefghijklmnopqrstuvwxyz0123456'" },
+	{ "pidfile \"\"\n", NAME ":1: pidfile: empty path" },
+	{ "identity \"open\n", NAME ":1: missing closing quote" },
+	{ "identity \"a\"b\n", NAME ":1: text after closing quote" },
+	{ "identity \"a\\nb\"\n", NAME ":1: invalid escape in quoted text (only \\\" and \\\\)" },
+	{ "a b c d e f g h i j k l m n o p q\n", NAME ":1: too many words (max 16)" },
+	{ "workers 1\n\nudp-size 1\n", NAME ":3: udp-size: 1 out of range 512..4096" },
+	/* Control bytes in a quoted word never reach the message. */
+	{ "frob\x01nicate\n", NAME ":1: unknown statement 'frob?nicate'" },
+};
+
+static void
+test_errors(void **state)
+{
+	for (size_t i = 0; i < sizeof(errors) / sizeof(errors[0]); i++) {
+		struct dnsconf c;
+		char err[512] = "";
+		int rc = dnsconf_parse_buf(NAME, NULL, errors[i].text, strlen(errors[i].text), &c,
+		    err, sizeof(err));
+		if (rc != -1 || strcmp(err, errors[i].err) != 0)
+			fail_msg("input %zu: %s\nwant: %s\ngot (%d): %s", i, errors[i].text,
+			    errors[i].err, rc, err);
+		/* Rejected whole: nothing of it is left. */
+		assert_int_equal(c.n_zones, 0);
+		assert_int_equal(c.n_listen, 0);
+		assert_null(c.pidfile);
+		dnsconf_free(&c);
+	}
+}
+
+/* Errors that need bytes strlen() cannot carry, or long lines. */
+static void
+test_errors_binary(void **state)
+{
+	struct dnsconf c;
+	char err[512];
+	static const char nul[] = "workers 1\nwork\0ers 2\n";
+	char *big;
+
+	assert_int_equal(dnsconf_parse_buf(NAME, NULL, nul, sizeof(nul) - 1, &c, err,
+	    sizeof(err)), -1);
+	assert_string_equal(err, NAME ":2: NUL byte in line");
+
+	big = malloc(5000);
+	assert_non_null(big);
+	memset(big, 'a', 5000);
+	assert_int_equal(dnsconf_parse_buf(NAME, NULL, big, 5000, &c, err, sizeof(err)), -1);
+	assert_string_equal(err, NAME ":1: line too long (max 4096 bytes)");
+	free(big);
+
+	/* A short error buffer still gets a terminated, truncated message. */
+	char small[12];
+	assert_int_equal(dnsconf_parse_buf(NAME, NULL, "bogus\n", 6, &c, small, sizeof(small)),
+	    -1);
+	assert_string_equal(small, NAME ":1: u");
+}
+
+static void
+test_listen_limit(void **state)
+{
+	char text[64 * 32 + 64];
+	size_t len = 0;
+	struct dnsconf c;
+	char err[512];
+
+	for (int i = 0; i < 65; i++)
+		len += (size_t)snprintf(text + len, sizeof(text) - len, "listen 127.0.0.1@%d\n",
+		    1000 + i);
+	assert_int_equal(dnsconf_parse_buf(NAME, NULL, text, len, &c, err, sizeof(err)), -1);
+	assert_string_equal(err, NAME ":65: listen: too many addresses (max 64)");
+}
+
+/* ---- print ---- */
+
+static void
+test_print(void **state)
+{
+	struct dnsconf c;
+	char *p;
+
+	parse_ok("listen ::1@5353\nlisten 127.0.0.1@5353\nzone Example.com. hosts \"my hosts\"\n"
+	    "identity \"ns 1\"\nversion \"hide\"\nuser nobody\npidfile /run/x.pid\nworkers 2\n"
+	    "tcp-clients 10\ntcp-idle-timeout 1500ms\nudp-size 1400\n", &c);
+	p = print_str(&c);
+	assert_string_equal(p,
+	    "listen [::1]@5353\n"
+	    "listen 127.0.0.1@5353\n"
+	    "zone example.com. hosts \"my hosts\"\n"
+	    "identity \"ns 1\"\n"
+	    "version \"hide\"\n"
+	    "user nobody\n"
+	    "pidfile /run/x.pid\n"
+	    "workers 2\n"
+	    "tcp-clients 10\n"
+	    "tcp-idle-timeout 1500ms\n"
+	    "udp-size 1400\n");
+	free(p);
+	dnsconf_free(&c);
+
+	parse_ok("version hide\nidentity x\n", &c);
+	p = print_str(&c);
+	assert_string_equal(p,
+	    "listen 0.0.0.0@53\n"
+	    "listen [::]@53\n"
+	    "identity x\n"
+	    "version hide\n"
+	    "workers auto\n"
+	    "tcp-clients 256\n"
+	    "tcp-idle-timeout 10s\n"
+	    "udp-size 1232\n");
+	free(p);
+	dnsconf_free(&c);
+}
+
+static void
+roundtrip(const char *text)
+{
+	struct dnsconf a, b;
+	char *p1, *p2;
+
+	parse_ok(text, &a);
+	p1 = print_str(&a);
+	parse_ok(p1, &b);
+	p2 = print_str(&b);
+	assert_string_equal(p1, p2);
+	assert_int_equal(a.n_listen, b.n_listen);
+	assert_int_equal(a.n_zones, b.n_zones);
+	free(p1);
+	free(p2);
+	dnsconf_free(&a);
+	dnsconf_free(&b);
+}
+
+static void
+test_roundtrip(void **state)
+{
+	static const char *const texts[] = {
+		"",
+		"listen *@53\nzone . file root.zone\n",
+		"zone \"#x\" file \"a\\\\b\\\"c\"\nidentity \"#\"\nversion \"a \\\"b\\\"\"\n",
+		"zone a\\.b.example file x\nzone \\# file y\n",
+		"tcp-idle-timeout 90s\nworkers auto\n",
+		"tcp-idle-timeout 1m\nuser a.b-c_d\n",
+	};
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		roundtrip(texts[i]);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_comments),
+		cmocka_unit_test(test_listen),
+		cmocka_unit_test(test_zone),
+		cmocka_unit_test(test_zone_basedir),
+		cmocka_unit_test(test_parse_file),
+		cmocka_unit_test(test_identity_version),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_lexer),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_errors_binary),
+		cmocka_unit_test(test_listen_limit),
+		cmocka_unit_test(test_print),
+		cmocka_unit_test(test_roundtrip),
+	};
+
+	return cmocka_run_group_tests_name("dns_conf", tests, NULL, NULL);
+}
