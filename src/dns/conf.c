@@ -17,6 +17,8 @@
  */
 #include "conf.h"
 
+#include "../lib/textfile.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <limits.h>
@@ -121,15 +123,6 @@ dnsconf_free(struct dnsconf *conf)
 	dnsconf_init(conf);
 }
 
-/* Messages may quote untrusted words: keep control bytes out of logs. */
-static void
-dnsconf_sanitize(char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
-			*s = '?';
-}
-
 static int
 dnsconf_err(struct dnsconf_parser *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -137,16 +130,11 @@ dnsconf_err(struct dnsconf_parser *p, const char *fmt, ...)
 static int
 dnsconf_err(struct dnsconf_parser *p, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 
-	if (p->err == NULL || p->errlen == 0)
-		return -1;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	textfile_vfail(p->err, p->errlen, p->name, p->line, fmt, ap);
 	va_end(ap);
-	snprintf(p->err, p->errlen, "%s:%u: %s", p->name, p->line, msg);
-	dnsconf_sanitize(p->err);
 	return -1;
 }
 
@@ -690,39 +678,22 @@ int
 dnsconf_parse_file(const char *path, struct dnsconf *conf, char *err, size_t errlen)
 {
 	char *buf = NULL, *real = NULL, *slash;
-	size_t len = 0, cap = 0;
-	FILE *f;
+	size_t len = 0;
 	int rc = -1;
 
 	dnsconf_init(conf);
 	/* Absolute, so zone paths still work after daemon() changed to "/". */
-	if ((real = realpath(path, NULL)) == NULL || (f = fopen(real, "r")) == NULL) {
+	if ((real = realpath(path, NULL)) == NULL) {
 		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-		free(real);
 		return -1;
 	}
-	for (;;) {
-		if (len == cap) {
-			char *n;
-			if (cap >= DNSCONF_FILE_MAX) {
-				snprintf(err, errlen, "%s: larger than %u bytes", path,
-				    DNSCONF_FILE_MAX);
-				goto out;
-			}
-			cap = cap ? 2 * cap : 4096;
-			if ((n = realloc(buf, cap)) == NULL) {
-				snprintf(err, errlen, "%s: out of memory", path);
-				goto out;
-			}
-			buf = n;
-		}
-		size_t r = fread(buf + len, 1, cap - len, f);
-		if (r == 0)
-			break;
-		len += r;
-	}
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+	if (textfile_read(real, DNSCONF_FILE_MAX, &buf, &len, NULL, 0) != 0) {
+		/* The message names the path as the user gave it. */
+		if (errno == EFBIG)
+			snprintf(err, errlen, "%s: file too large (max %u bytes)", path,
+			    DNSCONF_FILE_MAX);
+		else
+			snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
 		goto out;
 	}
 	slash = strrchr(real, '/');
@@ -732,7 +703,6 @@ dnsconf_parse_file(const char *path, struct dnsconf *conf, char *err, size_t err
 		*slash = '\0';
 	rc = dnsconf_parse_buf(path, real, buf, len, conf, err, errlen);
 out:
-	fclose(f);
 	free(buf);
 	free(real);
 	return rc;

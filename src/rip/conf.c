@@ -19,6 +19,8 @@
  */
 #include "conf.h"
 
+#include "../lib/textfile.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -134,15 +136,6 @@ rip_conf_free(struct rip_conf *conf)
 	rip_conf_init(conf);
 }
 
-/* Messages may quote untrusted words: keep control bytes out of logs. */
-static void
-conf_sanitize(char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || (unsigned char)*s == 0x7f)
-			*s = '?';
-}
-
 static int
 conf_err(struct conf_parser *p, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -150,16 +143,11 @@ conf_err(struct conf_parser *p, const char *fmt, ...)
 static int
 conf_err(struct conf_parser *p, const char *fmt, ...)
 {
-	char msg[512];
 	va_list ap;
 
-	if (p->err == NULL || p->errlen == 0)
-		return -1;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	textfile_vfail(p->err, p->errlen, p->name, p->line, fmt, ap);
 	va_end(ap);
-	snprintf(p->err, p->errlen, "%s:%u: %s", p->name, p->line, msg);
-	conf_sanitize(p->err);
 	return -1;
 }
 
@@ -176,7 +164,7 @@ conf_warn(struct conf_parser *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	conf_sanitize(msg);
+	textfile_sanitize(msg);
 	log_warnx("%s:%u: %s", p->name, p->line, msg);
 }
 
@@ -1069,48 +1057,16 @@ fail:
 int
 rip_conf_parse_file(const char *path, struct rip_conf *conf, char *err, size_t errlen)
 {
-	FILE *f;
 	char *buf;
-	size_t len = 0;
-	int rc, saved;
+	size_t len;
+	int rc;
 
 	rip_conf_init(conf);
-	if ((f = fopen(path, "rb")) == NULL)
-		goto fail_errno;
-	/* One byte more than the cap tells "too large" from "exactly the cap". */
-	if ((buf = malloc(CONF_FILE_MAX + 1)) == NULL) {
-		fclose(f);
-		goto fail_errno;
-	}
-	while (len <= CONF_FILE_MAX) {
-		size_t r = fread(buf + len, 1, CONF_FILE_MAX + 1 - len, f);
-		if (r == 0)
-			break;
-		len += r;
-	}
-	if (ferror(f)) {
-		saved = errno != 0 ? errno : EIO;
-		free(buf);
-		fclose(f);
-		errno = saved;
-		goto fail_errno;
-	}
-	fclose(f);
-	if (len > CONF_FILE_MAX) {
-		free(buf);
-		if (err != NULL && errlen > 0)
-			snprintf(err, errlen, "%s: file too large (max %u bytes)", path,
-			    CONF_FILE_MAX);
+	if (textfile_read(path, CONF_FILE_MAX, &buf, &len, err, errlen) != 0)
 		return -1;
-	}
 	rc = rip_conf_parse_buf(path, buf, len, conf, err, errlen);
 	free(buf);
 	return rc;
-
-fail_errno:
-	if (err != NULL && errlen > 0)
-		snprintf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
-	return -1;
 }
 
 void
