@@ -54,7 +54,6 @@ struct rip_io {
 	size_t q_head, q_len, q_cap;
 	double tokens;
 	rtime_t tokens_at;
-	unsigned mcast_if; /* last IP_MULTICAST_IF set */
 	struct rip_io_stats st;
 };
 
@@ -126,48 +125,79 @@ rip_io_read(struct ev_loop *loop, ev_io *w, int revents)
 		io->batch(io->ctx, false);
 }
 
-static int
-rip_io_sendmsg(struct rip_io *io, const struct rip_io_pkt *p)
+/* Fill the message for one queued datagram: IP_PKTINFO picks the interface and our source. */
+static void
+rip_io_msg(const struct rip_io_pkt *p, struct msghdr *mh, struct sockaddr_in *to,
+    struct iovec *iov, uint8_t *cbuf, size_t cbuflen)
 {
-	struct sockaddr_in to = { .sin_family = AF_INET };
-	uint8_t cbuf[CMSG_SPACE(sizeof(struct in_pktinfo))];
-	struct iovec iov = { .iov_base = (void *)p->buf, .iov_len = p->len };
-	struct msghdr mh = {
-		.msg_name = &to, .msg_namelen = sizeof(to),
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
 	struct in_pktinfo pi;
 
-	to.sin_addr.s_addr = htonl(p->dst);
-	to.sin_port = htons(p->port);
-	memset(cbuf, 0, sizeof(cbuf));
+	memset(to, 0, sizeof(*to));
+	to->sin_family = AF_INET;
+	to->sin_addr.s_addr = htonl(p->dst);
+	to->sin_port = htons(p->port);
+	iov->iov_base = (void *)p->buf;
+	iov->iov_len = p->len;
+	memset(mh, 0, sizeof(*mh));
+	mh->msg_name = to;
+	mh->msg_namelen = sizeof(*to);
+	mh->msg_iov = iov;
+	mh->msg_iovlen = 1;
+	mh->msg_control = cbuf;
+	mh->msg_controllen = cbuflen;
+	memset(cbuf, 0, cbuflen);
 	memset(&pi, 0, sizeof(pi));
+	/*
+	 * For 224.0.0.9 too: the kernel takes the outgoing interface from
+	 * IP_PKTINFO before IP_MULTICAST_IF, so one socket serves every
+	 * interface without a setsockopt per datagram.
+	 */
 	pi.ipi_ifindex = (int)p->ifindex;
 	pi.ipi_spec_dst.s_addr = htonl(p->src);
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	struct cmsghdr *c = CMSG_FIRSTHDR(mh);
 	c->cmsg_level = IPPROTO_IP;
 	c->cmsg_type = IP_PKTINFO;
 	c->cmsg_len = CMSG_LEN(sizeof(pi));
 	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-	if ((p->dst & 0xf0000000u) == 0xe0000000u && io->mcast_if != p->ifindex) {
-		struct ip_mreqn mr = { .imr_ifindex = (int)p->ifindex };
-		mr.imr_address.s_addr = htonl(p->src);
-		if (setsockopt(io->fd, IPPROTO_IP, IP_MULTICAST_IF, &mr, sizeof(mr)) == 0)
-			io->mcast_if = p->ifindex;
+}
+
+/*
+ * Send up to n datagrams from the head of the queue with one sendmmsg.
+ * Returns how many left the queue (sent, or dropped on a hard error), or
+ * -1 when the socket is full and the rest must wait.
+ */
+static int
+rip_io_send_burst(struct rip_io *io, size_t n)
+{
+	struct mmsghdr mm[RIP_IO_BURST];
+	struct sockaddr_in to[RIP_IO_BURST];
+	struct iovec iov[RIP_IO_BURST];
+	uint8_t cbuf[RIP_IO_BURST][CMSG_SPACE(sizeof(struct in_pktinfo))];
+
+	if (n > RIP_IO_BURST)
+		n = RIP_IO_BURST;
+	if (n > io->q_len)
+		n = io->q_len;
+	for (size_t i = 0; i < n; i++) {
+		rip_io_msg(&io->q[(io->q_head + i) % io->q_cap], &mm[i].msg_hdr, &to[i], &iov[i],
+		    cbuf[i], sizeof(cbuf[i]));
+		mm[i].msg_len = 0;
 	}
-	if (sendmsg(io->fd, &mh, MSG_DONTWAIT) < 0) {
-		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS)
-			return -1; /* retry later */
-		io->st.tx_errors++;
-		static struct log_ratelimit rl = LOG_RATELIMIT_INIT(5);
-		log_rl(&rl, clock_mono_now(), LOG_LVL_WARN, "rip: send to %u.%u.%u.%u on ifindex %u: %s",
-		    p->dst >> 24, (p->dst >> 16) & 0xff, (p->dst >> 8) & 0xff, p->dst & 0xff,
-		    p->ifindex, strerror(errno));
-		return 0; /* dropped */
+	int sent = sendmmsg(io->fd, mm, (unsigned)n, MSG_DONTWAIT);
+	if (sent > 0) {
+		io->st.tx_packets += (uint64_t)sent;
+		return sent;
 	}
-	io->st.tx_packets++;
-	return 0;
+	if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS))
+		return -1; /* retry later */
+	/* The first datagram failed for good (no route, interface gone): drop it. */
+	const struct rip_io_pkt *p = &io->q[io->q_head];
+	static struct log_ratelimit rl = LOG_RATELIMIT_INIT(5);
+	io->st.tx_errors++;
+	log_rl(&rl, clock_mono_now(), LOG_LVL_WARN, "rip: send to %u.%u.%u.%u on ifindex %u: %s",
+	    p->dst >> 24, (p->dst >> 16) & 0xff, (p->dst >> 8) & 0xff, p->dst & 0xff, p->ifindex,
+	    strerror(errno));
+	return 1;
 }
 
 static void
@@ -185,12 +215,12 @@ rip_io_drain(struct rip_io *io, bool force)
 {
 	rip_io_refill(io);
 	while (io->q_len > 0 && (force || io->tokens >= 1.0)) {
-		struct rip_io_pkt *p = &io->q[io->q_head];
-		if (rip_io_sendmsg(io, p) < 0)
+		int n = rip_io_send_burst(io, force ? RIP_IO_BURST : (size_t)io->tokens);
+		if (n < 0)
 			break;
-		io->q_head = (io->q_head + 1) % io->q_cap;
-		io->q_len--;
-		io->tokens -= 1.0;
+		io->q_head = (io->q_head + (size_t)n) % io->q_cap;
+		io->q_len -= (size_t)n;
+		io->tokens -= n;
 	}
 	if (io->q_len > 0 && !ev_is_active(&io->pace)) {
 		/*
