@@ -21,6 +21,7 @@
  * 1035 forms for the common types and the RFC 3597 generic form for all
  * others, so no type is ever written in a syntax a reader may not know.
  */
+#include "../lib/array.h"
 #include "load.h"
 
 #include <arpa/inet.h>
@@ -411,24 +412,6 @@ hosts_nomem(struct hosts *h)
 	return hosts_err(h, "out of memory");
 }
 
-static bool
-hosts_grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return true;
-	if (need > SIZE_MAX / 4 / size)
-		return false;
-	size_t ncap = *cap ? *cap * 2 : 16;
-	while (ncap < need)
-		ncap *= 2;
-	void *n = realloc(*p, ncap * size);
-	if (n == NULL)
-		return false;
-	*p = n;
-	*cap = ncap;
-	return true;
-}
-
 /* Words of the input in messages: at most 80 bytes, unprintable bytes as '?'. */
 static const char *
 hosts_quote(const char *word, char out[84])
@@ -474,8 +457,8 @@ hosts_add(struct hosts *h, struct hosts_tab *t, const uint8_t *key, size_t len, 
     uint32_t val)
 {
 	if (t->n >= UINT32_MAX / 4 ||
-	    !hosts_grow((void **)&t->ents, &t->cap, t->n + 1, sizeof(*t->ents)) ||
-	    !hosts_grow((void **)&h->arena, &h->arena_cap, h->arena_len + len, 1))
+	    !array_grow((void **)&t->ents, &t->cap, t->n + 1, sizeof(*t->ents)) ||
+	    !array_grow((void **)&h->arena, &h->arena_cap, h->arena_len + len, 1))
 		return NONE;
 	if ((t->n + 1) * 2 > (size_t)t->mask + 1 || t->slots == NULL) {
 		uint32_t nslots = t->slots ? (t->mask + 1) * 2 : 64;
@@ -673,7 +656,7 @@ hosts_host_line(struct hosts *h, int argc, char **argv)
 	if (a.name == NONE &&
 	    (a.name = hosts_add(h, &h->names, name, (size_t)len, HN_HOST, NONE)) == NONE)
 		return hosts_nomem(h);
-	if (!hosts_grow((void **)&h->lines, &h->cap_lines, h->n_lines + 1, sizeof(*h->lines)))
+	if (!array_grow((void **)&h->lines, &h->cap_lines, h->n_lines + 1, sizeof(*h->lines)))
 		return hosts_nomem(h);
 	h->lines[h->n_lines++] = a;
 
@@ -701,7 +684,7 @@ hosts_host_line(struct hosts *h, int argc, char **argv)
 		if (e != NONE)
 			continue; /* the same alias again, e.g. on the IPv6 line of a host */
 		if ((e = hosts_add(h, &h->names, alias, (size_t)alen, HN_ALIAS, a.name)) == NONE ||
-		    !hosts_grow((void **)&h->aliases, &h->cap_aliases, h->n_aliases + 1,
+		    !array_grow((void **)&h->aliases, &h->cap_aliases, h->n_aliases + 1,
 		    sizeof(*h->aliases)))
 			return hosts_nomem(h);
 		h->aliases[h->n_aliases++] = e;
@@ -767,8 +750,8 @@ hosts_ref_add(struct hosts *h, struct hosts_ref **list, size_t *n, size_t *cap,
 			    dns_name_to_text(name, t1), (*list)[i].line);
 	if (*n >= HOSTS_PREFIX_MAX)
 		return hosts_err(h, "too many %ss (at most %d)", what, HOSTS_PREFIX_MAX);
-	if (!hosts_grow((void **)list, cap, *n + 1, sizeof(**list)) ||
-	    !hosts_grow((void **)&h->arena, &h->arena_cap, h->arena_len + (size_t)len, 1))
+	if (!array_grow((void **)list, cap, *n + 1, sizeof(**list)) ||
+	    !array_grow((void **)&h->arena, &h->arena_cap, h->arena_len + (size_t)len, 1))
 		return hosts_nomem(h);
 	struct hosts_ref *r = &(*list)[(*n)++];
 	r->off = (uint32_t)h->arena_len;
@@ -943,7 +926,7 @@ hosts_d_reverse(struct hosts *h, int argc, char **argv)
 		}
 		if (h->n_pfx >= HOSTS_PREFIX_MAX)
 			return hosts_err(h, "more than %d $REVERSE prefixes", HOSTS_PREFIX_MAX);
-		if (!hosts_grow((void **)&h->pfx, &h->cap_pfx, h->n_pfx + 1, sizeof(*h->pfx)))
+		if (!array_grow((void **)&h->pfx, &h->cap_pfx, h->n_pfx + 1, sizeof(*h->pfx)))
 			return hosts_nomem(h);
 		h->pfx[h->n_pfx++] = p;
 	}

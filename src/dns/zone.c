@@ -24,6 +24,7 @@
  * is checked here, so the answer path can trust it; every other type is
  * kept as opaque bytes (RFC 3597).
  */
+#include "../lib/array.h"
 #include "zone.h"
 
 #include <stdarg.h>
@@ -385,24 +386,6 @@ dns_zone_free(struct dns_zone *zone)
 
 /* --------------------------------------------------------------- builder */
 
-static bool
-dns_grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return true;
-	if (need > SIZE_MAX / 2 / size)
-		return false;
-	size_t ncap = *cap ? *cap : 64;
-	while (ncap < need)
-		ncap *= 2;
-	void *n = realloc(*p, ncap * size);
-	if (n == NULL)
-		return false;
-	*p = n;
-	*cap = ncap;
-	return true;
-}
-
 /*
  * Double the table (or make the first).  The old table is read in order,
  * so the writes into the new one go forward too, instead of one cache miss
@@ -451,10 +434,10 @@ dns_builder_node(struct dns_zone_builder *b, const uint8_t *name_in, size_t len,
 	if (b->n_nodes >= DNS_NODES_MAX || b->names_len + len > DNS_ARENA_MAX)
 		return DNS_NONE;
 	size_t cap = b->cap_nodes;
-	if (!dns_grow((void **)&b->nodes, &cap, (size_t)b->n_nodes + 1, sizeof(*b->nodes)))
+	if (!array_grow((void **)&b->nodes, &cap, (size_t)b->n_nodes + 1, sizeof(*b->nodes)))
 		return DNS_NONE;
 	b->cap_nodes = (uint32_t)(cap > DNS_NODES_MAX ? DNS_NODES_MAX : cap);
-	if (!dns_grow((void **)&b->names, &b->names_cap, b->names_len + len, 1))
+	if (!array_grow((void **)&b->names, &b->names_cap, b->names_len + len, 1))
 		return DNS_NONE;
 	uint32_t k = b->n_nodes++;
 	struct dns_bnode *n = &b->nodes[k];
@@ -515,11 +498,11 @@ dns_zone_builder_reserve(struct dns_zone_builder *b, size_t records)
 	size_t nodes = b->cap_nodes;
 	if (records > DNS_RESERVE_MAX)
 		records = DNS_RESERVE_MAX;
-	if (dns_grow((void **)&b->nodes, &nodes, records, sizeof(*b->nodes)))
+	if (array_grow((void **)&b->nodes, &nodes, records, sizeof(*b->nodes)))
 		b->cap_nodes = (uint32_t)nodes;
-	(void)dns_grow((void **)&b->recs, &b->cap_recs, records, sizeof(*b->recs));
-	(void)dns_grow((void **)&b->names, &b->names_cap, records * 24, 1);
-	(void)dns_grow((void **)&b->rdata, &b->rdata_cap, records * 8, 1);
+	(void)array_grow((void **)&b->recs, &b->cap_recs, records, sizeof(*b->recs));
+	(void)array_grow((void **)&b->names, &b->names_cap, records * 24, 1);
+	(void)array_grow((void **)&b->rdata, &b->rdata_cap, records * 8, 1);
 }
 
 void
@@ -614,8 +597,8 @@ dns_zone_builder_add(struct dns_zone_builder *b, const uint8_t *owner, uint16_t 
 		return DNS_ZB_FULL;
 	uint32_t node = dns_builder_node(b, lc, (size_t)len, labels);
 	if (node == DNS_NONE ||
-	    !dns_grow((void **)&b->recs, &b->cap_recs, b->n_recs + 1, sizeof(*b->recs)) ||
-	    !dns_grow((void **)&b->rdata, &b->rdata_cap, b->rdata_len + rdata_len, 1)) {
+	    !array_grow((void **)&b->recs, &b->cap_recs, b->n_recs + 1, sizeof(*b->recs)) ||
+	    !array_grow((void **)&b->rdata, &b->rdata_cap, b->rdata_len + rdata_len, 1)) {
 		b->failed = true;
 		return DNS_ZB_NOMEM;
 	}
@@ -1047,7 +1030,7 @@ dns_zoneset_add(struct dns_zoneset *set, struct dns_zone *zone)
 	if (set->n > 0 && dns_zoneset_exact(set, zone->apex, len) != NULL)
 		return -1;
 	if (set->n >= UINT32_MAX / 4 || !dns_zoneset_room(set) ||
-	    !dns_grow((void **)&set->zones, &set->cap, set->n + 1, sizeof(*set->zones)))
+	    !array_grow((void **)&set->zones, &set->cap, set->n + 1, sizeof(*set->zones)))
 		return -1;
 	dns_zoneset_insert(set->slots, set->mask, zone, (uint32_t)set->n);
 	set->zones[set->n++] = zone;
