@@ -1,0 +1,417 @@
+/*
+ * service.c - the service state machine: check results in, one log line
+ * and an announcer action out per transition.  See service.h for the model
+ * (rounds, rise/fall, drain) and the defaults.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "health/service.h"
+
+struct svc_trans {
+	enum svc_state	 state;
+	enum svc_event	 event;
+	enum svc_state	 next;
+	enum svc_action	 action;
+};
+
+/*
+ * Pairs not listed are ignored: the state does not move and nothing is
+ * logged.  That covers passes while UP, failures while DOWN, and every
+ * check result while DRAINING/DRAINED (a drained service stays drained).
+ * INIT has never been announced, so leaving it needs no WITHDRAW.
+ */
+static const struct svc_trans svc_table[] = {
+	{ SVC_INIT,	SVC_EV_CHECK_PASS,	SVC_UP,		SVC_ACT_ANNOUNCE },
+	{ SVC_INIT,	SVC_EV_CHECK_FAIL,	SVC_DOWN,	SVC_ACT_NONE },
+	{ SVC_INIT,	SVC_EV_PROCESS_DIED,	SVC_DOWN,	SVC_ACT_NONE },
+	{ SVC_INIT,	SVC_EV_DRAIN,		SVC_DRAINING,	SVC_ACT_NONE },
+	{ SVC_UP,	SVC_EV_CHECK_FAIL,	SVC_DOWN,	SVC_ACT_WITHDRAW },
+	{ SVC_UP,	SVC_EV_PROCESS_DIED,	SVC_DOWN,	SVC_ACT_WITHDRAW },
+	{ SVC_UP,	SVC_EV_DRAIN,		SVC_DRAINING,	SVC_ACT_WITHDRAW },
+	{ SVC_DOWN,	SVC_EV_CHECK_PASS,	SVC_UP,		SVC_ACT_ANNOUNCE },
+	{ SVC_DOWN,	SVC_EV_DRAIN,		SVC_DRAINING,	SVC_ACT_NONE },
+	{ SVC_DRAINING,	SVC_EV_DRAIN_TIMER,	SVC_DRAINED,	SVC_ACT_NONE },
+	{ SVC_DRAINING,	SVC_EV_UNDRAIN,		SVC_DOWN,	SVC_ACT_NONE },
+	{ SVC_DRAINED,	SVC_EV_UNDRAIN,		SVC_DOWN,	SVC_ACT_NONE },
+};
+
+static const char *const svc_state_names[SVC_NSTATES] = {
+	[SVC_INIT] = "init",
+	[SVC_UP] = "up",
+	[SVC_DOWN] = "down",
+	[SVC_DRAINING] = "draining",
+	[SVC_DRAINED] = "drained",
+};
+
+static const char *const svc_event_names[SVC_NEVENTS] = {
+	[SVC_EV_CHECK_PASS] = "check-pass",
+	[SVC_EV_CHECK_FAIL] = "check-fail",
+	[SVC_EV_PROCESS_DIED] = "process-died",
+	[SVC_EV_DRAIN] = "drain",
+	[SVC_EV_UNDRAIN] = "undrain",
+	[SVC_EV_DRAIN_TIMER] = "drain-timer",
+};
+
+const char *
+svc_state_name(enum svc_state s)
+{
+	if ((unsigned)s >= SVC_NSTATES)
+		return "unknown";
+	return svc_state_names[s];
+}
+
+const char *
+svc_event_name(enum svc_event e)
+{
+	if ((unsigned)e >= SVC_NEVENTS)
+		return "unknown";
+	return svc_event_names[e];
+}
+
+const char *
+svc_action_name(enum svc_action a)
+{
+	switch (a) {
+	case SVC_ACT_NONE:
+		return "none";
+	case SVC_ACT_ANNOUNCE:
+		return "announce";
+	case SVC_ACT_WITHDRAW:
+		return "withdraw";
+	}
+	return "unknown";
+}
+
+const char *
+svc_strerror(int err)
+{
+	switch (err) {
+	case SVC_OK:
+		return "ok";
+	case SVC_E_INDEX:
+		return "check index out of range";
+	case SVC_E_SYNTAX:
+		return "duration must be digits followed by a unit";
+	case SVC_E_UNIT:
+		return "duration unit must be ms, s or m";
+	case SVC_E_RANGE:
+		return "value out of range";
+	case SVC_E_CONFIG:
+		return "invalid service configuration";
+	}
+	return "unknown error";
+}
+
+bool
+svc_is_announced(const struct svc *svc)
+{
+	return svc->state == SVC_UP;
+}
+
+void
+svc_config_defaults(struct svc_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->rise = SVC_DEFAULT_RISE;
+	cfg->fall = SVC_DEFAULT_FALL;
+	cfg->interval = SVC_DEFAULT_INTERVAL;
+	cfg->timeout = SVC_DEFAULT_TIMEOUT;
+	cfg->drain_time = SVC_DEFAULT_DRAIN_TIME;
+}
+
+int
+svc_config_validate(const struct svc_config *cfg, const char **why)
+{
+	const char *w = NULL;
+
+	if (cfg->name[0] == '\0' ||
+	    memchr(cfg->name, '\0', sizeof(cfg->name)) == NULL)
+		w = "service name empty or too long";
+	else if (cfg->rise < 1 || cfg->rise > 100)
+		w = "rise not in 1..100";
+	else if (cfg->fall < 1 || cfg->fall > 100)
+		w = "fall not in 1..100";
+	else if (cfg->interval < 10 * RTIME_MS || cfg->interval > 3600 * RTIME_SEC)
+		w = "interval not in 10ms..1h";
+	/* A timeout longer than the interval would overlap probes. */
+	else if (cfg->timeout < RTIME_MS || cfg->timeout > cfg->interval)
+		w = "timeout not in 1ms..interval";
+	else if (cfg->drain_time < 0 || cfg->drain_time > 3600 * RTIME_SEC)
+		w = "drain-time not in 0..1h";
+	else if (cfg->n_checks < 1 || cfg->n_checks > SVC_MAX_CHECKS)
+		w = "number of checks not in 1..16";
+	if (why != NULL)
+		*why = w;
+	return w == NULL ? SVC_OK : SVC_E_CONFIG;
+}
+
+int
+svc_init(struct svc *svc, const struct svc_config *cfg, rtime_t now,
+    const char **why)
+{
+	int rc;
+
+	if ((rc = svc_config_validate(cfg, why)) != SVC_OK)
+		return rc;
+	memset(svc, 0, sizeof(*svc));
+	svc->cfg = *cfg;
+	svc->state = SVC_INIT;
+	svc->since = now;
+	svc->drain_deadline = RTIME_NEVER;
+	return SVC_OK;
+}
+
+static void
+svc_out_clear(const struct svc *svc, struct svc_out *out)
+{
+	out->changed = false;
+	out->from = out->to = svc->state;
+	out->action = SVC_ACT_NONE;
+	out->log[0] = '\0';
+}
+
+/* "300 ms", "2 s", "1500 us": the unit that shows the value exactly. */
+static void
+svc_fmt_duration(char *buf, size_t len, rtime_t d)
+{
+	if (d % RTIME_SEC == 0)
+		snprintf(buf, len, "%lld s", (long long)(d / RTIME_SEC));
+	else if (d % RTIME_MS == 0)
+		snprintf(buf, len, "%lld ms", (long long)(d / RTIME_MS));
+	else
+		snprintf(buf, len, "%lld us", (long long)d);
+}
+
+static const struct svc_trans *
+svc_lookup(enum svc_state state, enum svc_event ev)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(svc_table) / sizeof(svc_table[0]); i++)
+		if (svc_table[i].state == state && svc_table[i].event == ev)
+			return &svc_table[i];
+	return NULL;
+}
+
+/*
+ * Run one event through the table.  `why` is the text between "service
+ * NAME: " and ", from -> to" in the log line, built by the caller because
+ * only it knows which check or request caused the event.
+ */
+static void
+svc_dispatch(struct svc *svc, enum svc_event ev, rtime_t now,
+    const char *why, struct svc_out *out)
+{
+	const struct svc_trans *t;
+
+	if ((t = svc_lookup(svc->state, ev)) == NULL)
+		return;
+	out->changed = true;
+	out->from = svc->state;
+	out->to = t->next;
+	out->action = t->action;
+	snprintf(out->log, sizeof(out->log), "service %s: %s, %s -> %s",
+	    svc->cfg.name, why, svc_state_name(t->state),
+	    svc_state_name(t->next));
+
+	svc->state = t->next;
+	svc->since = now;
+	svc->transitions++;
+	svc->drain_deadline = RTIME_NEVER;
+	if (t->next == SVC_DRAINING)
+		svc->drain_deadline = now + svc->cfg.drain_time;
+	if (ev == SVC_EV_UNDRAIN) {
+		/* Back through rise: rounds seen while drained do not count. */
+		svc->consec_pass = svc->consec_fail = 0;
+	}
+}
+
+static void
+svc_round_reset(struct svc *svc)
+{
+	unsigned i;
+
+	for (i = 0; i < svc->cfg.n_checks; i++)
+		svc->checks[i].fresh = false;
+}
+
+static void
+svc_fmt_failed(char *buf, size_t len, const char *check, const char *prefix,
+    const char *reason)
+{
+	if (reason != NULL && reason[0] != '\0')
+		snprintf(buf, len, "check %s failed (%s%s)", check, prefix,
+		    reason);
+	else if (prefix[0] != '\0')
+		snprintf(buf, len, "check %s failed (%.*s)", check,
+		    (int)strlen(prefix) - 2, prefix);
+	else
+		snprintf(buf, len, "check %s failed", check);
+}
+
+int
+svc_check_result(struct svc *svc, unsigned idx, bool ok, rtime_t latency_us,
+    rtime_t now, const char *reason, struct svc_out *out)
+{
+	struct svc_check_stat *c;
+	char why[SVC_LOG_MAX];
+	unsigned i;
+
+	svc_out_clear(svc, out);
+	if (idx >= svc->cfg.n_checks)
+		return SVC_E_INDEX;
+	c = &svc->checks[idx];
+	c->has_result = true;
+	c->last_ok = ok;
+	c->last_latency = latency_us;
+	c->last_at = now;
+	snprintf(c->last_reason, sizeof(c->last_reason), "%s",
+	    reason != NULL ? reason : "");
+
+	if (!ok) {
+		c->fails++;
+		c->consec_fail++;
+		c->consec_pass = 0;
+		/* One failure decides the round; do not wait for the rest. */
+		svc_round_reset(svc);
+		svc->rounds++;
+		svc->consec_fail++;
+		svc->consec_pass = 0;
+		if (svc->consec_fail >= svc->cfg.fall) {
+			svc_fmt_failed(why, sizeof(why), svc->cfg.check_names[idx],
+			    "", reason);
+			svc_dispatch(svc, SVC_EV_CHECK_FAIL, now, why, out);
+		}
+		return SVC_OK;
+	}
+
+	c->passes++;
+	c->consec_pass++;
+	c->consec_fail = 0;
+	c->fresh = true;
+	for (i = 0; i < svc->cfg.n_checks; i++)
+		if (!svc->checks[i].fresh)
+			return SVC_OK;
+	svc_round_reset(svc);
+	svc->rounds++;
+	svc->consec_pass++;
+	svc->consec_fail = 0;
+	if (svc->consec_pass >= svc->cfg.rise) {
+		snprintf(why, sizeof(why), "%s passed %u rounds in a row",
+		    svc->cfg.n_checks == 1 ? "check" : "all checks",
+		    svc->consec_pass);
+		svc_dispatch(svc, SVC_EV_CHECK_PASS, now, why, out);
+	}
+	return SVC_OK;
+}
+
+int
+svc_process_died(struct svc *svc, unsigned idx, rtime_t now,
+    const char *reason, struct svc_out *out)
+{
+	struct svc_check_stat *c;
+	char why[SVC_LOG_MAX];
+
+	svc_out_clear(svc, out);
+	if (idx >= svc->cfg.n_checks)
+		return SVC_E_INDEX;
+	c = &svc->checks[idx];
+	c->has_result = true;
+	c->last_ok = false;
+	c->last_latency = 0;
+	c->last_at = now;
+	snprintf(c->last_reason, sizeof(c->last_reason), "process died%s%s",
+	    reason != NULL && reason[0] != '\0' ? ": " : "",
+	    reason != NULL ? reason : "");
+	c->fails++;
+	c->consec_fail++;
+	c->consec_pass = 0;
+
+	/*
+	 * A dead process does not come back by itself, so the whole `fall`
+	 * budget is spent at once; the pass counter restarts so the new
+	 * process has to earn `rise` rounds.
+	 */
+	svc_round_reset(svc);
+	svc->rounds++;
+	svc->consec_pass = 0;
+	if (svc->consec_fail < svc->cfg.fall)
+		svc->consec_fail = svc->cfg.fall;
+	svc_fmt_failed(why, sizeof(why), svc->cfg.check_names[idx],
+	    "process died: ", reason);
+	svc_dispatch(svc, SVC_EV_PROCESS_DIED, now, why, out);
+	return SVC_OK;
+}
+
+int
+svc_drain(struct svc *svc, rtime_t now, struct svc_out *out)
+{
+	char why[64], d[32];
+
+	svc_out_clear(svc, out);
+	svc_fmt_duration(d, sizeof(d), svc->cfg.drain_time);
+	snprintf(why, sizeof(why), "drain requested for %s", d);
+	svc_dispatch(svc, SVC_EV_DRAIN, now, why, out);
+	return SVC_OK;
+}
+
+int
+svc_undrain(struct svc *svc, rtime_t now, struct svc_out *out)
+{
+	svc_out_clear(svc, out);
+	svc_dispatch(svc, SVC_EV_UNDRAIN, now, "undrain requested", out);
+	return SVC_OK;
+}
+
+int
+svc_tick(struct svc *svc, rtime_t now, struct svc_out *out)
+{
+	char why[64], d[32];
+
+	svc_out_clear(svc, out);
+	if (svc->state != SVC_DRAINING || now < svc->drain_deadline)
+		return SVC_OK;
+	svc_fmt_duration(d, sizeof(d), svc->cfg.drain_time);
+	snprintf(why, sizeof(why), "drain time %s elapsed", d);
+	svc_dispatch(svc, SVC_EV_DRAIN_TIMER, now, why, out);
+	return SVC_OK;
+}
+
+rtime_t
+svc_next_timer(const struct svc *svc)
+{
+	return svc->state == SVC_DRAINING ? svc->drain_deadline : RTIME_NEVER;
+}
+
+/*
+ * Strict: one or more ASCII digits, then exactly "ms", "s" or "m".  No sign,
+ * no spaces, no fractions, no bare numbers (is "200" seconds or ms?).
+ */
+int
+svc_duration_parse(const char *s, rtime_t *out)
+{
+	const char *p = s;
+	rtime_t v = 0, mult;
+
+	if (s == NULL || *p < '0' || *p > '9')
+		return SVC_E_SYNTAX;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		/* Cap before multiplying so the accumulator cannot overflow. */
+		if (v > SVC_DURATION_MAX)
+			return SVC_E_RANGE;
+		v = v * 10 + (*p - '0');
+	}
+	if (strcmp(p, "ms") == 0)
+		mult = RTIME_MS;
+	else if (strcmp(p, "s") == 0)
+		mult = RTIME_SEC;
+	else if (strcmp(p, "m") == 0)
+		mult = 60 * RTIME_SEC;
+	else
+		return SVC_E_UNIT;
+	if (v > SVC_DURATION_MAX / mult)
+		return SVC_E_RANGE;
+	*out = v * mult;
+	return SVC_OK;
+}

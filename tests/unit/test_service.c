@@ -1,0 +1,506 @@
+/*
+ * test_service.c - the service state machine on a fake clock: rise, fall,
+ * flapping, process death, drain/undrain, the exact log lines, and the
+ * duration parser used by the config.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "health/service.h"
+
+/* The fake clock: tests advance it by hand, one interval per round. */
+static rtime_t fake_now;
+
+static void
+setup_svc(struct svc *svc, unsigned n_checks)
+{
+	struct svc_config cfg;
+	const char *why = "unset";
+
+	svc_config_defaults(&cfg);
+	snprintf(cfg.name, sizeof(cfg.name), "dns");
+	cfg.n_checks = n_checks;
+	snprintf(cfg.check_names[0], sizeof(cfg.check_names[0]),
+	    "dns 127.0.0.1 test.home A");
+	if (n_checks > 1)
+		snprintf(cfg.check_names[1], sizeof(cfg.check_names[1]),
+		    "process /run/nsd.pid");
+	fake_now = 1000 * RTIME_SEC;
+	assert_int_equal(svc_init(svc, &cfg, fake_now, &why), SVC_OK);
+	assert_null(why);
+	assert_int_equal(svc->state, SVC_INIT);
+}
+
+/* One probe result one interval later. */
+static void
+probe(struct svc *svc, unsigned idx, bool ok, const char *reason,
+    struct svc_out *out)
+{
+	fake_now += svc->cfg.interval;
+	assert_int_equal(svc_check_result(svc, idx, ok, 1234, fake_now,
+	    reason, out), SVC_OK);
+}
+
+static void
+bring_up(struct svc *svc)
+{
+	struct svc_out out;
+	unsigned i;
+
+	for (i = 0; i < svc->cfg.rise; i++)
+		probe(svc, 0, true, NULL, &out);
+	assert_int_equal(svc->state, SVC_UP);
+	assert_int_equal(out.action, SVC_ACT_ANNOUNCE);
+}
+
+static void
+test_rise(void **state)
+{
+	struct svc svc;
+	struct svc_out out;
+
+	(void)state;
+	setup_svc(&svc, 1);
+	probe(&svc, 0, true, NULL, &out);
+	assert_false(out.changed);
+	probe(&svc, 0, true, NULL, &out);
+	assert_false(out.changed);
+	assert_int_equal(svc.state, SVC_INIT);
+	probe(&svc, 0, true, NULL, &out);
+	assert_true(out.changed);
+	assert_int_equal(out.from, SVC_INIT);
+	assert_int_equal(out.to, SVC_UP);
+	assert_int_equal(out.action, SVC_ACT_ANNOUNCE);
+	assert_string_equal(out.log,
+	    "service dns: check passed 3 rounds in a row, init -> up");
+	assert_true(svc_is_announced(&svc));
+	assert_int_equal(svc.transitions, 1);
+	assert_int_equal(svc.since, fake_now);
+	assert_int_equal(svc.checks[0].last_latency, 1234);
+	assert_int_equal(svc.checks[0].passes, 3);
+
+	/* Further passes are no transition and no log line. */
+	probe(&svc, 0, true, NULL, &out);
+	assert_false(out.changed);
+	assert_int_equal(out.action, SVC_ACT_NONE);
+	assert_string_equal(out.log, "");
+	assert_int_equal(svc.transitions, 1);
+}
+
+static void
+test_rise_reset_by_failure(void **state)
+{
+	struct svc svc;
+	struct svc_out out;
+
+	(void)state;
+	setup_svc(&svc, 1);
+	probe(&svc, 0, true, NULL, &out);
+	probe(&svc, 0, true, NULL, &out);
+	probe(&svc, 0, false, "timeout 300 ms", &out);
+	/* One failure is below fall: INIT stays, but the rise count resets. */
+	assert_false(out.changed);
+	assert_int_equal(svc.consec_pass, 0);
+	probe(&svc, 0, true, NULL, &out);
+	probe(&svc, 0, true, NULL, &out);
+	assert_int_equal(svc.state, SVC_INIT);
+	probe(&svc, 0, true, NULL, &out);
+	assert_int_equal(svc.state, SVC_UP);
+	assert_int_equal(out.action, SVC_ACT_ANNOUNCE);
+}
+
+static void
+test_rise_needs_every_check(void **state)
+{
+	struct svc svc;
+	struct svc_out out;
+	int i;
+
+	(void)state;
+	setup_svc(&svc, 2);
+	/* Only check 0 reports: no round completes, nothing is announced. */
+	for (i = 0; i < 10; i++)
+		probe(&svc, 0, true, NULL, &out);
+	assert_int_equal(svc.state, SVC_INIT);
+	assert_int_equal(svc.rounds, 0);
+	for (i = 0; i < 3; i++) {
+		probe(&svc, 0, true, NULL, &out);
+		probe(&svc, 1, true, NULL, &out);
+	}
+	assert_int_equal(svc.state, SVC_UP);
+	assert_string_equal(out.log,
+	    "service dns: all checks passed 3 rounds in a row, init -> up");
+}
+
+static void
+test_fall(void **state)
+{
+	struct svc svc;
+	struct svc_out out;
+
+	(void)state;
+	setup_svc(&svc, 1);
+	bring_up(&svc);
+	probe(&svc, 0, false, "timeout 300 ms", &out);
+	assert_false(out.changed);
+	assert_int_equal(svc.state, SVC_UP);
+	probe(&svc, 0, false, "timeout 300 ms", &out);
+	assert_true(out.changed);
+	assert_int_equal(svc.state, SVC_DOWN);
+	assert_int_equal(out.action, SVC_ACT_WITHDRAW);
+	assert_string_equal(out.log, "service dns: check dns 127.0.0.1 "
+	    "test.home A failed (timeout 300 ms), up -> down");
+	assert_int_equal(svc.checks[0].consec_fail, 2);
+	assert_false(svc.checks[0].last_ok);
+	assert_string_equal(svc.checks[0].last_reason, "timeout 300 ms");
+	assert_int_equal(svc.transitions, 2);
+
+	/* Down stays down silently; rise brings it back. */
+	probe(&svc, 0, false, "timeout 300 ms", &out);
+	assert_false(out.changed);
+	bring_up(&svc);
+	assert_int_equal(svc.transitions, 3);
+}
+
+static void
+test_fall_from_init_no_withdraw(void **state)
+{
+	struct svc svc;
+	struct svc_out out;
+
+	(void)state;
+	setup_svc(&svc, 1);
+	probe(&svc, 0, false, NULL, &out);
+	probe(&svc, 0, false, NULL, &out);
+	assert_int_equal(svc.state, SVC_DOWN);
+	/* Never announced, so nothing to withdraw. */
+	assert_int_equal(out.action, SVC_ACT_NONE);
+	assert_string_equal(out.log,
+	    "service dns: check dns 127.0.0.1 test.home A failed, init -> down");
+}
+
+static void
+test_flapping(void **state)
+{
+	struct svc svc;
+	struct svc_out out;
+	int i;
+
+	(void)state;
+	setup_svc(&svc, 1);
+	for (i = 0; i < 100; i++) {
+		probe(&svc, 0, i % 2 == 0, "refused", &out);
+		assert_int_equal(out.action, SVC_ACT_NONE);
+		assert_int_equal(svc.state, SVC_INIT);
+	}
+	assert_int_equal(svc.transitions, 0);
+
+	/* Once up, alternating never reaches fall 2 either: it stays up. */
+	bring_up(&svc);
+	for (i = 0; i < 100; i++) {
+		probe(&svc, 0, i % 2 != 0, "refused", &out);
+		assert_false(out.changed);
+	}
+	assert_int_equal(svc.state, SVC_UP);
+	assert_int_equal(svc.transitions, 1);
+}
+
+static void
+test_process_died(void **state)
+{
+	struct svc svc;
+	struct svc_out out;
+
+	(void)state;
+	setup_svc(&svc, 2);
+	probe(&svc, 0, true, NULL, &out);
+	probe(&svc, 1, true, NULL, &out);
+	probe(&svc, 0, true, NULL, &out);
+	probe(&svc, 1, true, NULL, &out);
+	probe(&svc, 0, true, NULL, &out);
+	probe(&svc, 1, true, NULL, &out);
+	assert_int_equal(svc.state, SVC_UP);
+
+	fake_now += 3 * RTIME_MS;
+	assert_int_equal(svc_process_died(&svc, 1, fake_now, "exit status 1",
+	    &out), SVC_OK);
+	assert_true(out.changed);
+	assert_int_equal(svc.state, SVC_DOWN);
+	assert_int_equal(out.action, SVC_ACT_WITHDRAW);
+	assert_string_equal(out.log, "service dns: check process /run/nsd.pid "
+	    "failed (process died: exit status 1), up -> down");
+	assert_string_equal(svc.checks[1].last_reason,
+	    "process died: exit status 1");
+	assert_int_equal(svc.since, fake_now);
+
+	/* Without a reason the log still says why. */
+	setup_svc(&svc, 2);
+	assert_int_equal(svc_process_died(&svc, 1, fake_now, NULL, &out),
+	    SVC_OK);
+	assert_string_equal(out.log, "service dns: check process /run/nsd.pid "
+	    "failed (process died), init -> down");
+	assert_int_equal(out.action, SVC_ACT_NONE);
+
+	assert_int_equal(svc_process_died(&svc, 2, fake_now, NULL, &out),
+	    SVC_E_INDEX);
+	assert_int_equal(svc_check_result(&svc, 7, true, 0, fake_now, NULL,
+	    &out), SVC_E_INDEX);
+}
+
+static void
+test_drain(void **state)
+{
+	struct svc svc;
+	struct svc_out out;
+	rtime_t t0;
+
+	(void)state;
+	setup_svc(&svc, 1);
+	bring_up(&svc);
+	t0 = fake_now;
+	assert_int_equal(svc_next_timer(&svc), RTIME_NEVER);
+	assert_int_equal(svc_drain(&svc, t0, &out), SVC_OK);
+	assert_int_equal(svc.state, SVC_DRAINING);
+	assert_int_equal(out.action, SVC_ACT_WITHDRAW);
+	assert_string_equal(out.log,
+	    "service dns: drain requested for 10 s, up -> draining");
+	assert_int_equal(svc_next_timer(&svc), t0 + 10 * RTIME_SEC);
+
+	/* A second drain is ignored. */
+	svc_drain(&svc, t0, &out);
+	assert_false(out.changed);
+
+	/* Not yet: one microsecond before the deadline. */
+	svc_tick(&svc, t0 + 10 * RTIME_SEC - 1, &out);
+	assert_false(out.changed);
+	assert_int_equal(svc.state, SVC_DRAINING);
+	svc_tick(&svc, t0 + 10 * RTIME_SEC, &out);
+	assert_true(out.changed);
+	assert_int_equal(svc.state, SVC_DRAINED);
+	assert_int_equal(out.action, SVC_ACT_NONE);
+	assert_string_equal(out.log,
+	    "service dns: drain time 10 s elapsed, draining -> drained");
+	assert_int_equal(svc_next_timer(&svc), RTIME_NEVER);
+
+	/* Passing checks do not undrain. */
+	fake_now = t0 + 10 * RTIME_SEC;
+	probe(&svc, 0, true, NULL, &out);
+	probe(&svc, 0, true, NULL, &out);
+	probe(&svc, 0, true, NULL, &out);
+	assert_int_equal(svc.state, SVC_DRAINED);
+
+	/* Undrain goes back through rise, ignoring the rounds seen drained. */
+	svc_undrain(&svc, fake_now, &out);
+	assert_int_equal(svc.state, SVC_DOWN);
+	assert_int_equal(out.action, SVC_ACT_NONE);
+	assert_string_equal(out.log,
+	    "service dns: undrain requested, drained -> down");
+	probe(&svc, 0, true, NULL, &out);
+	probe(&svc, 0, true, NULL, &out);
+	assert_int_equal(svc.state, SVC_DOWN);
+	probe(&svc, 0, true, NULL, &out);
+	assert_int_equal(svc.state, SVC_UP);
+	assert_int_equal(out.action, SVC_ACT_ANNOUNCE);
+	assert_string_equal(out.log,
+	    "service dns: check passed 3 rounds in a row, down -> up");
+
+	/* Undrain when not drained is ignored. */
+	svc_undrain(&svc, fake_now, &out);
+	assert_false(out.changed);
+	assert_int_equal(svc.state, SVC_UP);
+}
+
+static void
+test_failure_while_draining(void **state)
+{
+	struct svc svc;
+	struct svc_out out;
+	int i;
+
+	(void)state;
+	setup_svc(&svc, 2);
+	for (i = 0; i < 3; i++) {
+		probe(&svc, 0, true, NULL, &out);
+		probe(&svc, 1, true, NULL, &out);
+	}
+	svc_drain(&svc, fake_now, &out);
+	assert_int_equal(out.action, SVC_ACT_WITHDRAW);
+	for (i = 0; i < 5; i++) {
+		probe(&svc, 0, false, "timeout 300 ms", &out);
+		assert_false(out.changed);
+	}
+	assert_int_equal(svc_process_died(&svc, 1, fake_now, "killed", &out),
+	    SVC_OK);
+	assert_false(out.changed);
+	assert_int_equal(svc.state, SVC_DRAINING);
+	svc_tick(&svc, fake_now + 10 * RTIME_SEC, &out);
+	assert_int_equal(svc.state, SVC_DRAINED);
+	probe(&svc, 0, false, "timeout 300 ms", &out);
+	assert_int_equal(svc.state, SVC_DRAINED);
+
+	/* Undrain of a failing service: down, and it stays down. */
+	svc_undrain(&svc, fake_now, &out);
+	assert_int_equal(svc.state, SVC_DOWN);
+	probe(&svc, 0, false, "timeout 300 ms", &out);
+	probe(&svc, 0, false, "timeout 300 ms", &out);
+	assert_int_equal(svc.state, SVC_DOWN);
+	assert_int_equal(out.action, SVC_ACT_NONE);
+}
+
+static void
+test_drain_from_down(void **state)
+{
+	struct svc svc;
+	struct svc_out out;
+
+	(void)state;
+	setup_svc(&svc, 1);
+	probe(&svc, 0, false, NULL, &out);
+	probe(&svc, 0, false, NULL, &out);
+	assert_int_equal(svc.state, SVC_DOWN);
+	svc_drain(&svc, fake_now, &out);
+	assert_int_equal(svc.state, SVC_DRAINING);
+	/* Already withdrawn: no second WITHDRAW. */
+	assert_int_equal(out.action, SVC_ACT_NONE);
+}
+
+static void
+test_names(void **state)
+{
+	(void)state;
+	assert_string_equal(svc_state_name(SVC_INIT), "init");
+	assert_string_equal(svc_state_name(SVC_UP), "up");
+	assert_string_equal(svc_state_name(SVC_DOWN), "down");
+	assert_string_equal(svc_state_name(SVC_DRAINING), "draining");
+	assert_string_equal(svc_state_name(SVC_DRAINED), "drained");
+	assert_string_equal(svc_state_name(SVC_NSTATES), "unknown");
+	assert_string_equal(svc_event_name(SVC_EV_PROCESS_DIED),
+	    "process-died");
+	assert_string_equal(svc_action_name(SVC_ACT_WITHDRAW), "withdraw");
+}
+
+static void
+test_config(void **state)
+{
+	struct svc_config cfg;
+	struct svc svc;
+	const char *why = NULL;
+
+	(void)state;
+	svc_config_defaults(&cfg);
+	assert_int_equal(cfg.rise, 3);
+	assert_int_equal(cfg.fall, 2);
+	assert_int_equal(cfg.interval, RTIME_SEC);
+	assert_int_equal(cfg.timeout, 500 * RTIME_MS);
+	assert_int_equal(cfg.drain_time, 10 * RTIME_SEC);
+	/* No name, no checks. */
+	assert_int_equal(svc_config_validate(&cfg, &why), SVC_E_CONFIG);
+	assert_non_null(why);
+	snprintf(cfg.name, sizeof(cfg.name), "dns");
+	assert_int_equal(svc_config_validate(&cfg, &why), SVC_E_CONFIG);
+	assert_string_equal(why, "number of checks not in 1..16");
+	cfg.n_checks = 1;
+	assert_int_equal(svc_config_validate(&cfg, &why), SVC_OK);
+	cfg.timeout = 2 * RTIME_SEC;
+	assert_int_equal(svc_init(&svc, &cfg, 0, &why), SVC_E_CONFIG);
+	assert_string_equal(why, "timeout not in 1ms..interval");
+	cfg.timeout = 500 * RTIME_MS;
+	cfg.rise = 0;
+	assert_int_equal(svc_config_validate(&cfg, &why), SVC_E_CONFIG);
+	cfg.rise = 3;
+	cfg.n_checks = SVC_MAX_CHECKS + 1;
+	assert_int_equal(svc_config_validate(&cfg, &why), SVC_E_CONFIG);
+}
+
+static void
+test_duration_good(void **state)
+{
+	static const struct {
+		const char	*in;
+		rtime_t		 want;
+	} v[] = {
+		{ "200ms", 200 * RTIME_MS },
+		{ "2s", 2 * RTIME_SEC },
+		{ "1m", 60 * RTIME_SEC },
+		{ "0s", 0 },
+		{ "0ms", 0 },
+		{ "007s", 7 * RTIME_SEC },
+		{ "1440m", 24LL * 3600 * RTIME_SEC },
+		{ "86400s", 24LL * 3600 * RTIME_SEC },
+	};
+	rtime_t d;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		d = -1;
+		assert_int_equal(svc_duration_parse(v[i].in, &d), SVC_OK);
+		assert_int_equal(d, v[i].want);
+	}
+}
+
+static void
+test_duration_bad(void **state)
+{
+	static const struct {
+		const char	*in;
+		int		 err;
+	} v[] = {
+		{ "", SVC_E_SYNTAX },
+		{ "ms", SVC_E_SYNTAX },
+		{ "-1s", SVC_E_SYNTAX },
+		{ "+1s", SVC_E_SYNTAX },
+		{ " 1s", SVC_E_SYNTAX },
+		{ "200", SVC_E_UNIT },
+		{ "1.5s", SVC_E_UNIT },
+		{ "1 s", SVC_E_UNIT },
+		{ "1s ", SVC_E_UNIT },
+		{ "1h", SVC_E_UNIT },
+		{ "1us", SVC_E_UNIT },
+		{ "1S", SVC_E_UNIT },
+		{ "1sm", SVC_E_UNIT },
+		{ "1441m", SVC_E_RANGE },
+		{ "86401s", SVC_E_RANGE },
+		{ "99999999999999999999999999ms", SVC_E_RANGE },
+	};
+	rtime_t d;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		d = 42;
+		assert_int_equal(svc_duration_parse(v[i].in, &d), v[i].err);
+		/* Untouched on error. */
+		assert_int_equal(d, 42);
+	}
+	assert_int_equal(svc_duration_parse(NULL, &d), SVC_E_SYNTAX);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rise),
+		cmocka_unit_test(test_rise_reset_by_failure),
+		cmocka_unit_test(test_rise_needs_every_check),
+		cmocka_unit_test(test_fall),
+		cmocka_unit_test(test_fall_from_init_no_withdraw),
+		cmocka_unit_test(test_flapping),
+		cmocka_unit_test(test_process_died),
+		cmocka_unit_test(test_drain),
+		cmocka_unit_test(test_failure_while_draining),
+		cmocka_unit_test(test_drain_from_down),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_config),
+		cmocka_unit_test(test_duration_good),
+		cmocka_unit_test(test_duration_bad),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
