@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "dns/load.h"
+#include "fuzz_dns_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -74,28 +75,7 @@ static void
 fuzz_cmp_node(void *ctx, const struct dns_node *n)
 {
 	const struct fuzz_cmp *c = ctx;
-	const struct dns_node *m = dns_zone_lookup(c->other, n->name);
-	if (m == NULL || m->n_rrsets != n->n_rrsets || m->flags != n->flags)
-		abort();
-	for (uint16_t i = 0; i < n->n_rrsets; i++) {
-		const struct dns_rrset *x = &n->rrsets[i], *y = &m->rrsets[i];
-		if (x->type != y->type || x->ttl != y->ttl || x->count != y->count ||
-		    x->rdata_len != y->rdata_len || memcmp(x->rdata, y->rdata, x->rdata_len) != 0)
-			abort();
-	}
-}
-
-static const char *
-fuzz_dir(void)
-{
-	static char dir[64];
-	if (dir[0] == '\0') {
-		snprintf(dir, sizeof(dir), "%s/fuzz_dns_hosts.XXXXXX",
-		    access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-		if (mkdtemp(dir) == NULL)
-			abort();
-	}
-	return dir;
+	fuzz_dns_node_same(c->other, n);
 }
 
 static void
@@ -103,12 +83,12 @@ fuzz_round_trip(const struct dns_zone *z)
 {
 	char err[2048], origin[DNS_NAME_STRLEN], path[256];
 
-	if (dns_export_zone(z, fuzz_dir(), err, sizeof(err)) != 0) {
+	if (dns_export_zone(z, fuzz_dns_dir("fuzz_dns_hosts"), err, sizeof(err)) != 0) {
 		fprintf(stderr, "export: %s\n", err);
 		abort();
 	}
 	dns_name_to_text(dns_zone_apex(z), origin);
-	snprintf(path, sizeof(path), "%s/%.*s.zone", fuzz_dir(), (int)strlen(origin) - 1, origin);
+	snprintf(path, sizeof(path), "%s/%.*s.zone", fuzz_dns_dir("fuzz_dns_hosts"), (int)strlen(origin) - 1, origin);
 	struct dns_zone *again = dns_load_zonefile(path, origin, err, sizeof(err));
 	if (again == NULL) {
 		fprintf(stderr, "reload: %s\n", err);

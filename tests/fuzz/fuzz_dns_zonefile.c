@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "dns/load.h"
+#include "fuzz_dns_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -54,28 +55,7 @@ fuzz_check_node(void *ctx, const struct dns_node *n)
 	w->nodes++;
 	if (w->other == NULL)
 		return;
-	const struct dns_node *m = dns_zone_lookup(w->other, n->name);
-	if (m == NULL || m->n_rrsets != n->n_rrsets || m->flags != n->flags)
-		abort();
-	for (uint16_t i = 0; i < n->n_rrsets; i++) {
-		const struct dns_rrset *x = &n->rrsets[i], *y = &m->rrsets[i];
-		if (x->type != y->type || x->ttl != y->ttl || x->count != y->count ||
-		    x->rdata_len != y->rdata_len || memcmp(x->rdata, y->rdata, x->rdata_len) != 0)
-			abort();
-	}
-}
-
-static const char *
-fuzz_dir(void)
-{
-	static char dir[64];
-	if (dir[0] == '\0') {
-		snprintf(dir, sizeof(dir), "%s/fuzz_dns_zonefile.XXXXXX",
-		    access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-		if (mkdtemp(dir) == NULL)
-			abort();
-	}
-	return dir;
+	fuzz_dns_node_same(w->other, n);
 }
 
 int
@@ -99,11 +79,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (w.nodes != dns_zone_node_count(z) || w.rrs != dns_zone_rr_count(z))
 		abort();
 
-	if (dns_export_zone(z, fuzz_dir(), err, sizeof(err)) != 0) {
+	if (dns_export_zone(z, fuzz_dns_dir("fuzz_dns_zonefile"), err, sizeof(err)) != 0) {
 		fprintf(stderr, "export: %s\n", err);
 		abort();
 	}
-	snprintf(path, sizeof(path), "%s/example.zone", fuzz_dir());
+	snprintf(path, sizeof(path), "%s/example.zone", fuzz_dns_dir("fuzz_dns_zonefile"));
 	struct dns_zone *again = dns_load_zonefile(path, "example.", err, sizeof(err));
 	if (again == NULL) {
 		fprintf(stderr, "reload: %s\n", err);
