@@ -12,7 +12,8 @@
 #               and the flood and SIGTERM namespace tests with that riposted
 #                                                                 (not with --quick)
 #   netns       tests/netns/run.sh with build/riposted (root)    (not with --no-netns)
-#   dns         tests/dns: smoke (dig/kdig), later_address, diff (against Knot)
+#   dns         tests/dns: smoke (dig/kdig), later_address, diff (against Knot),
+#               probe (riposte-probe against riposte-dns)
 #                                                                 (not with --no-netns)
 # --netns-only: setup, the gcc build and the namespace tests.
 # The last line is "N passed, N failed"; the exit status is 1 if anything failed.
@@ -114,10 +115,12 @@ netns() {
 }
 
 # dns NAME BUILDDIR: riposte-dns's dig/kdig smoke test, the address-added-later
-# test and the differential test against Knot, with BUILDDIR's riposte-dns.
+# test, the differential test against Knot and riposte-probe's end-to-end
+# test, with BUILDDIR's riposte-dns and riposte-probe.
 dns() {
 	local name=$1 bin=$ROOT/$2/riposte-dns
 	script "$name-smoke" env RIPOSTE_DNS="$bin" tests/dns/smoke.sh
+	script "$name-probe" env RIPOSTE_DNS="$bin" RIPOSTE_PROBE="$ROOT/$2/riposte-probe" tests/dns/probe.sh
 	script "$name-later-address" env RIPOSTE_DNS="$bin" tests/dns/later_address.sh
 	script "$name-diff-knot" tests/dns/diff/run.sh "$bin"
 }
