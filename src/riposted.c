@@ -7,6 +7,7 @@
 #include <ev.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bfd/bfd.h"
 #include "ctl/ctl.h"
+#include "health/services.h"
 #include "lib/clock.h"
 #include "lib/json.h"
 #include "lib/log.h"
@@ -37,6 +40,10 @@ struct daemon {
 	struct kr *kr;
 	struct rip_io *io;
 	struct ctl_server *ctl;
+	struct svcd *svcd;
+	struct bfd_mgr *bfd;	/* opened when an interface has `ip rip bfd` */
+	bool terminating;	/* SIGTERM seen: draining, then exit */
+	ev_timer term_timer;
 	ev_timer timer;
 	ev_io kr_watch;
 	ev_signal sig_term, sig_int, sig_hup;
@@ -112,6 +119,133 @@ ops_random(void *ctx)
 {
 	(void)ctx;
 	return arc4random();
+}
+
+/* ------------------------------------------------------------- BFD glue */
+
+static void
+bfd_event_cb(void *arg, const struct bfd_event *ev)
+{
+	char peer[IP4_STRLEN], ifname[IF_NAMESIZE];
+	rtime_t now = clock_mono_now();
+	(void)arg;
+
+	if (if_indextoname(ev->ifindex, ifname) == NULL)
+		snprintf(ifname, sizeof(ifname), "#%u", ev->ifindex);
+	ip4_ntop(ev->peer, peer);
+	if (ev->to == BFD_STATE_UP) {
+		log_info("bfd %s on %s: %s -> up", peer, ifname, bfd_state_name(ev->from));
+		kr_batch_begin(d.kr);
+		rip_engine_neighbor_bfd(d.eng, ev->peer, ev->ifindex, true, now);
+		daemon_kick();
+		kr_batch_end(d.kr);
+		return;
+	}
+	if (ev->from != BFD_STATE_UP) {
+		log_debug("bfd %s on %s: %s -> %s", peer, ifname, bfd_state_name(ev->from),
+		    bfd_state_name(ev->to));
+		return;
+	}
+	/* RFC 5882 3.2: a peer that says AdminDown stops BFD on purpose, the path is fine. */
+	if (ev->remote_state == BFD_STATE_ADMINDOWN) {
+		log_info("bfd %s on %s: up -> %s (the neighbour stopped BFD; its routes stay "
+		    "until RIP says otherwise)", peer, ifname, bfd_state_name(ev->to));
+		return;
+	}
+	log_warnx("bfd %s on %s: up -> %s (%s): its routes are invalid now", peer, ifname,
+	    bfd_state_name(ev->to), bfd_diag_name(ev->diag));
+	kr_batch_begin(d.kr);
+	rip_engine_neighbor_bfd(d.eng, ev->peer, ev->ifindex, false, now);
+	daemon_kick();
+	kr_batch_end(d.kr);
+}
+
+/* Start (or retime) BFD with this neighbour if its interface wants it. */
+static void
+bfd_neighbor(uint32_t addr, unsigned ifindex)
+{
+	struct rip_iface *ifp = rip_iface_by_index(d.eng, ifindex);
+	char peer[IP4_STRLEN];
+
+	if (ifp == NULL || !ifp->conf.bfd || d.bfd == NULL)
+		return;
+	uint32_t local = rip_iface_source_addr(ifp);
+	if (local == 0)
+		return;
+	if (bfd_mgr_add(d.bfd, addr, local, ifindex, ifp->conf.bfd_interval_ms * 1000u,
+	    ifp->conf.bfd_mult) != 0)
+		log_warn("bfd %s on %s: cannot start a session", ip4_ntop(addr, peer), ifp->name);
+}
+
+static void
+ops_neighbor_new(void *ctx, uint32_t addr, unsigned ifindex)
+{
+	(void)ctx;
+	bfd_neighbor(addr, ifindex);
+}
+
+/* After start and every reload: BFD where configured, nowhere else. */
+static void
+bfd_apply_config(void)
+{
+	bool want = false;
+	for (size_t i = 0; i < d.eng->conf.n_ifaces; i++)
+		if (d.eng->conf.ifaces[i].bfd)
+			want = true;
+	if (want && d.bfd == NULL) {
+		d.bfd = bfd_mgr_open(d.loop, BFD_PORT, bfd_event_cb, NULL);
+		if (d.bfd == NULL) {
+			log_warn("bfd: cannot open UDP port %d, BFD stays off", BFD_PORT);
+			return;
+		}
+	}
+	if (d.bfd == NULL)
+		return;
+	for (struct rip_iface *ifp = d.eng->ifaces; ifp != NULL; ifp = ifp->next)
+		if (!ifp->conf.bfd)
+			bfd_mgr_remove_iface(d.bfd, ifp->ifindex);
+	for (struct rip_neighbor *n = d.eng->neighbors; n != NULL; n = n->next)
+		bfd_neighbor(n->addr, n->ifindex);
+}
+
+/* ---------------------------------------------------------- services glue */
+
+static void
+svc_announce(void *ctx, struct prefix4 prefix, uint8_t metric, bool up)
+{
+	(void)ctx;
+	kr_batch_begin(d.kr);
+	rip_engine_service(d.eng, prefix, metric, up, clock_mono_now());
+	daemon_kick();
+	kr_batch_end(d.kr);
+}
+
+static int
+svc_address(void *ctx, const char *ifname, struct prefix4 prefix, bool add)
+{
+	char buf[PFX4_STRLEN];
+	unsigned ifindex = if_nametoindex(ifname);
+	(void)ctx;
+
+	if (ifindex == 0) {
+		log_warn("service address %s: interface %s", prefix4_ntop(prefix, buf), ifname);
+		return -1;
+	}
+	int rc = add ? kr_addr_add(d.kr, ifindex, prefix.addr, prefix.len) :
+	    kr_addr_delete(d.kr, ifindex, prefix.addr, prefix.len);
+	if (rc != 0) {
+		/* Already there (added by hand, or left by a riposted that crashed) is fine. */
+		if (add && errno == EEXIST)
+			return 0;
+		if (!add && errno == EADDRNOTAVAIL)
+			return 0;
+		log_warn("cannot %s address %s %s %s", add ? "add" : "remove",
+		    prefix4_ntop(prefix, buf), add ? "to" : "from", ifname);
+		return -1;
+	}
+	log_info("address %s %s %s", prefix4_ntop(prefix, buf), add ? "added to" : "removed from",
+	    ifname);
+	return 0;
 }
 
 static void
@@ -295,12 +429,64 @@ ctl_show_status(void *ctx, const struct ctl_request *req, FILE *out)
 	return json_end(&w);
 }
 
+static int
+ctl_show_services(void *ctx, const struct ctl_request *req, FILE *out)
+{
+	(void)ctx;
+	return svcd_show(d.svcd, out, req->json, req->argc == 1 ? req->argv[0] : NULL,
+	    clock_mono_now());
+}
+
+static int
+ctl_drain(void *ctx, const struct ctl_request *req, FILE *out)
+{
+	(void)ctx;
+	if (d.terminating) {
+		fputs("riposted is stopping; every service is draining\n", out);
+		return -1;
+	}
+	return svcd_drain(d.svcd, req->argv[0], false, out);
+}
+
+static int
+ctl_undrain(void *ctx, const struct ctl_request *req, FILE *out)
+{
+	(void)ctx;
+	if (d.terminating) {
+		fputs("riposted is stopping; every service is draining\n", out);
+		return -1;
+	}
+	return svcd_drain(d.svcd, req->argv[0], true, out);
+}
+
+static int
+ctl_show_bfd(void *ctx, const struct ctl_request *req, FILE *out)
+{
+	(void)ctx;
+	if (d.bfd == NULL) {
+		if (req->json)
+			fputs("{\"sessions\":[]}\n", out);
+		else
+			fputs("BFD is off: no interface has 'ip rip bfd'\n", out);
+		return 0;
+	}
+	bfd_mgr_show(d.bfd, out, req->json, clock_mono_now());
+	return 0;
+}
+
 static const struct ctl_command ctl_commands[] = {
 	{ "show routes", "[PREFIX]", "the RIP table: every path, active or alternate (within PREFIX)",
 	    0, 1, ctl_show_routes },
 	{ "show interfaces", NULL, "interfaces, addresses and RIP state", 0, 0, ctl_show_interfaces },
 	{ "show neighbors", NULL, "neighbours, last heard, drops per reason", 0, 0, ctl_show_neighbors },
 	{ "show status", NULL, "timers, counters, kernel and config state", 0, 0, ctl_show_status },
+	{ "show services", "[NAME]", "services: state, each check's last result and latency",
+	    0, 1, ctl_show_services },
+	{ "show bfd", NULL, "BFD sessions: peer, state, timers", 0, 0, ctl_show_bfd },
+	{ "drain", "SERVICE", "withdraw the service, keep its address answering for drain-time",
+	    1, 1, ctl_drain },
+	{ "undrain", "SERVICE", "end a drain: announced again after rise passed rounds",
+	    1, 1, ctl_undrain },
 };
 
 /* --------------------------------------------------------------- signals */
@@ -337,22 +523,66 @@ sig_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	daemon_log_config(&conf);
 	kr_batch_begin(d.kr);
 	rip_engine_reconfigure(d.eng, &conf, clock_mono_now());
+	if (!d.terminating)
+		svcd_configure(d.svcd, &d.eng->conf);
+	bfd_apply_config();
 	daemon_kick();
 	kr_batch_end(d.kr);
 	d.reloads++;
 	log_info("configuration reloaded from %s", d.conf_path);
 }
 
+/* The goodbye: metric 16 for everything we advertise, then out. */
+static void
+daemon_finish(void)
+{
+	ev_timer_stop(d.loop, &d.term_timer);
+	kr_batch_begin(d.kr);
+	rip_engine_shutdown(d.eng, clock_mono_now());
+	svcd_stop(d.svcd);
+	kr_batch_end(d.kr);
+	rip_io_flush(d.io, 1500);
+	ev_break(d.loop, EVBREAK_ALL);
+}
+
+static void
+term_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	(void)loop;
+	(void)w;
+	(void)revents;
+	log_info("drain time over: poisoning our routes and exiting");
+	daemon_finish();
+}
+
 static void
 sig_term_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
+	(void)loop;
 	(void)revents;
-	log_info("received %s: poisoning our routes and exiting", strsignal(w->signum));
-	kr_batch_begin(d.kr);
-	rip_engine_shutdown(d.eng, clock_mono_now());
-	kr_batch_end(d.kr);
-	rip_io_flush(d.io, 1500);
-	ev_break(loop, EVBREAK_ALL);
+	if (d.terminating) {
+		log_info("received %s again: exiting without waiting for the drain",
+		    strsignal(w->signum));
+		daemon_finish();
+		return;
+	}
+	d.terminating = true;
+	/*
+	 * Drain first: every announced service is withdrawn now while its
+	 * address keeps answering, so the queries already on their way are
+	 * answered while the routers move to another server.
+	 */
+	svcd_drain(d.svcd, NULL, false, NULL);
+	rtime_t wait = svcd_draining_time(d.svcd);
+	if (wait == 0) {
+		log_info("received %s: poisoning our routes and exiting", strsignal(w->signum));
+		daemon_finish();
+		return;
+	}
+	log_info("received %s: services withdrawn, exiting after their drain time (%lld ms)",
+	    strsignal(w->signum), (long long)(wait / RTIME_MS));
+	ev_timer_set(&d.term_timer, (double)wait / 1e6, 0.);
+	ev_timer_start(d.loop, &d.term_timer);
 }
 
 /* ----------------------------------------------------------------- main */
@@ -382,8 +612,11 @@ usage(FILE *out)
 	    "Signals:\n"
 	    "  SIGHUP               reload the configuration; a bad one is logged and the\n"
 	    "                       running one stays\n"
-	    "  SIGTERM, SIGINT      send metric 16 for every route we advertise, remove our\n"
-	    "                       kernel routes, exit (within 2 s)\n"
+	    "  SIGTERM, SIGINT      drain every service (withdraw it, keep its address\n"
+	    "                       answering for its drain-time), then send metric 16 for\n"
+	    "                       every route we advertise, remove our kernel routes and\n"
+	    "                       the service addresses, and exit; a second signal exits\n"
+	    "                       without waiting\n"
 	    "\n"
 	    "Exit status: 0 on success, 1 on a configuration or start-up error.\n",
 	    RTPROT_RIPOSTE, RIPOSTED_DEFAULT_CONF, CTL_DEFAULT_SOCKET);
@@ -479,6 +712,7 @@ main(int argc, char **argv)
 		fatal("cannot bind UDP port %d", RIP_PORT);
 	static const struct rip_ops ops = {
 		ops_send, ops_route_install, ops_route_remove, ops_iface_enable, ops_random, NULL,
+		ops_neighbor_new,
 	};
 	if ((d.eng = rip_engine_new(&conf, &ops, clock_mono_now())) == NULL)
 		fatalx("out of memory");
@@ -486,11 +720,17 @@ main(int argc, char **argv)
 	if (kr_dump(d.kr) < 0)
 		fatal("netlink dump");
 	kr_batch_end(d.kr);
+	bfd_apply_config();
+	static const struct svcd_ops sops = { svc_announce, svc_address, NULL };
+	if ((d.svcd = svcd_new(d.loop, &sops)) == NULL)
+		fatalx("out of memory");
+	svcd_configure(d.svcd, &d.eng->conf);
 	if ((d.ctl = ctl_server_start(d.loop, d.ctl_path, ctl_commands,
 	    sizeof(ctl_commands) / sizeof(ctl_commands[0]), NULL)) == NULL)
 		fatal("control socket %s", d.ctl_path);
 
 	ev_timer_init(&d.timer, daemon_timer_cb, 0., 0.);
+	ev_timer_init(&d.term_timer, term_timer_cb, 0., 0.);
 	ev_io_init(&d.kr_watch, kr_watch_cb, kr_monitor_fd(d.kr), EV_READ);
 	ev_io_start(d.loop, &d.kr_watch);
 	ev_signal_init(&d.sig_term, sig_term_cb, SIGTERM);
@@ -506,6 +746,8 @@ main(int argc, char **argv)
 	ev_run(d.loop, 0);
 
 	kr_flush_ours(d.kr);
+	svcd_free(d.svcd);
+	bfd_mgr_close(d.bfd);
 	ctl_server_stop(d.ctl);
 	rip_io_close(d.io);
 	rip_engine_free(d.eng);

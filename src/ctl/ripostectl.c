@@ -68,6 +68,20 @@ rctl_usage(FILE *f)
 	    "    show status\n"
 	    "        Daemon status: uptime, timers, and the count of every reason\n"
 	    "        for which a packet or route was rejected.\n"
+	    "    show services [NAME]\n"
+	    "        Health-checked services: state (init, up, down, draining,\n"
+	    "        drained), whether the address is announced, and each check's\n"
+	    "        last result, reason and latency.\n"
+	    "    show bfd\n"
+	    "        BFD sessions with the RIP neighbours: state, remote state,\n"
+	    "        diagnostic and negotiated timers.\n"
+	    "    drain SERVICE\n"
+	    "        Withdraw the service's routes now and keep its address, so the\n"
+	    "        queries already on their way are answered; after its\n"
+	    "        drain-time the service is 'drained'.\n"
+	    "    undrain SERVICE\n"
+	    "        End a drain: the service is announced again once its checks\n"
+	    "        have passed 'rise' rounds.\n"
 	    "    help [COMMAND]\n"
 	    "        The list of commands that riposted itself offers; when it and\n"
 	    "        this list differ, riposted is right.\n"
@@ -81,7 +95,8 @@ rctl_usage(FILE *f)
 	    "EXAMPLES\n"
 	    "    ripostectl show routes\n"
 	    "    ripostectl sh ro 10.0.0.0/8 --json | jq .\n"
-	    "    ripostectl -s /run/riposted-lab.sock show neighbors\n",
+	    "    ripostectl -s /run/riposted-lab.sock show neighbors\n"
+	    "    ripostectl drain dns; sleep 2; ripostectl show services dns\n",
 	    CTL_DEFAULT_SOCKET);
 }
 

@@ -134,9 +134,14 @@ svc_config_validate(const struct svc_config *cfg, const char **why)
 		w = "fall not in 1..100";
 	else if (cfg->interval < 10 * RTIME_MS || cfg->interval > 3600 * RTIME_SEC)
 		w = "interval not in 10ms..1h";
-	/* A timeout longer than the interval would overlap probes. */
-	else if (cfg->timeout < RTIME_MS || cfg->timeout > cfg->interval)
-		w = "timeout not in 1ms..interval";
+	/*
+	 * A timeout may exceed the interval (the issue's own example: 200 ms
+	 * interval, 300 ms timeout): a check still in flight is not started
+	 * again (check.h), so probes never overlap; a slow check only
+	 * stretches the round.
+	 */
+	else if (cfg->timeout < RTIME_MS || cfg->timeout > 3600 * RTIME_SEC)
+		w = "timeout not in 1ms..1h";
 	else if (cfg->drain_time < 0 || cfg->drain_time > 3600 * RTIME_SEC)
 		w = "drain-time not in 0..1h";
 	else if (cfg->n_checks < 1 || cfg->n_checks > SVC_MAX_CHECKS)

@@ -19,6 +19,7 @@
  */
 #include "conf.h"
 
+#include "../bfd/bfd.h"
 #include "../lib/textfile.h"
 
 #include <errno.h>
@@ -41,6 +42,7 @@ enum conf_ctx {
 	CTX_RIP,
 	CTX_IFACE,
 	CTX_VTY,
+	CTX_SERVICE,
 	CTX_COUNT,
 };
 
@@ -50,6 +52,7 @@ struct conf_parser {
 	struct rip_conf *conf;
 	enum conf_ctx ctx;
 	size_t iface;	/* index into conf->ifaces while in CTX_IFACE */
+	size_t svc;	/* index into conf->services while in CTX_SERVICE */
 	bool log_seen;
 	char *err;
 	size_t errlen;
@@ -92,6 +95,13 @@ static const struct conf_range range_update = { "timers basic update", 1, 214748
 static const struct conf_range range_timeout = { "timers basic timeout", 1, 2147483 };
 static const struct conf_range range_garbage = { "timers basic garbage", 1, 2147483 };
 static const struct conf_range range_ecmp = { "allow-ecmp", 1, 65535 };
+static const struct conf_range range_bfd_interval = { "bfd interval", BFD_MIN_INTERVAL_MS,
+    BFD_MAX_INTERVAL_MS };
+static const struct conf_range range_bfd_mult = { "bfd multiplier", 1, 255 };
+static const struct conf_range range_rise = { "rise", 1, 100 };
+static const struct conf_range range_fall = { "fall", 1, 100 };
+/* 16 is unreachable: a service announced with it would be a withdrawal. */
+static const struct conf_range range_svc_metric = { "metric", 1, 15 };
 
 void
 rip_conf_init(struct rip_conf *conf)
@@ -119,6 +129,8 @@ conf_iface_default(const char *name)
 	ifc.split_horizon = RIP_SH_POISONED;
 	ifc.send_version = 2;
 	ifc.recv_version = 2;
+	ifc.bfd_interval_ms = BFD_DEFAULT_INTERVAL_MS;
+	ifc.bfd_mult = BFD_DEFAULT_MULT;
 	return ifc;
 }
 
@@ -132,6 +144,7 @@ rip_conf_free(struct rip_conf *conf)
 	free(conf->passive);
 	free(conf->nopassive);
 	free(conf->ifaces);
+	free(conf->services);
 	/* Leave it usable: freeing twice or parsing into it again is fine. */
 	rip_conf_init(conf);
 }
@@ -765,6 +778,218 @@ h_shutdown(struct conf_parser *p, const struct conf_kw *kw, int argc, char **arg
 	    conf_cur_iface(p)->name);
 }
 
+static int
+h_rip_bfd(struct conf_parser *p, const struct conf_kw *kw, int argc, char **argv)
+{
+	if (argc > 0)
+		return conf_err(p, "'ip rip bfd %s': BFD profiles are not supported; use "
+		    "'bfd interval MS multiplier N' in the interface block", argv[0]);
+	conf_cur_iface(p)->bfd = kw->data == 0;
+	return 0;
+}
+
+/* bfd interval MS [multiplier N] | bfd multiplier N */
+static int
+h_bfd_timers(struct conf_parser *p, const struct conf_kw *kw, int argc, char **argv)
+{
+	struct rip_conf_iface *ifc = conf_cur_iface(p);
+	uint32_t v;
+
+	for (int i = 0; i < argc; i += 2) {
+		if (i + 1 >= argc)
+			return conf_usage(p, kw, "missing value");
+		if (strcmp(argv[i], "interval") == 0) {
+			if (conf_uint(p, argv[i + 1], &range_bfd_interval, &v) != 0)
+				return -1;
+			ifc->bfd_interval_ms = v;
+		} else if (strcmp(argv[i], "multiplier") == 0) {
+			if (conf_uint(p, argv[i + 1], &range_bfd_mult, &v) != 0)
+				return -1;
+			ifc->bfd_mult = (uint8_t)v;
+		} else {
+			return conf_usage(p, kw, "expected 'interval' or 'multiplier'");
+		}
+	}
+	return 0;
+}
+
+/* ---- service ---- */
+
+static struct rip_conf_service *
+conf_cur_svc(struct conf_parser *p)
+{
+	return &p->conf->services[p->svc];
+}
+
+static int
+h_service(struct conf_parser *p, const struct conf_kw *kw, int argc, char **argv)
+{
+	struct rip_conf *conf = p->conf;
+	struct rip_conf_service *svcs, *sv;
+	size_t len = strlen(argv[0]);
+
+	if (len >= SVC_NAME_MAX)
+		return conf_err(p, "service name '%s' too long (max %d characters)", argv[0],
+		    SVC_NAME_MAX - 1);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)argv[0][i];
+		if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') &&
+		    !(c >= '0' && c <= '9') && c != '-' && c != '_' && c != '.')
+			return conf_err(p, "service name '%s': use letters, digits, '-', '_' "
+			    "and '.'", argv[0]);
+	}
+	if (rip_conf_service_find(conf, argv[0]) != NULL)
+		return conf_err(p, "service %s is defined twice", argv[0]);
+	svcs = conf_grow(p, conf->services, conf->n_services, sizeof(*svcs), "services");
+	if (svcs == NULL)
+		return -1;
+	conf->services = svcs;
+	sv = &svcs[conf->n_services];
+	memset(sv, 0, sizeof(*sv));
+	svc_config_defaults(&sv->svc);
+	memcpy(sv->svc.name, argv[0], len + 1);
+	memcpy(sv->ifname, RIP_SVC_DEFAULT_IFNAME, sizeof(RIP_SVC_DEFAULT_IFNAME));
+	sv->metric = 1;
+	sv->line = p->line;
+	p->svc = conf->n_services++;
+	p->ctx = CTX_SERVICE;
+	return 0;
+}
+
+static int
+h_svc_address(struct conf_parser *p, const struct conf_kw *kw, int argc, char **argv)
+{
+	struct rip_conf_service *sv = conf_cur_svc(p);
+	struct prefix4 pfx;
+
+	if (prefix4_parse(argv[0], &pfx, true, false) != 0)
+		return conf_err(p, "address: '%s' is not an IPv4 prefix (A.B.C.D/M or A.B.C.D)",
+		    argv[0]);
+	if (ip4_is_martian(pfx.addr) || pfx.len == 0)
+		return conf_err(p, "address: %s cannot be announced", argv[0]);
+	for (size_t i = 0; i < sv->n_addrs; i++)
+		if (prefix4_equal(sv->addrs[i], pfx))
+			return conf_err(p, "address %s given twice", argv[0]);
+	if (sv->n_addrs == RIP_SVC_MAX_ADDRS)
+		return conf_err(p, "too many addresses in service %s (max %d)", sv->svc.name,
+		    RIP_SVC_MAX_ADDRS);
+	sv->addrs[sv->n_addrs++] = pfx;
+	return 0;
+}
+
+static int
+h_svc_interface(struct conf_parser *p, const struct conf_kw *kw, int argc, char **argv)
+{
+	return conf_ifname(p, argv[0], conf_cur_svc(p)->ifname);
+}
+
+static int
+h_svc_check(struct conf_parser *p, const struct conf_kw *kw, int argc, char **argv)
+{
+	struct rip_conf_service *sv = conf_cur_svc(p);
+	char args[CONF_LINE_MAX + 1], msg[256];
+	size_t len = 0;
+	unsigned i = sv->svc.n_checks;
+
+	if (i == SVC_MAX_CHECKS)
+		return conf_err(p, "too many checks in service %s (max %d)", sv->svc.name,
+		    SVC_MAX_CHECKS);
+	for (int a = 0; a < argc; a++) {
+		size_t l = strlen(argv[a]);
+		if (len + l + 2 > sizeof(args))
+			return conf_err(p, "check: line too long");
+		if (a > 0)
+			args[len++] = ' ';
+		memcpy(args + len, argv[a], l);
+		len += l;
+	}
+	args[len] = '\0';
+	if (check_conf_parse(args, &sv->checks[i], msg, sizeof(msg)) != 0)
+		return conf_err(p, "%s", msg);
+	check_conf_format(&sv->checks[i], sv->svc.check_names[i], SVC_CHECK_NAME_MAX);
+	sv->svc.n_checks++;
+	return 0;
+}
+
+static int
+h_svc_duration(struct conf_parser *p, const struct conf_kw *kw, int argc, char **argv)
+{
+	struct rip_conf_service *sv = conf_cur_svc(p);
+	rtime_t v;
+	int rc = svc_duration_parse(argv[0], &v);
+
+	if (rc == SVC_E_UNIT)
+		return conf_err(p, "%s: '%s' needs a unit: ms, s or m (e.g. 200ms, 2s)",
+		    kw->words, argv[0]);
+	if (rc != SVC_OK)
+		return conf_err(p, "%s: '%s' is not a duration (e.g. 200ms, 2s, 1m)", kw->words,
+		    argv[0]);
+	switch (kw->data) {
+	case 0: sv->svc.interval = v; break;
+	case 1: sv->svc.timeout = v; break;
+	default: sv->svc.drain_time = v; break;
+	}
+	return 0;
+}
+
+static int
+h_svc_number(struct conf_parser *p, const struct conf_kw *kw, int argc, char **argv)
+{
+	struct rip_conf_service *sv = conf_cur_svc(p);
+	static const struct conf_range *const ranges[] = {
+		&range_rise, &range_fall, &range_svc_metric,
+	};
+	uint32_t v;
+
+	if (conf_uint(p, argv[0], ranges[kw->data], &v) != 0)
+		return -1;
+	switch (kw->data) {
+	case 0: sv->svc.rise = v; break;
+	case 1: sv->svc.fall = v; break;
+	default: sv->metric = (uint8_t)v; break;
+	}
+	return 0;
+}
+
+static int
+h_svc_keep(struct conf_parser *p, const struct conf_kw *kw, int argc, char **argv)
+{
+	conf_cur_svc(p)->keep_address = kw->data == 0;
+	return 0;
+}
+
+/* What cannot be checked line by line: run at the end of the file. */
+static int
+conf_services_validate(struct conf_parser *p)
+{
+	struct rip_conf *conf = p->conf;
+
+	for (size_t i = 0; i < conf->n_services; i++) {
+		struct rip_conf_service *sv = &conf->services[i];
+		const char *why = NULL;
+		char pbuf[PFX4_STRLEN];
+
+		p->line = sv->line;
+		if (sv->n_addrs == 0)
+			return conf_err(p, "service %s: no address (add 'address A.B.C.D/32')",
+			    sv->svc.name);
+		if (sv->svc.n_checks == 0)
+			return conf_err(p, "service %s: no check (add e.g. 'check tcp "
+			    "127.0.0.1:53')", sv->svc.name);
+		if (svc_config_validate(&sv->svc, &why) != 0)
+			return conf_err(p, "service %s: %s", sv->svc.name, why);
+		for (size_t j = 0; j < i; j++)
+			for (size_t a = 0; a < sv->n_addrs; a++)
+				for (size_t b = 0; b < conf->services[j].n_addrs; b++)
+					if (prefix4_equal(sv->addrs[a], conf->services[j].addrs[b]))
+						return conf_err(p, "service %s: address %s is "
+						    "also in service %s", sv->svc.name,
+						    prefix4_ntop(sv->addrs[a], pbuf),
+						    conf->services[j].svc.name);
+	}
+	return 0;
+}
+
 /* ---- the tables ---- */
 
 static const struct conf_kw kw_top[] = {
@@ -783,6 +1008,7 @@ static const struct conf_kw kw_top[] = {
 	{ "enable password", 1, 2, h_ignore, 0, "enable password [8] PASSWORD" },
 	{ "service password-encryption", 0, 0, h_ignore, 0, "service password-encryption" },
 	{ "service advanced-vty", 0, 0, h_ignore, 0, "service advanced-vty" },
+	{ "service", 1, 1, h_service, 0, "service NAME" },
 	{ "service integrated-vtysh-config", 0, 0, h_ignore, 0,
 	    "service integrated-vtysh-config" },
 	{ "frr version", 1, CONF_ARGS_ANY, h_ignore, 0, "frr version VERSION" },
@@ -852,7 +1078,9 @@ static const struct conf_kw kw_iface[] = {
 	{ "ip rip authentication", 0, CONF_ARGS_ANY, h_unsupported, 0,
 	    "ip rip authentication ..." },
 	{ "ip rip v2-broadcast", 0, 0, h_unsupported, 0, "ip rip v2-broadcast" },
-	{ "ip rip bfd", 0, CONF_ARGS_ANY, h_unsupported, 0, "ip rip bfd" },
+	{ "ip rip bfd", 0, CONF_ARGS_ANY, h_rip_bfd, 0, "ip rip bfd" },
+	{ "no ip rip bfd", 0, 0, h_rip_bfd, 1, "no ip rip bfd" },
+	{ "bfd", 2, 4, h_bfd_timers, 0, "bfd interval MS multiplier N" },
 	{ "ip address", 1, CONF_ARGS_ANY, h_ignore, 0, "ip address A.B.C.D/M" },
 	{ "ipv6 address", 1, CONF_ARGS_ANY, h_ignore, 0, "ipv6 address X:X::X:X/M" },
 	{ "description", 0, CONF_ARGS_ANY, h_ignore, 0, "description TEXT" },
@@ -866,11 +1094,27 @@ static const struct conf_kw kw_iface[] = {
 	{ "no shutdown", 0, 0, h_ignore, 0, "no shutdown" },
 };
 
+static const struct conf_kw kw_service[] = {
+	{ "address", 1, 1, h_svc_address, 0, "address A.B.C.D/M" },
+	{ "interface", 1, 1, h_svc_interface, 0, "interface IFNAME" },
+	{ "check", 1, CONF_ARGS_ANY, h_svc_check, 0,
+	    "check dns|tcp|exec|process ..." },
+	{ "interval", 1, 1, h_svc_duration, 0, "interval DURATION" },
+	{ "timeout", 1, 1, h_svc_duration, 1, "timeout DURATION" },
+	{ "drain-time", 1, 1, h_svc_duration, 2, "drain-time DURATION" },
+	{ "rise", 1, 1, h_svc_number, 0, "rise N" },
+	{ "fall", 1, 1, h_svc_number, 1, "fall N" },
+	{ "metric", 1, 1, h_svc_number, 2, "metric <1-15>" },
+	{ "keep-address", 0, 0, h_svc_keep, 0, "keep-address" },
+	{ "no keep-address", 0, 0, h_svc_keep, 1, "no keep-address" },
+};
+
 static const struct conf_ctx_def conf_ctxs[CTX_COUNT] = {
 	[CTX_TOP] = { "top level", kw_top, nitems(kw_top), NULL },
 	[CTX_RIP] = { "router rip", kw_rip, nitems(kw_rip), NULL },
 	[CTX_IFACE] = { "interface IFNAME", kw_iface, nitems(kw_iface), NULL },
 	[CTX_VTY] = { "line vty", NULL, 0, h_vty_other },
+	[CTX_SERVICE] = { "service NAME", kw_service, nitems(kw_service), NULL },
 };
 
 /* How many words of `words` the statement begins with, or 0. */
@@ -938,6 +1182,9 @@ conf_unknown(struct conf_parser *p, int n, char **w)
 	case CTX_IFACE:
 		return conf_err(p, "in interface %s: unknown statement '%s'",
 		    conf_cur_iface(p)->name, stmt);
+	case CTX_SERVICE:
+		return conf_err(p, "in service %s: unknown statement '%s'",
+		    conf_cur_svc(p)->svc.name, stmt);
 	default:
 		return conf_err(p, "in %s: unknown statement '%s'", conf_ctxs[p->ctx].name,
 		    stmt);
@@ -945,11 +1192,20 @@ conf_unknown(struct conf_parser *p, int n, char **w)
 }
 
 static int
-conf_statement(struct conf_parser *p, int n, char **w)
+conf_statement(struct conf_parser *p, int n, char **w, bool indented)
 {
-	const struct conf_ctx_def *c = &conf_ctxs[p->ctx];
+	const struct conf_ctx_def *c;
 	const struct conf_kw *kw;
 	int used, argc;
+
+	/*
+	 * A service block shares words with the top level (`interface`), so
+	 * its statements are indented and an unindented line ends it, the
+	 * way every FRR config is written.
+	 */
+	if (p->ctx == CTX_SERVICE && !indented)
+		p->ctx = CTX_TOP;
+	c = &conf_ctxs[p->ctx];
 
 	kw = conf_lookup(c, n, w, &used);
 	if (kw == NULL && p->ctx != CTX_TOP) {
@@ -1001,7 +1257,7 @@ conf_line(struct conf_parser *p, const char *line, size_t len)
 	}
 	if (n == 0)
 		return 0;
-	return conf_statement(p, n, w);
+	return conf_statement(p, n, w, w[0] != buf);
 }
 
 /*
@@ -1048,6 +1304,8 @@ rip_conf_parse_buf(const char *name, const char *buf, size_t len,
 		if (conf_line(&p, line, llen) != 0)
 			goto fail;
 	}
+	if (conf_services_validate(&p) != 0)
+		goto fail;
 	return 0;
 fail:
 	rip_conf_free(conf);
@@ -1067,6 +1325,19 @@ rip_conf_parse_file(const char *path, struct rip_conf *conf, char *err, size_t e
 	rc = rip_conf_parse_buf(path, buf, len, conf, err, errlen);
 	free(buf);
 	return rc;
+}
+
+/* The largest unit that states the duration exactly. */
+static const char *
+conf_duration(rtime_t d, char *buf, size_t len)
+{
+	if (d % (60 * RTIME_SEC) == 0 && d != 0)
+		snprintf(buf, len, "%lldm", (long long)(d / (60 * RTIME_SEC)));
+	else if (d % RTIME_SEC == 0)
+		snprintf(buf, len, "%llds", (long long)(d / RTIME_SEC));
+	else
+		snprintf(buf, len, "%lldms", (long long)(d / RTIME_MS));
+	return buf;
 }
 
 void
@@ -1141,8 +1412,42 @@ rip_conf_print(FILE *out, const struct rip_conf *conf)
 			fputs(" ip rip split-horizon\n", out);
 		else if (ifc->split_horizon == RIP_SH_NONE)
 			fputs(" no ip rip split-horizon\n", out);
+		if (ifc->bfd)
+			fputs(" ip rip bfd\n", out);
+		if (ifc->bfd_interval_ms != BFD_DEFAULT_INTERVAL_MS ||
+		    ifc->bfd_mult != BFD_DEFAULT_MULT)
+			fprintf(out, " bfd interval %u multiplier %u\n", ifc->bfd_interval_ms,
+			    ifc->bfd_mult);
 		fputs("!\n", out);
 	}
+
+	for (i = 0; i < conf->n_services; i++) {
+		const struct rip_conf_service *sv = &conf->services[i];
+		char d[32];
+		fprintf(out, "service %s\n", sv->svc.name);
+		for (size_t a = 0; a < sv->n_addrs; a++)
+			fprintf(out, " address %s\n", prefix4_ntop(sv->addrs[a], buf));
+		fprintf(out, " interface %s\n", sv->ifname);
+		for (unsigned c = 0; c < sv->svc.n_checks; c++)
+			fprintf(out, " check %s\n", sv->svc.check_names[c]);
+		fprintf(out, " interval %s\n", conf_duration(sv->svc.interval, d, sizeof(d)));
+		fprintf(out, " timeout %s\n", conf_duration(sv->svc.timeout, d, sizeof(d)));
+		fprintf(out, " rise %u\n fall %u\n metric %u\n", sv->svc.rise, sv->svc.fall,
+		    sv->metric);
+		fprintf(out, " drain-time %s\n", conf_duration(sv->svc.drain_time, d, sizeof(d)));
+		if (sv->keep_address)
+			fputs(" keep-address\n", out);
+		fputs("!\n", out);
+	}
+}
+
+const struct rip_conf_service *
+rip_conf_service_find(const struct rip_conf *conf, const char *name)
+{
+	for (size_t i = 0; i < conf->n_services; i++)
+		if (strcmp(conf->services[i].svc.name, name) == 0)
+			return &conf->services[i];
+	return NULL;
 }
 
 struct rip_conf_iface

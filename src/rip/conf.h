@@ -17,6 +17,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "../health/check.h"
+#include "../health/service.h"
 #include "../lib/addr.h"
 #include "../lib/log.h"
 
@@ -39,6 +41,29 @@ struct rip_conf_iface {
 	enum rip_split_horizon split_horizon;
 	uint8_t send_version; /* 2 (only 2 is supported) */
 	uint8_t recv_version; /* 2 */
+	/* ip rip bfd; bfd interval MS multiplier N (defaults 300 ms x 3, bfd/bfd.h) */
+	bool bfd;
+	uint32_t bfd_interval_ms;
+	uint8_t bfd_mult;
+};
+
+#define RIP_SVC_MAX_ADDRS 16
+#define RIP_SVC_DEFAULT_IFNAME "lo"
+
+/*
+ * One `service NAME` block: the addresses riposted adds to `ifname` and
+ * announces while every check passes.  The state machine's settings (rise,
+ * fall, interval, timeout, drain-time, check names) are in `svc`.
+ */
+struct rip_conf_service {
+	struct svc_config svc;
+	struct check_conf checks[SVC_MAX_CHECKS];
+	struct prefix4 addrs[RIP_SVC_MAX_ADDRS];
+	size_t n_addrs;
+	char ifname[IFNAMSIZ];
+	uint8_t metric;      /* 1..15, default 1; above 1 makes a backup */
+	bool keep_address;   /* keep the address when withdrawn for failing checks */
+	unsigned line;       /* where the block starts, for messages */
 };
 
 enum rip_redist_kind {
@@ -88,6 +113,9 @@ struct rip_conf {
 
 	struct rip_conf_iface *ifaces;
 	size_t n_ifaces;
+
+	struct rip_conf_service *services;
+	size_t n_services;
 };
 
 /* Defaults in one place. */
@@ -110,6 +138,10 @@ void rip_conf_print(FILE *out, const struct rip_conf *conf);
 
 /* Per-interface settings for `name`: the matching `interface` block or the defaults. */
 struct rip_conf_iface rip_conf_iface_get(const struct rip_conf *conf, const char *name);
+
+/* The service named `name`, or NULL. */
+const struct rip_conf_service *rip_conf_service_find(const struct rip_conf *conf,
+    const char *name);
 
 /* Is the interface `name` with this address covered by a `network` statement? */
 bool rip_conf_network_match(const struct rip_conf *conf, const char *ifname, uint32_t addr);

@@ -33,6 +33,7 @@ static const char *const rip_drop_names[RIP_DROP_COUNT] = {
 	[RIP_DROP_IFACE_DISABLED] = "RIP not enabled on interface",
 	[RIP_DROP_VERSION_1] = "RIPv1 not accepted",
 	[RIP_DROP_AUTH_UNEXPECTED] = "authentication not configured",
+	[RIP_DROP_BFD_DOWN] = "BFD session down",
 };
 
 const char *
@@ -101,6 +102,12 @@ rip_iface_source(const struct rip_iface *ifp)
 	return ifp->n_addr > 0 ? ifp->addr[0] : 0;
 }
 
+uint32_t
+rip_iface_source_addr(const struct rip_iface *ifp)
+{
+	return rip_iface_source(ifp);
+}
+
 /* ------------------------------------------------------------------ output */
 
 struct rip_out {
@@ -159,6 +166,7 @@ enum rip_out_mode {
 	RIP_OUT_CHANGED,   /* triggered update: changed routes only (3.10.1) */
 	RIP_OUT_POISON,    /* goodbye: everything with metric 16 */
 	RIP_OUT_QUERY,     /* whole table for a query tool: no split horizon */
+	RIP_OUT_URGENT,    /* routes with urgent sends to go (RIP_URGENT_SENDS) */
 };
 
 static void
@@ -170,6 +178,8 @@ rip_output(struct rip_engine *eng, struct rip_out *o, enum rip_out_mode mode)
 	for (struct rip_route *r = rib_first(&eng->rib, &it); r != NULL; r = rib_next(&eng->rib, &it)) {
 		uint8_t metric = r->metric;
 		if (mode == RIP_OUT_CHANGED && !r->changed)
+			continue;
+		if (mode == RIP_OUT_URGENT && r->urgent == 0)
 			continue;
 		if (mode != RIP_OUT_QUERY && sh != RIP_SH_NONE && rip_route_via(r, o->ifp->ifindex)) {
 			if (sh == RIP_SH_SIMPLE)
@@ -221,6 +231,20 @@ rip_clear_changed(struct rip_engine *eng)
 	struct rib_iter it;
 	for (struct rip_route *r = rib_first(&eng->rib, &it); r != NULL; r = rib_next(&eng->rib, &it))
 		r->changed = false;
+}
+
+/* RFC 2453 3.9.1: ask one neighbour for its whole table. */
+static void
+rip_send_request_to(struct rip_engine *eng, struct rip_iface *ifp, uint32_t dst)
+{
+	struct rip_rte rte = { .afi = 0, .metric = RIP_INFINITY };
+	uint8_t buf[RIP_HDR_LEN + RIP_RTE_LEN];
+	size_t len = rip_packet_encode(buf, sizeof(buf), RIP_CMD_REQUEST, &rte, 1, 0);
+
+	if (len == 0)
+		return;
+	eng->ops.send(eng->ops.ctx, ifp->ifindex, rip_iface_source(ifp), dst, RIP_PORT, buf, len);
+	eng->tx_packets++;
 }
 
 /* RFC 2453 3.9.1: ask every neighbour on the interface for its whole table. */
@@ -333,6 +357,17 @@ rip_redist_metric(const struct rip_conf *conf, enum rip_redist_kind kind)
 	return m != 0 ? m : conf->default_metric;
 }
 
+/* A service's address is announced only while its checks pass (rip_engine_service). */
+static bool
+rip_is_service_prefix(const struct rip_conf *conf, struct prefix4 pfx)
+{
+	for (size_t i = 0; i < conf->n_services; i++)
+		for (size_t a = 0; a < conf->services[i].n_addrs; a++)
+			if (prefix4_equal(conf->services[i].addrs[a], pfx))
+				return true;
+	return false;
+}
+
 /*
  * The connected prefixes this interface contributes: every address on an
  * interface that a `network` statement covers (metric 1, like FRR's
@@ -347,7 +382,7 @@ rip_iface_connected_set(const struct rip_conf *conf, const struct rip_iface *ifp
 	if (!ifp->up)
 		return 0;
 	for (size_t i = 0; i < ifp->n_addr; i++) {
-		if (ip4_is_martian(ifp->addr[i]))
+		if (ip4_is_martian(ifp->addr[i]) || rip_is_service_prefix(conf, ifp->addr_pfx[i]))
 			continue;
 		bool covered = rip_conf_network_match(conf, ifp->name, ifp->addr[i]);
 		if (!covered && !conf->redist[RIP_REDIST_CONNECTED].enabled)
@@ -602,6 +637,8 @@ rip_neighbor_get(struct rip_engine *eng, uint32_t addr, unsigned ifindex, rtime_
 	n->next = eng->neighbors;
 	eng->neighbors = n;
 	eng->n_neighbors++;
+	if (eng->ops.neighbor_new != NULL)
+		eng->ops.neighbor_new(eng->ops.ctx, addr, ifindex);
 	return n;
 }
 
@@ -798,9 +835,84 @@ rip_engine_input(struct rip_engine *eng, unsigned ifindex, uint32_t src, uint16_
 		return;
 	}
 	eng->rx_responses++;
+	if (nbr != NULL && nbr->bfd_down) {
+		rip_drop(eng, nbr, RIP_DROP_BFD_DOWN);
+		return;
+	}
 	if (nbr == NULL) /* neighbour table full: still route, count apart */
 		nbr = &eng->overflow;
 	rip_process_response(eng, ifp, nbr, src, &pkt, now);
+}
+
+/* ------------------------------------------------------------- urgent */
+
+static void
+rip_urgent_mark(struct rip_engine *eng, struct rip_route *r, rtime_t now)
+{
+	r->urgent = RIP_URGENT_SENDS;
+	if (now < eng->urgent_next)
+		eng->urgent_next = now;
+}
+
+static void
+rip_send_urgent(struct rip_engine *eng, rtime_t now)
+{
+	struct rib_iter it;
+	bool more = false;
+
+	rip_send_updates(eng, RIP_OUT_URGENT);
+	eng->tx_urgent++;
+	for (struct rip_route *r = rib_first(&eng->rib, &it); r != NULL; r = rib_next(&eng->rib, &it)) {
+		if (r->urgent == 0)
+			continue;
+		/* The first send carried the change: no triggered update needed for it. */
+		r->changed = false;
+		if (--r->urgent > 0)
+			more = true;
+	}
+	eng->urgent_next = more ? now + RIP_URGENT_SPACING : RTIME_NEVER;
+}
+
+void
+rip_engine_service(struct rip_engine *eng, struct prefix4 prefix, uint8_t metric, bool up,
+    rtime_t now)
+{
+	if (eng->shutting_down)
+		return;
+	rip_local_set(eng, prefix, RIP_ORIGIN_SERVICE, 0, metric, up, now);
+	struct rip_route *r = rib_lookup(&eng->rib, prefix);
+	if (r != NULL && r->changed)
+		rip_urgent_mark(eng, r, now);
+}
+
+void
+rip_engine_neighbor_bfd(struct rip_engine *eng, uint32_t addr, unsigned ifindex, bool up,
+    rtime_t now)
+{
+	struct rip_neighbor *nbr = rip_neighbor_get(eng, addr, ifindex, now);
+	struct rib_iter it;
+
+	if (nbr == NULL)
+		return;
+	if (up) {
+		struct rip_iface *ifp = rip_iface_by_index(eng, ifindex);
+		bool was_down = nbr->bfd_down;
+		nbr->bfd_down = false;
+		/* What it sent while we ignored it: ask now rather than wait for its update. */
+		if (was_down && ifp != NULL && ifp->enabled && ifp->up)
+			rip_send_request_to(eng, ifp, addr);
+		return;
+	}
+	nbr->bfd_down = true;
+	for (struct rip_route *r = rib_first(&eng->rib, &it); r != NULL; r = rib_next(&eng->rib, &it)) {
+		struct rip_path *p = rib_path_find(r, RIP_ORIGIN_RIP, addr, 0);
+		if (p == NULL)
+			continue;
+		rib_path_remove(&eng->rib, r, p);
+		rip_route_reselect(eng, r, now);
+		if (r->changed)
+			rip_urgent_mark(eng, r, now);
+	}
 }
 
 /* -------------------------------------------------------------- timers */
@@ -855,6 +967,8 @@ rip_engine_next_deadline(const struct rip_engine *eng)
 		if (t < next)
 			next = t;
 	}
+	if (eng->urgent_next < next)
+		next = eng->urgent_next;
 	return next;
 }
 
@@ -867,6 +981,8 @@ rip_engine_run(struct rip_engine *eng, rtime_t now)
 		eng->next_sweep = RTIME_NEVER;
 		rip_sweep(eng, now);
 	}
+	if (eng->urgent_next <= now)
+		rip_send_urgent(eng, now);
 	if (eng->next_periodic <= now) {
 		/* RFC 2453 3.10.1: a regular update makes a pending triggered one moot. */
 		rip_send_updates(eng, RIP_OUT_FULL);
@@ -914,6 +1030,7 @@ rip_engine_new(struct rip_conf *conf, const struct rip_ops *ops, rtime_t now)
 	eng->ops = *ops;
 	eng->started = now;
 	eng->next_sweep = RTIME_NEVER;
+	eng->urgent_next = RTIME_NEVER;
 	eng->trig_quiet_until = now;
 	eng->next_periodic = now + rip_jitter(eng, rip_sec(eng->conf.t_update));
 	rip_default_apply(eng, now);

@@ -40,7 +40,20 @@ struct rip_ops {
 	/* Uniform random 32 bits (jitter); the test harness makes it deterministic. */
 	uint32_t (*random)(void *ctx);
 	void *ctx;
+	/* Optional (may be NULL): a neighbour was heard for the first time (BFD starts here). */
+	void (*neighbor_new)(void *ctx, uint32_t addr, unsigned ifindex);
 };
+
+/*
+ * Urgent updates: a service withdrawal (or announcement) and the routes a
+ * BFD session failure invalidates are sent at once, not held back by the
+ * 1-5 s triggered-update suppression of RFC 2453 3.10.1, and sent
+ * RIP_URGENT_SENDS times RIP_URGENT_SPACING apart so one lost datagram does
+ * not leave a neighbour on a dead route for 180 s.  The suppression exists
+ * against update storms; these are bounded (three datagrams per event).
+ */
+#define RIP_URGENT_SENDS 3
+#define RIP_URGENT_SPACING (50 * RTIME_MS)
 
 /* Why a packet was dropped; counted per reason (and per neighbour when the
  * source is a plausible neighbour).  Codec errors come first. */
@@ -57,6 +70,7 @@ enum rip_drop {
 	RIP_DROP_IFACE_DISABLED,  /* arrived on an interface where RIP is not enabled */
 	RIP_DROP_VERSION_1,       /* RIPv1 is not accepted (ip rip receive version 2) */
 	RIP_DROP_AUTH_UNEXPECTED, /* authenticated but we are not configured to (RFC 2453 4.1) */
+	RIP_DROP_BFD_DOWN,        /* response from a neighbour whose BFD session is down */
 	RIP_DROP_COUNT,
 };
 const char *rip_drop_name(enum rip_drop reason);
@@ -76,6 +90,7 @@ struct rip_neighbor {
 	unsigned ifindex;
 	rtime_t first_heard;
 	rtime_t last_heard;
+	bool bfd_down;       /* BFD says the path is down: its responses are ignored */
 	uint64_t packets;    /* accepted packets */
 	uint64_t routes;     /* accepted route entries */
 	uint64_t bad_packets[RIP_DROP_COUNT];
@@ -116,12 +131,13 @@ struct rip_engine {
 	rtime_t next_periodic;
 	rtime_t trig_quiet_until;  /* RFC 2453 3.10.1 suppression window */
 	bool trig_pending;
+	rtime_t urgent_next;       /* next urgent send, RTIME_NEVER when none is due */
 	rtime_t next_sweep;        /* next timeout / garbage-collection check */
 
 	uint64_t drops[RIP_DROP_COUNT];          /* all packet drops, by reason */
 	uint64_t rte_drops[RIP_RTE_DROP_COUNT];  /* all entry drops, by reason */
 	uint64_t rx_packets, rx_requests, rx_responses;
-	uint64_t tx_packets, tx_periodic, tx_triggered;
+	uint64_t tx_packets, tx_periodic, tx_triggered, tx_urgent;
 	uint64_t route_changes;
 	bool shutting_down;
 
@@ -154,6 +170,25 @@ void rip_engine_kernel_route(struct rip_engine *eng, struct prefix4 prefix, enum
 /* Someone deleted a kernel route of ours: put it back if it should be there. */
 void rip_engine_kernel_route_lost(struct rip_engine *eng, struct prefix4 prefix, rtime_t now);
 
+/*
+ * A service address (health/service.h): announced with `metric` while up,
+ * withdrawn (metric 16, or the best alternate) when not; either change goes
+ * out as an urgent update.  A prefix that is a configured service address
+ * (conf->services) is never announced as a connected route, so the address
+ * riposted adds for a service is announced only through this call.
+ */
+void rip_engine_service(struct rip_engine *eng, struct prefix4 prefix, uint8_t metric, bool up,
+    rtime_t now);
+
+/*
+ * BFD (RFC 5882 4.3): when the session with a neighbour goes down, every
+ * route learned from it is invalid at once (an alternate takes over, or the
+ * route is withdrawn, in an urgent update) and its responses are ignored
+ * until the session is up again; then its table is asked for at once.
+ */
+void rip_engine_neighbor_bfd(struct rip_engine *eng, uint32_t addr, unsigned ifindex, bool up,
+    rtime_t now);
+
 /* Run every timer that is due; returns the next deadline. */
 rtime_t rip_engine_run(struct rip_engine *eng, rtime_t now);
 rtime_t rip_engine_next_deadline(const struct rip_engine *eng);
@@ -166,5 +201,7 @@ rtime_t rip_engine_next_deadline(const struct rip_engine *eng);
 void rip_engine_shutdown(struct rip_engine *eng, rtime_t now);
 
 struct rip_iface *rip_iface_by_index(const struct rip_engine *eng, unsigned ifindex);
+/* The address we send from on this interface (0 if it has none). */
+uint32_t rip_iface_source_addr(const struct rip_iface *ifp);
 
 #endif

@@ -31,7 +31,7 @@ enum rip_origin {
 	RIP_ORIGIN_STATIC,
 	RIP_ORIGIN_KERNEL,
 	RIP_ORIGIN_DEFAULT,
-	RIP_ORIGIN_SERVICE, /* health-checked service address (later issue) */
+	RIP_ORIGIN_SERVICE, /* health-checked service address (health/, rip_engine_service) */
 	RIP_ORIGIN_COUNT,
 };
 const char *rip_origin_name(enum rip_origin origin);
@@ -58,6 +58,7 @@ struct rip_route {
 	uint16_t tag;       /* tag of the best path */
 	bool changed;       /* RFC 2453 3.10.1 route change flag */
 	bool installed;     /* our route is in the kernel ... */
+	uint8_t urgent;     /* urgent sends still to go (proto.h RIP_URGENT_SENDS) */
 	uint32_t kernel_fp; /* ... with the next-hop set of this fingerprint (rib_route_nexthop_fp) */
 	rtime_t gc_deadline; /* RFC 2453 3.8 garbage-collection deadline, RTIME_NEVER when valid */
 	rtime_t since;       /* when the best last changed */

@@ -156,6 +156,27 @@ assert_conf_equal(const struct rip_conf *a, const struct rip_conf *b)
 		assert_int_equal(a->ifaces[i].split_horizon, b->ifaces[i].split_horizon);
 		assert_int_equal(a->ifaces[i].send_version, b->ifaces[i].send_version);
 		assert_int_equal(a->ifaces[i].recv_version, b->ifaces[i].recv_version);
+		assert_int_equal(a->ifaces[i].bfd, b->ifaces[i].bfd);
+		assert_int_equal(a->ifaces[i].bfd_interval_ms, b->ifaces[i].bfd_interval_ms);
+		assert_int_equal(a->ifaces[i].bfd_mult, b->ifaces[i].bfd_mult);
+	}
+	assert_int_equal(a->n_services, b->n_services);
+	for (i = 0; i < a->n_services; i++) {
+		const struct rip_conf_service *x = &a->services[i], *y = &b->services[i];
+		assert_string_equal(x->svc.name, y->svc.name);
+		assert_string_equal(x->ifname, y->ifname);
+		assert_int_equal(x->n_addrs, y->n_addrs);
+		assert_memory_equal(x->addrs, y->addrs, x->n_addrs * sizeof(x->addrs[0]));
+		assert_int_equal(x->svc.rise, y->svc.rise);
+		assert_int_equal(x->svc.fall, y->svc.fall);
+		assert_int_equal(x->svc.interval, y->svc.interval);
+		assert_int_equal(x->svc.timeout, y->svc.timeout);
+		assert_int_equal(x->svc.drain_time, y->svc.drain_time);
+		assert_int_equal(x->metric, y->metric);
+		assert_int_equal(x->keep_address, y->keep_address);
+		assert_int_equal(x->svc.n_checks, y->svc.n_checks);
+		for (unsigned c = 0; c < x->svc.n_checks; c++)
+			assert_string_equal(x->svc.check_names[c], y->svc.check_names[c]);
 	}
 }
 
@@ -353,6 +374,35 @@ static const struct stmt_case {
 	    NAME ":2: 'no multicast' is not used by riposted, ignored" },
 	{ "interface eth0\n no shutdown", "interface eth0\n!\n",
 	    NAME ":2: 'no shutdown' is not used by riposted, ignored" },
+	{ "interface eth0\n ip rip bfd", "interface eth0\n ip rip bfd\n!\n", NULL },
+	{ "interface eth0\n ip rip bfd\n no ip rip bfd", "interface eth0\n!\n", NULL },
+	{ "interface eth0\n ip rip bfd\n bfd interval 100 multiplier 3",
+	    "interface eth0\n ip rip bfd\n bfd interval 100 multiplier 3\n!\n", NULL },
+	{ "interface eth0\n bfd multiplier 5", "interface eth0\n bfd interval 300 multiplier 5\n!\n",
+	    NULL },
+	/* The example, then an unindented `interface` that ends the block. */
+	{ "service dns\n address 10.128.224.2/32\n interface lo\n"
+	    " check dns 127.0.0.1 test.home A expect rcode NOERROR\n check tcp 127.0.0.1:53\n"
+	    " check exec /usr/local/bin/my-check --quick\n check process /run/riposte-dns.pid\n"
+	    " interval 200ms\n timeout 300ms\n rise 3\n fall 2\n metric 1\n drain-time 2s\n"
+	    "!\ninterface eth1\n ip rip bfd",
+	    "interface eth1\n ip rip bfd\n!\n"
+	    "service dns\n address 10.128.224.2/32\n interface lo\n"
+	    " check dns 127.0.0.1 test.home A\n check tcp 127.0.0.1:53\n"
+	    " check exec /usr/local/bin/my-check --quick\n check process /run/riposte-dns.pid\n"
+	    " interval 200ms\n timeout 300ms\n rise 3\n fall 2\n metric 1\n drain-time 2s\n!\n",
+	    NULL },
+	/* Defaults, two addresses, a backup metric, keep-address, bare address = /32. */
+	{ "service web\n address 192.0.2.80\n address 198.51.100.0/24\n"
+	    " check tcp 127.0.0.1:80\n metric 5\n keep-address",
+	    "service web\n address 192.0.2.80/32\n address 198.51.100.0/24\n interface lo\n"
+	    " check tcp 127.0.0.1:80\n interval 1s\n timeout 500ms\n rise 3\n fall 2\n"
+	    " metric 5\n drain-time 10s\n keep-address\n!\n", NULL },
+	{ "service web\n address 192.0.2.80\n check tcp 127.0.0.1:80\n keep-address\n"
+	    " no keep-address\n interval 2m\n drain-time 0s",
+	    "service web\n address 192.0.2.80/32\n interface lo\n check tcp 127.0.0.1:80\n"
+	    " interval 2m\n timeout 500ms\n rise 3\n fall 2\n metric 1\n drain-time 0s\n!\n",
+	    NULL },
 	{ "interface eth0\n ip rip split-horizon\ninterface eth1\ninterface eth0",
 	    "interface eth0\n ip rip split-horizon\n!\ninterface eth1\n!\n", NULL },
 };
@@ -536,7 +586,44 @@ static const struct err_case {
 	    NAME ":2: 'ip rip authentication' is not supported by riposted" },
 	{ "interface eth0\n ip rip v2-broadcast",
 	    NAME ":2: 'ip rip v2-broadcast' is not supported by riposted" },
-	{ "interface eth0\n ip rip bfd", NAME ":2: 'ip rip bfd' is not supported by riposted" },
+	{ "interface eth0\n ip rip bfd profile fast",
+	    NAME ":2: 'ip rip bfd profile': BFD profiles are not supported; use 'bfd interval MS "
+	    "multiplier N' in the interface block" },
+	{ "interface eth0\n bfd interval 5", NAME ":2: bfd interval 5 out of range 10..60000" },
+	{ "interface eth0\n bfd interval 100 multiplier 0",
+	    NAME ":2: bfd multiplier 0 out of range 1..255" },
+	{ "interface eth0\n bfd interval 100 multiplier",
+	    NAME ":2: bfd: missing value (usage: bfd interval MS multiplier N)" },
+	{ "interface eth0\n bfd speed 100",
+	    NAME ":2: bfd: expected 'interval' or 'multiplier' (usage: bfd interval MS multiplier N)" },
+	/* services */
+	{ "service dns\n check tcp 127.0.0.1:53",
+	    NAME ":1: service dns: no address (add 'address A.B.C.D/32')" },
+	{ "hostname s1\nservice dns\n address 10.128.224.2/32",
+	    NAME ":2: service dns: no check (add e.g. 'check tcp 127.0.0.1:53')" },
+	{ "service dns\n address 10.128.224.2/33",
+	    NAME ":2: address: '10.128.224.2/33' is not an IPv4 prefix (A.B.C.D/M or A.B.C.D)" },
+	{ "service dns\n address 127.0.0.2/32", NAME ":2: address: 127.0.0.2/32 cannot be announced" },
+	{ "service dns\n address 10.1.1.1\n address 10.1.1.1/32",
+	    NAME ":3: address 10.1.1.1/32 given twice" },
+	{ "service dns\n address 10.1.1.1\n check tcp 127.0.0.1:53\nservice dns",
+	    NAME ":4: service dns is defined twice" },
+	{ "service d/ns", NAME ":1: service name 'd/ns': use letters, digits, '-', '_' and '.'" },
+	{ "service dns\n interval 200", NAME ":2: interval: '200' needs a unit: ms, s or m "
+	    "(e.g. 200ms, 2s)" },
+	{ "service dns\n timeout -1s", NAME ":2: timeout: '-1s' is not a duration (e.g. 200ms, 2s, 1m)" },
+	{ "service dns\n rise 0", NAME ":2: rise 0 out of range 1..100" },
+	{ "service dns\n fall 101", NAME ":2: fall 101 out of range 1..100" },
+	{ "service dns\n metric 16", NAME ":2: metric 16 out of range 1..15" },
+	{ "service dns\n address 10.1.1.1\n check tcp 127.0.0.1:53\n interval 5ms",
+	    NAME ":1: service dns: interval not in 10ms..1h" },
+	{ "service a\n address 10.1.1.1\n check tcp 127.0.0.1:53\n"
+	    "service b\n address 10.1.1.1\n check tcp 127.0.0.1:53",
+	    NAME ":4: service b: address 10.1.1.1/32 is also in service a" },
+	{ "service dns\n network 10.0.0.0/8",
+	    NAME ":2: 'network' is only valid under 'router rip'" },
+	{ "service dns\n bogus", NAME ":2: in service dns: unknown statement 'bogus'" },
+	{ "service dns\n check", NAME ":2: check: missing argument (usage: check dns|tcp|exec|process ...)" },
 	{ "interface eth0\n shutdown",
 	    NAME ":2: 'shutdown' is not supported by riposted: use 'ip link set eth0 down'" },
 	/* line numbers count comments, blank lines and CRLF lines */

@@ -327,7 +327,7 @@ static void
 h_start(struct harness *h, const char *text)
 {
 	static const struct rip_ops ops = {
-		ops_send, ops_route_install, ops_route_remove, ops_iface_enable, ops_random, NULL,
+		ops_send, ops_route_install, ops_route_remove, ops_iface_enable, ops_random, NULL, NULL,
 	};
 	struct rip_conf conf;
 	struct rip_ops o = ops;
@@ -2125,6 +2125,184 @@ test_bad_nexthop_prefix(void **state)
 	assert_int_equal(h_metric(h, p), 2);
 }
 
+
+/* ------------------------------------------------- services and BFD */
+
+#define CONF_SVC CONF_STD "service dns\n address 10.128.224.2/32\n check tcp 127.0.0.1:53\n"
+
+/* Responses on ifindex since mark that carry prefix p, and their send times. */
+static size_t
+h_sends_of(const struct harness *h, size_t mark, unsigned ifindex, struct prefix4 p,
+    int metric, rtime_t *when, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = mark; i < h->n_pkts; i++) {
+		const struct cap_pkt *c = &h->pkts[i];
+		if (c->ifindex != ifindex || c->command != RIP_CMD_RESPONSE)
+			continue;
+		for (size_t j = 0; j < c->nrte; j++) {
+			if (c->rte[j].addr != p.addr || c->rte[j].mask != ip4_mask(p.len) ||
+			    (metric >= 0 && c->rte[j].metric != (uint32_t)metric))
+				continue;
+			if (n < max)
+				when[n] = c->when;
+			n++;
+		}
+	}
+	return n;
+}
+
+/*
+ * A service address is not connected: it is announced only through
+ * rip_engine_service(), and an announcement or a withdrawal goes out at
+ * once, three times 50 ms apart, even inside the 1-5 s suppression window
+ * of RFC 2453 3.10.1 that holds an ordinary triggered update back.
+ */
+static void
+test_service_urgent(void **state)
+{
+	struct harness *h = *state;
+	struct prefix4 any = PFX(ANYCAST, 32);
+	rtime_t when[8];
+
+	h_std(h, CONF_SVC);
+	h_until_periodic(h);
+	assert_int_equal(h_sent(h, 0, IF_ETH0, any), -1);
+	assert_null(h_route(h, any));
+
+	/* Up: metric 1 at once, then twice more. */
+	h->rnd_fixed = true;
+	h->rnd_value = 4 * RTIME_SEC - 1; /* a 5 s suppression window */
+	h_advance(h, SEC(6));
+	size_t mark = h->n_pkts;
+	rtime_t t = h->now;
+	rip_engine_service(h->eng, any, 1, true, h->now);
+	h_advance(h, MS(500));
+	assert_int_equal(h_sends_of(h, mark, IF_ETH0, any, 1, when, 8), RIP_URGENT_SENDS);
+	assert_int_equal(when[0], t);
+	assert_int_equal(when[1], t + RIP_URGENT_SPACING);
+	assert_int_equal(when[2], t + 2 * RIP_URGENT_SPACING);
+	assert_int_equal(h_sends_of(h, mark, IF_ETH1, any, 1, when, 8), RIP_URGENT_SENDS);
+	assert_null(h_kernel(h, any)); /* ours: never a kernel route */
+
+	/* An ordinary change opens a suppression window ... */
+	struct prefix4 x = PFX(NET_X, 24);
+	RESP(h, IF_ETH0, N1, E(NET_X, 24, 1));
+	h_run(h);
+	mark = h->n_pkts;
+	h_advance(h, MS(200));
+	RESP(h, IF_ETH0, N1, E(NET_X, 24, 2));
+	/* ... the withdrawal ignores it; the ordinary change keeps waiting. */
+	t = h->now;
+	rip_engine_service(h->eng, any, 1, false, h->now);
+	h_advance(h, MS(500));
+	assert_int_equal(h_sends_of(h, mark, IF_ETH1, any, RIP_INFINITY, when, 8), RIP_URGENT_SENDS);
+	assert_int_equal(when[0], t);
+	assert_int_equal(when[2], t + 2 * RIP_URGENT_SPACING);
+	assert_int_equal(h_sends_of(h, mark, IF_ETH1, x, -1, when, 8), 0);
+	h_advance(h, SEC(5));
+	assert_int_equal(h_sent_kind(h, mark, IF_ETH1, x, CAP_TRIGGERED), 3);
+	/* The withdrawal was not sent a fourth time by the triggered update. */
+	assert_int_equal(h_sends_of(h, mark, IF_ETH1, any, -1, when, 8), RIP_URGENT_SENDS);
+}
+
+/* metric 3 makes a backup: advertised 3; a reload that drops the service makes the /32 connected again. */
+static void
+test_service_backup_metric(void **state)
+{
+	struct harness *h = *state;
+	struct prefix4 any = PFX(ANYCAST, 32);
+
+	h_std(h, CONF_SVC);
+	rip_engine_service(h->eng, any, 3, true, h->now);
+	h_until_periodic(h);
+	assert_int_equal(h_sent_kind(h, 0, IF_ETH0, any, CAP_PERIODIC), 3);
+	assert_int_equal(rib_route_best(h_route(h, any))->origin, RIP_ORIGIN_SERVICE);
+
+	rip_engine_service(h->eng, any, 3, false, h->now);
+	h_reconf(h, CONF_STD);
+	h_clear(h);
+	h_until_periodic(h);
+	assert_int_equal(h_sent_kind(h, 0, IF_ETH0, any, CAP_PERIODIC), 1);
+	assert_int_equal(rib_route_best(h_route(h, any))->origin, RIP_ORIGIN_CONNECTED);
+}
+
+static unsigned nbr_new_calls;
+static uint32_t nbr_new_last;
+
+static void
+ops_neighbor_new(void *ctx, uint32_t addr, unsigned ifindex)
+{
+	(void)ctx;
+	(void)ifindex;
+	nbr_new_calls++;
+	nbr_new_last = addr;
+}
+
+/*
+ * BFD down (RFC 5882 4.3): N1's routes are invalid at once, the alternate
+ * through N2 takes over in the kernel and goes out urgently; N1's responses
+ * are dropped and counted until the session is up again, and then N1 is
+ * asked for its table at once.
+ */
+static void
+test_bfd_neighbor_down(void **state)
+{
+	struct harness *h = *state;
+	struct prefix4 x = PFX(NET_X, 24);
+	rtime_t when[8];
+
+	nbr_new_calls = 0;
+	h_start(h, CONF_STD);
+	h->eng->ops.neighbor_new = ops_neighbor_new;
+	h_ifaces(h);
+	h_settle(h);
+	RESP(h, IF_ETH0, N1, E(NET_X, 24, 1));
+	assert_int_equal(nbr_new_calls, 1);
+	assert_int_equal(nbr_new_last, N1);
+	RESP(h, IF_ETH0, N1, E(NET_X, 24, 1));
+	RESP(h, IF_ETH0, N2, E(NET_X, 24, 2));
+	assert_int_equal(nbr_new_calls, 2);
+	h_run(h);
+	h->rnd_fixed = true;
+	h->rnd_value = 4 * RTIME_SEC - 1;
+	RESP(h, IF_ETH0, N1, E(NET_Y, 24, 1)); /* opens a suppression window */
+	h_run(h);
+	h_advance(h, MS(100));
+	assert_true(h_kernel_has_gw(h, x, N1, IF_ETH0));
+
+	size_t mark = h->n_pkts;
+	rtime_t t = h->now;
+	rip_engine_neighbor_bfd(h->eng, N1, IF_ETH0, false, h->now);
+	assert_true(h_kernel_has_gw(h, x, N2, IF_ETH0));
+	assert_null(h_kernel(h, PFX(NET_Y, 24)));
+	h_advance(h, MS(300));
+	assert_int_equal(h_sends_of(h, mark, IF_ETH1, x, 3, when, 8), RIP_URGENT_SENDS);
+	assert_int_equal(when[0], t);
+	assert_int_equal(h_sends_of(h, mark, IF_ETH1, PFX(NET_Y, 24), RIP_INFINITY, when, 8),
+	    RIP_URGENT_SENDS);
+
+	/* While down, N1 is not heard. */
+	uint64_t drops = h->eng->drops[RIP_DROP_BFD_DOWN];
+	RESP(h, IF_ETH0, N1, E(NET_X, 24, 1));
+	assert_int_equal(h->eng->drops[RIP_DROP_BFD_DOWN], drops + 1);
+	assert_int_equal(h_nbr(h, N1)->bad_packets[RIP_DROP_BFD_DOWN], 1);
+	assert_true(h_kernel_has_gw(h, x, N2, IF_ETH0));
+
+	/* Up again: a request to N1 goes out at once, and N1 is heard. */
+	mark = h->n_pkts;
+	rip_engine_neighbor_bfd(h->eng, N1, IF_ETH0, true, h->now);
+	bool asked = false;
+	for (size_t i = mark; i < h->n_pkts; i++)
+		if (h->pkts[i].command == RIP_CMD_REQUEST && h->pkts[i].dst == N1 &&
+		    h->pkts[i].port == RIP_PORT && h->pkts[i].ifindex == IF_ETH0)
+			asked = true;
+	assert_true(asked);
+	RESP(h, IF_ETH0, N1, E(NET_X, 24, 1));
+	assert_true(h_kernel_has_gw(h, x, N1, IF_ETH0));
+	assert_int_equal(nbr_new_calls, 2);
+}
+
 int
 main(void)
 {
@@ -2163,6 +2341,9 @@ main(void)
 		T(test_nexthop_change_same_neighbor),
 		T(test_ecmp_member_lost),
 		T(test_bad_nexthop_prefix),
+		T(test_service_urgent),
+		T(test_service_backup_metric),
+		T(test_bfd_neighbor_down),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

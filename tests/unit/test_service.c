@@ -407,9 +407,12 @@ test_config(void **state)
 	assert_string_equal(why, "number of checks not in 1..16");
 	cfg.n_checks = 1;
 	assert_int_equal(svc_config_validate(&cfg, &why), SVC_OK);
+	/* Longer than the interval is fine (no overlap: check.h), an hour and more is not. */
 	cfg.timeout = 2 * RTIME_SEC;
+	assert_int_equal(svc_config_validate(&cfg, &why), SVC_OK);
+	cfg.timeout = 3601 * RTIME_SEC;
 	assert_int_equal(svc_init(&svc, &cfg, 0, &why), SVC_E_CONFIG);
-	assert_string_equal(why, "timeout not in 1ms..interval");
+	assert_string_equal(why, "timeout not in 1ms..1h");
 	cfg.timeout = 500 * RTIME_MS;
 	cfg.rise = 0;
 	assert_int_equal(svc_config_validate(&cfg, &why), SVC_E_CONFIG);

@@ -1,0 +1,66 @@
+/*
+ * services.h - the services of riposted at run time: their checks on
+ * timers, their state machines (service.h), and what a transition does:
+ * announce or withdraw the service's addresses (through the RIP engine),
+ * add or remove them on their interface (through the kernel module).
+ *
+ *	state change		addresses			route
+ *	-> up			added if missing		announced (urgent)
+ *	up -> down		removed after the urgent	withdrawn (urgent)
+ *				sends, unless keep-address
+ *	init -> down		removed, unless keep-address	-
+ *	-> draining		kept for drain-time		withdrawn (urgent)
+ *	-> drained		kept				-
+ *
+ * The address is added at start, before the first check: a service that
+ * passes `rise` rounds is announced at once, and a check of the service
+ * address itself (rather than 127.0.0.1) can pass.
+ */
+#ifndef RIPOSTE_HEALTH_SERVICES_H
+#define RIPOSTE_HEALTH_SERVICES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "lib/addr.h"
+#include "lib/clock.h"
+#include "rip/conf.h"
+
+struct ev_loop;
+struct svcd;
+
+struct svcd_ops {
+	/* Announce prefix with metric, or withdraw it. */
+	void (*announce)(void *ctx, struct prefix4 prefix, uint8_t metric, bool up);
+	/* Add or remove prefix on interface ifname; 0 or -1 (logged by the callee). */
+	int (*address)(void *ctx, const char *ifname, struct prefix4 prefix, bool add);
+	void *ctx;
+};
+
+/* Time between the withdrawal and the removal of the address: the urgent sends go first. */
+#define SVCD_UNADDR_DELAY (150 * RTIME_MS)
+
+struct svcd	*svcd_new(struct ev_loop *loop, const struct svcd_ops *ops);
+/*
+ * Start, keep or restart services to match conf->services: a service whose
+ * block did not change keeps its state; a changed one is withdrawn and
+ * started again; a removed one is withdrawn and its addresses removed.
+ */
+void		 svcd_configure(struct svcd *, const struct rip_conf *conf);
+/*
+ * drain / undrain one service (name) or every service (name NULL).  Writes
+ * one line per service to out.  -1 if no service has that name.
+ */
+int		 svcd_drain(struct svcd *, const char *name, bool undrain, FILE *out);
+/* The longest drain-time of the services that are draining now; 0 if none. */
+rtime_t		 svcd_draining_time(const struct svcd *);
+size_t		 svcd_count(const struct svcd *);
+/* `show services [NAME]`; -1 if NAME is given and unknown. */
+int		 svcd_show(const struct svcd *, FILE *out, bool json, const char *name,
+		    rtime_t now);
+/* Withdraw what is announced, remove every address, stop every check. */
+void		 svcd_stop(struct svcd *);
+void		 svcd_free(struct svcd *);
+
+#endif
