@@ -378,10 +378,12 @@ ctl_show_status(void *ctx, const struct ctl_request *req, FILE *out)
 		    "%llu route entries rejected\n", (unsigned long long)e->rx_packets,
 		    (unsigned long long)e->rx_requests, (unsigned long long)e->rx_responses,
 		    (unsigned long long)bad, (unsigned long long)badr);
-		fprintf(out, "sent: %llu packets, %llu periodic and %llu triggered updates, "
-		    "%zu queued\n", (unsigned long long)is.tx_packets,
+		fprintf(out, "sent: %llu packets, %llu periodic, %llu triggered and %llu urgent "
+		    "updates, %zu queued\n", (unsigned long long)is.tx_packets,
 		    (unsigned long long)e->tx_periodic, (unsigned long long)e->tx_triggered,
-		    is.tx_queued);
+		    (unsigned long long)e->tx_urgent, is.tx_queued);
+		fprintf(out, "services: %zu; BFD %s\n", svcd_count(d.svcd),
+		    d.bfd != NULL ? "on" : "off");
 		fprintf(out, "kernel: %llu routes changed, %llu deleted, %llu errors, %llu resyncs\n",
 		    (unsigned long long)ks.routes_changed, (unsigned long long)ks.routes_deleted,
 		    (unsigned long long)ks.errors, (unsigned long long)ks.resyncs);
@@ -415,6 +417,9 @@ ctl_show_status(void *ctx, const struct ctl_request *req, FILE *out)
 	json_key(&w, "tx_queued"); json_uint(&w, is.tx_queued);
 	json_key(&w, "periodic_updates"); json_uint(&w, e->tx_periodic);
 	json_key(&w, "triggered_updates"); json_uint(&w, e->tx_triggered);
+	json_key(&w, "urgent_updates"); json_uint(&w, e->tx_urgent);
+	json_key(&w, "services"); json_uint(&w, svcd_count(d.svcd));
+	json_key(&w, "bfd"); json_bool(&w, d.bfd != NULL);
 	json_key(&w, "route_changes"); json_uint(&w, e->route_changes);
 	json_key(&w, "kernel");
 	json_obj_begin(&w);
@@ -438,25 +443,27 @@ ctl_show_services(void *ctx, const struct ctl_request *req, FILE *out)
 }
 
 static int
-ctl_drain(void *ctx, const struct ctl_request *req, FILE *out)
+ctl_drain_or_undrain(const struct ctl_request *req, FILE *out, bool undrain)
 {
-	(void)ctx;
 	if (d.terminating) {
 		fputs("riposted is stopping; every service is draining\n", out);
 		return -1;
 	}
-	return svcd_drain(d.svcd, req->argv[0], false, out);
+	return svcd_drain(d.svcd, req->argv[0], undrain, out);
+}
+
+static int
+ctl_drain(void *ctx, const struct ctl_request *req, FILE *out)
+{
+	(void)ctx;
+	return ctl_drain_or_undrain(req, out, false);
 }
 
 static int
 ctl_undrain(void *ctx, const struct ctl_request *req, FILE *out)
 {
 	(void)ctx;
-	if (d.terminating) {
-		fputs("riposted is stopping; every service is draining\n", out);
-		return -1;
-	}
-	return svcd_drain(d.svcd, req->argv[0], true, out);
+	return ctl_drain_or_undrain(req, out, true);
 }
 
 static int

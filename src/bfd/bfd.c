@@ -252,7 +252,7 @@ bfd_report(struct bfd_sess *bs, enum bfd_state from, rtime_t now)
 	char a[IP4_STRLEN];
 
 	bs->since = now;
-	log_info("bfd: session %s on %s, state %s -> %s (diag %s, remote %s/%s)",
+	log_debug("bfd: session %s on %s, state %s -> %s (diag %s, remote %s/%s)",
 	    ip4_ntop(bs->peer, a), bs->ifname, bfd_state_name(from),
 	    bfd_state_name(bs->s.state), bfd_diag_short(bs->s.local_diag),
 	    bfd_state_name(bs->s.remote_state), bfd_diag_short(bs->remote_diag));
