@@ -18,6 +18,7 @@ PKGS=(
 	libknot-dev                                                # riposte-dns: libzscanner
 	knot knot-dnsutils nsd dnsutils python3-dnspython          # DNS peers and referees
 	dnsperf bc                                                 # bench/dns.sh
+	chromium                                                   # tests/lab/svg_render.sh
 )
 SERVICES=(frr bird knot nsd)   # services of the packages above
 

@@ -13,7 +13,8 @@
 #                                                                 (not with --quick)
 #   netns       tests/netns/run.sh with build/riposted (root)    (not with --no-netns)
 #   dns         tests/dns: smoke (dig/kdig), later_address, diff (against Knot),
-#               probe (riposte-probe against riposte-dns)
+#               probe (riposte-probe against riposte-dns); tests/lab/svg_render.sh
+#               (riposte-probe's SVG timeline, rendered by headless Chromium)
 #                                                                 (not with --no-netns)
 # --netns-only: setup, the gcc build and the namespace tests.
 # The last line is "N passed, N failed"; the exit status is 1 if anything failed.
@@ -115,12 +116,14 @@ netns() {
 }
 
 # dns NAME BUILDDIR: riposte-dns's dig/kdig smoke test, the address-added-later
-# test, the differential test against Knot and riposte-probe's end-to-end
-# test, with BUILDDIR's riposte-dns and riposte-probe.
+# test, the differential test against Knot, riposte-probe's end-to-end test
+# and its SVG timeline in headless Chromium, with BUILDDIR's riposte-dns and
+# riposte-probe.
 dns() {
 	local name=$1 bin=$ROOT/$2/riposte-dns
 	script "$name-smoke" env RIPOSTE_DNS="$bin" tests/dns/smoke.sh
 	script "$name-probe" env RIPOSTE_DNS="$bin" RIPOSTE_PROBE="$ROOT/$2/riposte-probe" tests/dns/probe.sh
+	script "$name-probe-svg" env RIPOSTE_PROBE="$ROOT/$2/riposte-probe" tests/lab/svg_render.sh
 	script "$name-later-address" env RIPOSTE_DNS="$bin" tests/dns/later_address.sh
 	script "$name-diff-knot" tests/dns/diff/run.sh "$bin"
 }

@@ -7,15 +7,18 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "probe/csv.h"
 #include "probe/reply.h"
 #include "probe/run.h"
 #include "probe/summary.h"
+#include "probe/svg.h"
 
 #define RIPOSTE_PROBE_VERSION "0.1.0"
 #define RATE_MAX 100000.0
@@ -28,6 +31,7 @@ usage(FILE *out)
 	    "Usage: riposte-probe [options] ADDRESS[@PORT]\n"
 	    "       riposte-probe --analyze FILE.csv [--fault-at T] [--json]\n"
 	    "                     [-e R] [-t MS] [-r N]\n"
+	    "                     [--svg OUT.svg [--title TEXT] [--mark T:LABEL]...]\n"
 	    "\n"
 	    "riposte-probe measures DNS failover.  It sends one query to ADDRESS (IPv4 or\n"
 	    "IPv6, port 53 unless @PORT; [::1]@5353 or ::1@5353) at a fixed rate until\n"
@@ -80,6 +84,19 @@ usage(FILE *out)
 	    "                        late failures, and -r N sets the interval of a run of\n"
 	    "                        failures that lasts to the end (default: the mean\n"
 	    "                        interval of the file)\n"
+	    "      --svg FILE        with --analyze, also draw the run as an SVG timeline\n"
+	    "                        into FILE (\"-\": standard output, and the summary goes\n"
+	    "                        to standard error): time across in seconds since the\n"
+	    "                        first query, or since the fault (negative before it);\n"
+	    "                        one lane per node with its successful answers, and the\n"
+	    "                        lane \"lost\" with the failed queries in red; the fault\n"
+	    "                        as a dashed line; the title and the summary on top.\n"
+	    "                        Self-contained (no script, font or style from\n"
+	    "                        elsewhere), 1000 px wide and scalable, and small: the\n"
+	    "                        queries of a lane closer than a pixel make one bar\n"
+	    "      --title TEXT      the title of the SVG (default: riposte-probe FILE)\n"
+	    "      --mark T:LABEL    a dotted line at time T labelled LABEL in the SVG; T as\n"
+	    "                        for --fault-at (+SEC: after the first query); up to 64\n"
 	    "  -V, --version         print the version and exit\n"
 	    "  -h, --help            this text\n"
 	    "\n"
@@ -129,7 +146,9 @@ usage(FILE *out)
 	    "\n"
 	    "Examples:\n"
 	    "  riposte-probe -r 1000 -d 10 -o run.csv 10.128.224.2\n"
-	    "  riposte-probe --analyze run.csv --fault-at 1764133205.250000 --json\n");
+	    "  riposte-probe --analyze run.csv --fault-at 1764133205.250000 --json\n"
+	    "  riposte-probe --analyze run.csv --fault-at +5 --svg run.svg \\\n"
+	    "                --title 'kill s1' --mark +7.5:s1-restarted\n");
 }
 
 static int
@@ -240,42 +259,113 @@ parse_addr(const char *s, uint16_t default_port, struct sockaddr_storage *ss, so
 	return -1;
 }
 
+/* --analyze: the summary, and with --svg the timeline too. */
+struct analysis {
+	struct probe_sum sum;
+	struct probe_tl tl;
+	bool svg;
+};
+
 static int
 analyze_cb(void *arg, const struct probe_rec *r, char *err, size_t errlen)
 {
-	probe_sum_add(arg, r);   /* out of memory only shortens the lists: s->oom says so */
+	struct analysis *a = arg;
+
+	/* Out of memory only shortens the lists: s->oom and tl->oom say so. */
+	if (a->svg)
+		probe_tl_add_sum(&a->tl, &a->sum, r);
+	else
+		probe_sum_add(&a->sum, r);
+	return 0;
+}
+
+/* The SVG into path ("-": standard output); 0 or 1. */
+static int
+write_svg(const char *path, struct analysis *a, const struct probe_svg_opts *so)
+{
+	bool out = strcmp(path, "-") == 0;
+	FILE *f = out ? stdout : fopen(path, "w");
+
+	if (f == NULL) {
+		fprintf(stderr, "riposte-probe: --svg %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	int rc = probe_svg_write(f, &a->tl, &a->sum, so);
+	if (out ? fflush(f) != 0 : fclose(f) != 0)
+		rc = -1;
+	if (rc != 0) {
+		fprintf(stderr, "riposte-probe: --svg %s: %s\n", path, strerror(errno));
+		if (!out)
+			unlink(path);
+		return 1;
+	}
 	return 0;
 }
 
 static int
-do_analyze(const char *path, const struct probe_sum_conf *sc, bool json)
+do_analyze(const char *path, const struct probe_sum_conf *sc, bool json, const char *svg,
+    struct probe_svg_opts *so)
 {
-	struct probe_sum sum;
-	char err[640];
+	struct analysis a = { .svg = svg != NULL };
+	char err[640], title[PATH_MAX + 32];
+	const char *name = strcmp(path, "-") == 0 ? "(stdin)" : path;
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-	int rc;
+	int rc, status = 0;
 
 	if (f == NULL) {
 		fprintf(stderr, "riposte-probe: %s: %s\n", path, strerror(errno));
 		return 1;
 	}
-	probe_sum_init(&sum, sc);
-	rc = probe_csv_read(f, strcmp(path, "-") == 0 ? "(stdin)" : path, analyze_cb, &sum, err,
-	    sizeof(err));
+	probe_sum_init(&a.sum, sc);
+	probe_tl_init(&a.tl);
+	rc = probe_csv_read(f, name, analyze_cb, &a, err, sizeof(err));
 	if (f != stdin)
 		fclose(f);
 	if (rc != 0) {
 		fprintf(stderr, "%s\n", err);
-		probe_sum_free(&sum);
-		return 1;
+		status = 1;
+		goto out;
 	}
-	probe_sum_finish(&sum);
+	probe_sum_finish(&a.sum);
+	if (svg != NULL) {
+		if (so->title == NULL) {
+			snprintf(title, sizeof(title), "riposte-probe %s", name);
+			so->title = title;
+		}
+		status = write_svg(svg, &a, so);
+	}
+	FILE *sumf = svg != NULL && strcmp(svg, "-") == 0 ? stderr : stdout;
 	if (json)
-		probe_sum_json(stdout, &sum);
+		probe_sum_json(sumf, &a.sum);
 	else
-		probe_sum_text(stdout, &sum);
-	probe_sum_free(&sum);
-	return fflush(stdout) == 0 ? 0 : 1;
+		probe_sum_text(sumf, &a.sum);
+	if (fflush(sumf) != 0)
+		status = 1;
+out:
+	probe_tl_free(&a.tl);
+	probe_sum_free(&a.sum);
+	return status;
+}
+
+/* --mark T:LABEL (or T alone), T as --fault-at takes it; 0 or -1. */
+static int
+parse_mark(char *s, struct probe_svg_mark *m)
+{
+	struct probe_sum_conf c = { .expect_rcode = 0 };
+	char t[64];
+	const char *colon = strchr(s, ':');
+	size_t len = colon != NULL ? (size_t)(colon - s) : strlen(s);
+
+	if (len >= sizeof(t))
+		return -1;
+	memcpy(t, s, len);
+	t[len] = '\0';
+	if (parse_fault(t, &c) != 0)
+		return -1;
+	m->relative = c.fault_relative;
+	m->at_us = c.fault_us;
+	m->label = colon != NULL ? colon + 1 : "";
+	return 0;
 }
 
 static const char *
@@ -287,7 +377,7 @@ ident_name(enum probe_ident i)
 int
 main(int argc, char **argv)
 {
-	enum { OPT_FAULT = 256, OPT_JSON, OPT_ANALYZE };
+	enum { OPT_FAULT = 256, OPT_JSON, OPT_ANALYZE, OPT_SVG, OPT_TITLE, OPT_MARK };
 	static const struct option longopts[] = {
 		{ "rate", required_argument, NULL, 'r' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -302,12 +392,17 @@ main(int argc, char **argv)
 		{ "fault-at", required_argument, NULL, OPT_FAULT },
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "analyze", required_argument, NULL, OPT_ANALYZE },
+		{ "svg", required_argument, NULL, OPT_SVG },
+		{ "title", required_argument, NULL, OPT_TITLE },
+		{ "mark", required_argument, NULL, OPT_MARK },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *qname = "id.server", *qtype = "TXT", *qclass = NULL, *csv_path = NULL;
-	const char *analyze = NULL, *bind_addr = NULL, *why;
+	const char *analyze = NULL, *bind_addr = NULL, *why, *svg = NULL;
+	static struct probe_svg_mark marks[PROBE_SVG_MARKS_MAX];
+	struct probe_svg_opts so = { .marks = marks };
 	enum probe_ident ident = PROBE_ID_NSID;
 	struct probe_sum_conf sc = { .expect_rcode = 0 };
 	struct probe_run_conf rc;
@@ -363,23 +458,37 @@ main(int argc, char **argv)
 			break;
 		case OPT_JSON: json = true; break;
 		case OPT_ANALYZE: analyze = optarg; break;
+		case OPT_SVG: svg = optarg; break;
+		case OPT_TITLE: so.title = optarg; break;
+		case OPT_MARK:
+			if (so.n_marks == PROBE_SVG_MARKS_MAX)
+				return fail_usage("--mark: more than 64 ('%s')", optarg);
+			if (parse_mark(optarg, &marks[so.n_marks]) != 0)
+				return fail_usage("--mark: '%s' is not T:LABEL with T a time "
+				    "(1764133205.25, 1764133205250000 or +2.5)", optarg);
+			so.n_marks++;
+			break;
 		case 'V': printf("riposte-probe %s\n", RIPOSTE_PROBE_VERSION); return 0;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 1;
 		}
 	}
 
+	if (svg == NULL && (so.title != NULL || so.n_marks > 0))
+		return fail_usage("%s", "--title and --mark go with --svg");
+	if (svg != NULL && analyze == NULL)
+		return fail_usage("%s", "--svg goes with --analyze");
 	if (analyze != NULL) {
 		if (optind != argc)
 			return fail_usage("--analyze takes no ADDRESS ('%s')", argv[optind]);
 		if (run_only)
 			return fail_usage("%s", "--analyze goes with --fault-at, --json, "
-			    "-e, -t and -r only");
+			    "--svg, --title, --mark, -e, -t and -r only");
 		if (timeout_set)
 			sc.timeout_us = (int64_t)(timeout_ms * 1000);
 		if (rate_set)
 			sc.interval_us = (int64_t)(1e6 / rate);
-		return do_analyze(analyze, &sc, json);
+		return do_analyze(analyze, &sc, json, svg, &so);
 	}
 
 	if (optind + 1 != argc) {
