@@ -87,6 +87,26 @@ svcd_announce(struct svcd_service *sv, bool up)
 		sv->withdrawals++;
 }
 
+/*
+ * The drain deadline is on our clock; libev counts from its cached loop
+ * time, which is older, so the timer can fire a little before the
+ * deadline: then svc_tick() changes nothing and the timer is armed again.
+ */
+static void
+svcd_arm_drain(struct svcd_service *sv)
+{
+	struct svcd *d = sv->owner;
+	rtime_t next = svc_next_timer(&sv->svc);
+
+	ev_timer_stop(d->loop, &sv->drain);
+	if (next == RTIME_NEVER)
+		return;
+	ev_now_update(d->loop);
+	rtime_t now = clock_mono_now();
+	ev_timer_set(&sv->drain, next > now ? svcd_sec(next - now) : 0., 0.);
+	ev_timer_start(d->loop, &sv->drain);
+}
+
 /* Carry out what the state machine decided. */
 static void
 svcd_apply(struct svcd_service *sv, const struct svc_out *out)
@@ -112,13 +132,7 @@ svcd_apply(struct svcd_service *sv, const struct svc_out *out)
 		ev_timer_set(&sv->unaddr, out->from == SVC_UP ? svcd_sec(SVCD_UNADDR_DELAY) : 0., 0.);
 		ev_timer_start(d->loop, &sv->unaddr);
 	}
-	ev_timer_stop(d->loop, &sv->drain);
-	rtime_t next = svc_next_timer(&sv->svc);
-	if (next != RTIME_NEVER) {
-		rtime_t now = clock_mono_now();
-		ev_timer_set(&sv->drain, next > now ? svcd_sec(next - now) : 0., 0.);
-		ev_timer_start(d->loop, &sv->drain);
-	}
+	svcd_arm_drain(sv);
 }
 
 /* -------------------------------------------------------------- checks */
@@ -159,7 +173,10 @@ svcd_drain_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)loop;
 	(void)revents;
 	svc_tick(&sv->svc, clock_mono_now(), &out);
-	svcd_apply(sv, &out);
+	if (out.changed)
+		svcd_apply(sv, &out);
+	else
+		svcd_arm_drain(sv);
 }
 
 /* ---------------------------------------------------------- life cycle */
