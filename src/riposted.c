@@ -579,8 +579,7 @@ sig_term_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	 * address keeps answering, so the queries already on their way are
 	 * answered while the routers move to another server.
 	 */
-	svcd_drain(d.svcd, NULL, false, NULL);
-	rtime_t wait = svcd_draining_time(d.svcd);
+	rtime_t wait = svcd_drain_for_exit(d.svcd);
 	if (wait == 0) {
 		log_info("received %s: poisoning our routes and exiting", strsignal(w->signum));
 		daemon_finish();

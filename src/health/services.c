@@ -137,6 +137,30 @@ svcd_apply(struct svcd_service *sv, const struct svc_out *out)
 
 /* -------------------------------------------------------------- checks */
 
+/*
+ * While a service is changing state (a failed round while up, a passed
+ * round while down) the next rounds come every fast-interval instead of
+ * every interval, like HAProxy's fastinter: `fall` failed rounds then take
+ * fall x fast-interval, not fall x interval, and a dead service is
+ * withdrawn sooner without probing a healthy one more often.
+ */
+static void
+svcd_pace(struct svcd_service *sv)
+{
+	struct svcd *d = sv->owner;
+	const struct svc *s = &sv->svc;
+	bool changing = (s->state == SVC_UP && s->consec_fail > 0) ||
+	    ((s->state == SVC_DOWN || s->state == SVC_INIT) && s->consec_pass > 0);
+	double want = svcd_sec(changing ? rip_conf_service_fast_interval(&sv->conf) :
+	    sv->conf.svc.interval);
+
+	if (sv->tick.repeat == want)
+		return;
+	sv->tick.repeat = want;
+	/* Counts from now: the next round is due one (fast) interval after this result. */
+	ev_timer_again(d->loop, &sv->tick);
+}
+
 static void
 svcd_check_cb(void *arg, unsigned idx, enum check_result result, rtime_t latency,
     const char *reason)
@@ -145,11 +169,16 @@ svcd_check_cb(void *arg, unsigned idx, enum check_result result, rtime_t latency
 	struct svc_out out;
 	rtime_t now = clock_mono_now();
 
+	log_debug("service %s: check %s: %s%s%s%s (%.1f ms)", sv->conf.svc.name,
+	    sv->conf.svc.check_names[idx], result == CHECK_PASS ? "pass" :
+	    result == CHECK_DIED ? "process died" : "fail", reason[0] ? " (" : "", reason,
+	    reason[0] ? ")" : "", (double)latency / 1e3);
 	if (result == CHECK_DIED)
 		svc_process_died(&sv->svc, idx, now, reason, &out);
 	else
 		svc_check_result(&sv->svc, idx, result == CHECK_PASS, latency, now, reason, &out);
 	svcd_apply(sv, &out);
+	svcd_pace(sv);
 }
 
 static void
@@ -344,13 +373,21 @@ svcd_drain(struct svcd *d, const char *name, bool undrain, FILE *out)
 }
 
 rtime_t
-svcd_draining_time(const struct svcd *d)
+svcd_drain_for_exit(struct svcd *d)
 {
-	rtime_t t = 0;
+	rtime_t now = clock_mono_now(), t = 0;
 
-	for (size_t i = 0; i < d->n; i++)
-		if (d->s[i]->svc.state == SVC_DRAINING && d->s[i]->conf.svc.drain_time > t)
-			t = d->s[i]->conf.svc.drain_time;
+	for (size_t i = 0; i < d->n; i++) {
+		struct svcd_service *sv = d->s[i];
+		struct svc_out o;
+		/* Only an announced service has queries on their way to it. */
+		if (!sv->announced)
+			continue;
+		svc_drain(&sv->svc, now, &o);
+		svcd_apply(sv, &o);
+		if (sv->conf.svc.drain_time > t)
+			t = sv->conf.svc.drain_time;
+	}
 	return t;
 }
 

@@ -53,8 +53,11 @@ void		 svcd_configure(struct svcd *, const struct rip_conf *conf);
  * one line per service to out.  -1 if no service has that name.
  */
 int		 svcd_drain(struct svcd *, const char *name, bool undrain, FILE *out);
-/* The longest drain-time of the services that are draining now; 0 if none. */
-rtime_t		 svcd_draining_time(const struct svcd *);
+/*
+ * Before exit: drain every announced service; returns the longest drain-time
+ * among them, how long to wait before the goodbye (0: nothing announced).
+ */
+rtime_t		 svcd_drain_for_exit(struct svcd *);
 size_t		 svcd_count(const struct svcd *);
 /* `show services [NAME]`; -1 if NAME is given and unknown. */
 int		 svcd_show(const struct svcd *, FILE *out, bool json, const char *name,

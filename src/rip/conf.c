@@ -927,7 +927,12 @@ h_svc_duration(struct conf_parser *p, const struct conf_kw *kw, int argc, char *
 	switch (kw->data) {
 	case 0: sv->svc.interval = v; break;
 	case 1: sv->svc.timeout = v; break;
-	default: sv->svc.drain_time = v; break;
+	case 2: sv->svc.drain_time = v; break;
+	default:
+		if (v < 10 * RTIME_MS)
+			return conf_err(p, "fast-interval %s below 10ms", argv[0]);
+		sv->fast_interval = v;
+		break;
 	}
 	return 0;
 }
@@ -978,6 +983,9 @@ conf_services_validate(struct conf_parser *p)
 			    "127.0.0.1:53')", sv->svc.name);
 		if (svc_config_validate(&sv->svc, &why) != 0)
 			return conf_err(p, "service %s: %s", sv->svc.name, why);
+		if (sv->fast_interval > sv->svc.interval)
+			return conf_err(p, "service %s: fast-interval longer than interval",
+			    sv->svc.name);
 		for (size_t j = 0; j < i; j++)
 			for (size_t a = 0; a < sv->n_addrs; a++)
 				for (size_t b = 0; b < conf->services[j].n_addrs; b++)
@@ -1102,6 +1110,7 @@ static const struct conf_kw kw_service[] = {
 	{ "interval", 1, 1, h_svc_duration, 0, "interval DURATION" },
 	{ "timeout", 1, 1, h_svc_duration, 1, "timeout DURATION" },
 	{ "drain-time", 1, 1, h_svc_duration, 2, "drain-time DURATION" },
+	{ "fast-interval", 1, 1, h_svc_duration, 3, "fast-interval DURATION" },
 	{ "rise", 1, 1, h_svc_number, 0, "rise N" },
 	{ "fall", 1, 1, h_svc_number, 1, "fall N" },
 	{ "metric", 1, 1, h_svc_number, 2, "metric <1-15>" },
@@ -1431,6 +1440,9 @@ rip_conf_print(FILE *out, const struct rip_conf *conf)
 		for (unsigned c = 0; c < sv->svc.n_checks; c++)
 			fprintf(out, " check %s\n", sv->svc.check_names[c]);
 		fprintf(out, " interval %s\n", conf_duration(sv->svc.interval, d, sizeof(d)));
+		if (sv->fast_interval != 0)
+			fprintf(out, " fast-interval %s\n",
+			    conf_duration(sv->fast_interval, d, sizeof(d)));
 		fprintf(out, " timeout %s\n", conf_duration(sv->svc.timeout, d, sizeof(d)));
 		fprintf(out, " rise %u\n fall %u\n metric %u\n", sv->svc.rise, sv->svc.fall,
 		    sv->metric);
@@ -1439,6 +1451,18 @@ rip_conf_print(FILE *out, const struct rip_conf *conf)
 			fputs(" keep-address\n", out);
 		fputs("!\n", out);
 	}
+}
+
+rtime_t
+rip_conf_service_fast_interval(const struct rip_conf_service *sv)
+{
+	rtime_t f;
+
+	if (sv->fast_interval != 0)
+		return sv->fast_interval;
+	f = sv->svc.interval / 4;
+	return f < 10 * RTIME_MS ? (sv->svc.interval < 10 * RTIME_MS ? sv->svc.interval :
+	    10 * RTIME_MS) : f;
 }
 
 const struct rip_conf_service *

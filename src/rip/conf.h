@@ -61,6 +61,7 @@ struct rip_conf_service {
 	struct prefix4 addrs[RIP_SVC_MAX_ADDRS];
 	size_t n_addrs;
 	char ifname[IFNAMSIZ];
+	rtime_t fast_interval; /* between rounds while changing state; 0: interval / 4 */
 	uint8_t metric;      /* 1..15, default 1; above 1 makes a backup */
 	bool keep_address;   /* keep the address when withdrawn for failing checks */
 	unsigned line;       /* where the block starts, for messages */
@@ -138,6 +139,9 @@ void rip_conf_print(FILE *out, const struct rip_conf *conf);
 
 /* Per-interface settings for `name`: the matching `interface` block or the defaults. */
 struct rip_conf_iface rip_conf_iface_get(const struct rip_conf *conf, const char *name);
+
+/* The interval between check rounds while a service is changing state (fast-interval). */
+rtime_t rip_conf_service_fast_interval(const struct rip_conf_service *sv);
 
 /* The service named `name`, or NULL. */
 const struct rip_conf_service *rip_conf_service_find(const struct rip_conf *conf,

@@ -172,6 +172,7 @@ assert_conf_equal(const struct rip_conf *a, const struct rip_conf *b)
 		assert_int_equal(x->svc.interval, y->svc.interval);
 		assert_int_equal(x->svc.timeout, y->svc.timeout);
 		assert_int_equal(x->svc.drain_time, y->svc.drain_time);
+		assert_int_equal(x->fast_interval, y->fast_interval);
 		assert_int_equal(x->metric, y->metric);
 		assert_int_equal(x->keep_address, y->keep_address);
 		assert_int_equal(x->svc.n_checks, y->svc.n_checks);
@@ -398,6 +399,10 @@ static const struct stmt_case {
 	    "service web\n address 192.0.2.80/32\n address 198.51.100.0/24\n interface lo\n"
 	    " check tcp 127.0.0.1:80\n interval 1s\n timeout 500ms\n rise 3\n fall 2\n"
 	    " metric 5\n drain-time 10s\n keep-address\n!\n", NULL },
+	{ "service web\n address 192.0.2.80\n check tcp 127.0.0.1:80\n fast-interval 100ms",
+	    "service web\n address 192.0.2.80/32\n interface lo\n check tcp 127.0.0.1:80\n"
+	    " interval 1s\n fast-interval 100ms\n timeout 500ms\n rise 3\n fall 2\n metric 1\n"
+	    " drain-time 10s\n!\n", NULL },
 	{ "service web\n address 192.0.2.80\n check tcp 127.0.0.1:80\n keep-address\n"
 	    " no keep-address\n interval 2m\n drain-time 0s",
 	    "service web\n address 192.0.2.80/32\n interface lo\n check tcp 127.0.0.1:80\n"
@@ -613,6 +618,9 @@ static const struct err_case {
 	    "(e.g. 200ms, 2s)" },
 	{ "service dns\n timeout -1s", NAME ":2: timeout: '-1s' is not a duration (e.g. 200ms, 2s, 1m)" },
 	{ "service dns\n rise 0", NAME ":2: rise 0 out of range 1..100" },
+	{ "service dns\n fast-interval 5ms", NAME ":2: fast-interval 5ms below 10ms" },
+	{ "service dns\n address 10.1.1.1\n check tcp 127.0.0.1:53\n interval 1s\n"
+	    " fast-interval 2s", NAME ":1: service dns: fast-interval longer than interval" },
 	{ "service dns\n fall 101", NAME ":2: fall 101 out of range 1..100" },
 	{ "service dns\n metric 16", NAME ":2: metric 16 out of range 1..15" },
 	{ "service dns\n address 10.1.1.1\n check tcp 127.0.0.1:53\n interval 5ms",
