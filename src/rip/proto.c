@@ -506,9 +506,14 @@ rip_engine_link(struct rip_engine *eng, unsigned ifindex, const char *name, bool
 	if (deleted)
 		ifp->n_addr = 0;
 	rip_iface_refresh(eng, ifp, now);
-	rip_conn_apply(eng, ifp, &old, now);
+	/*
+	 * Learned paths first: a neighbour's offer of our own connected prefix
+	 * is kept as an alternate, and must not be installed through the link
+	 * that just went down when the connected path goes.
+	 */
 	if (was_up && !ifp->up)
 		rip_iface_flush_learned(eng, ifindex, now);
+	rip_conn_apply(eng, ifp, &old, now);
 	if (deleted) {
 		for (struct rip_iface **pp = &eng->ifaces; *pp != NULL; pp = &(*pp)->next) {
 			if (*pp == ifp) {
@@ -549,9 +554,9 @@ rip_engine_addr(struct rip_engine *eng, unsigned ifindex, uint32_t addr, uint8_t
 	}
 	bool was_enabled = ifp->enabled;
 	rip_iface_refresh(eng, ifp, now);
-	rip_conn_apply(eng, ifp, &old, now);
 	if (was_enabled && !ifp->enabled)
 		rip_iface_flush_learned(eng, ifindex, now);
+	rip_conn_apply(eng, ifp, &old, now);
 }
 
 /* ------------------------------------------------------- kernel origins */

@@ -2303,6 +2303,29 @@ test_bfd_neighbor_down(void **state)
 	assert_int_equal(nbr_new_calls, 2);
 }
 
+/*
+ * A neighbour offers our own connected prefix back (r1 advertising
+ * 10.128.5.0/24 to s1): kept as an alternate.  When the link goes down the
+ * engine installed that alternate through the dead link before flushing
+ * what was learned there (seen by the lab: "Nexthop has invalid gateway").
+ */
+static void
+test_link_down_connected_alternate(void **state)
+{
+	struct harness *h = *state;
+	struct prefix4 net0 = PFX(IP(10, 0, 1, 0), 24);
+
+	h_std(h, CONF_STD);
+	RESP(h, IF_ETH0, N1, E(IP(10, 0, 1, 0), 24, 1));
+	assert_non_null(rib_path_find(h_route(h, net0), RIP_ORIGIN_RIP, N1, 0));
+	assert_null(h_kernel(h, net0));
+	size_t installs = h->n_install;
+	h_link(h, IF_ETH0, "eth0", false, false);
+	assert_int_equal(h->n_install, installs);
+	assert_null(h_kernel(h, net0));
+	assert_true(h_route(h, net0) == NULL || rib_route_best(h_route(h, net0)) == NULL);
+}
+
 int
 main(void)
 {
@@ -2344,6 +2367,7 @@ main(void)
 		T(test_service_urgent),
 		T(test_service_backup_metric),
 		T(test_bfd_neighbor_down),
+		T(test_link_down_connected_alternate),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
