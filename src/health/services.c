@@ -22,7 +22,8 @@ struct svcd_service {
 	ev_timer		 tick;		/* every interval: run the checks */
 	ev_timer		 drain;		/* drain deadline */
 	ev_timer		 unaddr;	/* delayed address removal */
-	bool			 announced;
+	bool			 announced;	/* in rotation: at its metric */
+	uint8_t			 route_metric;	/* what is announced now; 0: withdrawn */
 	bool			 addr_present;
 	uint64_t		 announcements;
 	uint64_t		 withdrawals;
@@ -64,27 +65,62 @@ svcd_unaddr_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 	(void)loop;
 	(void)revents;
-	if (!sv->announced)
+	if (sv->route_metric == 0)
 		svcd_addresses(sv, false);
+}
+
+/* Announce the addresses with metric, or withdraw them (metric 0). */
+static void
+svcd_route(struct svcd_service *sv, uint8_t metric)
+{
+	struct svcd *d = sv->owner;
+
+	if (sv->route_metric == metric)
+		return;
+	if (metric != 0)
+		svcd_addresses(sv, true);
+	for (size_t i = 0; i < sv->conf.n_addrs; i++)
+		d->ops.announce(d->ops.ctx, sv->conf.addrs[i], metric, metric != 0);
+	sv->route_metric = metric;
 }
 
 static void
 svcd_announce(struct svcd_service *sv, bool up)
 {
-	struct svcd *d = sv->owner;
-
+	svcd_route(sv, up ? sv->conf.metric : 0);
 	if (sv->announced == up)
 		return;
-	if (up)
-		svcd_addresses(sv, true);
-	for (size_t i = 0; i < sv->conf.n_addrs; i++)
-		d->ops.announce(d->ops.ctx, sv->conf.addrs[i], sv->conf.metric, up);
 	sv->announced = up;
 	sv->last_change = clock_mono_now();
 	if (up)
 		sv->announcements++;
 	else
 		sv->withdrawals++;
+}
+
+/*
+ * A drain does not withdraw at once: it announces SVCD_DRAIN_METRIC until
+ * the drain time is over, then withdraws.  A router that keeps alternates
+ * (riposted) moves to the other server at once either way; a router that
+ * keeps only the best path (FRR, BIRD, Quagga) would drop a withdrawn route
+ * and wait for the other server's next periodic update with nowhere to
+ * send the queries, but a worse metric from its current next hop only makes
+ * the other offer win when that update comes, while the draining server
+ * still answers.  With a drain-time longer than those routers' update
+ * interval no query is lost behind them either.
+ */
+static void
+svcd_drain_route(struct svcd_service *sv)
+{
+	bool was = sv->announced;
+
+	svcd_route(sv, sv->conf.metric > SVCD_DRAIN_METRIC ? sv->conf.metric :
+	    SVCD_DRAIN_METRIC);
+	sv->announced = false;
+	if (was) {
+		sv->last_change = clock_mono_now();
+		sv->withdrawals++;
+	}
 }
 
 /*
@@ -122,8 +158,13 @@ svcd_apply(struct svcd_service *sv, const struct svc_out *out)
 
 	if (out->action == SVC_ACT_ANNOUNCE)
 		svcd_announce(sv, true);
+	else if (out->action == SVC_ACT_WITHDRAW && out->to == SVC_DRAINING)
+		svcd_drain_route(sv);
 	else if (out->action == SVC_ACT_WITHDRAW)
 		svcd_announce(sv, false);
+	/* Drained or undrained: nothing stays announced at the drain metric. */
+	if (out->to == SVC_DRAINED || out->from == SVC_DRAINING)
+		svcd_route(sv, sv->announced ? sv->conf.metric : 0);
 
 	/* Failing checks: the address goes, after the urgent sends. */
 	if (out->to == SVC_DOWN && (out->from == SVC_UP || out->from == SVC_INIT) &&
@@ -251,6 +292,7 @@ svcd_service_stop(struct svcd_service *sv)
 	struct svcd *d = sv->owner;
 
 	svcd_announce(sv, false);
+	svcd_route(sv, 0);
 	svcd_addresses(sv, false);
 	ev_timer_stop(d->loop, &sv->tick);
 	ev_timer_stop(d->loop, &sv->drain);
@@ -364,9 +406,10 @@ svcd_drain(struct svcd *d, const char *name, bool undrain, FILE *out)
 			    "rounds\n", sv->conf.svc.name, svc_state_name(o.from),
 			    svc_state_name(o.to), sv->conf.svc.rise);
 		else
-			fprintf(out, "service %s: %s -> %s; %s, address kept, drained in %lld ms\n",
-			    sv->conf.svc.name, svc_state_name(o.from), svc_state_name(o.to),
-			    o.action == SVC_ACT_WITHDRAW ? "withdrawn" : "was not announced",
+			fprintf(out, "service %s: %s -> %s; %s, address kept, withdrawn and "
+			    "drained in %lld ms\n", sv->conf.svc.name, svc_state_name(o.from),
+			    svc_state_name(o.to), o.action == SVC_ACT_WITHDRAW ?
+			    "announced at the drain metric" : "was not announced",
 			    (long long)(sv->conf.svc.drain_time / RTIME_MS));
 	}
 	return 0;
@@ -405,9 +448,14 @@ svcd_show_text(const struct svcd_service *sv, FILE *out, rtime_t now)
 	const struct svc *s = &sv->svc;
 	char buf[PFX4_STRLEN];
 
-	fprintf(out, "service %s: %s for %.1f s, %s", sv->conf.svc.name,
-	    svc_state_name(s->state), svcd_sec(now - s->since),
-	    sv->announced ? "announced" : "not announced");
+	fprintf(out, "service %s: %s for %.1f s, ", sv->conf.svc.name,
+	    svc_state_name(s->state), svcd_sec(now - s->since));
+	if (sv->announced)
+		fputs("announced", out);
+	else if (sv->route_metric != 0)
+		fprintf(out, "draining at metric %u", sv->route_metric);
+	else
+		fputs("not announced", out);
 	for (size_t a = 0; a < sv->conf.n_addrs; a++)
 		fprintf(out, "%s%s", a == 0 ? " " : ", ", prefix4_ntop(sv->conf.addrs[a], buf));
 	fprintf(out, " on %s (address %s), metric %u, %llu transitions\n", sv->conf.ifname,
@@ -443,6 +491,11 @@ svcd_show_json(const struct svcd_service *sv, struct json_w *w, rtime_t now)
 	json_key(w, "state"); json_str(w, svc_state_name(s->state));
 	json_key(w, "since_ms"); json_int(w, (now - s->since) / RTIME_MS);
 	json_key(w, "announced"); json_bool(w, sv->announced);
+	json_key(w, "route_metric");
+	if (sv->route_metric != 0)
+		json_uint(w, sv->route_metric);
+	else
+		json_null(w);
 	json_key(w, "addresses");
 	json_arr_begin(w);
 	for (size_t a = 0; a < sv->conf.n_addrs; a++)

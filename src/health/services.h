@@ -9,8 +9,8 @@
  *	up -> down		removed after the urgent	withdrawn (urgent)
  *				sends, unless keep-address
  *	init -> down		removed, unless keep-address	-
- *	-> draining		kept for drain-time		withdrawn (urgent)
- *	-> drained		kept				-
+ *	-> draining		kept for drain-time		metric 14 (urgent)
+ *	-> drained		kept				withdrawn (urgent)
  *
  * The address is added at start, before the first check: a service that
  * passes `rise` rounds is announced at once, and a check of the service
@@ -37,6 +37,9 @@ struct svcd_ops {
 	int (*address)(void *ctx, const char *ifname, struct prefix4 prefix, bool add);
 	void *ctx;
 };
+
+/* What a draining service is announced with until it is drained (services.c says why). */
+#define SVCD_DRAIN_METRIC 14
 
 /* Time between the withdrawal and the removal of the address: the urgent sends go first. */
 #define SVCD_UNADDR_DELAY (150 * RTIME_MS)

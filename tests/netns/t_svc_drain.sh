@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # t_svc_drain.sh - planned maintenance without a lost query: `ripostectl
-# drain dns` on s1 withdraws 10.128.224.2/32 (metric 16) while riposte-dns
+# drain dns` on s1 announces 10.128.224.2/32 at the drain metric 14 (r1
+# switches to the alternate via r2 at once) and withdraws it when drained,
+# while riposte-dns
 # on s1 keeps answering for drain-time (2 s), so the queries still on their
 # way to s1 are answered and the routers move c1's traffic to s2 in the
 # meantime; the state goes draining -> drained.  `undrain dns` brings s1
@@ -30,7 +32,10 @@ DRAIN=$(us_now)
 check "ripostectl drain dns on s1 succeeds" rctl s1 drain dns
 wait_until 1 eval 'S=$(svc_state s1); [[ $S == draining || $S == drained ]]'
 check_eq "s1's service is draining right after the command" draining "$(svc_state s1)"
-check_eq "s1 no longer announces while draining" false "$(svc_field s1 '.services[0].announced')"
+check_eq "s1 is out of rotation while draining" false "$(svc_field s1 '.services[0].announced')"
+check_eq "s1 announces it at the drain metric 14 until drained (routers prefer s2)" 14 \
+	"$(svc_field s1 '.services[0].route_metric')"
+check_within 2 "r1 routes $ANYCAST via r2 at once" has_kroute r1 "$ANYCAST/32" via 10.128.8.2
 check "s1 keeps $ANYCAST/32 on lo while draining (riposte-dns still answers there)" has_addr s1 "$ANYCAST/32"
 wait_until $(((DRAIN_MS + 5000) / 1000)) svc_is s1 drained
 DRAINED_MS=$((($(us_now) - DRAIN) / 1000))
@@ -38,6 +43,7 @@ say "s1's service: $(svc_state s1) $DRAINED_MS ms after the drain command (drain
 check_le "s1's service drained within drain-time + 1 s (ms)" "$DRAINED_MS" $((DRAIN_MS + 1000))
 check_gt "s1 kept answering for the drain-time before it called itself drained (ms)" "$DRAINED_MS" $((DRAIN_MS - 200))
 check_eq "c1 is answered by s2 while s1 is drained" s2 "$(anycast_node)"
+check_eq "drained: withdrawn" null "$(svc_field s1 '.services[0].route_metric')"
 sleep 1
 
 UNDRAIN=$(us_now)
