@@ -1,99 +1,66 @@
 #!/usr/bin/env bash
-# scripts/demo.sh - riposte's main job for now: a RIP network in network namespaces.
+# scripts/demo.sh [--out DIR] - riposte's main job: the seed's anycast
+# failover experiment, rebuilt in network namespaces and measured.
 #
-#   f1_stub0 - f1 (FRR ripd) ---- r1 ---- r2 ---- r3 (riposted)
-#   10.9.0.0/24      10.0.10.0/24 |  10.0.12.0/24 | 10.0.23.0/24 |
-#                             r1_stub0       r2_stub0       r3_stub0
-#                            10.1.0.0/24    10.2.0.0/24    10.3.0.0/24
+#   c1 10.128.7.2 -- 10.128.7.1 r1 10.128.8.1 ---- 10.128.8.2 r2
+#                              10.128.5.1                10.128.6.1
+#                                  | [sw1]                   | [sw2]
+#                         s1 10.128.5.2             s2 10.128.6.2
+#                    lo 10.128.224.2/32         lo 10.128.224.2/32
 #
-# Installs what is missing (scripts/setup.sh), builds build/, starts three
-# riposted routers in a line and one FRR (zebra + ripd) at one end, each with
-# a stub network, waits (polling, at most 60 s) until every router has a
-# kernel route to every stub, then prints each router's RIP table
-# (ripostectl show routes; FRR: show ip rip) and kernel routes, pings across
-# the whole line, and removes everything it made.  Needs root; < 2 min.
+# Installs what is missing (scripts/setup.sh), builds build/, then runs
+# lab/riposte-lab twice into one output directory:
+#   1. the riposte stack (riposted on r1 r2 s1 s2 with BFD, riposte-dns on s1
+#      s2, health-checked service routes) over every scenario: service-death,
+#      host-death, stop, drain, reboot, flap; after the lab converged it
+#      prints every daemon's view (ripostectl show routes / services / bfd)
+#      and the kernel routes;
+#   2. FRR (zebra + ripd everywhere, as the seed ran Quagga) with timers
+#      5/15/10 for service-death and host-death.
+# It ends with the table (riposte's figures next to FRR's; also in
+# DIR/report.md) and where the timeline pictures (DIR/runs/*.svg) are.
+# The namespaces are removed at the end, also on Ctrl-C.  Needs root;
+# about 3 minutes.  DIR defaults to /tmp/riposte-demo-DATE-TIME.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT" || exit 1
+OUT=/tmp/riposte-demo-$(date '+%Y%m%d-%H%M%S')
+while (($#)); do
+	case $1 in
+	--out) OUT=${2:?--out needs a directory}; shift ;;
+	-h | --help) sed -n '2,/^set -u/p' "$0" | sed 's/^# \{0,1\}//; /^set -u/d'; exit 0 ;;
+	*) echo "demo.sh: unknown argument $1 (--out DIR)" >&2; exit 2 ;;
+	esac
+	shift
+done
+if [[ $(id -u) != 0 ]]; then echo "demo.sh: needs root (network namespaces)" >&2; exit 1; fi
+T0=$SECONDS
 
 scripts/setup.sh || exit 1
 echo "== building build/"
+LOG=$(mktemp /tmp/riposte-demo-build.XXXXXX)
 if [[ ! -f build/meson-private/coredata.dat ]]; then
-	meson setup build >/tmp/riposte-demo-setup.log 2>&1 || { cat /tmp/riposte-demo-setup.log; exit 1; }
+	meson setup build >"$LOG" 2>&1 || { cat "$LOG"; rm -f "$LOG"; exit 1; }
 fi
-ninja -C build >/tmp/riposte-demo-build.log 2>&1 || { cat /tmp/riposte-demo-build.log; exit 1; }
-rm -f /tmp/riposte-demo-setup.log /tmp/riposte-demo-build.log
-
+ninja -C build >"$LOG" 2>&1 || { cat "$LOG"; rm -f "$LOG"; exit 1; }
+rm -f "$LOG"
 export RIPOSTE_BUILD=$ROOT/build
-# shellcheck source=tests/netns/lib.sh
-. "$ROOT/tests/netns/lib.sh"
-
-ROUTERS=(r1 r2 r3)
-declare -A STUB=([f1]=10.9.0.0/24 [r1]=10.1.0.0/24 [r2]=10.2.0.0/24 [r3]=10.3.0.0/24)
-
-echo "== topology (namespaces $T_PFX*)"
-sed -n '4,7p' "$0" | sed 's/^#/  /'
-ns_router f1 r1 r2 r3
-link f1 r1 10.0.10.9/24 10.0.10.1/24 || exit 1
-link r1 r2 10.0.12.1/24 10.0.12.2/24 || exit 1
-link r2 r3 10.0.23.2/24 10.0.23.3/24 || exit 1
-stub f1 stub0 10.9.0.1/24 10.9.0.2 || exit 1
-stub r1 stub0 10.1.0.1/24 10.1.0.2 || exit 1
-stub r2 stub0 10.2.0.1/24 10.2.0.2 || exit 1
-stub r3 stub0 10.3.0.1/24 10.3.0.2 || exit 1
-
-echo "== starting FRR (zebra + ripd) in f1 and riposted in r1 r2 r3 (timers basic 5 15 10)"
-frr_conf f1
-start_frr f1 || exit 1
-for r in "${ROUTERS[@]}"; do
-	riposted_conf "$r"
-	start_riposted "$r" || exit 1
-done
-echo "   riposted config of r1:"
-sed 's/^/     | /' "$T_DIR/r1.conf"
-
-# converged: every router has a kernel route to every other router's stub
-conds=()
-for n in f1 "${ROUTERS[@]}"; do
-	c=""
-	for m in f1 "${ROUTERS[@]}"; do
-		[[ $m == "$n" ]] && continue
-		c+="${c:+ && }has_kroute $n ${STUB[$m]}"
-	done
-	conds+=("$n" "$c")
-done
-echo "== waiting for convergence (at most 60 s)"
-if wait_all 60 "${conds[@]}"; then
-	for n in f1 "${ROUTERS[@]}"; do echo "   $n has routes to all stubs after $(elapsed_s "${WAIT_MS[$n]}") s"; done
-	converged=1
-else
-	for n in f1 "${ROUTERS[@]}"; do
-		if ((WAIT_MS[$n] >= 0)); then echo "   $n: converged after $(elapsed_s "${WAIT_MS[$n]}") s"; else echo "   $n: NOT converged"; fi
-	done
-	converged=0
-fi
-
-for r in "${ROUTERS[@]}"; do
-	echo
-	echo "== $r: ripostectl show routes"
-	rctl "$r" show routes | sed 's/^/   /'
-	echo "== $r: kernel routes (ip route; riposted's are proto $RP)"
-	ipn "$r" -4 route show | sed 's/^/   /'
-done
-echo
-echo "== f1 (FRR): show ip rip"
-vtysh_n f1 'show ip rip' | sed 's/^/   /'
-echo "== f1 (FRR): kernel routes (ip route; FRR's are proto rip)"
-ipn f1 -4 route show | sed 's/^/   /'
 
 echo
-echo "== ping from the host behind f1 (10.9.0.2) to the host behind r3 (10.3.0.2)"
-if nsx f1_stub0 ping -c 3 -i 0.2 -W 1 10.3.0.2 | sed 's/^/   /'; then :; fi
+echo "== 1. the riposte stack, every scenario"
+sed -n '4,8p' "$0" | sed 's/^#/  /'
+lab/riposte-lab --stack riposte --show --out "$OUT"
+rc1=$?
 
 echo
-if ((converged)); then
-	echo "== demo done: all four routers converged; cleaning up"
+echo "== 2. FRR (zebra + ripd everywhere, as in the seed), timers 5/15/10, service-death and host-death"
+lab/riposte-lab --stack frr --timers 5/15/10 --scenario service-death --scenario host-death --out "$OUT" --append
+rc2=$?
+
+echo
+if ((rc1 == 0 && rc2 == 0)); then
+	echo "== demo done in $((SECONDS - T0)) s; the table above is in $OUT/report.md, the timelines in $OUT/runs/"
 	exit 0
 fi
-echo "== demo FAILED: not converged within 60 s; cleaning up" >&2
+echo "== demo FAILED after $((SECONDS - T0)) s (riposte stack: exit $rc1, FRR stack: exit $rc2); see $OUT/lab.log and $OUT/logs/" >&2
 exit 1

@@ -12,6 +12,7 @@
 #               and the flood and SIGTERM namespace tests with that riposted
 #                                                                 (not with --quick)
 #   netns       tests/netns/run.sh with build/riposted (root)    (not with --no-netns)
+#   lab         tests/lab/t_lab.sh: riposte-lab, riposte stack    (not with --no-netns)
 #   dns         tests/dns: smoke (dig/kdig), later_address, diff (against Knot),
 #               probe (riposte-probe against riposte-dns); tests/lab/svg_render.sh
 #               (riposte-probe's SVG timeline, rendered by headless Chromium)
@@ -137,6 +138,8 @@ if build gcc build gcc; then
 	if ((!ONLY_NETNS)); then mtest unit+fuzz build; fi
 	if ((NETNS)); then netns netns build; fi
 	if ((NETNS && !ONLY_NETNS)); then dns dns build; fi
+	# riposte-lab: the riposte stack over every scenario, loose bounds (issue 5)
+	if ((NETNS && !ONLY_NETNS)); then script lab env RIPOSTE_BUILD="$ROOT/build" tests/lab/t_lab.sh; fi
 else
 	((ONLY_NETNS)) || record unit+fuzz 0 1 "(not run: no gcc build)"
 	((NETNS)) && record netns 0 1 "(not run: no gcc build)"
@@ -149,7 +152,7 @@ if ((!QUICK && !ONLY_NETNS)); then
 		export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1:print_summary=1
 		mtest asan-unit+fuzz build-asan --suite unit --suite fuzz --timeout-multiplier 3
 		# riposted under ASan+UBSan against hostile input and through its exit path
-		((NETNS)) && netns netns-asan build-asan t_flood t_sigterm
+		((NETNS)) && netns netns-asan build-asan t_flood t_sigterm t_svc_service_death t_svc_drain t_bfd_rip
 		# riposte-dns under ASan+UBSan: the smoke test has reloads under load and TCP abuse
 		((NETNS)) && script dns-asan-smoke env RIPOSTE_DNS="$ROOT/build-asan/riposte-dns" tests/dns/smoke.sh
 		unset ASAN_OPTIONS UBSAN_OPTIONS
