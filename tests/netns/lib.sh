@@ -385,17 +385,21 @@ start_frr() {
 	[[ -s $d/ripd.conf ]] || frr_conf "$n"
 	printf 'hostname %s\n!\n' "$n" >"$d/zebra.conf"
 	chown -R frr:frr "$d"
-	local c=(-d -u frr -g frr -P 0 --vty_socket "$d" -z "$d/zserv.api")
+	# In the foreground (no -d), in the background of this shell: FRR names
+	# its crash-log buffer /var/tmp/frr/<daemon>.<pid> after the pid it was
+	# started with, which -d's fork would hide from the cleanup.  `ip netns
+	# exec` execs the daemon, so $! is that pid.
+	local c=(-u frr -g frr -P 0 --vty_socket "$d" -z "$d/zserv.api")
 	ip netns exec "$T_PFX$n" "$FRR_DIR/zebra" "${c[@]}" -f "$d/zebra.conf" -i "$d/zebra.pid" \
-		--log "file:$d/zebra.log" </dev/null >>"$d/start.log" 2>&1 {RPT_OUT}>&- {RPT_ERR}>&- || { cat "$d/start.log" >&2; return 1; }
-	wait_file "$d/zebra.pid" || { echo "start_frr $n: zebra wrote no pid file" >&2; return 1; }
-	_track "$(cat "$d/zebra.pid")" "zebra $n"
+		--log "file:$d/zebra.log" </dev/null >>"$d/start.log" 2>&1 {RPT_OUT}>&- {RPT_ERR}>&- &
+	_track $! "zebra $n"
+	wait_file "$d/zebra.pid" || { echo "start_frr $n: zebra wrote no pid file" >&2; cat "$d/start.log" >&2; return 1; }
 	T_LOGS+=("$d/zebra.log")
 	wait_until 5 test -S "$d/zserv.api"
 	ip netns exec "$T_PFX$n" "$FRR_DIR/ripd" "${c[@]}" -f "$d/ripd.conf" -i "$d/ripd.pid" \
-		--log "file:$d/ripd.log" </dev/null >>"$d/start.log" 2>&1 {RPT_OUT}>&- {RPT_ERR}>&- || { cat "$d/start.log" >&2; return 1; }
-	wait_file "$d/ripd.pid" || { echo "start_frr $n: ripd wrote no pid file" >&2; return 1; }
-	_track "$(cat "$d/ripd.pid")" "ripd $n"
+		--log "file:$d/ripd.log" </dev/null >>"$d/start.log" 2>&1 {RPT_OUT}>&- {RPT_ERR}>&- &
+	_track $! "ripd $n"
+	wait_file "$d/ripd.pid" || { echo "start_frr $n: ripd wrote no pid file" >&2; cat "$d/start.log" >&2; return 1; }
 	T_LOGS+=("$d/ripd.log")
 	T_FRRDIR[$n]=$d
 }
