@@ -28,13 +28,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=${RIPOSTE_DNS:-$ROOT/build/riposte-dns}
 ANY4=10.128.224.2
 ANY6=fd00::53
-PASS=0
-FAIL=0
-ok() { PASS=$((PASS + 1)); echo "ok - $*"; }
-not_ok() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
-check() {
-	if [[ $3 == "$2" ]]; then ok "$1"; else not_ok "$1: want '$2', got '$3'"; fi
-}
+# shellcheck source=tests/check.sh
+. "$ROOT/tests/check.sh"
 
 if [[ $(id -u) != 0 ]]; then
 	echo "# needs root (network namespaces); skipped"
@@ -42,34 +37,19 @@ if [[ $(id -u) != 0 ]]; then
 	exit 0
 fi
 for tool in ip dig python3; do
-	if ! command -v "$tool" >/dev/null; then
-		echo "# $tool is missing"
-		echo "0 passed, 1 failed"
-		exit 1
-	fi
+	command -v "$tool" >/dev/null || setup_failed "$tool is missing"
 done
-if [[ ! -x $BIN ]]; then
-	echo "# $BIN is not built"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
-if ! id nobody >/dev/null 2>&1; then
-	echo "# no user nobody"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
+[[ -x $BIN ]] || setup_failed "$BIN is not built"
+id nobody >/dev/null 2>&1 || setup_failed "no user nobody"
 
 S="rdns-later-s$$"
 C="rdns-later-c$$"
 T=$(mktemp -d /tmp/rdns-later.XXXXXX) || exit 1
 chmod 755 "$T"
 PID=
+# shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
-	if [[ -n $PID ]] && kill -0 "$PID" 2>/dev/null; then
-		kill -TERM "$PID" 2>/dev/null
-		for _ in $(seq 50); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$PID" 2>/dev/null
-	fi
+	stop_pid "$PID"
 	ip netns del "$S" 2>/dev/null
 	ip netns del "$C" 2>/dev/null
 	if [[ ${LATER_KEEP:-0} == 1 || $FAIL -gt 0 ]]; then
@@ -81,12 +61,6 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-
-bail() {
-	not_ok "$*"
-	echo "$PASS passed, $FAIL failed"
-	exit 1
-}
 
 # ---- topology --------------------------------------------------------------
 ip netns add "$S" || bail "ip netns add $S"
@@ -215,20 +189,7 @@ check "removed and added back: answered at once" "$ANY4 53 id-ok rcode=0 an=1" \
 	"$(ip netns exec "$C" python3 "$T/ask.py" "$ANY4")"
 
 check "no restart: the same process" yes "$(kill -0 "$PID" 2>/dev/null && echo yes)"
-kill -TERM "$PID"
-for _ in $(seq 40); do kill -0 "$PID" 2>/dev/null || break; sleep 0.05; done
-if kill -0 "$PID" 2>/dev/null; then
-	not_ok "SIGTERM: still running after 2 s"
-else
-	wait "$PID"
-	check "SIGTERM: clean exit" 0 "$?"
-	PID=
-fi
-if grep -q -E "AddressSanitizer|LeakSanitizer|ThreadSanitizer|runtime error:" "$T/log"; then
-	not_ok "sanitizer report in the log"
-else
-	ok "no sanitizer report in the log"
-fi
+check_sigterm "$PID" "SIGTERM: clean exit" && PID=
+check_no_sanitizer "$T/log"
 
-echo "$PASS passed, $FAIL failed"
-[[ $FAIL == 0 ]]
+finish

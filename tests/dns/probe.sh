@@ -32,32 +32,12 @@ set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 DNS=${RIPOSTE_DNS:-$ROOT/build/riposte-dns}
 PROBE=${RIPOSTE_PROBE:-$(dirname "$DNS")/riposte-probe}
-SELF=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
+# shellcheck source=tests/check.sh
+. "$ROOT/tests/check.sh"
 
-# ---- a namespace of our own, when we may --------------------------------
-if [[ ${PROBE_INSIDE:-0} != 1 && ${PROBE_NETNS:-1} != 0 && $(id -u) == 0 ]] &&
-	command -v ip >/dev/null; then
-	NS="rdns-probe-$$"
-	cleanup_ns() { ip netns del "$NS" 2>/dev/null; }
-	trap cleanup_ns EXIT
-	trap 'exit 130' INT TERM
-	if ip netns add "$NS" 2>/dev/null && ip -n "$NS" link set lo up; then
-		PROBE_INSIDE=1 RIPOSTE_DNS=$DNS RIPOSTE_PROBE=$PROBE ip netns exec "$NS" bash "$SELF"
-		exit $?
-	fi
-	echo "# cannot make a network namespace: running on the host's loopback"
-fi
+# A namespace of our own, when we may.
+own_netns PROBE "rdns-probe-$$" RIPOSTE_DNS="$DNS" RIPOSTE_PROBE="$PROBE"
 
-PASS=0
-FAIL=0
-ok() { PASS=$((PASS + 1)); echo "ok - $*"; }
-not_ok() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
-check() {
-	if [[ $3 == "$2" ]]; then ok "$1"; else not_ok "$1: want '$2', got '$3'"; fi
-}
-check_match() {
-	if [[ $3 =~ $2 ]]; then ok "$1"; else not_ok "$1: '$3' does not match /$2/"; fi
-}
 # check_num DESC WANT GOT: equal as numbers (jq writes 3.0 as 3)
 check_num() {
 	if awk -v a="$2" -v b="$3" 'BEGIN { exit !(a != "" && b != "" && a + 0 == b + 0) }'; then
@@ -76,22 +56,15 @@ check_range() {
 }
 
 for tool in jq awk; do
-	if ! command -v "$tool" >/dev/null; then
-		echo "# $tool is missing"
-		echo "0 passed, 1 failed"
-		exit 1
-	fi
+	command -v "$tool" >/dev/null || setup_failed "$tool is missing"
 done
 for bin in "$DNS" "$PROBE"; do
-	if [[ ! -x $bin ]]; then
-		echo "# $bin is not built"
-		echo "0 passed, 1 failed"
-		exit 1
-	fi
+	[[ -x $bin ]] || setup_failed "$bin is not built"
 done
 
 T=$(mktemp -d /tmp/rdns-probe.XXXXXX) || exit 1
 PIDS=()
+# shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
 	for p in "${PIDS[@]}"; do
 		kill -0 "$p" 2>/dev/null && kill -KILL "$p" 2>/dev/null
@@ -178,11 +151,7 @@ out=$("$PROBE" --analyze x.csv -q foo 2>&1)
 check "--analyze with a run option is a usage error (exit 1)" 1 "$?"
 
 # ---- 1000/s for 2 s --------------------------------------------------------
-if ! start_server s1; then
-	not_ok "riposte-dns did not start: $(tail -3 "$T/s1.log")"
-	echo "$PASS passed, $FAIL failed"
-	exit 1
-fi
+start_server s1 || bail "riposte-dns did not start: $(tail -3 "$T/s1.log")"
 ok "riposte-dns s1 answers on $ADDR"
 
 "$PROBE" -r 1000 -d 2 -o "$T/run1.csv" --json "$ADDR" >"$T/run1.json" 2>"$T/run1.err"
@@ -338,5 +307,4 @@ for f in "$T"/s1.log "$T"/s2.log; do
 		not_ok "sanitizer report in $(basename "$f")"
 	fi
 done
-echo "$PASS passed, $FAIL failed"
-[[ $FAIL == 0 ]]
+finish

@@ -21,57 +21,23 @@ set -u
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=${RIPOSTE_DNS:-$ROOT/build/riposte-dns}
-SELF=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
+# shellcheck source=tests/check.sh
+. "$ROOT/tests/check.sh"
 
-# ---- a namespace of our own, when we may --------------------------------
-if [[ ${SMOKE_INSIDE:-0} != 1 && ${SMOKE_NETNS:-1} != 0 && $(id -u) == 0 ]] &&
-	command -v ip >/dev/null; then
-	NS="rdns-smoke-$$"
-	cleanup_ns() { ip netns del "$NS" 2>/dev/null; }
-	trap cleanup_ns EXIT
-	trap 'exit 130' INT TERM
-	if ip netns add "$NS" 2>/dev/null && ip -n "$NS" link set lo up; then
-		SMOKE_INSIDE=1 RIPOSTE_DNS=$BIN ip netns exec "$NS" bash "$SELF"
-		exit $?
-	fi
-	echo "# cannot make a network namespace: running on the host's loopback"
-fi
-
-PASS=0
-FAIL=0
-ok() { PASS=$((PASS + 1)); echo "ok - $*"; }
-not_ok() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
-# check DESC WANT GOT: GOT must equal WANT
-check() {
-	if [[ $3 == "$2" ]]; then ok "$1"; else not_ok "$1: want '$2', got '$3'"; fi
-}
-# check_match DESC REGEX TEXT
-check_match() {
-	if [[ $3 =~ $2 ]]; then ok "$1"; else not_ok "$1: '$3' does not match /$2/"; fi
-}
+# A namespace of our own, when we may.
+own_netns SMOKE "rdns-smoke-$$" RIPOSTE_DNS="$BIN"
 
 for tool in dig kdig; do
-	if ! command -v "$tool" >/dev/null; then
-		echo "# $tool is missing (apt-get install dnsutils knot-dnsutils)"
-		echo "0 passed, 1 failed"
-		exit 1
-	fi
+	command -v "$tool" >/dev/null || setup_failed "$tool is missing (apt-get install dnsutils knot-dnsutils)"
 done
-if [[ ! -x $BIN ]]; then
-	echo "# $BIN is not built"
-	echo "0 passed, 1 failed"
-	exit 1
-fi
+[[ -x $BIN ]] || setup_failed "$BIN is not built"
 
 T=$(mktemp -d /tmp/rdns-smoke.XXXXXX) || exit 1
 chmod 755 "$T"
 PID=
+# shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
-	if [[ -n $PID ]] && kill -0 "$PID" 2>/dev/null; then
-		kill -TERM "$PID" 2>/dev/null
-		for _ in $(seq 50); do kill -0 "$PID" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$PID" 2>/dev/null
-	fi
+	stop_pid "$PID"
 	if [[ ${SMOKE_KEEP:-0} == 1 || $FAIL -gt 0 ]]; then
 		echo "# files and log kept in $T"
 		[[ $FAIL -gt 0 && -f $T/log ]] && sed 's/^/# log: /' "$T/log" | tail -n 40
@@ -189,11 +155,7 @@ for _ in $(seq 100); do
 	kill -0 "$PID" 2>/dev/null || break
 	sleep 0.05
 done
-if ! kill -0 "$PID" 2>/dev/null; then
-	not_ok "riposte-dns did not start"
-	echo "$PASS passed, $FAIL failed"
-	exit 1
-fi
+kill -0 "$PID" 2>/dev/null || bail "riposte-dns did not start"
 ok "riposte-dns started and answers on 127.0.0.1@$PORT"
 check "pid file holds the pid" "$PID" "$(cat "$T/pid" 2>/dev/null)"
 check_match "start is logged" "riposte-dns [0-9.]+ started: 4 zones" "$(cat "$T/log")"
@@ -593,21 +555,8 @@ if grep -q -E "AddressSanitizer|LeakSanitizer|ThreadSanitizer|runtime error:" "$
 fi
 
 # ---- stop ----------------------------------------------------------------
-kill -TERM "$PID"
-for _ in $(seq 40); do kill -0 "$PID" 2>/dev/null || break; sleep 0.05; done
-if kill -0 "$PID" 2>/dev/null; then
-	not_ok "SIGTERM: still running after 2 s"
-else
-	wait "$PID"
-	check "SIGTERM: clean exit (status 0)" 0 "$?"
-	PID=
-fi
+check_sigterm "$PID" "SIGTERM: clean exit (status 0)" && PID=
 check_match "stop is logged with counters" "riposte-dns stopped: [0-9]+ queries" "$(cat "$T/log")"
-if grep -q -E "AddressSanitizer|LeakSanitizer|ThreadSanitizer|runtime error:" "$T/log"; then
-	not_ok "sanitizer report in the log"
-else
-	ok "no sanitizer report in the log"
-fi
+check_no_sanitizer "$T/log"
 
-echo "$PASS passed, $FAIL failed"
-[[ $FAIL == 0 ]]
+finish

@@ -25,19 +25,8 @@ set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 PROBE=${RIPOSTE_PROBE:-$ROOT/build/riposte-probe}
 CHROMIUM=${CHROMIUM:-chromium}
-
-PASS=0
-FAIL=0
-ok() { PASS=$((PASS + 1)); echo "ok - $*"; }
-not_ok() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
-check() {
-	if [[ $3 == "$2" ]]; then ok "$1"; else not_ok "$1: want '$2', got '$3'"; fi
-}
-finish() {
-	echo "$PASS passed, $FAIL failed"
-	[[ $FAIL == 0 ]]
-	exit
-}
+# shellcheck source=tests/check.sh
+. "$ROOT/tests/check.sh"
 
 for tool in python3 timeout; do
 	command -v "$tool" >/dev/null || not_ok "$tool is missing"
@@ -47,6 +36,7 @@ command -v "$CHROMIUM" >/dev/null || not_ok "$CHROMIUM is missing (scripts/setup
 ((FAIL == 0)) || finish
 
 T=$(mktemp -d /tmp/riposte-svg.XXXXXX) || exit 1
+# shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
 	if [[ ${SVG_KEEP:-0} == 1 || $FAIL -gt 0 ]]; then
 		echo "# files kept in $T"

@@ -18,6 +18,10 @@
 # Daemons:  start_riposted NODE [CONF] [ARGS...]   (control socket $T_DIR/NODE.ctl,
 #           log $T_DIR/NODE.riposted.log);  rctl NODE show routes --json ...
 #           start_frr NODE [RIPD_CONF]  (zebra + ripd; vty sockets in $T_DIR/frr-NODE)
+#           start_bfdd NODE PEER IF     (FRR's bfdd, a session with PEER on IF, 100 ms;
+#                                        zebra too unless start_frr started it; $BFDD_PID)
+#           bfdd_state NODE PEER, bfdd_peer NODE PEER  (the session's state; as JSON)
+#           bfdd_down_at NODE PEER T0 REASON  (ms of bfdd's "up -> down reason:REASON")
 #           start_bird NODE [CONF]      (socket $T_DIR/NODE.bird.ctl)
 # Config writers (defaults: RIPv2, network 10.0.0.0/8, timers 5 15 10):
 #           riposted_conf NODE [LINE...] / frr_conf NODE [LINE...] / bird_conf NODE [IFPATTERN] [RIP_IF_OPTS]
@@ -376,6 +380,32 @@ frr_conf() {
 		echo "!"
 	} >"$d/ripd.conf"
 }
+# _frr_daemon NODE DAEMON [ARGS...]: one of FRR's daemons in NODE's namespace,
+# as user frr, with NODE's vty/zserv sockets, $T_DIR/frr-NODE/DAEMON.conf and
+# DAEMON.pid; waits for the pid file.  FRR_PID: its pid.  In the foreground
+# (no -d), in the background of this shell: FRR names its crash-log buffer
+# /var/tmp/frr/<daemon>.<pid> after the pid it was started with, which -d's
+# fork would hide from the cleanup.  `ip netns exec` execs the daemon, so $!
+# is that pid.
+FRR_PID=""
+_frr_daemon() {
+	local n=$1 dm=$2 d=$T_DIR/frr-$1
+	shift 2
+	ip netns exec "$T_PFX$n" "$FRR_DIR/$dm" -u frr -g frr -P 0 --vty_socket "$d" -z "$d/zserv.api" \
+		-f "$d/$dm.conf" -i "$d/$dm.pid" "$@" </dev/null >>"$d/start.log" 2>&1 {RPT_OUT}>&- {RPT_ERR}>&- &
+	FRR_PID=$!
+	_track "$FRR_PID" "$dm $n"
+	wait_file "$d/$dm.pid" || { echo "$dm in $n wrote no pid file" >&2; cat "$d/start.log" >&2; return 1; }
+}
+# _frr_zebra NODE: zebra in NODE (with its config), for the other daemons there.
+_frr_zebra() {
+	local n=$1 d=$T_DIR/frr-$1
+	printf 'hostname %s\n!\n' "$n" >"$d/zebra.conf"
+	chown -R frr:frr "$d"
+	_frr_daemon "$n" zebra --log "file:$d/zebra.log" || return 1
+	T_LOGS+=("$d/zebra.log")
+	wait_until 5 test -S "$d/zserv.api"
+}
 # start_frr NODE [RIPD_CONF]: zebra + ripd (Debian's FRR) in NODE's namespace,
 # as user frr, with their own vty/zserv sockets and pid files in $T_DIR/frr-NODE.
 start_frr() {
@@ -383,25 +413,51 @@ start_frr() {
 	mkdir -p "$d"
 	[[ -n $conf && $conf != "$d/ripd.conf" ]] && cp "$conf" "$d/ripd.conf"
 	[[ -s $d/ripd.conf ]] || frr_conf "$n"
-	printf 'hostname %s\n!\n' "$n" >"$d/zebra.conf"
-	chown -R frr:frr "$d"
-	# In the foreground (no -d), in the background of this shell: FRR names
-	# its crash-log buffer /var/tmp/frr/<daemon>.<pid> after the pid it was
-	# started with, which -d's fork would hide from the cleanup.  `ip netns
-	# exec` execs the daemon, so $! is that pid.
-	local c=(-u frr -g frr -P 0 --vty_socket "$d" -z "$d/zserv.api")
-	ip netns exec "$T_PFX$n" "$FRR_DIR/zebra" "${c[@]}" -f "$d/zebra.conf" -i "$d/zebra.pid" \
-		--log "file:$d/zebra.log" </dev/null >>"$d/start.log" 2>&1 {RPT_OUT}>&- {RPT_ERR}>&- &
-	_track $! "zebra $n"
-	wait_file "$d/zebra.pid" || { echo "start_frr $n: zebra wrote no pid file" >&2; cat "$d/start.log" >&2; return 1; }
-	T_LOGS+=("$d/zebra.log")
-	wait_until 5 test -S "$d/zserv.api"
-	ip netns exec "$T_PFX$n" "$FRR_DIR/ripd" "${c[@]}" -f "$d/ripd.conf" -i "$d/ripd.pid" \
-		--log "file:$d/ripd.log" </dev/null >>"$d/start.log" 2>&1 {RPT_OUT}>&- {RPT_ERR}>&- &
-	_track $! "ripd $n"
-	wait_file "$d/ripd.pid" || { echo "start_frr $n: ripd wrote no pid file" >&2; cat "$d/start.log" >&2; return 1; }
+	_frr_zebra "$n" || return 1
+	_frr_daemon "$n" ripd --log "file:$d/ripd.log" || return 1
 	T_LOGS+=("$d/ripd.log")
 	T_FRRDIR[$n]=$d
+}
+# start_bfdd NODE PEER IF: FRR's bfdd in NODE's namespace with one static
+# session, to PEER on interface IF at 100 ms (receive and transmit), its
+# control socket in $T_DIR/frr-NODE/bfdd.sock, its log (state changes, ms
+# stamps) in bfdd.log; and zebra first unless start_frr started it there.
+# BFDD_PID: bfdd's pid.
+BFDD_PID=""
+start_bfdd() {
+	local n=$1 d=$T_DIR/frr-$1
+	mkdir -p "$d"
+	printf 'hostname %s\nlog file %s\nlog timestamp precision 3\ndebug bfd peer\n!\nbfd\n peer %s interface %s\n  receive-interval 100\n  transmit-interval 100\n !\n!\n' \
+		"$n" "$d/bfdd.log" "$2" "$3" >"$d/bfdd.conf"
+	chown -R frr:frr "$d"
+	if [[ -z ${T_FRRDIR[$n]:-} ]]; then _frr_zebra "$n" || return 1; fi
+	_frr_daemon "$n" bfdd --bfdctl "$d/bfdd.sock" || return 1
+	# shellcheck disable=SC2034 # for the test (t_bfd.sh kills bfdd)
+	BFDD_PID=$FRR_PID
+	T_LOGS+=("$d/bfdd.log")
+	T_FRRDIR[$n]=$d
+}
+# bfdd_down_at NODE PEER T0 REASON: epoch ms of the first "up -> down
+# reason:REASON" state change of the session with PEER at or after T0 (ms) in
+# NODE's bfdd.log (local time, ms precision).
+bfdd_down_at() {
+	local d t l ms
+	while read -r d t l; do
+		[[ $l == *"state-change: "*"peer:$2 "*"up -> down reason:$4"* ]] || continue
+		ms=$(date -d "$d $t" +%s%3N 2>/dev/null) || continue
+		((ms >= $3)) && { echo "$ms"; return 0; }
+	done <"$T_DIR/frr-$1/bfdd.log"
+	return 1
+}
+# bfdd_state NODE PEER: bfdd's state of its session with PEER (up, down, init ...);
+# bfdd_peer NODE PEER: that session's state, diagnostics and timers, one JSON line.
+bfdd_state() { _bfdd_peer "$1" "$2" .status; }
+bfdd_peer() {
+	_bfdd_peer "$1" "$2" '{status, diagnostic, "remote-diagnostic", "transmit-interval", "receive-interval",
+		"remote-transmit-interval", "remote-receive-interval", "remote-detect-multiplier"}'
+}
+_bfdd_peer() {
+	vtysh_n "$1" 'show bfd peers json' 2>/dev/null | jq -rc --arg p "$2" ".[] | select(.peer == \$p) | $3" 2>/dev/null
 }
 # vtysh_n NODE COMMAND...: vtysh against NODE's daemons.
 vtysh_n() { local n=$1; shift; local a=() c; for c in "$@"; do a+=(-c "$c"); done; vtysh --vty_socket "$T_DIR/frr-$n" "${a[@]}"; }
@@ -507,7 +563,7 @@ _rpt_cleanup() {
 	local d
 	for e in "${T_PIDS[@]}"; do
 		d=${e#*:}; d=${d%% *}
-		case $d in zebra | ripd) rm -rf -- "/var/tmp/frr/$d.${e%%:*}" ;; esac
+		case $d in zebra | ripd | bfdd) rm -rf -- "/var/tmp/frr/$d.${e%%:*}" ;; esac
 	done
 	for n in "${T_NS[@]}"; do ip netns del "$T_PFX$n" 2>/dev/null; done
 	if [[ ${RPT_KEEP:-0} == 1 ]]; then echo "# kept $T_DIR" >&2; else rm -rf -- "$T_DIR"; fi

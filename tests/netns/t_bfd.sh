@@ -272,67 +272,22 @@ else
 fi
 
 # ============================================================ FRR bfdd
-# zebra + bfdd, as lib.sh's start_frr runs zebra + ripd: own vty sockets,
-# zserv socket and bfdd control socket in $T_DIR/frr-F.
+# zebra + bfdd (lib.sh's start_bfdd): own vty sockets, zserv socket and bfdd
+# control socket in $T_DIR/frr-F; state changes logged with ms stamps (the
+# detection time from bfdd's view).
 ns_router E F
 link E F 10.0.3.1/24 10.0.3.9/24 || bail "link E-F"
-start_bfdd() {
-	local n=$1 d=$T_DIR/frr-$1
-	mkdir -p "$d"
-	printf 'hostname %s\n!\n' "$n" >"$d/zebra.conf"
-	# (state changes logged with ms stamps: the detection time from bfdd's view)
-	printf 'hostname %s\nlog file %s\nlog timestamp precision 3\ndebug bfd peer\n!\nbfd\n peer 10.0.3.1 interface veth-FE\n  receive-interval 100\n  transmit-interval 100\n !\n!\n' \
-		"$n" "$d/bfdd.log" >"$d/bfdd.conf"
-	chown -R frr:frr "$d"
-	local c=(-d -u frr -g frr -P 0 --vty_socket "$d" -z "$d/zserv.api")
-	ip netns exec "$(nsname "$n")" "$FRR_DIR/zebra" "${c[@]}" -f "$d/zebra.conf" -i "$d/zebra.pid" \
-		--log "file:$d/zebra.log" </dev/null >>"$d/start.log" 2>&1 {RPT_OUT}>&- {RPT_ERR}>&- ||
-		{ cat "$d/start.log" >&2; return 1; }
-	wait_file "$d/zebra.pid" || { echo "start_bfdd $n: zebra wrote no pid file" >&2; return 1; }
-	_track "$(cat "$d/zebra.pid")" "zebra $n"
-	T_LOGS+=("$d/zebra.log")
-	wait_until 5 test -S "$d/zserv.api"
-	# bfdd in the foreground (no -d): $! is bfdd itself, the pid that names
-	# its crash-log buffer /var/tmp/frr/bfdd.PID, which stays behind when it
-	# is killed; the EXIT trap below removes it.
-	ip netns exec "$(nsname "$n")" "$FRR_DIR/bfdd" "${c[@]:1}" --bfdctl "$d/bfdd.sock" -f "$d/bfdd.conf" \
-		-i "$d/bfdd.pid" </dev/null >>"$d/start.log" 2>&1 {RPT_OUT}>&- {RPT_ERR}>&- &
-	BFDD_PID=$!
-	_track "$BFDD_PID" "bfdd $n"
-	wait_file "$d/bfdd.pid" || { echo "start_bfdd $n: bfdd wrote no pid file" >&2; cat "$d/start.log" >&2; return 1; }
-	T_LOGS+=("$d/bfdd.log")
-	T_FRRDIR[$n]=$d
-}
-# frr_bfd: bfdd's status of the peer 10.0.3.1 (up, down, init ...).
-frr_bfd() { vtysh_n F 'show bfd peers json' 2>/dev/null | jq -r '.[] | select(.peer == "10.0.3.1") | .status' 2>/dev/null; }
-frr_is() { [[ $(frr_bfd) == "$1" ]]; }
+# frr_is STATE: bfdd's state of the peer 10.0.3.1 is STATE (up, down, init ...).
+frr_is() { [[ $(bfdd_state F 10.0.3.1) == "$1" ]]; }
+frr_peer() { bfdd_peer F 10.0.3.1; }
 # frr_down_at T0 REASON: epoch ms of bfdd's first "up -> down reason:REASON"
-# at or after T0, from its log (local time, ms precision).
-frr_down_at() {
-	local d t l ms
-	while read -r d t l; do
-		[[ $l == *"state-change: "*"peer:10.0.3.1 "*"up -> down reason:$2"* ]] || continue
-		ms=$(date -d "$d $t" +%s%3N 2>/dev/null) || continue
-		((ms >= $1)) && { echo "$ms"; return 0; }
-	done <"$T_DIR/frr-F/bfdd.log"
-	return 1
-}
-frr_peer() { vtysh_n F 'show bfd peers json' 2>/dev/null | jq -c '.[] | select(.peer == "10.0.3.1") | {status, diagnostic, "remote-diagnostic", "transmit-interval", "receive-interval", "remote-transmit-interval", "remote-receive-interval", "remote-detect-multiplier"}'; }
-# FRR keeps a crash-log buffer per daemon pid in /var/tmp/frr/<daemon>.<pid>
-# and removes it only on a clean exit; lib.sh's cleanup removes zebra's and
-# ripd's, this bfdd's (before lib.sh's cleanup, which stops bfdd, runs).
-BFDD_PID=""
-_bfdd_tmp() {
-	[[ -n $BFDD_PID ]] && rm -rf -- "/var/tmp/frr/bfdd.$BFDD_PID"
-	return 0
-}
-# shellcheck disable=SC2154 # _rc is assigned in the trap itself
-trap '_rc=$?; _bfdd_tmp; (exit $_rc); _rpt_cleanup' EXIT
+# at or after T0, from its log.
+frr_down_at() { bfdd_down_at F 10.0.3.1 "$@"; }
 
 if [[ ! -x $FRR_DIR/bfdd || ! -x $FRR_DIR/zebra ]] || ! command -v vtysh >/dev/null; then
 	say "SKIP FRR interop: no $FRR_DIR/bfdd, zebra or vtysh"
 else
-	start_bfdd F || bail "start zebra + bfdd in F"
+	start_bfdd F 10.0.3.1 veth-FE || bail "start zebra + bfdd in F"
 	T8=$(ms_now)
 	start_pair E 10.0.3.9 10.0.3.1 veth-EF 100 3
 	check_within 5 "E: up with FRR bfdd" has_ev E "$T8" '^up '

@@ -193,44 +193,12 @@ EOF
 fi
 
 # ============================================================ FRR bfdd
-# zebra + ripd (lib.sh's start_frr) + bfdd in the foreground (as t_bfd.sh),
-# all with their vty sockets in $T_DIR/frr-f2.
-BFDD_PID=""
-start_bfdd() {
-	local n=$1 peer=$2 ifn=$3 d=$T_DIR/frr-$1
-	printf 'hostname %s\nlog file %s\nlog timestamp precision 3\ndebug bfd peer\n!\nbfd\n peer %s interface %s\n  receive-interval 100\n  transmit-interval 100\n !\n!\n' \
-		"$n" "$d/bfdd.log" "$peer" "$ifn" >"$d/bfdd.conf"
-	chown -R frr:frr "$d"
-	local c=(-u frr -g frr -P 0 --vty_socket "$d" -z "$d/zserv.api")
-	ip netns exec "$(nsname "$n")" "$FRR_DIR/bfdd" "${c[@]}" --bfdctl "$d/bfdd.sock" -f "$d/bfdd.conf" \
-		-i "$d/bfdd.pid" </dev/null >>"$d/start.log" 2>&1 {RPT_OUT}>&- {RPT_ERR}>&- &
-	BFDD_PID=$!
-	_track "$BFDD_PID" "bfdd $n"
-	wait_file "$d/bfdd.pid" || { echo "start_bfdd $n: bfdd wrote no pid file" >&2; cat "$d/start.log" >&2; return 1; }
-	T_LOGS+=("$d/bfdd.log")
-}
-# FRR keeps a crash-log buffer per daemon pid in /var/tmp/frr/<daemon>.<pid>;
-# lib.sh's cleanup removes zebra's and ripd's, this removes bfdd's.
-_bfdd_tmp() {
-	[[ -n $BFDD_PID ]] && rm -rf -- "/var/tmp/frr/bfdd.$BFDD_PID"
-	return 0
-}
-# shellcheck disable=SC2154 # _rc is assigned in the trap itself
-trap '_rc=$?; _bfdd_tmp; (exit $_rc); _rpt_cleanup' EXIT
-
-frr_bfd() { vtysh_n f2 'show bfd peers json' 2>/dev/null | jq -r '.[] | select(.peer == "10.0.19.1") | .status' 2>/dev/null; }
-frr_is() { [[ $(frr_bfd) == "$1" ]]; }
-frr_peer() { vtysh_n f2 'show bfd peers json' 2>/dev/null | jq -c '.[] | select(.peer == "10.0.19.1") | {status, diagnostic, "remote-diagnostic", "transmit-interval", "receive-interval", "remote-transmit-interval", "remote-receive-interval", "remote-detect-multiplier"}'; }
+# zebra + ripd (lib.sh's start_frr) + bfdd (lib.sh's start_bfdd), all with
+# their vty sockets in $T_DIR/frr-f2.
+frr_is() { [[ $(bfdd_state f2 10.0.19.1) == "$1" ]]; }
+frr_peer() { bfdd_peer f2 10.0.19.1; }
 # frr_down_at T0 REASON: epoch ms of bfdd's first "up -> down reason:REASON" for 10.0.19.1 at or after T0.
-frr_down_at() {
-	local d t l ms
-	while read -r d t l; do
-		[[ $l == *"state-change: "*"peer:10.0.19.1 "*"up -> down reason:$2"* ]] || continue
-		ms=$(date -d "$d $t" +%s%3N 2>/dev/null) || continue
-		((ms >= $1)) && { echo "$ms"; return 0; }
-	done <"$T_DIR/frr-f2/bfdd.log"
-	return 1
-}
+frr_down_at() { bfdd_down_at f2 10.0.19.1 "$@"; }
 
 if [[ ! -x $FRR_DIR/bfdd || ! -x $FRR_DIR/zebra || ! -x $FRR_DIR/ripd ]] || ! command -v vtysh >/dev/null; then
 	say "SKIP FRR: no $FRR_DIR/bfdd, zebra, ripd or vtysh"
