@@ -1437,8 +1437,12 @@ rip_conf_print(FILE *out, const struct rip_conf *conf)
 		for (size_t a = 0; a < sv->n_addrs; a++)
 			fprintf(out, " address %s\n", prefix4_ntop(sv->addrs[a], buf));
 		fprintf(out, " interface %s\n", sv->ifname);
-		for (unsigned c = 0; c < sv->svc.n_checks; c++)
-			fprintf(out, " check %s\n", sv->svc.check_names[c]);
+		/* The full words: check_names are cut to fit the logs. */
+		for (unsigned c = 0; c < sv->svc.n_checks; c++) {
+			char words[CONF_LINE_MAX + 1];
+			check_conf_format(&sv->checks[c], words, sizeof(words));
+			fprintf(out, " check %s\n", words);
+		}
 		fprintf(out, " interval %s\n", conf_duration(sv->svc.interval, d, sizeof(d)));
 		if (sv->fast_interval != 0)
 			fprintf(out, " fast-interval %s\n",
