@@ -189,6 +189,13 @@ json_uint(struct json_w *w, uint64_t v)
 }
 
 void
+json_number(struct json_w *w, const char *literal)
+{
+	if (json_sep(w, false))
+		fputs(literal, w->f);
+}
+
+void
 json_bool(struct json_w *w, bool v)
 {
 	if (json_sep(w, false))

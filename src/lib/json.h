@@ -51,6 +51,8 @@ void json_key(struct json_w *w, const char *key);
 void json_str(struct json_w *w, const char *s);
 void json_int(struct json_w *w, int64_t v);
 void json_uint(struct json_w *w, uint64_t v);
+/* A number the caller formatted (e.g. "24.6"); it is written as it is. */
+void json_number(struct json_w *w, const char *literal);
 void json_bool(struct json_w *w, bool v);
 void json_null(struct json_w *w);
 /*

@@ -219,92 +219,82 @@ epoch_str(int64_t us, char buf[32])
 /* ---------------------------------------------------------------- JSON */
 
 static void
-key(FILE *f, bool *first, const char *k)
-{
-	fprintf(f, "%s\"%s\":", *first ? "" : ",", k);
-	*first = false;
-}
-
-static void
-str_or_null(FILE *f, bool have, const char *s)
+str_or_null(struct json_w *w, bool have, const char *s)
 {
 	if (have)
-		json_string(f, s);
+		json_str(w, s);
 	else
-		fputs("null", f);
+		json_null(w);
 }
 
 void
 probe_sum_json(FILE *f, const struct probe_sum *s)
 {
+	struct json_w w;
 	char ms[32];
-	bool first = true;
 
-	fputc('{', f);
-	key(f, &first, "queries");
-	fprintf(f, "%" PRIu64, s->queries);
-	key(f, &first, "answered");
-	fprintf(f, "%" PRIu64, s->answered);
-	key(f, &first, "failed");
-	fprintf(f, "%" PRIu64, s->failed);
-	key(f, &first, "late");
-	fprintf(f, "%" PRIu64, s->late);
-	key(f, &first, "timeouts");
-	fprintf(f, "%" PRIu64, s->timeouts);
-	key(f, &first, "unidentified");
-	fprintf(f, "%" PRIu64, s->unidentified);
-	key(f, &first, "nodes");
-	fputc('{', f);
+	json_init(&w, f);
+	json_obj_begin(&w);
+	json_key(&w, "queries"); json_uint(&w, s->queries);
+	json_key(&w, "answered"); json_uint(&w, s->answered);
+	json_key(&w, "failed"); json_uint(&w, s->failed);
+	json_key(&w, "late"); json_uint(&w, s->late);
+	json_key(&w, "timeouts"); json_uint(&w, s->timeouts);
+	json_key(&w, "unidentified"); json_uint(&w, s->unidentified);
+	json_key(&w, "nodes");
+	json_obj_begin(&w);
 	for (size_t i = 0; i < s->n_nodes; i++) {
-		if (i > 0)
-			fputc(',', f);
-		json_string(f, s->nodes[i].name);
-		fprintf(f, ":%" PRIu64, s->nodes[i].count);
+		json_key(&w, s->nodes[i].name);
+		json_uint(&w, s->nodes[i].count);
 	}
-	fputc('}', f);
+	json_obj_end(&w);
 	if (s->other_nodes > 0) {
-		key(f, &first, "other_nodes");
-		fprintf(f, "%" PRIu64, s->other_nodes);
+		json_key(&w, "other_nodes"); json_uint(&w, s->other_nodes);
 	}
-	key(f, &first, "first_node");
-	str_or_null(f, s->first_node[0] != '\0', s->first_node);
-	key(f, &first, "last_node");
-	str_or_null(f, s->last_node[0] != '\0', s->last_node);
-	key(f, &first, "fault_us");
+	json_key(&w, "first_node");
+	str_or_null(&w, s->first_node[0] != '\0', s->first_node);
+	json_key(&w, "last_node");
+	str_or_null(&w, s->last_node[0] != '\0', s->last_node);
+	json_key(&w, "fault_us");
 	if (s->have_fault)
-		fprintf(f, "%" PRId64, s->fault_us);
+		json_int(&w, s->fault_us);
 	else
-		fputs("null", f);
-	key(f, &first, "before");
-	str_or_null(f, s->have_before, s->before);
-	key(f, &first, "takeover_ms");
-	fputs(s->have_takeover ? probe_ms_str(s->takeover_recv_us - s->fault_us, ms) : "null", f);
-	key(f, &first, "takeover_node");
-	str_or_null(f, s->have_takeover, s->takeover_node);
-	key(f, &first, "outage_ms");
-	fputs(s->have_fault ? probe_ms_str(s->outage_us < 0 ? 0 : s->outage_us, ms) : "null", f);
-	key(f, &first, "failed_after_fault");
+		json_null(&w);
+	json_key(&w, "before");
+	str_or_null(&w, s->have_before, s->before);
+	json_key(&w, "takeover_ms");
+	if (s->have_takeover)
+		json_number(&w, probe_ms_str(s->takeover_recv_us - s->fault_us, ms));
+	else
+		json_null(&w);
+	json_key(&w, "takeover_node");
+	str_or_null(&w, s->have_takeover, s->takeover_node);
+	json_key(&w, "outage_ms");
 	if (s->have_fault)
-		fprintf(f, "%" PRIu64, s->failed_after_fault);
+		json_number(&w, probe_ms_str(s->outage_us < 0 ? 0 : s->outage_us, ms));
 	else
-		fputs("null", f);
-	key(f, &first, "longest_outage_ms");
-	fputs(probe_ms_str(s->longest_outage_us, ms), f);
-	key(f, &first, "interval_us");
-	fprintf(f, "%" PRId64, s->interval_us);
-	key(f, &first, "switch_count");
-	fprintf(f, "%" PRIu64, s->switch_count);
-	key(f, &first, "switches");
-	fputc('[', f);
+		json_null(&w);
+	json_key(&w, "failed_after_fault");
+	if (s->have_fault)
+		json_uint(&w, s->failed_after_fault);
+	else
+		json_null(&w);
+	json_key(&w, "longest_outage_ms");
+	json_number(&w, probe_ms_str(s->longest_outage_us, ms));
+	json_key(&w, "interval_us"); json_int(&w, s->interval_us);
+	json_key(&w, "switch_count"); json_uint(&w, s->switch_count);
+	json_key(&w, "switches");
+	json_arr_begin(&w);
 	for (size_t i = 0; i < s->n_switches; i++) {
-		fprintf(f, "%s{\"at_us\":%" PRId64 ",\"from\":", i > 0 ? "," : "",
-		    s->switches[i].at_us);
-		json_string(f, s->switches[i].from);
-		fputs(",\"to\":", f);
-		json_string(f, s->switches[i].to);
-		fputc('}', f);
+		json_obj_begin(&w);
+		json_key(&w, "at_us"); json_int(&w, s->switches[i].at_us);
+		json_key(&w, "from"); json_str(&w, s->switches[i].from);
+		json_key(&w, "to"); json_str(&w, s->switches[i].to);
+		json_obj_end(&w);
 	}
-	fputs("]}\n", f);
+	json_arr_end(&w);
+	json_obj_end(&w);
+	json_end(&w);
 }
 
 /* ---------------------------------------------------------------- text */
