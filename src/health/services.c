@@ -27,7 +27,6 @@ struct svcd_service {
 	bool			 addr_present;
 	uint64_t		 announcements;
 	uint64_t		 withdrawals;
-	rtime_t			 last_change;	/* of the announcement */
 };
 
 struct svcd {
@@ -84,18 +83,24 @@ svcd_route(struct svcd_service *sv, uint8_t metric)
 	sv->route_metric = metric;
 }
 
+/* In or out of rotation: announced at `metric`, or at `out_metric` (0: withdrawn). */
 static void
-svcd_announce(struct svcd_service *sv, bool up)
+svcd_rotation(struct svcd_service *sv, bool up, uint8_t out_metric)
 {
-	svcd_route(sv, up ? sv->conf.metric : 0);
+	svcd_route(sv, up ? sv->conf.metric : out_metric);
 	if (sv->announced == up)
 		return;
 	sv->announced = up;
-	sv->last_change = clock_mono_now();
 	if (up)
 		sv->announcements++;
 	else
 		sv->withdrawals++;
+}
+
+static void
+svcd_announce(struct svcd_service *sv, bool up)
+{
+	svcd_rotation(sv, up, 0);
 }
 
 /*
@@ -112,15 +117,8 @@ svcd_announce(struct svcd_service *sv, bool up)
 static void
 svcd_drain_route(struct svcd_service *sv)
 {
-	bool was = sv->announced;
-
-	svcd_route(sv, sv->conf.metric > SVCD_DRAIN_METRIC ? sv->conf.metric :
+	svcd_rotation(sv, false, sv->conf.metric > SVCD_DRAIN_METRIC ? sv->conf.metric :
 	    SVCD_DRAIN_METRIC);
-	sv->announced = false;
-	if (was) {
-		sv->last_change = clock_mono_now();
-		sv->withdrawals++;
-	}
 }
 
 /*
@@ -378,40 +376,29 @@ svcd_find(const struct svcd *d, const char *name)
 int
 svcd_drain(struct svcd *d, const char *name, bool undrain, FILE *out)
 {
-	struct svcd_service *one = name != NULL ? svcd_find(d, name) : NULL;
-	rtime_t now = clock_mono_now();
+	struct svcd_service *sv = svcd_find(d, name);
+	struct svc_out o;
 
-	if (name != NULL && one == NULL) {
+	if (sv == NULL) {
 		fprintf(out, "no service '%s'\n", name);
 		return -1;
 	}
-	for (size_t i = 0; i < d->n; i++) {
-		struct svcd_service *sv = d->s[i];
-		struct svc_out o;
-		enum svc_state was = sv->svc.state;
-		if (one != NULL && sv != one)
-			continue;
-		if (undrain)
-			svc_undrain(&sv->svc, now, &o);
-		else
-			svc_drain(&sv->svc, now, &o);
-		svcd_apply(sv, &o);
-		if (out == NULL)
-			continue;
-		if (!o.changed)
-			fprintf(out, "service %s: %s, nothing to do\n", sv->conf.svc.name,
-			    svc_state_name(was));
-		else if (undrain)
-			fprintf(out, "service %s: %s -> %s; announced again after %u passed "
-			    "rounds\n", sv->conf.svc.name, svc_state_name(o.from),
-			    svc_state_name(o.to), sv->conf.svc.rise);
-		else
-			fprintf(out, "service %s: %s -> %s; %s, address kept, withdrawn and "
-			    "drained in %lld ms\n", sv->conf.svc.name, svc_state_name(o.from),
-			    svc_state_name(o.to), o.action == SVC_ACT_WITHDRAW ?
-			    "announced at the drain metric" : "was not announced",
-			    (long long)(sv->conf.svc.drain_time / RTIME_MS));
-	}
+	enum svc_state was = sv->svc.state;
+	if (undrain)
+		svc_undrain(&sv->svc, clock_mono_now(), &o);
+	else
+		svc_drain(&sv->svc, clock_mono_now(), &o);
+	svcd_apply(sv, &o);
+	if (!o.changed)
+		fprintf(out, "service %s: %s, nothing to do\n", name, svc_state_name(was));
+	else if (undrain)
+		fprintf(out, "service %s: %s -> %s; announced again after %u passed rounds\n",
+		    name, svc_state_name(o.from), svc_state_name(o.to), sv->conf.svc.rise);
+	else
+		fprintf(out, "service %s: %s -> %s; %s, address kept, withdrawn and drained in "
+		    "%lld ms\n", name, svc_state_name(o.from), svc_state_name(o.to),
+		    o.action == SVC_ACT_WITHDRAW ? "announced at the drain metric" :
+		    "was not announced", (long long)(sv->conf.svc.drain_time / RTIME_MS));
 	return 0;
 }
 

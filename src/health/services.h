@@ -51,10 +51,7 @@ struct svcd	*svcd_new(struct ev_loop *loop, const struct svcd_ops *ops);
  * started again; a removed one is withdrawn and its addresses removed.
  */
 void		 svcd_configure(struct svcd *, const struct rip_conf *conf);
-/*
- * drain / undrain one service (name) or every service (name NULL).  Writes
- * one line per service to out.  -1 if no service has that name.
- */
+/* drain / undrain the service `name`; one line to out.  -1 if there is no such service. */
 int		 svcd_drain(struct svcd *, const char *name, bool undrain, FILE *out);
 /*
  * Before exit: drain every announced service; returns the longest drain-time
