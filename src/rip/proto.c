@@ -233,9 +233,9 @@ rip_clear_changed(struct rip_engine *eng)
 		r->changed = false;
 }
 
-/* RFC 2453 3.9.1: ask one neighbour for its whole table. */
+/* RFC 2453 3.9.1: ask dst (a neighbour or 224.0.0.9) for its whole table. */
 static void
-rip_send_request_to(struct rip_engine *eng, struct rip_iface *ifp, uint32_t dst)
+rip_send_request_to(struct rip_engine *eng, struct rip_iface *ifp, uint32_t dst, uint16_t port)
 {
 	struct rip_rte rte = { .afi = 0, .metric = RIP_INFINITY };
 	uint8_t buf[RIP_HDR_LEN + RIP_RTE_LEN];
@@ -243,26 +243,19 @@ rip_send_request_to(struct rip_engine *eng, struct rip_iface *ifp, uint32_t dst)
 
 	if (len == 0)
 		return;
-	eng->ops.send(eng->ops.ctx, ifp->ifindex, rip_iface_source(ifp), dst, RIP_PORT, buf, len);
+	eng->ops.send(eng->ops.ctx, ifp->ifindex, rip_iface_source(ifp), dst, port, buf, len);
 	eng->tx_packets++;
 }
 
-/* RFC 2453 3.9.1: ask every neighbour on the interface for its whole table. */
+/* Ask every neighbour on the interface. */
 static void
 rip_send_request(struct rip_engine *eng, struct rip_iface *ifp)
 {
-	struct rip_rte rte = { .afi = 0, .metric = RIP_INFINITY };
-	uint8_t buf[RIP_HDR_LEN + RIP_RTE_LEN];
 	struct rip_out o = { .eng = eng, .ifp = ifp };
-	size_t len = rip_packet_encode(buf, sizeof(buf), RIP_CMD_REQUEST, &rte, 1, 0);
 
-	if (rip_update_dsts(eng, ifp, &o) == 0 || len == 0)
-		return;
-	for (size_t i = 0; i < o.n_dst; i++) {
-		eng->ops.send(eng->ops.ctx, ifp->ifindex, rip_iface_source(ifp), o.dst[i], o.port[i],
-		    buf, len);
-		eng->tx_packets++;
-	}
+	rip_update_dsts(eng, ifp, &o);
+	for (size_t i = 0; i < o.n_dst; i++)
+		rip_send_request_to(eng, ifp, o.dst[i], o.port[i]);
 }
 
 /* ------------------------------------------------------------ route changes */
@@ -905,7 +898,7 @@ rip_engine_neighbor_bfd(struct rip_engine *eng, uint32_t addr, unsigned ifindex,
 		nbr->bfd_down = false;
 		/* What it sent while we ignored it: ask now rather than wait for its update. */
 		if (was_down && ifp != NULL && ifp->enabled && ifp->up)
-			rip_send_request_to(eng, ifp, addr);
+			rip_send_request_to(eng, ifp, addr, RIP_PORT);
 		return;
 	}
 	nbr->bfd_down = true;
