@@ -123,11 +123,20 @@ ops_random(void *ctx)
 
 /* ------------------------------------------------------------- BFD glue */
 
+/* What a session going up or down means for the neighbour's routes (proto.h). */
+static void
+bfd_route_change(const struct bfd_event *ev, bool up)
+{
+	kr_batch_begin(d.kr);
+	rip_engine_neighbor_bfd(d.eng, ev->peer, ev->ifindex, up, clock_mono_now());
+	daemon_kick();
+	kr_batch_end(d.kr);
+}
+
 static void
 bfd_event_cb(void *arg, const struct bfd_event *ev)
 {
 	char peer[IP4_STRLEN], ifname[IF_NAMESIZE];
-	rtime_t now = clock_mono_now();
 	(void)arg;
 
 	if (if_indextoname(ev->ifindex, ifname) == NULL)
@@ -135,10 +144,7 @@ bfd_event_cb(void *arg, const struct bfd_event *ev)
 	ip4_ntop(ev->peer, peer);
 	if (ev->to == BFD_STATE_UP) {
 		log_info("bfd %s on %s: %s -> up", peer, ifname, bfd_state_name(ev->from));
-		kr_batch_begin(d.kr);
-		rip_engine_neighbor_bfd(d.eng, ev->peer, ev->ifindex, true, now);
-		daemon_kick();
-		kr_batch_end(d.kr);
+		bfd_route_change(ev, true);
 		return;
 	}
 	if (ev->from != BFD_STATE_UP) {
@@ -154,10 +160,7 @@ bfd_event_cb(void *arg, const struct bfd_event *ev)
 	}
 	log_warnx("bfd %s on %s: up -> %s (%s): its routes are invalid now", peer, ifname,
 	    bfd_state_name(ev->to), bfd_diag_name(ev->diag));
-	kr_batch_begin(d.kr);
-	rip_engine_neighbor_bfd(d.eng, ev->peer, ev->ifindex, false, now);
-	daemon_kick();
-	kr_batch_end(d.kr);
+	bfd_route_change(ev, false);
 }
 
 /* Start (or retime) BFD with this neighbour if its interface wants it. */
