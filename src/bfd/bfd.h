@@ -32,16 +32,11 @@
 #include <stdio.h>
 
 #include "bfd/packet.h"
+#include "bfd/session.h"
 #include "lib/clock.h"
 
 struct ev_loop;
 struct bfd_mgr;
-
-/* Defaults a session gets when the config says only `ip rip bfd`. */
-#define BFD_DEFAULT_INTERVAL_MS	300
-#define BFD_DEFAULT_MULT	3
-#define BFD_MIN_INTERVAL_MS	10
-#define BFD_MAX_INTERVAL_MS	60000
 
 struct bfd_event {
 	uint32_t	 peer;		/* host order */

@@ -30,6 +30,12 @@ struct bfd_cfg {
 	void *rnd_arg;
 };
 
+/* Defaults a session gets when the config says only `ip rip bfd` (bfd/conf.c). */
+#define BFD_DEFAULT_INTERVAL_MS	300
+#define BFD_DEFAULT_MULT	3
+#define BFD_MIN_INTERVAL_MS	10
+#define BFD_MAX_INTERVAL_MS	60000
+
 /* RFC 5880 6.8.3: slower than 1 s is required while the session is not Up. */
 #define BFD_SLOW_TX (1 * RTIME_SEC)
 

@@ -91,10 +91,6 @@ svc_strerror(int err)
 		return "ok";
 	case SVC_E_INDEX:
 		return "check index out of range";
-	case SVC_E_SYNTAX:
-		return "duration must be digits followed by a unit";
-	case SVC_E_UNIT:
-		return "duration unit must be ms, s or m";
 	case SVC_E_RANGE:
 		return "value out of range";
 	case SVC_E_CONFIG:
@@ -387,36 +383,4 @@ rtime_t
 svc_next_timer(const struct svc *svc)
 {
 	return svc->state == SVC_DRAINING ? svc->drain_deadline : RTIME_NEVER;
-}
-
-/*
- * Strict: one or more ASCII digits, then exactly "ms", "s" or "m".  No sign,
- * no spaces, no fractions, no bare numbers (is "200" seconds or ms?).
- */
-int
-svc_duration_parse(const char *s, rtime_t *out)
-{
-	const char *p = s;
-	rtime_t v = 0, mult;
-
-	if (s == NULL || *p < '0' || *p > '9')
-		return SVC_E_SYNTAX;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		/* Cap before multiplying so the accumulator cannot overflow. */
-		if (v > SVC_DURATION_MAX)
-			return SVC_E_RANGE;
-		v = v * 10 + (*p - '0');
-	}
-	if (strcmp(p, "ms") == 0)
-		mult = RTIME_MS;
-	else if (strcmp(p, "s") == 0)
-		mult = RTIME_SEC;
-	else if (strcmp(p, "m") == 0)
-		mult = 60 * RTIME_SEC;
-	else
-		return SVC_E_UNIT;
-	if (v > SVC_DURATION_MAX / mult)
-		return SVC_E_RANGE;
-	*out = v * mult;
-	return SVC_OK;
 }

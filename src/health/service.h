@@ -48,14 +48,9 @@
 #define SVC_DEFAULT_TIMEOUT	(500 * RTIME_MS)
 #define SVC_DEFAULT_DRAIN_TIME	(10 * RTIME_SEC)
 
-/* Largest value svc_duration_parse() accepts: one day. */
-#define SVC_DURATION_MAX	(24LL * 3600 * RTIME_SEC)
-
 enum svc_err {
 	SVC_OK = 0,
 	SVC_E_INDEX = -1,	/* check index out of range */
-	SVC_E_SYNTAX = -2,	/* duration: not digits followed by a unit */
-	SVC_E_UNIT = -3,	/* duration: missing or unknown unit */
 	SVC_E_RANGE = -4,	/* value out of its allowed range */
 	SVC_E_CONFIG = -5,	/* config invalid, see the reason string */
 };
@@ -152,6 +147,5 @@ const char	*svc_event_name(enum svc_event);
 const char	*svc_action_name(enum svc_action);
 const char	*svc_strerror(int);
 
-int		 svc_duration_parse(const char *, rtime_t *);
 
 #endif

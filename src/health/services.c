@@ -16,7 +16,7 @@
 
 struct svcd_service {
 	struct svcd		*owner;
-	struct rip_conf_service	 conf;
+	struct service_conf	 conf;
 	struct svc		 svc;
 	struct check		*checks[SVC_MAX_CHECKS];
 	ev_timer		 tick;		/* every interval: run the checks */
@@ -190,7 +190,7 @@ svcd_pace(struct svcd_service *sv)
 	const struct svc *s = &sv->svc;
 	bool changing = (s->state == SVC_UP && s->consec_fail > 0) ||
 	    ((s->state == SVC_DOWN || s->state == SVC_INIT) && s->consec_pass > 0);
-	double want = svcd_sec(changing ? rip_conf_service_fast_interval(&sv->conf) :
+	double want = svcd_sec(changing ? service_conf_fast_interval(&sv->conf) :
 	    sv->conf.svc.interval);
 
 	if (sv->tick.repeat == want)
@@ -250,7 +250,7 @@ svcd_drain_cb(struct ev_loop *loop, ev_timer *w, int revents)
 /* ---------------------------------------------------------- life cycle */
 
 static struct svcd_service *
-svcd_service_start(struct svcd *d, const struct rip_conf_service *c)
+svcd_service_start(struct svcd *d, const struct service_conf *c)
 {
 	struct svcd_service *sv = calloc(1, sizeof(*sv));
 	const char *why = NULL;
@@ -315,18 +315,18 @@ svcd_new(struct ev_loop *loop, const struct svcd_ops *ops)
 
 /* Same block, apart from where it stands in the file? */
 static bool
-svcd_same(const struct rip_conf_service *a, const struct rip_conf_service *b)
+svcd_same(const struct service_conf *a, const struct service_conf *b)
 {
-	struct rip_conf_service x = *a, y = *b;
+	struct service_conf x = *a, y = *b;
 
 	x.line = y.line = 0;
 	return memcmp(&x, &y, sizeof(x)) == 0;
 }
 
 void
-svcd_configure(struct svcd *d, const struct rip_conf *conf)
+svcd_configure(struct svcd *d, const struct service_conf *services, size_t n_services)
 {
-	struct svcd_service **next = calloc(conf->n_services + 1, sizeof(*next));
+	struct svcd_service **next = calloc(n_services + 1, sizeof(*next));
 	size_t n = 0;
 
 	if (next == NULL) {
@@ -335,7 +335,8 @@ svcd_configure(struct svcd *d, const struct rip_conf *conf)
 	}
 	/* Stop what went or changed first: a changed service may keep its address. */
 	for (size_t i = 0; i < d->n; i++) {
-		const struct rip_conf_service *c = rip_conf_service_find(conf, d->s[i]->conf.svc.name);
+		const struct service_conf *c = service_conf_find(services, n_services,
+		    d->s[i]->conf.svc.name);
 		if (c != NULL && svcd_same(c, &d->s[i]->conf))
 			continue;
 		log_info("service %s: %s", d->s[i]->conf.svc.name,
@@ -344,8 +345,8 @@ svcd_configure(struct svcd *d, const struct rip_conf *conf)
 		free(d->s[i]);
 		d->s[i] = NULL;
 	}
-	for (size_t j = 0; j < conf->n_services; j++) {
-		const struct rip_conf_service *c = &conf->services[j];
+	for (size_t j = 0; j < n_services; j++) {
+		const struct service_conf *c = &services[j];
 		struct svcd_service *sv = NULL;
 		for (size_t i = 0; i < d->n; i++) {
 			if (d->s[i] != NULL && strcmp(d->s[i]->conf.svc.name, c->svc.name) == 0) {

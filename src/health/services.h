@@ -25,7 +25,7 @@
 
 #include "lib/addr.h"
 #include "lib/clock.h"
-#include "rip/conf.h"
+#include "health/conf.h"
 
 struct ev_loop;
 struct svcd;
@@ -46,11 +46,12 @@ struct svcd_ops {
 
 struct svcd	*svcd_new(struct ev_loop *loop, const struct svcd_ops *ops);
 /*
- * Start, keep or restart services to match conf->services: a service whose
+ * Start, keep or restart services to match the configured ones: a service whose
  * block did not change keeps its state; a changed one is withdrawn and
  * started again; a removed one is withdrawn and its addresses removed.
  */
-void		 svcd_configure(struct svcd *, const struct rip_conf *conf);
+void		 svcd_configure(struct svcd *, const struct service_conf *services,
+		    size_t n_services);
 /* drain / undrain the service `name`; one line to out.  -1 if there is no such service. */
 int		 svcd_drain(struct svcd *, const char *name, bool undrain, FILE *out);
 /*

@@ -401,6 +401,16 @@ kr_parse_route(const struct nlmsghdr *nlh, struct kr_rtinfo *ri, const char **wh
 	}
 	ri->rt.protocol = rtm.rtm_protocol;
 	ri->rt.type = rtm.rtm_type;
+	if (rtm.rtm_protocol == RTPROT_RIPOSTE)
+		ri->rt.origin = KR_ORIGIN_OURS;
+	else if (rtm.rtm_type != RTN_UNICAST)
+		ri->rt.origin = KR_ORIGIN_OTHER;
+	else if (rtm.rtm_protocol == RTPROT_STATIC)
+		ri->rt.origin = KR_ORIGIN_STATIC;
+	else if (rtm.rtm_protocol == RTPROT_BOOT)
+		ri->rt.origin = KR_ORIGIN_KERNEL;
+	else
+		ri->rt.origin = KR_ORIGIN_OTHER;
 	ri->rt.table = tb[RTA_TABLE] ? mnl_attr_get_u32(tb[RTA_TABLE]) : rtm.rtm_table;
 	ri->rt.metric = tb[RTA_PRIORITY] ? mnl_attr_get_u32(tb[RTA_PRIORITY]) : 0;
 	ri->tos = rtm.rtm_tos;

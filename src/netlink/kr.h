@@ -48,8 +48,17 @@ struct kr_addr {
 	uint32_t peer;    /* IFA_ADDRESS when point-to-point, else == addr */
 };
 
+/* Who put a unicast route in the kernel, as far as redistribution cares. */
+enum kr_origin {
+	KR_ORIGIN_OURS,		/* rtm_protocol RTPROT_RIPOSTE */
+	KR_ORIGIN_STATIC,	/* `ip route add ... proto static` */
+	KR_ORIGIN_KERNEL,	/* plain `ip route add` (proto boot) */
+	KR_ORIGIN_OTHER,	/* another routing daemon, the kernel's own, not unicast */
+};
+
 struct kr_route {
 	struct prefix4 prefix;
+	enum kr_origin origin;
 	uint8_t protocol; /* rtm_protocol */
 	uint8_t type;     /* rtm_type (RTN_UNICAST, ...) */
 	uint32_t table;

@@ -1,12 +1,13 @@
 /*
- * conf.h - riposted's configuration: the FRR/Quagga ripd.conf dialect.
+ * conf.h - RIP's configuration: the `router rip` block and the RIP
+ * statements of `interface` blocks, in the FRR/Quagga ripd.conf dialect.
  *
- * One keyword table in conf.c, defaults in rip_conf_init(), errors as
- * "file:line: message".  Statements of zebra/FRR that do not concern us
- * (password, enable password, line vty, ip address under interface, ...)
- * are accepted with a warning; anything else is an error and the whole file
- * is rejected.  rip_conf_print() writes the canonical form, which parses back
- * to an equal configuration (round-trip tests).
+ * The keyword tables are rip_conf_router_table and rip_conf_iface_table
+ * (conf.c); the top-level grammar that enters those blocks, and every
+ * statement that is not RIP's (hostname, log, services, BFD timers), is
+ * riposted/conf.c's.  Defaults live in rip_conf_init() and
+ * rip_conf_iface_default(); rip_conf_print_router() and
+ * rip_conf_iface_print() write the canonical form.
  */
 #ifndef RIPOSTE_RIP_CONF_H
 #define RIPOSTE_RIP_CONF_H
@@ -17,10 +18,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../health/check.h"
-#include "../health/service.h"
-#include "../lib/addr.h"
-#include "../lib/log.h"
+#include "lib/addr.h"
+#include "lib/conf.h"
 
 enum rip_split_horizon {
 	RIP_SH_POISONED = 0, /* default: split horizon with poisoned reverse */
@@ -41,30 +40,9 @@ struct rip_conf_iface {
 	enum rip_split_horizon split_horizon;
 	uint8_t send_version; /* 2 (only 2 is supported) */
 	uint8_t recv_version; /* 2 */
-	/* ip rip bfd; bfd interval MS multiplier N (defaults 300 ms x 3, bfd/bfd.h) */
+	/* ip rip bfd: the routes of this interface's neighbours follow their BFD
+	 * sessions (the session timers are BFD's own settings, bfd/conf.h) */
 	bool bfd;
-	uint32_t bfd_interval_ms;
-	uint8_t bfd_mult;
-};
-
-#define RIP_SVC_MAX_ADDRS 16
-#define RIP_SVC_DEFAULT_IFNAME "lo"
-
-/*
- * One `service NAME` block: the addresses riposted adds to `ifname` and
- * announces while every check passes.  The state machine's settings (rise,
- * fall, interval, timeout, drain-time, check names) are in `svc`.
- */
-struct rip_conf_service {
-	struct svc_config svc;
-	struct check_conf checks[SVC_MAX_CHECKS];
-	struct prefix4 addrs[RIP_SVC_MAX_ADDRS];
-	size_t n_addrs;
-	char ifname[IFNAMSIZ];
-	rtime_t fast_interval; /* between rounds while changing state; 0: interval / 4 */
-	uint8_t metric;      /* 1..15, default 1; above 1 makes a backup */
-	bool keep_address;   /* keep the address when withdrawn for failing checks */
-	unsigned line;       /* where the block starts, for messages */
 };
 
 enum rip_redist_kind {
@@ -80,13 +58,6 @@ struct rip_conf_redist {
 };
 
 struct rip_conf {
-	char hostname[64];
-
-	/* log */
-	enum log_dest log_dest;
-	char log_path[256];
-	enum log_level log_level;
-
 	bool router_rip; /* a `router rip` block was present */
 	uint8_t version; /* 2 */
 
@@ -115,37 +86,37 @@ struct rip_conf {
 	struct rip_conf_iface *ifaces;
 	size_t n_ifaces;
 
-	struct rip_conf_service *services;
-	size_t n_services;
+	/*
+	 * Prefixes that health-checked services announce (rip_engine_service):
+	 * never announced as connected routes, only while their service is up.
+	 * Filled by the daemon from its service configuration.
+	 */
+	struct prefix4 *service_prefixes;
+	size_t n_service_prefixes;
 };
 
 /* Defaults in one place. */
 void rip_conf_init(struct rip_conf *conf);
+struct rip_conf_iface rip_conf_iface_default(const char *name);
 void rip_conf_free(struct rip_conf *conf);
 
-/*
- * Parse `len` bytes of config text named `name` (for messages).  On error
- * returns -1 and writes "name:line: message" into err; *conf is then left
- * initialised but empty (call rip_conf_free).  Warnings go to log_warnx as
- * "name:line: ...".
- */
-int rip_conf_parse_buf(const char *name, const char *buf, size_t len,
-    struct rip_conf *conf, char *err, size_t errlen);
-/* Read the file and parse it; errors as above, plus "PATH: cannot read: strerror". */
-int rip_conf_parse_file(const char *path, struct rip_conf *conf, char *err, size_t errlen);
+/* The statements of `router rip` (target: struct rip_conf). */
+extern const struct conf_table rip_conf_router_table;
+/* RIP's statements in an `interface` block (target: struct rip_conf_iface). */
+extern const struct conf_table rip_conf_iface_table;
 
-/* The canonical config text (what --print shows); parses back to an equal config. */
-void rip_conf_print(FILE *out, const struct rip_conf *conf);
+/* The block of interface `name`, added with the defaults if new; NULL and the error set. */
+struct rip_conf_iface *rip_conf_iface_add(struct conf_parser *p, struct rip_conf *conf,
+    const char *name);
+/* A service's prefix (see service_prefixes); -1 when out of memory. */
+int rip_conf_service_prefix_add(struct rip_conf *conf, struct prefix4 prefix);
+
+/* Canonical form: the `router rip` block (nothing without one); an interface's RIP lines. */
+void rip_conf_print_router(FILE *out, const struct rip_conf *conf);
+void rip_conf_iface_print(FILE *out, const struct rip_conf_iface *ifc);
 
 /* Per-interface settings for `name`: the matching `interface` block or the defaults. */
 struct rip_conf_iface rip_conf_iface_get(const struct rip_conf *conf, const char *name);
-
-/* The interval between check rounds while a service is changing state (fast-interval). */
-rtime_t rip_conf_service_fast_interval(const struct rip_conf_service *sv);
-
-/* The service named `name`, or NULL. */
-const struct rip_conf_service *rip_conf_service_find(const struct rip_conf *conf,
-    const char *name);
 
 /* Is the interface `name` with this address covered by a `network` statement? */
 bool rip_conf_network_match(const struct rip_conf *conf, const char *ifname, uint32_t addr);

@@ -354,10 +354,9 @@ rip_redist_metric(const struct rip_conf *conf, enum rip_redist_kind kind)
 static bool
 rip_is_service_prefix(const struct rip_conf *conf, struct prefix4 pfx)
 {
-	for (size_t i = 0; i < conf->n_services; i++)
-		for (size_t a = 0; a < conf->services[i].n_addrs; a++)
-			if (prefix4_equal(conf->services[i].addrs[a], pfx))
-				return true;
+	for (size_t i = 0; i < conf->n_service_prefixes; i++)
+		if (prefix4_equal(conf->service_prefixes[i], pfx))
+			return true;
 	return false;
 }
 
@@ -883,23 +882,33 @@ rip_engine_service(struct rip_engine *eng, struct prefix4 prefix, uint8_t metric
 		rip_urgent_mark(eng, r, now);
 }
 
-void
-rip_engine_neighbor_bfd(struct rip_engine *eng, uint32_t addr, unsigned ifindex, bool up,
-    rtime_t now)
+enum rip_bfd_effect
+rip_engine_neighbor_bfd(struct rip_engine *eng, uint32_t addr, unsigned ifindex,
+    const struct rip_bfd_change *change, rtime_t now)
 {
-	struct rip_neighbor *nbr = rip_neighbor_get(eng, addr, ifindex, now);
+	struct rip_neighbor *nbr;
 	struct rib_iter it;
 
+	/* Init -> Down and the like: the session never vouched for the path. */
+	if (!change->up && !change->was_up)
+		return RIP_BFD_NOTHING;
+	/* RFC 5882 3.2: AdminDown is a decision, not a failure of the path. */
+	if (!change->up && change->remote_admin_down)
+		return RIP_BFD_KEPT;
+	/* Only a neighbour that spoke RIP has routes to follow: never create one here. */
+	for (nbr = eng->neighbors; nbr != NULL; nbr = nbr->next)
+		if (nbr->addr == addr && nbr->ifindex == ifindex)
+			break;
 	if (nbr == NULL)
-		return;
-	if (up) {
+		return RIP_BFD_NOTHING;
+	if (change->up) {
 		struct rip_iface *ifp = rip_iface_by_index(eng, ifindex);
 		bool was_down = nbr->bfd_down;
 		nbr->bfd_down = false;
 		/* What it sent while we ignored it: ask now rather than wait for its update. */
 		if (was_down && ifp != NULL && ifp->enabled && ifp->up)
 			rip_send_request_to(eng, ifp, addr, RIP_PORT);
-		return;
+		return RIP_BFD_FOLLOWED;
 	}
 	nbr->bfd_down = true;
 	for (struct rip_route *r = rib_first(&eng->rib, &it); r != NULL; r = rib_next(&eng->rib, &it)) {
@@ -911,6 +920,18 @@ rip_engine_neighbor_bfd(struct rip_engine *eng, uint32_t addr, unsigned ifindex,
 		if (r->changed)
 			rip_urgent_mark(eng, r, now);
 	}
+	return RIP_BFD_INVALIDATED;
+}
+
+bool
+rip_engine_neighbor_wants_bfd(const struct rip_engine *eng, unsigned ifindex, uint32_t *local)
+{
+	struct rip_iface *ifp = rip_iface_by_index(eng, ifindex);
+
+	if (ifp == NULL || !ifp->conf.bfd)
+		return false;
+	*local = rip_iface_source_addr(ifp);
+	return *local != 0;
 }
 
 /* -------------------------------------------------------------- timers */

@@ -171,23 +171,48 @@ void rip_engine_kernel_route(struct rip_engine *eng, struct prefix4 prefix, enum
 void rip_engine_kernel_route_lost(struct rip_engine *eng, struct prefix4 prefix, rtime_t now);
 
 /*
- * A service address (health/service.h): announced with `metric` while up,
+ * A health-checked service address: announced with `metric` while up,
  * withdrawn (metric 16, or the best alternate) when not; either change goes
  * out as an urgent update.  A prefix that is a configured service address
- * (conf->services) is never announced as a connected route, so the address
+ * (conf->service_prefixes) is never announced as a connected route, so the address
  * riposted adds for a service is announced only through this call.
  */
 void rip_engine_service(struct rip_engine *eng, struct prefix4 prefix, uint8_t metric, bool up,
     rtime_t now);
+
+/* A neighbour's BFD session changed state (what the BFD module reports). */
+struct rip_bfd_change {
+	bool up;		/* the session is Up now */
+	bool was_up;		/* it was Up before this change */
+	bool remote_admin_down;	/* the neighbour said AdminDown */
+};
+
+/* What rip_engine_neighbor_bfd() did, for the caller's log line. */
+enum rip_bfd_effect {
+	RIP_BFD_NOTHING,	/* unknown neighbour, or a change that carries no news */
+	RIP_BFD_FOLLOWED,	/* up: its responses count again, its table was asked for */
+	RIP_BFD_INVALIDATED,	/* down: its routes are gone, its responses ignored */
+	RIP_BFD_KEPT,		/* AdminDown: routes kept (RFC 5882 3.2) */
+};
 
 /*
  * BFD (RFC 5882 4.3): when the session with a neighbour goes down, every
  * route learned from it is invalid at once (an alternate takes over, or the
  * route is withdrawn, in an urgent update) and its responses are ignored
  * until the session is up again; then its table is asked for at once.
+ * A session that was never Up says nothing about the path; a neighbour
+ * that sends AdminDown stopped BFD on purpose and the path is fine
+ * (RFC 5882 3.2): its routes stay until RIP says otherwise.
  */
-void rip_engine_neighbor_bfd(struct rip_engine *eng, uint32_t addr, unsigned ifindex, bool up,
-    rtime_t now);
+enum rip_bfd_effect rip_engine_neighbor_bfd(struct rip_engine *eng, uint32_t addr,
+    unsigned ifindex, const struct rip_bfd_change *change, rtime_t now);
+
+/*
+ * Which neighbours get a BFD session: those on an interface with
+ * `ip rip bfd` where we have an address to send from (written to *local).
+ */
+bool rip_engine_neighbor_wants_bfd(const struct rip_engine *eng, unsigned ifindex,
+    uint32_t *local);
 
 /* Run every timer that is due; returns the next deadline. */
 rtime_t rip_engine_run(struct rip_engine *eng, rtime_t now);

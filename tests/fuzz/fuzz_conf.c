@@ -1,7 +1,7 @@
 /*
  * fuzz_conf.c - libFuzzer target for the ripd.conf parser.
  *
- * Arbitrary bytes go to rip_conf_parse_buf().  Whatever parses must survive
+ * Arbitrary bytes go to riposted_conf_parse_buf().  Whatever parses must survive
  * the round trip: its canonical print parses again, without error, and
  * prints the same text; anything else is a bug and aborts.  Built with
  * replay.c, the stored corpus (tests/fuzz/corpus/conf) runs in the ordinary
@@ -12,19 +12,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "rip/conf.h"
+#include "riposted/conf.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char *
-fuzz_print(const struct rip_conf *conf, size_t *len)
+fuzz_print(const struct riposted_conf *conf, size_t *len)
 {
 	char *buf = NULL;
 	FILE *f = open_memstream(&buf, len);
 
 	if (f == NULL)
 		abort();
-	rip_conf_print(f, conf);
+	riposted_conf_print(f, conf);
 	if (fclose(f) != 0)
 		abort();
 	return buf;
@@ -33,7 +33,7 @@ fuzz_print(const struct rip_conf *conf, size_t *len)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct rip_conf conf, again;
+	struct riposted_conf conf, again;
 	char err[512];
 	char *p1, *p2;
 	size_t l1, l2;
@@ -41,15 +41,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Warnings are expected by the thousand; errors are returned, not logged. */
 	log_set_level(LOG_LVL_ERR);
 
-	if (rip_conf_parse_buf("fuzz", (const char *)data, size, &conf, err, sizeof(err)) != 0) {
+	if (riposted_conf_parse_buf("fuzz", (const char *)data, size, &conf, err, sizeof(err)) != 0) {
 		/* The error must be a terminated "fuzz:LINE: ..." and the conf empty. */
-		if (strncmp(err, "fuzz:", 5) != 0 || conf.n_networks != 0 || conf.n_ifaces != 0)
+		if (strncmp(err, "fuzz:", 5) != 0 || conf.rip.n_networks != 0 || conf.rip.n_ifaces != 0 ||
+		    conf.n_services != 0 || conf.n_bfd_ifaces != 0)
 			abort();
-		rip_conf_free(&conf);
+		riposted_conf_free(&conf);
 		return 0;
 	}
 	p1 = fuzz_print(&conf, &l1);
-	if (rip_conf_parse_buf("print", p1, l1, &again, err, sizeof(err)) != 0) {
+	if (riposted_conf_parse_buf("print", p1, l1, &again, err, sizeof(err)) != 0) {
 		fprintf(stderr, "canonical text does not parse: %s\n%s", err, p1);
 		abort();
 	}
@@ -60,7 +61,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	free(p1);
 	free(p2);
-	rip_conf_free(&again);
-	rip_conf_free(&conf);
+	riposted_conf_free(&again);
+	riposted_conf_free(&conf);
 	return 0;
 }

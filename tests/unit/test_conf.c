@@ -21,7 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "rip/conf.h"
+#include "riposted/conf.h"
 
 #define NAME "t.conf"
 
@@ -92,28 +92,28 @@ conf_path(char *out, size_t len, const char *file)
 }
 
 static void
-parse_ok(const char *text, size_t len, struct rip_conf *c)
+parse_ok(const char *text, size_t len, struct riposted_conf *c)
 {
 	char err[512] = "";
-	if (rip_conf_parse_buf(NAME, text, len, c, err, sizeof(err)) != 0)
+	if (riposted_conf_parse_buf(NAME, text, len, c, err, sizeof(err)) != 0)
 		fail_msg("parse failed: %s\n--- input:\n%s", err, text);
 }
 
 static char *
-print_str(const struct rip_conf *c)
+print_str(const struct riposted_conf *c)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	assert_non_null(f);
-	rip_conf_print(f, c);
+	riposted_conf_print(f, c);
 	fclose(f);
 	return buf;
 }
 
 static void
-assert_conf_equal(const struct rip_conf *a, const struct rip_conf *b)
+assert_conf_equal(const struct riposted_conf *a, const struct riposted_conf *b)
 {
 	size_t i;
 
@@ -121,48 +121,52 @@ assert_conf_equal(const struct rip_conf *a, const struct rip_conf *b)
 	assert_int_equal(a->log_dest, b->log_dest);
 	assert_string_equal(a->log_path, b->log_path);
 	assert_int_equal(a->log_level, b->log_level);
-	assert_int_equal(a->router_rip, b->router_rip);
-	assert_int_equal(a->version, b->version);
-	assert_int_equal(a->n_networks, b->n_networks);
-	for (i = 0; i < a->n_networks; i++) {
-		assert_int_equal(a->networks[i].is_ifname, b->networks[i].is_ifname);
-		assert_string_equal(a->networks[i].ifname, b->networks[i].ifname);
-		assert_int_equal(a->networks[i].prefix.addr, b->networks[i].prefix.addr);
-		assert_int_equal(a->networks[i].prefix.len, b->networks[i].prefix.len);
+	assert_int_equal(a->rip.router_rip, b->rip.router_rip);
+	assert_int_equal(a->rip.version, b->rip.version);
+	assert_int_equal(a->rip.n_networks, b->rip.n_networks);
+	for (i = 0; i < a->rip.n_networks; i++) {
+		assert_int_equal(a->rip.networks[i].is_ifname, b->rip.networks[i].is_ifname);
+		assert_string_equal(a->rip.networks[i].ifname, b->rip.networks[i].ifname);
+		assert_int_equal(a->rip.networks[i].prefix.addr, b->rip.networks[i].prefix.addr);
+		assert_int_equal(a->rip.networks[i].prefix.len, b->rip.networks[i].prefix.len);
 	}
-	assert_int_equal(a->n_neighbors, b->n_neighbors);
-	for (i = 0; i < a->n_neighbors; i++)
-		assert_int_equal(a->neighbors[i], b->neighbors[i]);
-	assert_int_equal(a->passive_default, b->passive_default);
-	assert_int_equal(a->n_passive, b->n_passive);
-	for (i = 0; i < a->n_passive; i++)
-		assert_string_equal(a->passive[i], b->passive[i]);
-	assert_int_equal(a->n_nopassive, b->n_nopassive);
-	for (i = 0; i < a->n_nopassive; i++)
-		assert_string_equal(a->nopassive[i], b->nopassive[i]);
+	assert_int_equal(a->rip.n_neighbors, b->rip.n_neighbors);
+	for (i = 0; i < a->rip.n_neighbors; i++)
+		assert_int_equal(a->rip.neighbors[i], b->rip.neighbors[i]);
+	assert_int_equal(a->rip.passive_default, b->rip.passive_default);
+	assert_int_equal(a->rip.n_passive, b->rip.n_passive);
+	for (i = 0; i < a->rip.n_passive; i++)
+		assert_string_equal(a->rip.passive[i], b->rip.passive[i]);
+	assert_int_equal(a->rip.n_nopassive, b->rip.n_nopassive);
+	for (i = 0; i < a->rip.n_nopassive; i++)
+		assert_string_equal(a->rip.nopassive[i], b->rip.nopassive[i]);
 	for (i = 0; i < RIP_REDIST_COUNT; i++) {
-		assert_int_equal(a->redist[i].enabled, b->redist[i].enabled);
-		assert_int_equal(a->redist[i].metric, b->redist[i].metric);
+		assert_int_equal(a->rip.redist[i].enabled, b->rip.redist[i].enabled);
+		assert_int_equal(a->rip.redist[i].metric, b->rip.redist[i].metric);
 	}
-	assert_int_equal(a->default_originate, b->default_originate);
-	assert_int_equal(a->default_metric, b->default_metric);
-	assert_int_equal(a->t_update, b->t_update);
-	assert_int_equal(a->t_timeout, b->t_timeout);
-	assert_int_equal(a->t_garbage, b->t_garbage);
-	assert_int_equal(a->allow_ecmp, b->allow_ecmp);
-	assert_int_equal(a->n_ifaces, b->n_ifaces);
-	for (i = 0; i < a->n_ifaces; i++) {
-		assert_string_equal(a->ifaces[i].name, b->ifaces[i].name);
-		assert_int_equal(a->ifaces[i].split_horizon, b->ifaces[i].split_horizon);
-		assert_int_equal(a->ifaces[i].send_version, b->ifaces[i].send_version);
-		assert_int_equal(a->ifaces[i].recv_version, b->ifaces[i].recv_version);
-		assert_int_equal(a->ifaces[i].bfd, b->ifaces[i].bfd);
-		assert_int_equal(a->ifaces[i].bfd_interval_ms, b->ifaces[i].bfd_interval_ms);
-		assert_int_equal(a->ifaces[i].bfd_mult, b->ifaces[i].bfd_mult);
+	assert_int_equal(a->rip.default_originate, b->rip.default_originate);
+	assert_int_equal(a->rip.default_metric, b->rip.default_metric);
+	assert_int_equal(a->rip.t_update, b->rip.t_update);
+	assert_int_equal(a->rip.t_timeout, b->rip.t_timeout);
+	assert_int_equal(a->rip.t_garbage, b->rip.t_garbage);
+	assert_int_equal(a->rip.allow_ecmp, b->rip.allow_ecmp);
+	assert_int_equal(a->rip.n_ifaces, b->rip.n_ifaces);
+	for (i = 0; i < a->rip.n_ifaces; i++) {
+		assert_string_equal(a->rip.ifaces[i].name, b->rip.ifaces[i].name);
+		assert_int_equal(a->rip.ifaces[i].split_horizon, b->rip.ifaces[i].split_horizon);
+		assert_int_equal(a->rip.ifaces[i].send_version, b->rip.ifaces[i].send_version);
+		assert_int_equal(a->rip.ifaces[i].recv_version, b->rip.ifaces[i].recv_version);
+		assert_int_equal(a->rip.ifaces[i].bfd, b->rip.ifaces[i].bfd);
+	}
+	assert_int_equal(a->n_bfd_ifaces, b->n_bfd_ifaces);
+	for (i = 0; i < a->n_bfd_ifaces; i++) {
+		assert_string_equal(a->bfd_ifaces[i].name, b->bfd_ifaces[i].name);
+		assert_int_equal(a->bfd_ifaces[i].interval_ms, b->bfd_ifaces[i].interval_ms);
+		assert_int_equal(a->bfd_ifaces[i].mult, b->bfd_ifaces[i].mult);
 	}
 	assert_int_equal(a->n_services, b->n_services);
 	for (i = 0; i < a->n_services; i++) {
-		const struct rip_conf_service *x = &a->services[i], *y = &b->services[i];
+		const struct service_conf *x = &a->services[i], *y = &b->services[i];
 		assert_string_equal(x->svc.name, y->svc.name);
 		assert_string_equal(x->ifname, y->ifname);
 		assert_int_equal(x->n_addrs, y->n_addrs);
@@ -183,9 +187,9 @@ assert_conf_equal(const struct rip_conf *a, const struct rip_conf *b)
 
 /* print -> parse -> print: same text, equal structs, and no warnings. */
 static void
-assert_round_trip(const struct rip_conf *c)
+assert_round_trip(const struct riposted_conf *c)
 {
-	struct rip_conf c2;
+	struct riposted_conf c2;
 	char *p1 = print_str(c), *p2, *w;
 
 	warn_reset();
@@ -199,7 +203,7 @@ assert_round_trip(const struct rip_conf *c)
 	assert_string_equal(p1, p2);
 	free(p1);
 	free(p2);
-	rip_conf_free(&c2);
+	riposted_conf_free(&c2);
 }
 
 #define RIP_HEAD "router rip\n version 2\n"
@@ -417,7 +421,7 @@ test_statements(void **state)
 {
 	for (size_t i = 0; i < sizeof(stmt_cases) / sizeof(stmt_cases[0]); i++) {
 		const struct stmt_case *tc = &stmt_cases[i];
-		struct rip_conf c;
+		struct riposted_conf c;
 		char *out, *w;
 
 		warn_reset();
@@ -434,7 +438,7 @@ test_statements(void **state)
 		free(w);
 		assert_round_trip(&c);
 		free(out);
-		rip_conf_free(&c);
+		riposted_conf_free(&c);
 	}
 }
 
@@ -643,27 +647,27 @@ test_errors(void **state)
 {
 	for (size_t i = 0; i < sizeof(err_cases) / sizeof(err_cases[0]); i++) {
 		const struct err_case *tc = &err_cases[i];
-		struct rip_conf c;
+		struct riposted_conf c;
 		char err[512] = "";
 
-		if (rip_conf_parse_buf(NAME, tc->in, strlen(tc->in), &c, err, sizeof(err)) != -1)
+		if (riposted_conf_parse_buf(NAME, tc->in, strlen(tc->in), &c, err, sizeof(err)) != -1)
 			fail_msg("case %zu '%s': parsed, expected '%s'", i, tc->in, tc->err);
 		if (strcmp(err, tc->err) != 0)
 			fail_msg("case %zu '%s':\nexpected: %s\ngot:      %s", i, tc->in, tc->err, err);
 		/* Rejected whole: nothing of the file is left. */
-		assert_false(c.router_rip);
-		assert_int_equal(c.n_networks, 0);
-		assert_int_equal(c.n_ifaces, 0);
+		assert_false(c.rip.router_rip);
+		assert_int_equal(c.rip.n_networks, 0);
+		assert_int_equal(c.rip.n_ifaces, 0);
 		assert_string_equal(c.hostname, "");
-		rip_conf_free(&c);
-		rip_conf_free(&c);
+		riposted_conf_free(&c);
+		riposted_conf_free(&c);
 	}
 }
 
 static void
 test_limits(void **state)
 {
-	struct rip_conf c;
+	struct riposted_conf c;
 	char err[512];
 	char *buf = malloc(4096);
 	size_t n;
@@ -674,14 +678,14 @@ test_limits(void **state)
 	memset(buf, 'x', 1024);
 	buf[0] = '!';
 	memcpy(buf + 1024, "\r\n", 2);
-	assert_int_equal(rip_conf_parse_buf(NAME, buf, 1026, &c, err, sizeof(err)), 0);
-	rip_conf_free(&c);
+	assert_int_equal(riposted_conf_parse_buf(NAME, buf, 1026, &c, err, sizeof(err)), 0);
+	riposted_conf_free(&c);
 	buf[1024] = 'x';
-	assert_int_equal(rip_conf_parse_buf(NAME, buf, 1025, &c, err, sizeof(err)), -1);
+	assert_int_equal(riposted_conf_parse_buf(NAME, buf, 1025, &c, err, sizeof(err)), -1);
 	assert_string_equal(err, NAME ":1: line too long (max 1024 bytes)");
 	memcpy(buf, "hostname r1\n", 12);
 	memset(buf + 12, ' ', 2000);
-	assert_int_equal(rip_conf_parse_buf(NAME, buf, 2012, &c, err, sizeof(err)), -1);
+	assert_int_equal(riposted_conf_parse_buf(NAME, buf, 2012, &c, err, sizeof(err)), -1);
 	assert_string_equal(err, NAME ":2: line too long (max 1024 bytes)");
 	assert_string_equal(c.hostname, "");
 
@@ -690,19 +694,19 @@ test_limits(void **state)
 	for (int i = 0; i < 63; i++)
 		n += (size_t)snprintf(buf + n, 4096 - n, " w");
 	warn_reset();
-	assert_int_equal(rip_conf_parse_buf(NAME, buf, n, &c, err, sizeof(err)), 0);
-	rip_conf_free(&c);
+	assert_int_equal(riposted_conf_parse_buf(NAME, buf, n, &c, err, sizeof(err)), 0);
+	riposted_conf_free(&c);
 	n += (size_t)snprintf(buf + n, 4096 - n, " w");
-	assert_int_equal(rip_conf_parse_buf(NAME, buf, n, &c, err, sizeof(err)), -1);
+	assert_int_equal(riposted_conf_parse_buf(NAME, buf, n, &c, err, sizeof(err)), -1);
 	assert_string_equal(err, NAME ":2: too many words (max 64)");
 
 	/* NUL bytes, wherever they are, and with an explicit length. */
-	assert_int_equal(rip_conf_parse_buf(NAME, "hostname a\0b\n", 13, &c, err, sizeof(err)), -1);
+	assert_int_equal(riposted_conf_parse_buf(NAME, "hostname a\0b\n", 13, &c, err, sizeof(err)), -1);
 	assert_string_equal(err, NAME ":1: NUL byte in input");
-	assert_int_equal(rip_conf_parse_buf(NAME, "hostname a\n! x\n\0", 16, &c, err,
+	assert_int_equal(riposted_conf_parse_buf(NAME, "hostname a\n! x\n\0", 16, &c, err,
 	    sizeof(err)), -1);
 	assert_string_equal(err, NAME ":3: NUL byte in input");
-	assert_int_equal(rip_conf_parse_buf(NAME, "! \0\n", 4, &c, err, sizeof(err)), -1);
+	assert_int_equal(riposted_conf_parse_buf(NAME, "! \0\n", 4, &c, err, sizeof(err)), -1);
 	assert_string_equal(err, NAME ":1: NUL byte in input");
 
 	/* Not NUL-terminated: the parser must stop at len (ASan checks the read). */
@@ -710,25 +714,25 @@ test_limits(void **state)
 	char *exact = malloc(12);
 	assert_non_null(exact);
 	memcpy(exact, buf, 12);
-	assert_int_equal(rip_conf_parse_buf(NAME, exact, 8, &c, err, sizeof(err)), -1);
+	assert_int_equal(riposted_conf_parse_buf(NAME, exact, 8, &c, err, sizeof(err)), -1);
 	assert_string_equal(err, NAME ":1: hostname: missing argument (usage: hostname NAME)");
-	assert_int_equal(rip_conf_parse_buf(NAME, exact, 12, &c, err, sizeof(err)), 0);
+	assert_int_equal(riposted_conf_parse_buf(NAME, exact, 12, &c, err, sizeof(err)), 0);
 	assert_string_equal(c.hostname, "abc");
-	rip_conf_free(&c);
+	riposted_conf_free(&c);
 	free(exact);
 
 	/* Empty input, NULL buffer, no error buffer, no name. */
-	assert_int_equal(rip_conf_parse_buf(NAME, "", 0, &c, err, sizeof(err)), 0);
-	assert_false(c.router_rip);
-	rip_conf_free(&c);
-	assert_int_equal(rip_conf_parse_buf(NAME, NULL, 10, &c, err, sizeof(err)), 0);
-	rip_conf_free(&c);
-	assert_int_equal(rip_conf_parse_buf(NAME, "bogus", 5, &c, NULL, 0), -1);
-	rip_conf_free(&c);
-	assert_int_equal(rip_conf_parse_buf(NULL, "bogus", 5, &c, err, sizeof(err)), -1);
+	assert_int_equal(riposted_conf_parse_buf(NAME, "", 0, &c, err, sizeof(err)), 0);
+	assert_false(c.rip.router_rip);
+	riposted_conf_free(&c);
+	assert_int_equal(riposted_conf_parse_buf(NAME, NULL, 10, &c, err, sizeof(err)), 0);
+	riposted_conf_free(&c);
+	assert_int_equal(riposted_conf_parse_buf(NAME, "bogus", 5, &c, NULL, 0), -1);
+	riposted_conf_free(&c);
+	assert_int_equal(riposted_conf_parse_buf(NULL, "bogus", 5, &c, err, sizeof(err)), -1);
 	assert_string_equal(err, "-:1: unknown statement 'bogus'");
 	/* A short error buffer truncates, still terminated. */
-	assert_int_equal(rip_conf_parse_buf(NAME, "bogus", 5, &c, err, 8), -1);
+	assert_int_equal(riposted_conf_parse_buf(NAME, "bogus", 5, &c, err, 8), -1);
 	assert_string_equal(err, "t.conf:");
 	free(buf);
 }
@@ -753,21 +757,21 @@ test_list_limits(void **state)
 	};
 	size_t cap = 1025 * 40 + 64;
 	char *buf = malloc(cap), err[512], want[512];
-	struct rip_conf c;
+	struct riposted_conf c;
 
 	assert_non_null(buf);
 	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
 		size_t n = (size_t)snprintf(buf, cap, "%s", lists[l].head);
 		for (unsigned i = 0; i < 1024; i++)
 			n += (size_t)snprintf(buf + n, cap - n, lists[l].fmt, i / 256, i % 256);
-		assert_int_equal(rip_conf_parse_buf(NAME, buf, n, &c, err, sizeof(err)), 0);
-		rip_conf_free(&c);
+		assert_int_equal(riposted_conf_parse_buf(NAME, buf, n, &c, err, sizeof(err)), 0);
+		riposted_conf_free(&c);
 		n += (size_t)snprintf(buf + n, cap - n, lists[l].fmt, 1024u / 256, 1024u % 256);
-		assert_int_equal(rip_conf_parse_buf(NAME, buf, n, &c, err, sizeof(err)), -1);
+		assert_int_equal(riposted_conf_parse_buf(NAME, buf, n, &c, err, sizeof(err)), -1);
 		snprintf(want, sizeof(want), NAME ":%d: %s", 1025 + (lists[l].head[0] != '\0'),
 		    lists[l].err);
 		assert_string_equal(err, want);
-		rip_conf_free(&c);
+		riposted_conf_free(&c);
 	}
 	free(buf);
 
@@ -776,83 +780,83 @@ test_list_limits(void **state)
 	memset(line, 0, sizeof(line));
 	memcpy(line, "log file /", 10);
 	memset(line + 10, 'p', 254);
-	assert_int_equal(rip_conf_parse_buf(NAME, line, strlen(line), &c, err, sizeof(err)), 0);
+	assert_int_equal(riposted_conf_parse_buf(NAME, line, strlen(line), &c, err, sizeof(err)), 0);
 	assert_int_equal(strlen(c.log_path), 255);
-	rip_conf_free(&c);
+	riposted_conf_free(&c);
 	line[264] = 'p';
-	assert_int_equal(rip_conf_parse_buf(NAME, line, strlen(line), &c, err, sizeof(err)), -1);
+	assert_int_equal(riposted_conf_parse_buf(NAME, line, strlen(line), &c, err, sizeof(err)), -1);
 	assert_string_equal(err, NAME ":1: log file: path too long (max 255 bytes)");
-	rip_conf_free(&c);
+	riposted_conf_free(&c);
 }
 
 static void
 test_defaults(void **state)
 {
-	struct rip_conf c;
+	struct riposted_conf c;
 	struct rip_conf_iface ifc;
 
-	rip_conf_init(&c);
+	riposted_conf_init(&c);
 	assert_string_equal(c.hostname, "");
 	assert_int_equal(c.log_dest, LOG_DEST_STDERR);
 	assert_int_equal(c.log_level, LOG_LVL_INFO);
-	assert_false(c.router_rip);
-	assert_int_equal(c.version, 2);
-	assert_int_equal(c.default_metric, 1);
-	assert_int_equal(c.t_update, 30);
-	assert_int_equal(c.t_timeout, 180);
-	assert_int_equal(c.t_garbage, 120);
-	assert_true(c.allow_ecmp);
-	assert_false(c.default_originate);
+	assert_false(c.rip.router_rip);
+	assert_int_equal(c.rip.version, 2);
+	assert_int_equal(c.rip.default_metric, 1);
+	assert_int_equal(c.rip.t_update, 30);
+	assert_int_equal(c.rip.t_timeout, 180);
+	assert_int_equal(c.rip.t_garbage, 120);
+	assert_true(c.rip.allow_ecmp);
+	assert_false(c.rip.default_originate);
 	for (int i = 0; i < RIP_REDIST_COUNT; i++)
-		assert_false(c.redist[i].enabled);
-	ifc = rip_conf_iface_get(&c, "eth0");
+		assert_false(c.rip.redist[i].enabled);
+	ifc = rip_conf_iface_get(&c.rip, "eth0");
 	assert_string_equal(ifc.name, "eth0");
 	assert_int_equal(ifc.split_horizon, RIP_SH_POISONED);
 	assert_int_equal(ifc.send_version, 2);
 	assert_int_equal(ifc.recv_version, 2);
 	/* An overlong name is cut, not overrun. */
-	ifc = rip_conf_iface_get(&c, "abcdefghijklmnopqrstuvwxyz");
+	ifc = rip_conf_iface_get(&c.rip, "abcdefghijklmnopqrstuvwxyz");
 	assert_string_equal(ifc.name, "abcdefghijklmno");
-	rip_conf_free(&c);
+	riposted_conf_free(&c);
 }
 
 static void
 test_seed_ripd(void **state)
 {
 	char path[4096], err[512] = "";
-	struct rip_conf c;
+	struct riposted_conf c;
 	char *out;
 
 	conf_path(path, sizeof(path), "seed-ripd.conf");
 	warn_reset();
-	if (rip_conf_parse_file(path, &c, err, sizeof(err)) != 0)
+	if (riposted_conf_parse_file(path, &c, err, sizeof(err)) != 0)
 		fail_msg("%s", err);
 	assert_string_equal(c.hostname, "xenial1");
 	assert_int_equal(c.log_dest, LOG_DEST_STDOUT);
 	assert_int_equal(c.log_level, LOG_LVL_INFO);
-	assert_true(c.router_rip);
-	assert_int_equal(c.version, 2);
-	assert_int_equal(c.n_networks, 3);
-	assert_false(c.networks[0].is_ifname);
-	assert_int_equal(c.networks[0].prefix.addr, 0x0a800000);
-	assert_int_equal(c.networks[0].prefix.len, 16);
-	assert_true(c.networks[1].is_ifname);
-	assert_string_equal(c.networks[1].ifname, "lo");
-	assert_true(c.networks[2].is_ifname);
-	assert_string_equal(c.networks[2].ifname, "eth1");
-	assert_int_equal(c.n_neighbors, 0);
-	assert_int_equal(c.n_ifaces, 0);
-	assert_true(c.allow_ecmp);
+	assert_true(c.rip.router_rip);
+	assert_int_equal(c.rip.version, 2);
+	assert_int_equal(c.rip.n_networks, 3);
+	assert_false(c.rip.networks[0].is_ifname);
+	assert_int_equal(c.rip.networks[0].prefix.addr, 0x0a800000);
+	assert_int_equal(c.rip.networks[0].prefix.len, 16);
+	assert_true(c.rip.networks[1].is_ifname);
+	assert_string_equal(c.rip.networks[1].ifname, "lo");
+	assert_true(c.rip.networks[2].is_ifname);
+	assert_string_equal(c.rip.networks[2].ifname, "eth1");
+	assert_int_equal(c.rip.n_neighbors, 0);
+	assert_int_equal(c.rip.n_ifaces, 0);
+	assert_true(c.rip.allow_ecmp);
 	assert_warned("seed-ripd.conf:2: 'password' is not used by riposted, ignored");
 	assert_warned("seed-ripd.conf:7: 'lo:0' is an address label, not an interface: "
 	    "using interface 'lo'");
 
 	/* The seed's anycast address on lo:0, and the servers' eth1. */
-	assert_true(rip_conf_network_match(&c, "lo", 0x0a80e002));
-	assert_true(rip_conf_network_match(&c, "eth1", 0x0a800502));
-	assert_true(rip_conf_network_match(&c, "eth7", 0x0a800901));
-	assert_false(rip_conf_network_match(&c, "eth7", 0xc0a80101));
-	assert_false(rip_conf_is_passive(&c, "eth1"));
+	assert_true(rip_conf_network_match(&c.rip, "lo", 0x0a80e002));
+	assert_true(rip_conf_network_match(&c.rip, "eth1", 0x0a800502));
+	assert_true(rip_conf_network_match(&c.rip, "eth7", 0x0a800901));
+	assert_false(rip_conf_network_match(&c.rip, "eth7", 0xc0a80101));
+	assert_false(rip_conf_is_passive(&c.rip, "eth1"));
 
 	out = print_str(&c);
 	assert_string_equal(out, "hostname xenial1\nlog stdout\n!\n"
@@ -860,26 +864,26 @@ test_seed_ripd(void **state)
 	    " default-metric 1\n timers basic 30 180 120\n allow-ecmp\n!\n");
 	free(out);
 	assert_round_trip(&c);
-	rip_conf_free(&c);
+	riposted_conf_free(&c);
 }
 
 static void
 test_seed_zebra(void **state)
 {
 	char path[4096], err[512] = "";
-	struct rip_conf c;
+	struct riposted_conf c;
 	char *w;
 
 	conf_path(path, sizeof(path), "seed-zebra.conf");
 	warn_reset();
-	if (rip_conf_parse_file(path, &c, err, sizeof(err)) != 0)
+	if (riposted_conf_parse_file(path, &c, err, sizeof(err)) != 0)
 		fail_msg("%s", err);
 	assert_string_equal(c.hostname, "xenial1");
-	assert_false(c.router_rip);
-	assert_int_equal(c.n_ifaces, 2);
-	assert_string_equal(c.ifaces[0].name, "lo");
-	assert_string_equal(c.ifaces[1].name, "eth1");
-	assert_int_equal(c.ifaces[1].split_horizon, RIP_SH_POISONED);
+	assert_false(c.rip.router_rip);
+	assert_int_equal(c.rip.n_ifaces, 2);
+	assert_string_equal(c.rip.ifaces[0].name, "lo");
+	assert_string_equal(c.rip.ifaces[1].name, "eth1");
+	assert_int_equal(c.rip.ifaces[1].split_horizon, RIP_SH_POISONED);
 	assert_warned("seed-zebra.conf:2: 'password' is not used by riposted, ignored");
 	assert_warned("seed-zebra.conf:3: 'enable password' is not used by riposted, ignored");
 	assert_warned("seed-zebra.conf:5: 'lo:0' is an address label, not an interface: "
@@ -891,7 +895,7 @@ test_seed_zebra(void **state)
 	assert_int_equal(count_lines(w), 6);
 	free(w);
 	assert_round_trip(&c);
-	rip_conf_free(&c);
+	riposted_conf_free(&c);
 }
 
 static void
@@ -918,35 +922,35 @@ test_fallback(void **state)
 	    "exit\n"
 	    "interface eth1\n"
 	    " end\n";
-	struct rip_conf c;
+	struct riposted_conf c;
 
 	warn_reset();
 	parse_ok(text, strlen(text), &c);
-	assert_true(c.router_rip);
-	assert_int_equal(c.n_networks, 2);
-	assert_int_equal(c.networks[0].prefix.addr, 0x0a800000);
-	assert_string_equal(c.networks[1].ifname, "eth0");
+	assert_true(c.rip.router_rip);
+	assert_int_equal(c.rip.n_networks, 2);
+	assert_int_equal(c.rip.networks[0].prefix.addr, 0x0a800000);
+	assert_string_equal(c.rip.networks[1].ifname, "eth0");
 	assert_int_equal(c.log_dest, LOG_DEST_STDOUT);
 	assert_string_equal(c.hostname, "r9");
-	assert_int_equal(c.n_ifaces, 2);
-	assert_int_equal(rip_conf_iface_get(&c, "eth1").split_horizon, RIP_SH_SIMPLE);
-	assert_int_equal(rip_conf_iface_get(&c, "eth2").split_horizon, RIP_SH_NONE);
-	assert_int_equal(rip_conf_iface_get(&c, "eth9").split_horizon, RIP_SH_POISONED);
-	rip_conf_free(&c);
+	assert_int_equal(c.rip.n_ifaces, 2);
+	assert_int_equal(rip_conf_iface_get(&c.rip, "eth1").split_horizon, RIP_SH_SIMPLE);
+	assert_int_equal(rip_conf_iface_get(&c.rip, "eth2").split_horizon, RIP_SH_NONE);
+	assert_int_equal(rip_conf_iface_get(&c.rip, "eth9").split_horizon, RIP_SH_POISONED);
+	riposted_conf_free(&c);
 }
 
 static void
 test_vty_fallback(void **state)
 {
-	struct rip_conf c;
+	struct riposted_conf c;
 	char err[256];
 	const char *t = "line vty\n login\n hostname a\n login\n";
 
 	warn_reset();
-	assert_int_equal(rip_conf_parse_buf(NAME, t, strlen(t), &c, err, sizeof(err)), -1);
+	assert_int_equal(riposted_conf_parse_buf(NAME, t, strlen(t), &c, err, sizeof(err)), -1);
 	assert_string_equal(err, NAME ":4: unknown statement 'login'");
 	assert_warned(NAME ":2: line vty: 'login' is not used by riposted, ignored");
-	rip_conf_free(&c);
+	riposted_conf_free(&c);
 }
 
 static void
@@ -968,24 +972,24 @@ test_comments(void **state)
 	    "!\n"
 	    "\t\tinterface\teth0\t\n"
 	    "    no   ip   rip    split-horizon   \n";
-	struct rip_conf c;
+	struct riposted_conf c;
 	char err[256];
 
 	/* '!' inside a word is part of it: '10.0.0.0/8!' is no prefix and no name. */
-	assert_int_equal(rip_conf_parse_buf(NAME, text, strlen(text), &c, err, sizeof(err)), -1);
+	assert_int_equal(riposted_conf_parse_buf(NAME, text, strlen(text), &c, err, sizeof(err)), -1);
 	assert_string_equal(err, NAME ":7: invalid interface name '10.0.0.0/8!'");
-	rip_conf_free(&c);
+	riposted_conf_free(&c);
 
 	warn_reset();
 	parse_ok(text2, strlen(text2), &c);
 	assert_string_equal(c.hostname, "a!b#c");
-	assert_int_equal(c.n_networks, 1);
-	assert_string_equal(c.networks[0].ifname, "eth0");
-	assert_int_equal(c.n_neighbors, 1);
-	assert_int_equal(c.neighbors[0], 0x0a000002);
-	assert_int_equal(rip_conf_iface_get(&c, "eth0").split_horizon, RIP_SH_NONE);
+	assert_int_equal(c.rip.n_networks, 1);
+	assert_string_equal(c.rip.networks[0].ifname, "eth0");
+	assert_int_equal(c.rip.n_neighbors, 1);
+	assert_int_equal(c.rip.neighbors[0], 0x0a000002);
+	assert_int_equal(rip_conf_iface_get(&c.rip, "eth0").split_horizon, RIP_SH_NONE);
 	assert_round_trip(&c);
-	rip_conf_free(&c);
+	riposted_conf_free(&c);
 }
 
 static void
@@ -993,20 +997,20 @@ test_crlf(void **state)
 {
 	const char *crlf = "hostname r1\r\nrouter rip\r\n network eth0\r\n timers basic 5 15 10\r\n";
 	const char *lf = "hostname r1\nrouter rip\n network eth0\n timers basic 5 15 10\n";
-	struct rip_conf a, b;
+	struct riposted_conf a, b;
 
 	parse_ok(crlf, strlen(crlf), &a);
 	parse_ok(lf, strlen(lf), &b);
 	assert_conf_equal(&a, &b);
 	assert_string_equal(a.hostname, "r1");
-	assert_string_equal(a.networks[0].ifname, "eth0");
-	assert_int_equal(a.t_garbage, 10);
-	rip_conf_free(&a);
-	rip_conf_free(&b);
+	assert_string_equal(a.rip.networks[0].ifname, "eth0");
+	assert_int_equal(a.rip.t_garbage, 10);
+	riposted_conf_free(&a);
+	riposted_conf_free(&b);
 	/* No final newline, or a final lone '\r'. */
 	parse_ok("hostname r2\r", 12, &a);
 	assert_string_equal(a.hostname, "r2");
-	rip_conf_free(&a);
+	riposted_conf_free(&a);
 }
 
 static void
@@ -1024,50 +1028,50 @@ test_helpers(void **state)
 	    " passive-interface default\n"
 	    " no passive-interface eth1\n"
 	    " passive-interface eth2\n";
-	struct rip_conf c;
+	struct riposted_conf c;
 	struct rip_conf_iface ifc;
 
 	parse_ok(text, strlen(text), &c);
-	assert_true(rip_conf_network_match(&c, "eth1", 0x0a800502));
-	assert_true(rip_conf_network_match(&c, "eth1", 0x0a8005ff));
-	assert_false(rip_conf_network_match(&c, "eth1", 0x0a800602));
-	assert_true(rip_conf_network_match(&c, "lo", 0x0a80e002));
-	assert_true(rip_conf_network_match(&c, "lo", 0x7f000001));
-	assert_false(rip_conf_network_match(&c, "lo0", 0x7f000001));
-	assert_true(rip_conf_is_passive(&c, "eth0"));
-	assert_false(rip_conf_is_passive(&c, "eth1"));
-	ifc = rip_conf_iface_get(&c, "eth1");
+	assert_true(rip_conf_network_match(&c.rip, "eth1", 0x0a800502));
+	assert_true(rip_conf_network_match(&c.rip, "eth1", 0x0a8005ff));
+	assert_false(rip_conf_network_match(&c.rip, "eth1", 0x0a800602));
+	assert_true(rip_conf_network_match(&c.rip, "lo", 0x0a80e002));
+	assert_true(rip_conf_network_match(&c.rip, "lo", 0x7f000001));
+	assert_false(rip_conf_network_match(&c.rip, "lo0", 0x7f000001));
+	assert_true(rip_conf_is_passive(&c.rip, "eth0"));
+	assert_false(rip_conf_is_passive(&c.rip, "eth1"));
+	ifc = rip_conf_iface_get(&c.rip, "eth1");
 	assert_string_equal(ifc.name, "eth1");
 	assert_int_equal(ifc.split_horizon, RIP_SH_SIMPLE);
-	ifc = rip_conf_iface_get(&c, "eth3");
+	ifc = rip_conf_iface_get(&c.rip, "eth3");
 	assert_string_equal(ifc.name, "eth3");
 	assert_int_equal(ifc.split_horizon, RIP_SH_POISONED);
-	rip_conf_free(&c);
+	riposted_conf_free(&c);
 
 	parse_ok(text2, strlen(text2), &c);
-	assert_true(rip_conf_is_passive(&c, "eth0"));
-	assert_false(rip_conf_is_passive(&c, "eth1"));
-	assert_true(rip_conf_is_passive(&c, "eth2"));
-	assert_int_equal(c.n_passive, 1);
-	assert_int_equal(c.n_nopassive, 1);
-	assert_false(rip_conf_network_match(&c, "eth0", 0x0a000001));
-	rip_conf_free(&c);
+	assert_true(rip_conf_is_passive(&c.rip, "eth0"));
+	assert_false(rip_conf_is_passive(&c.rip, "eth1"));
+	assert_true(rip_conf_is_passive(&c.rip, "eth2"));
+	assert_int_equal(c.rip.n_passive, 1);
+	assert_int_equal(c.rip.n_nopassive, 1);
+	assert_false(rip_conf_network_match(&c.rip, "eth0", 0x0a000001));
+	riposted_conf_free(&c);
 }
 
 static void
 test_file_errors(void **state)
 {
-	struct rip_conf c;
+	struct riposted_conf c;
 	char err[512], path[] = "/tmp/test_conf_big_XXXXXX";
 	int fd;
 	FILE *f;
 
-	assert_int_equal(rip_conf_parse_file("/nonexistent/ripd.conf", &c, err, sizeof(err)), -1);
+	assert_int_equal(riposted_conf_parse_file("/nonexistent/ripd.conf", &c, err, sizeof(err)), -1);
 	assert_string_equal(err, "/nonexistent/ripd.conf: cannot read: No such file or directory");
-	rip_conf_free(&c);
-	assert_int_equal(rip_conf_parse_file("/tmp", &c, err, sizeof(err)), -1);
+	riposted_conf_free(&c);
+	assert_int_equal(riposted_conf_parse_file("/tmp", &c, err, sizeof(err)), -1);
 	assert_string_equal(err, "/tmp: cannot read: Is a directory");
-	rip_conf_free(&c);
+	riposted_conf_free(&c);
 
 	/* Exactly 4 MiB of comment lines loads; one byte more does not. */
 	fd = mkstemp(path);
@@ -1077,15 +1081,15 @@ test_file_errors(void **state)
 	for (int i = 0; i < 4 * 1024 * 1024 / 64; i++)
 		fprintf(f, "!%62s\n", "");
 	fflush(f);
-	assert_int_equal(rip_conf_parse_file(path, &c, err, sizeof(err)), 0);
-	rip_conf_free(&c);
+	assert_int_equal(riposted_conf_parse_file(path, &c, err, sizeof(err)), 0);
+	riposted_conf_free(&c);
 	fputc('\n', f);
 	fclose(f);
-	assert_int_equal(rip_conf_parse_file(path, &c, err, sizeof(err)), -1);
+	assert_int_equal(riposted_conf_parse_file(path, &c, err, sizeof(err)), -1);
 	char want[600];
 	snprintf(want, sizeof(want), "%s: file too large (max 4194304 bytes)", path);
 	assert_string_equal(err, want);
-	rip_conf_free(&c);
+	riposted_conf_free(&c);
 	unlink(path);
 
 	/* Errors inside a file carry its path. */
@@ -1094,10 +1098,10 @@ test_file_errors(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "router rip\n version 1\n", 22), 22);
 	close(fd);
-	assert_int_equal(rip_conf_parse_file(path2, &c, err, sizeof(err)), -1);
+	assert_int_equal(riposted_conf_parse_file(path2, &c, err, sizeof(err)), -1);
 	snprintf(want, sizeof(want), "%s:2: RIPv1 is not supported", path2);
 	assert_string_equal(err, want);
-	rip_conf_free(&c);
+	riposted_conf_free(&c);
 	unlink(path2);
 }
 
@@ -1131,14 +1135,14 @@ test_round_trip_embedded(void **state)
 {
 	const char *texts[] = { full_conf, "", "router rip\n no allow-ecmp\n",
 		"log syslog errors\n", "interface lo\n" };
-	struct rip_conf c;
+	struct riposted_conf c;
 	char *out;
 
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
 		warn_reset();
 		parse_ok(texts[i], strlen(texts[i]), &c);
 		assert_round_trip(&c);
-		rip_conf_free(&c);
+		riposted_conf_free(&c);
 	}
 	parse_ok(full_conf, strlen(full_conf), &c);
 	out = print_str(&c);
@@ -1170,7 +1174,7 @@ test_round_trip_embedded(void **state)
 	    " ip rip split-horizon\n"
 	    "!\n");
 	free(out);
-	rip_conf_free(&c);
+	riposted_conf_free(&c);
 }
 
 /* Every example config loads and round-trips. */
@@ -1187,15 +1191,15 @@ test_round_trip_files(void **state)
 	if (d == NULL)
 		fail_msg("cannot open %s (set RIPOSTE_SRCDIR)", dir);
 	while ((de = readdir(d)) != NULL) {
-		struct rip_conf c;
+		struct riposted_conf c;
 		size_t l = strlen(de->d_name);
 		if (l < 5 || strcmp(de->d_name + l - 5, ".conf") != 0)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
-		if (rip_conf_parse_file(path, &c, err, sizeof(err)) != 0)
+		if (riposted_conf_parse_file(path, &c, err, sizeof(err)) != 0)
 			fail_msg("%s", err);
 		assert_round_trip(&c);
-		rip_conf_free(&c);
+		riposted_conf_free(&c);
 		n++;
 	}
 	closedir(d);
@@ -1207,40 +1211,40 @@ static void
 test_example_values(void **state)
 {
 	char path[4096], err[512];
-	struct rip_conf c;
+	struct riposted_conf c;
 
 	conf_path(path, sizeof(path), "frr-running.conf");
-	if (rip_conf_parse_file(path, &c, err, sizeof(err)) != 0)
+	if (riposted_conf_parse_file(path, &c, err, sizeof(err)) != 0)
 		fail_msg("%s", err);
 	assert_string_equal(c.hostname, "r2");
 	assert_int_equal(c.log_dest, LOG_DEST_SYSLOG);
-	assert_true(c.passive_default);
-	assert_false(rip_conf_is_passive(&c, "eth0"));
-	assert_true(rip_conf_is_passive(&c, "eth9"));
-	assert_int_equal(c.t_update, 10);
-	assert_int_equal(c.n_ifaces, 2);
-	rip_conf_free(&c);
+	assert_true(c.rip.passive_default);
+	assert_false(rip_conf_is_passive(&c.rip, "eth0"));
+	assert_true(rip_conf_is_passive(&c.rip, "eth9"));
+	assert_int_equal(c.rip.t_update, 10);
+	assert_int_equal(c.rip.n_ifaces, 2);
+	riposted_conf_free(&c);
 
 	conf_path(path, sizeof(path), "crlf.conf");
-	if (rip_conf_parse_file(path, &c, err, sizeof(err)) != 0)
+	if (riposted_conf_parse_file(path, &c, err, sizeof(err)) != 0)
 		fail_msg("%s", err);
 	assert_string_equal(c.hostname, "crlf");
 	assert_int_equal(c.log_level, LOG_LVL_DEBUG);
-	assert_int_equal(rip_conf_iface_get(&c, "eth0").split_horizon, RIP_SH_NONE);
-	rip_conf_free(&c);
+	assert_int_equal(rip_conf_iface_get(&c.rip, "eth0").split_horizon, RIP_SH_NONE);
+	riposted_conf_free(&c);
 
 	conf_path(path, sizeof(path), "router.conf");
-	if (rip_conf_parse_file(path, &c, err, sizeof(err)) != 0)
+	if (riposted_conf_parse_file(path, &c, err, sizeof(err)) != 0)
 		fail_msg("%s", err);
 	assert_int_equal(c.log_dest, LOG_DEST_FILE);
 	assert_string_equal(c.log_path, "/var/log/riposted.log");
 	assert_int_equal(c.log_level, LOG_LVL_NOTICE);
-	assert_true(c.redist[RIP_REDIST_KERNEL].enabled);
-	assert_int_equal(c.redist[RIP_REDIST_KERNEL].metric, 3);
-	assert_false(c.redist[RIP_REDIST_CONNECTED].enabled);
-	assert_false(c.allow_ecmp);
-	assert_true(rip_conf_is_passive(&c, "eth0"));
-	rip_conf_free(&c);
+	assert_true(c.rip.redist[RIP_REDIST_KERNEL].enabled);
+	assert_int_equal(c.rip.redist[RIP_REDIST_KERNEL].metric, 3);
+	assert_false(c.rip.redist[RIP_REDIST_CONNECTED].enabled);
+	assert_false(c.rip.allow_ecmp);
+	assert_true(rip_conf_is_passive(&c.rip, "eth0"));
+	riposted_conf_free(&c);
 }
 
 static int

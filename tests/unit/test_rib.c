@@ -58,6 +58,7 @@
 #include "rip/proto.h"
 #include "rip/rib.h"
 #include "rip/show.h"
+#include "riposted/conf.h"
 
 #define IP(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | \
 	((uint32_t)(c) << 8) | (uint32_t)(d))
@@ -318,9 +319,15 @@ h_teardown(void **state)
 static void
 h_parse(const char *text, struct rip_conf *conf)
 {
+	struct riposted_conf rc;
 	char err[256] = "";
-	if (rip_conf_parse_buf("test", text, strlen(text), conf, err, sizeof(err)) != 0)
+
+	/* The whole file (services included), then the RIP part, as riposted does. */
+	if (riposted_conf_parse_buf("test", text, strlen(text), &rc, err, sizeof(err)) != 0)
 		fail_msg("config does not parse: %s", err);
+	*conf = rc.rip;
+	rip_conf_init(&rc.rip);
+	riposted_conf_free(&rc);
 }
 
 static void
@@ -2273,7 +2280,10 @@ test_bfd_neighbor_down(void **state)
 
 	size_t mark = h->n_pkts;
 	rtime_t t = h->now;
-	rip_engine_neighbor_bfd(h->eng, N1, IF_ETH0, false, h->now);
+	static const struct rip_bfd_change down = { .up = false, .was_up = true };
+	static const struct rip_bfd_change up = { .up = true, .was_up = false };
+	assert_int_equal(rip_engine_neighbor_bfd(h->eng, N1, IF_ETH0, &down, h->now),
+	    RIP_BFD_INVALIDATED);
 	assert_true(h_kernel_has_gw(h, x, N2, IF_ETH0));
 	assert_null(h_kernel(h, PFX(NET_Y, 24)));
 	h_advance(h, MS(300));
@@ -2291,7 +2301,8 @@ test_bfd_neighbor_down(void **state)
 
 	/* Up again: a request to N1 goes out at once, and N1 is heard. */
 	mark = h->n_pkts;
-	rip_engine_neighbor_bfd(h->eng, N1, IF_ETH0, true, h->now);
+	assert_int_equal(rip_engine_neighbor_bfd(h->eng, N1, IF_ETH0, &up, h->now),
+	    RIP_BFD_FOLLOWED);
 	bool asked = false;
 	for (size_t i = mark; i < h->n_pkts; i++)
 		if (h->pkts[i].command == RIP_CMD_REQUEST && h->pkts[i].dst == N1 &&
@@ -2301,6 +2312,43 @@ test_bfd_neighbor_down(void **state)
 	RESP(h, IF_ETH0, N1, E(NET_X, 24, 1));
 	assert_true(h_kernel_has_gw(h, x, N1, IF_ETH0));
 	assert_int_equal(nbr_new_calls, 2);
+}
+
+/*
+ * The BFD policy that lives in the engine: a neighbour that says AdminDown
+ * stopped BFD on purpose (RFC 5882 3.2) and a session that was never Up
+ * vouched for nothing; neither touches the neighbour's routes.
+ */
+static void
+test_bfd_admindown_and_never_up(void **state)
+{
+	struct harness *h = *state;
+	static const struct rip_bfd_change admin = {
+		.up = false, .was_up = true, .remote_admin_down = true,
+	};
+	static const struct rip_bfd_change never = { .up = false, .was_up = false };
+	static const struct rip_bfd_change down = { .up = false, .was_up = true };
+	struct prefix4 x = PFX(NET_X, 24);
+
+	h_std(h, CONF_STD);
+	RESP(h, IF_ETH0, N1, E(NET_X, 24, 1));
+	assert_true(h_kernel_has_gw(h, x, N1, IF_ETH0));
+	assert_int_equal(rip_engine_neighbor_bfd(h->eng, N1, IF_ETH0, &admin, h->now),
+	    RIP_BFD_KEPT);
+	assert_int_equal(rip_engine_neighbor_bfd(h->eng, N1, IF_ETH0, &never, h->now),
+	    RIP_BFD_NOTHING);
+	assert_true(h_kernel_has_gw(h, x, N1, IF_ETH0));
+	RESP(h, IF_ETH0, N1, E(NET_X, 24, 1));
+	assert_int_equal(h_nbr(h, N1)->bad_packets[RIP_DROP_BFD_DOWN], 0);
+	/* The same neighbour failing for real loses its routes. */
+	assert_int_equal(rip_engine_neighbor_bfd(h->eng, N1, IF_ETH0, &down, h->now),
+	    RIP_BFD_INVALIDATED);
+	assert_null(h_kernel(h, x));
+	/* A neighbour that never spoke RIP: nothing to do, and none is made up. */
+	size_t n_nbrs = h->eng->n_neighbors;
+	assert_int_equal(rip_engine_neighbor_bfd(h->eng, N2 + 100, IF_ETH0, &down, h->now),
+	    RIP_BFD_NOTHING);
+	assert_int_equal(h->eng->n_neighbors, n_nbrs);
 }
 
 /*
@@ -2368,6 +2416,7 @@ main(void)
 		T(test_service_backup_metric),
 		T(test_bfd_neighbor_down),
 		T(test_link_down_connected_alternate),
+		T(test_bfd_admindown_and_never_up),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "health/service.h"
+#include "lib/conf.h"
 
 /* The fake clock: tests advance it by hand, one interval per round. */
 static rtime_t fake_now;
@@ -443,7 +444,7 @@ test_duration_good(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		d = -1;
-		assert_int_equal(svc_duration_parse(v[i].in, &d), SVC_OK);
+		assert_int_equal(conf_duration_parse(v[i].in, &d), CONF_DUR_OK);
 		assert_int_equal(d, v[i].want);
 	}
 }
@@ -455,22 +456,22 @@ test_duration_bad(void **state)
 		const char	*in;
 		int		 err;
 	} v[] = {
-		{ "", SVC_E_SYNTAX },
-		{ "ms", SVC_E_SYNTAX },
-		{ "-1s", SVC_E_SYNTAX },
-		{ "+1s", SVC_E_SYNTAX },
-		{ " 1s", SVC_E_SYNTAX },
-		{ "200", SVC_E_UNIT },
-		{ "1.5s", SVC_E_UNIT },
-		{ "1 s", SVC_E_UNIT },
-		{ "1s ", SVC_E_UNIT },
-		{ "1h", SVC_E_UNIT },
-		{ "1us", SVC_E_UNIT },
-		{ "1S", SVC_E_UNIT },
-		{ "1sm", SVC_E_UNIT },
-		{ "1441m", SVC_E_RANGE },
-		{ "86401s", SVC_E_RANGE },
-		{ "99999999999999999999999999ms", SVC_E_RANGE },
+		{ "", CONF_DUR_SYNTAX },
+		{ "ms", CONF_DUR_SYNTAX },
+		{ "-1s", CONF_DUR_SYNTAX },
+		{ "+1s", CONF_DUR_SYNTAX },
+		{ " 1s", CONF_DUR_SYNTAX },
+		{ "200", CONF_DUR_UNIT },
+		{ "1.5s", CONF_DUR_UNIT },
+		{ "1 s", CONF_DUR_UNIT },
+		{ "1s ", CONF_DUR_UNIT },
+		{ "1h", CONF_DUR_UNIT },
+		{ "1us", CONF_DUR_UNIT },
+		{ "1S", CONF_DUR_UNIT },
+		{ "1sm", CONF_DUR_UNIT },
+		{ "1441m", CONF_DUR_RANGE },
+		{ "86401s", CONF_DUR_RANGE },
+		{ "99999999999999999999999999ms", CONF_DUR_RANGE },
 	};
 	rtime_t d;
 	size_t i;
@@ -478,11 +479,11 @@ test_duration_bad(void **state)
 	(void)state;
 	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
 		d = 42;
-		assert_int_equal(svc_duration_parse(v[i].in, &d), v[i].err);
+		assert_int_equal(conf_duration_parse(v[i].in, &d), v[i].err);
 		/* Untouched on error. */
 		assert_int_equal(d, 42);
 	}
-	assert_int_equal(svc_duration_parse(NULL, &d), SVC_E_SYNTAX);
+	assert_int_equal(conf_duration_parse(NULL, &d), CONF_DUR_SYNTAX);
 }
 
 int

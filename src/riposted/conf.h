@@ -1,0 +1,72 @@
+/*
+ * conf.h - riposted's configuration file: the top-level grammar.
+ *
+ * riposted.conf is written in the FRR/Quagga ripd.conf dialect (the seed's
+ * ripd.conf and zebra.conf load as they are) plus riposte's own `service`
+ * blocks.  This module owns the top level: hostname, log, the FRR/zebra
+ * statements we accept with a warning or refuse, and the blocks, each
+ * handed to its module's keyword table:
+ *
+ *	router rip		rip/conf.c (rip_conf_router_table)
+ *	interface IFNAME	rip/conf.c (RIP's statements), bfd/conf.c (BFD's
+ *				timers), and the zebra statements below
+ *	service NAME		health/conf.c (service_conf_table)
+ *	line vty		everything in it ignored with a warning
+ *
+ * The lexer is lib/conf.c's; errors are "file:line: message" and reject
+ * the whole file.  riposted_conf_print() writes the canonical form, which
+ * parses back to an equal configuration (round-trip tests).
+ */
+#ifndef RIPOSTE_RIPOSTED_CONF_H
+#define RIPOSTE_RIPOSTED_CONF_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "bfd/conf.h"
+#include "health/conf.h"
+#include "lib/log.h"
+#include "rip/conf.h"
+
+struct riposted_conf {
+	char hostname[64];
+
+	/* log */
+	enum log_dest log_dest;
+	char log_path[256];
+	enum log_level log_level;
+
+	struct rip_conf rip;
+
+	/* BFD's settings of each interface block (the same blocks as rip.ifaces). */
+	struct bfd_iface_conf *bfd_ifaces;
+	size_t n_bfd_ifaces;
+
+	struct service_conf *services;
+	size_t n_services;
+};
+
+void	riposted_conf_init(struct riposted_conf *conf);
+void	riposted_conf_free(struct riposted_conf *conf);
+
+/*
+ * Parse `len` bytes of config text named `name` (for messages).  On error
+ * returns -1 and writes "name:line: message" into err; *conf is then left
+ * initialised but empty.  Warnings go to log_warnx as "name:line: ...".
+ * Anything in *conf before is overwritten, not freed, so a reload can parse
+ * into a fresh struct and swap only on success.
+ */
+int	riposted_conf_parse_buf(const char *name, const char *buf, size_t len,
+	    struct riposted_conf *conf, char *err, size_t errlen);
+/* Read the file and parse it; errors as above, plus "PATH: cannot read: strerror". */
+int	riposted_conf_parse_file(const char *path, struct riposted_conf *conf, char *err,
+	    size_t errlen);
+
+/* The canonical config text (what --print shows); parses back to an equal config. */
+void	riposted_conf_print(FILE *out, const struct riposted_conf *conf);
+
+/* BFD's settings for interface `name` (its block's, or the defaults). */
+struct bfd_iface_conf riposted_conf_bfd_iface(const struct riposted_conf *conf,
+	    const char *name);
+
+#endif
