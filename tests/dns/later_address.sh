@@ -3,7 +3,7 @@
 # after it dropped its privileges, is answered at once and from itself.
 #
 # The seed's BIND could not serve the anycast address that appeared on lo
-# after it had started as root and become an ordinary user (DESIGN.md).
+# after it had started as root and become an ordinary user (docs/design.md).
 # riposte-dns serves from wildcard sockets with IP_PKTINFO and
 # IPV6_RECVPKTINFO instead, and sets each answer's source to the address
 # its query came to.  This test does exactly what broke the seed:

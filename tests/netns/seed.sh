@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# tests/netns/seed.sh - the seed's anycast lab (DESIGN.md, "Lab topology") on
+# tests/netns/seed.sh - the seed's anycast lab (docs/design.md, "Lab topology") on
 # top of lib.sh, for the service scenario tests (t_svc_*.sh) and
 # bench/failover.sh.  Source it (it sources lib.sh; needs root).
 #
