@@ -771,15 +771,14 @@ main(int argc, char **argv)
 	char *conf_abs = realpath(d.conf_path, NULL), *ctl_abs = daemon_abs_path(d.ctl_path);
 	char *pid_abs = ctl_abs == NULL ? NULL : d.pidfile != NULL ?
 	    daemon_abs_path(d.pidfile) : daemon_default_pidfile(ctl_abs);
-	if (conf_abs == NULL || pid_abs == NULL) {
+	bool paths_ok = false;
+	if (conf_abs == NULL || pid_abs == NULL)
 		fprintf(stderr, "riposted: %s: %s\n", conf_abs == NULL ? d.conf_path : "path",
 		    strerror(errno));
-		return 1;
-	}
-	if (!d.foreground && daemon_conf_relative(&conf, err, sizeof(err)) != 0) {
+	else if (!d.foreground && daemon_conf_relative(&conf, err, sizeof(err)) != 0)
 		fprintf(stderr, "riposted: %s: %s\n", conf_abs, err);
-		return 1;
-	}
+	else
+		paths_ok = true;
 	d.conf_path = conf_abs;
 	d.ctl_path = ctl_abs;
 	d.pidfile = pid_abs;
@@ -791,9 +790,12 @@ main(int argc, char **argv)
 	 * before daemon() so that the refusal reaches the terminal and the
 	 * exit status; daemon()'s child inherits it (flock).
 	 */
-	struct pidfile *pf = pidfile_take("riposted", d.pidfile);
+	struct pidfile *pf = paths_ok ? pidfile_take("riposted", d.pidfile) : NULL;
 	if (pf == NULL) {
 		rip_conf_free(&conf);
+		free(conf_abs);
+		free(ctl_abs);
+		free(pid_abs);
 		return 1;
 	}
 	pidfile_remove_at_exit(pf);
