@@ -22,6 +22,7 @@
 #include "dns/load.h"
 #include "dns/server.h"
 #include "lib/log.h"
+#include "lib/pidfile.h"
 
 struct dnsd {
 	const char *conf_path;
@@ -30,11 +31,10 @@ struct dnsd {
 	bool foreground;
 	struct dnsconf conf;
 	struct dns_server *srv;
-	ev_signal sig_term, sig_int, sig_hup;
+	struct pidfile *pidfile_lock; /* NULL: no pidfile configured */
+	ev_signal sig_term, sig_int, sig_hup; /* data: this struct */
 	uint64_t reloads, reload_failures;
 };
-
-static struct dnsd d;
 
 static double
 mono_ms(void)
@@ -110,25 +110,26 @@ listen_changed(const struct dnsconf *a, const struct dnsconf *b)
 static void
 sig_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
+	struct dnsd *d = w->data;
 	struct dnsconf conf;
 	struct dns_gen *gen;
 	char err[512];
 	double t0 = mono_ms();
 
-	log_info("SIGHUP: reloading %s and every zone", d.conf_abs);
-	if (dnsconf_parse_file(d.conf_abs, &conf, err, sizeof(err)) != 0) {
-		d.reload_failures++;
+	log_info("SIGHUP: reloading %s and every zone", d->conf_abs);
+	if (dnsconf_parse_file(d->conf_abs, &conf, err, sizeof(err)) != 0) {
+		d->reload_failures++;
 		log_warnx("reload failed: %s; still serving everything as before", err);
 		return;
 	}
 	/* Sockets, threads and privileges were set up once: those need a restart. */
-	if (listen_changed(&conf, &d.conf) || conf.workers != d.conf.workers ||
-	    strcmp(conf.user, d.conf.user) != 0 || conf.tcp_clients != d.conf.tcp_clients ||
-	    conf.tcp_idle_ms != d.conf.tcp_idle_ms)
+	if (listen_changed(&conf, &d->conf) || conf.workers != d->conf.workers ||
+	    strcmp(conf.user, d->conf.user) != 0 || conf.tcp_clients != d->conf.tcp_clients ||
+	    conf.tcp_idle_ms != d->conf.tcp_idle_ms)
 		log_warnx("reload: listen, user, workers, tcp-clients and tcp-idle-timeout "
 		    "changes take effect at the next start");
-	if ((gen = dns_gen_load(&conf, dns_server_gen(d.srv))) == NULL) {
-		d.reload_failures++;
+	if ((gen = dns_gen_load(&conf, dns_server_gen(d->srv))) == NULL) {
+		d->reload_failures++;
 		log_warnx("reload failed: out of memory; still serving everything as before");
 		dnsconf_free(&conf);
 		return;
@@ -139,15 +140,15 @@ sig_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		kept += gen->src[i].kept;
 	size_t zones = gen_zone_count(gen), records = gen->records;
 	unsigned failed = gen->failed;
-	dns_server_publish(d.srv, gen);
-	d.reloads++;
+	dns_server_publish(d->srv, gen);
+	d->reloads++;
 	if (failed > 0)
-		d.reload_failures++;
+		d->reload_failures++;
 	/* The settings that live in the generation took effect; keep the rest. */
-	memcpy(d.conf.identity, conf.identity, sizeof(conf.identity));
-	memcpy(d.conf.version, conf.version, sizeof(conf.version));
-	d.conf.version_hide = conf.version_hide;
-	d.conf.udp_size = conf.udp_size;
+	memcpy(d->conf.identity, conf.identity, sizeof(conf.identity));
+	memcpy(d->conf.version, conf.version, sizeof(conf.version));
+	d->conf.version_hide = conf.version_hide;
+	d->conf.udp_size = conf.udp_size;
 	dnsconf_free(&conf);
 	if (failed > 0)
 		log_warnx("reload done with errors: %zu zones, %zu records; %u zone statements "
@@ -184,7 +185,8 @@ usage(FILE *out)
 	    "\n"
 	    "Options:\n"
 	    "  -c, --config FILE    configuration file (default %s)\n"
-	    "  -p, --pidfile PATH   write the process id here (overrides `pidfile`)\n"
+	    "  -p, --pidfile PATH   the lock and process id file (overrides `pidfile`); a\n"
+	    "                       second riposte-dns on it exits 1 touching nothing\n"
 	    "  -d, --foreground     stay in the foreground and log to stderr\n"
 	    "      --check          validate the configuration and load every zone; report\n"
 	    "                       each error as file:line and exit (0 all good, 1 not)\n"
@@ -203,7 +205,9 @@ usage(FILE *out)
 	    "  identity TEXT              NSID and id.server/hostname.bind (default: host name)\n"
 	    "  version TEXT|hide          version.bind (default \"riposte-dns %s\")\n"
 	    "  user NAME                  run as NAME once the sockets are bound\n"
-	    "  pidfile PATH               (default: none)\n"
+	    "  pidfile PATH               lock and pid file (default: none); with `user`,\n"
+	    "                             in a directory that user may write, or it is\n"
+	    "                             emptied instead of removed at exit\n"
 	    "  workers N|auto             threads (default auto: one per usable CPU)\n"
 	    "  tcp-clients N              open TCP connections (default 256)\n"
 	    "  tcp-idle-timeout N[ms|s|m] close idle TCP connections (default 10s)\n"
@@ -223,17 +227,32 @@ usage(FILE *out)
 	    DNSCONF_DEFAULT_PATH, RIPOSTE_DNS_VERSION);
 }
 
-static int
-write_pidfile(const char *path)
+/*
+ * After dropping privileges the pidfile is still ours to rewrite (the
+ * descriptor was opened as root and stays open, with its lock), but to
+ * unlink it at exit `user` needs write access to its directory.  Options
+ * were: unlink it before dropping (then a second instance could start
+ * while we serve: wrong), keep a privileged helper process alive only to
+ * unlink a file (a root process for the daemon's lifetime: too much for
+ * it), or chown the file (unlink does not look at the file's owner, only
+ * at the directory).  So, as NSD's packages do with /run/nsd: give the
+ * pidfile a directory `user` may write (/run/riposte-dns/, owned by it).
+ * When it is not so, say so now; at exit the file is then emptied through
+ * the descriptor, so it names no process, and its lock goes with us: the
+ * next start takes it over.
+ */
+static void
+pidfile_removable(const struct dnsd *d, const struct passwd *pw)
 {
-	FILE *f = fopen(path, "w");
+	char *dir;
 
-	if (f == NULL) {
-		log_warn("cannot write pid file %s", path);
-		return -1;
-	}
-	fprintf(f, "%ld\n", (long)getpid());
-	return fclose(f);
+	if (d->pidfile_lock == NULL || (dir = strdup(d->pidfile)) == NULL)
+		return;
+	*strrchr(dir, '/') = '\0'; /* absolute: there is a '/' */
+	if (access(dir[0] != '\0' ? dir : "/", W_OK | X_OK) != 0)
+		log_notice("pidfile %s: its directory is not writable by user %s: at exit "
+		    "the file is emptied, not removed", d->pidfile, pw->pw_name);
+	free(dir);
 }
 
 /* Print the errors of a load the way --check reports them: file:line first. */
@@ -254,14 +273,14 @@ report_errors(FILE *out, const struct dns_gen *gen)
 }
 
 static int
-do_check(const struct dnsconf *conf)
+do_check(const struct dnsd *d, const struct dnsconf *conf)
 {
 	struct dns_gen *gen;
 	unsigned bad;
 	int rc = 0;
 
 	if (conf->user[0] != '\0' && getpwnam(conf->user) == NULL) {
-		fprintf(stderr, "%s: user %s: no such user\n", d.conf_path, conf->user);
+		fprintf(stderr, "%s: user %s: no such user\n", d->conf_path, conf->user);
 		rc = 1;
 	}
 	if ((gen = dns_gen_load(conf, NULL)) == NULL) {
@@ -270,7 +289,7 @@ do_check(const struct dnsconf *conf)
 	}
 	bad = report_errors(stderr, gen);
 	if (bad == 0 && rc == 0)
-		printf("%s: OK: %zu zone statements, %zu zones, %zu records\n", d.conf_path,
+		printf("%s: OK: %zu zone statements, %zu zones, %zu records\n", d->conf_path,
 		    conf->n_zones, gen_zone_count(gen), gen->records);
 	dns_gen_free(gen);
 	return bad > 0 ? 1 : rc;
@@ -347,22 +366,22 @@ raise_nofile(const struct dnsconf *conf, unsigned workers)
 }
 
 static void
-log_started(const struct dns_gen *gen, unsigned workers)
+log_started(const struct dnsd *d, const struct dns_gen *gen, unsigned workers)
 {
 	char listen[512] = "", buf[DNSCONF_LISTEN_STRLEN];
 	size_t len = 0;
 
-	for (size_t i = 0; i < d.conf.n_listen && len < sizeof(listen); i++) {
+	for (size_t i = 0; i < d->conf.n_listen && len < sizeof(listen); i++) {
 		int n = snprintf(listen + len, sizeof(listen) - len, "%s%s", i > 0 ? " " : "",
-		    dnsconf_listen_str(&d.conf.listen[i], buf));
+		    dnsconf_listen_str(&d->conf.listen[i], buf));
 		if (n < 0)
 			break;
 		len += (size_t)n;
 	}
 	log_info("riposte-dns %s started: %zu zones, %zu records, %u workers, listening on %s "
 	    "(UDP and TCP)%s%s, identity \"%s\"", RIPOSTE_DNS_VERSION, gen_zone_count(gen),
-	    gen->records, workers, listen, d.conf.user[0] ? ", user " : "", d.conf.user,
-	    d.conf.identity);
+	    gen->records, workers, listen, d->conf.user[0] ? ", user " : "", d->conf.user,
+	    d->conf.identity);
 }
 
 int
@@ -384,6 +403,7 @@ main(int argc, char **argv)
 	bool check = false, print = false;
 	struct passwd *pw = NULL;
 	struct dns_gen *gen;
+	struct dnsd d = { 0 };
 	char err[512];
 	int ch;
 
@@ -430,7 +450,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (check || export_dir != NULL) {
-		int rc = check ? do_check(&d.conf) : do_export(&d.conf, export_dir);
+		int rc = check ? do_check(&d, &d.conf) : do_export(&d.conf, export_dir);
 		dnsconf_free(&d.conf);
 		return rc;
 	}
@@ -438,17 +458,32 @@ main(int argc, char **argv)
 		fatal("%s", d.conf_path);
 	if (d.pidfile == NULL)
 		d.pidfile = d.conf.pidfile;
-	static char pidabs[4096 + 2];
+	char *pid_abs = NULL;
 	if (d.pidfile != NULL && d.pidfile[0] != '/') {
 		/* -p is relative to where we were started, not to "/" after daemon(). */
-		char cwd[4096];
-		if (getcwd(cwd, sizeof(cwd)) == NULL)
+		char *cwd = getcwd(NULL, 0);
+		if (cwd == NULL || asprintf(&pid_abs, "%s/%s", cwd, d.pidfile) < 0)
 			fatal("getcwd");
-		snprintf(pidabs, sizeof(pidabs), "%s/%s", cwd, d.pidfile);
-		d.pidfile = pidabs;
+		free(cwd);
+		d.pidfile = pid_abs;
 	}
 	if (d.conf.user[0] != '\0' && (pw = getpwnam(d.conf.user)) == NULL)
 		fatalx("%s: user %s: no such user", d.conf_path, d.conf.user);
+	/*
+	 * One riposte-dns per pidfile, found out before the zones load and
+	 * anything is bound (SO_REUSEPORT would let a second one bind next
+	 * to the first and take half its queries).  Before daemon(), so
+	 * that the refusal reaches the terminal; the child keeps the lock.
+	 */
+	if (d.pidfile != NULL) {
+		if ((d.pidfile_lock = pidfile_take("riposte-dns", d.pidfile)) == NULL) {
+			dnsconf_free(&d.conf);
+			free(d.conf_abs);
+			free(pid_abs);
+			return 1;
+		}
+		pidfile_remove_at_exit(d.pidfile_lock);
+	}
 
 	/* Every zone, before anything is bound: a node that lacks one must not serve. */
 	double t0 = mono_ms();
@@ -468,16 +503,19 @@ main(int argc, char **argv)
 			fatal("daemon");
 		log_configure(LOG_DEST_SYSLOG, NULL, LOG_LVL_INFO);
 	}
-	if (d.pidfile != NULL)
-		write_pidfile(d.pidfile);
-	if (pw != NULL)
+	if (d.pidfile_lock != NULL && pidfile_write(d.pidfile_lock) != 0)
+		fatal("pidfile %s", d.pidfile);
+	if (pw != NULL) {
 		drop_privileges(pw);
+		pidfile_removable(&d, pw);
+	}
 
 	signal(SIGPIPE, SIG_IGN);
 	struct ev_loop *loop = EV_DEFAULT;
 	ev_signal_init(&d.sig_term, sig_term_cb, SIGTERM);
 	ev_signal_init(&d.sig_int, sig_term_cb, SIGINT);
 	ev_signal_init(&d.sig_hup, sig_hup_cb, SIGHUP);
+	d.sig_hup.data = &d;
 	ev_signal_start(loop, &d.sig_term);
 	ev_signal_start(loop, &d.sig_int);
 	ev_signal_start(loop, &d.sig_hup);
@@ -485,7 +523,7 @@ main(int argc, char **argv)
 	sigprocmask(SIG_UNBLOCK, &hup, NULL);
 	if (dns_server_start(d.srv, gen) != 0)
 		fatalx("cannot start the workers");
-	log_started(gen, dns_server_workers(d.srv));
+	log_started(&d, gen, dns_server_workers(d.srv));
 
 	ev_run(loop, 0);
 
@@ -503,9 +541,11 @@ main(int argc, char **argv)
 	    (unsigned long long)st.tcp_refused, (unsigned long long)st.tcp_closed_idle,
 	    (unsigned long long)st.tcp_evicted, (unsigned long long)d.reloads);
 	dns_server_free(d.srv);
-	if (d.pidfile != NULL && unlink(d.pidfile) != 0 && errno != ENOENT)
-		log_debug("cannot remove pid file %s: %s", d.pidfile, strerror(errno));
+	if (pidfile_close(d.pidfile_lock) != 0)
+		log_warn("cannot remove pidfile %s (emptied it instead; see `pidfile` in the "
+		    "README)", d.pidfile);
 	dnsconf_free(&d.conf);
 	free(d.conf_abs);
+	free(pid_abs);
 	return 0;
 }

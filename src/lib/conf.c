@@ -507,8 +507,14 @@ conf_line(struct conf_parser *p, const char *line, size_t len)
 	char *s = buf;
 	int n = 0;
 
+	char raw[CONF_LINE_MAX + 1];
+
 	memcpy(buf, line, len);
 	buf[len] = '\0';
+	memcpy(raw, line, len);
+	raw[len] = '\0';
+	p->line_words = buf;
+	p->line_raw = raw;
 	for (;;) {
 		while (conf_is_space(*s))
 			s++;
@@ -524,7 +530,15 @@ conf_line(struct conf_parser *p, const char *line, size_t len)
 	}
 	if (n == 0)
 		return 0;
-	return conf_statement(p, n, w, w[0] != buf);
+	int rc = conf_statement(p, n, w, w[0] != buf);
+	p->line_words = p->line_raw = NULL;
+	return rc;
+}
+
+const char *
+conf_raw_from(const struct conf_parser *p, const char *word)
+{
+	return p->line_raw + (word - p->line_words);
 }
 
 int

@@ -128,6 +128,10 @@ struct conf_parser {
 	const struct conf_table *const *all;
 	size_t n_all;
 
+	/* The line being parsed: as split into words, and as written. */
+	const char *line_words;
+	const char *line_raw;
+
 	/* The current block; n_parts == 0 at top level. */
 	char block_label[96];
 	bool block_indented_only;
@@ -159,6 +163,13 @@ int	 conf_usage(struct conf_parser *p, const struct conf_kw *kw, const char *wha
 /* Handlers for rows of other daemons' dialects: a warning, or an error. */
 conf_handler conf_h_ignore;
 conf_handler conf_h_unsupported;
+
+/*
+ * The statement's text as written, from the word `word` (one of a handler's
+ * argv) to the end of the line, comment included: for arguments with a
+ * syntax of their own (a command line with quotes).
+ */
+const char *conf_raw_from(const struct conf_parser *p, const char *word);
 
 /* Values, for handlers. */
 int	 conf_uint(struct conf_parser *p, const char *word, const char *what, uint32_t min,

@@ -2,16 +2,21 @@
  * main.c - riposted's start-up, event loop, signals and exit (daemon.h
  * says which file does what).
  */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "health/services.h"
 #include "lib/log.h"
+#include "lib/pidfile.h"
 #include "netlink/kr.h"
+#include "rip/packet.h"
 #include "riposted/daemon.h"
 
 static void
@@ -76,7 +81,10 @@ usage(FILE *out)
 	    "Options:\n"
 	    "  -c, --config FILE    configuration file (default %s)\n"
 	    "  -s, --socket PATH    control socket for ripostectl (default %s)\n"
-	    "  -p, --pidfile PATH   write the process id here\n"
+	    "  -p, --pidfile PATH   the lock and process id file (default: SOCKET with\n"
+	    "                       .sock replaced by .pid, else SOCKET.pid; so\n"
+	    "                       /run/riposted.pid); a second riposted on the same\n"
+	    "                       pidfile or socket exits 1 touching nothing\n"
 	    "  -d, --foreground     stay in the foreground and log to stderr\n"
 	    "      --check          validate the configuration and exit (0 valid, 1 not)\n"
 	    "      --print          print the configuration in canonical form and exit\n"
@@ -97,16 +105,106 @@ usage(FILE *out)
 	    RTPROT_RIPOSTE, RIPOSTED_DEFAULT_CONF, CTL_DEFAULT_SOCKET);
 }
 
-static void
-write_pidfile(const char *path)
+/*
+ * daemon() changes to "/": a path used after it (the config at SIGHUP, the
+ * control socket, the pidfile) is made absolute from where we started.
+ */
+static char *
+daemon_abs_path(const char *path)
 {
-	FILE *f = fopen(path, "w");
-	if (f == NULL) {
-		log_warn("cannot write pid file %s", path);
-		return;
+	char *cwd, *out;
+
+	if (path[0] == '/')
+		return strdup(path);
+	if ((cwd = getcwd(NULL, 0)) == NULL)
+		return NULL;
+	if (asprintf(&out, "%s/%s", cwd, path) < 0)
+		out = NULL;
+	free(cwd);
+	return out;
+}
+
+/*
+ * Without -p the lock is per control socket, the thing two daemons must
+ * not share: the socket's path with a trailing ".sock" replaced by ".pid",
+ * or with ".pid" appended (/run/riposted.sock: /run/riposted.pid;
+ * DIR/r1.ctl: DIR/r1.ctl.pid).
+ */
+static char *
+daemon_default_pidfile(const char *sock)
+{
+	size_t n = strlen(sock);
+	char *out;
+
+	if (n > 5 && strcmp(sock + n - 5, ".sock") == 0)
+		n -= 5;
+	if (asprintf(&out, "%.*s.pid", (int)n, sock) < 0)
+		return NULL;
+	return out;
+}
+
+/*
+ * Paths in the config that the daemon opens after daemon() changed to "/":
+ * a relative one would silently mean another file.  The parser keeps them
+ * as written, so refuse them here (only when daemonizing: -d keeps the
+ * working directory).
+ */
+static int
+daemon_conf_relative(const struct riposted_conf *conf, char *err, size_t errlen)
+{
+	if (conf->log_dest == LOG_DEST_FILE && conf->log_path[0] != '/') {
+		snprintf(err, errlen, "log file %s: a relative path (riposted works in / "
+		    "once it runs in the background): give an absolute one", conf->log_path);
+		return -1;
 	}
-	fprintf(f, "%ld\n", (long)getpid());
-	fclose(f);
+	for (size_t i = 0; i < conf->n_services; i++) {
+		const struct service_conf *s = &conf->services[i];
+		for (unsigned k = 0; k < s->svc.n_checks; k++) {
+			const struct check_conf *c = &s->checks[k];
+			const char *p = c->kind == CHECK_PROCESS ? c->path :
+			    c->kind == CHECK_EXEC ? c->cmd : NULL;
+			size_t len = p != NULL ? strcspn(p, " ") : 0;
+			/* exec: a bare name is looked up in PATH; "bin/x" is relative. */
+			if (p == NULL || p[0] == '/' ||
+			    (c->kind == CHECK_EXEC && memchr(p, '/', len) == NULL))
+				continue;
+			snprintf(err, errlen, "line %u: service %s: check %s %.*s: a relative path "
+			    "(riposted works in / once it runs in the background): give an "
+			    "absolute one", s->line, s->svc.name,
+			    c->kind == CHECK_PROCESS ? "process" : "exec", (int)len, p);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * One riposted per network namespace as well: two with different sockets
+ * and pidfiles would both bind UDP 520 (SO_REUSEADDR) and the second would
+ * flush the first one's kernel routes.  An abstract unix socket name is per
+ * network namespace and goes away with the process, crash included, so
+ * binding it is the lock.  The descriptor stays open for our lifetime.
+ */
+static int
+daemon_netns_lock(void)
+{
+	static const char name[] = "riposted/rip";
+	struct sockaddr_un sa;
+	int fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path + 1, name, sizeof(name) - 1);	/* sun_path[0] = 0: abstract */
+	if (bind(fd, (struct sockaddr *)&sa,
+	    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + sizeof(name))) != 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
 }
 
 int
@@ -168,20 +266,66 @@ main(int argc, char **argv)
 		log_warnx("%s: no 'router rip' block: RIP stays off until one is configured",
 		    d.conf_path);
 
+	char *conf_abs = realpath(d.conf_path, NULL), *ctl_abs = daemon_abs_path(d.ctl_path);
+	char *pid_abs = ctl_abs == NULL ? NULL : d.pidfile != NULL ?
+	    daemon_abs_path(d.pidfile) : daemon_default_pidfile(ctl_abs);
+	bool paths_ok = false;
+	if (conf_abs == NULL || pid_abs == NULL)
+		fprintf(stderr, "riposted: %s: %s\n", conf_abs == NULL ? d.conf_path : "path",
+		    strerror(errno));
+	else if (!d.foreground && daemon_conf_relative(&conf, err, sizeof(err)) != 0)
+		fprintf(stderr, "riposted: %s: %s\n", conf_abs, err);
+	else
+		paths_ok = true;
+	d.conf_path = conf_abs;
+	d.ctl_path = ctl_abs;
+	d.pidfile = pid_abs;
+
+	/*
+	 * One riposted per control socket (and pidfile): the lock comes
+	 * before anything touches the kernel or a socket, so a second
+	 * instance leaves the first one's routes and port alone.  Taken
+	 * before daemon() so that the refusal reaches the terminal and the
+	 * exit status; daemon()'s child inherits it (flock).
+	 */
+	struct pidfile *pf = paths_ok ? pidfile_take("riposted", d.pidfile) : NULL;
+	if (pf == NULL) {
+		riposted_conf_free(&conf);
+		free(conf_abs);
+		free(ctl_abs);
+		free(pid_abs);
+		return 1;
+	}
+	pidfile_remove_at_exit(pf);
+	if (daemon_netns_lock() < 0) {
+		if (errno == EADDRINUSE)
+			fprintf(stderr, "riposted: another riposted runs in this network namespace "
+			    "(it has UDP port %d)\n", RIP_PORT);
+		else
+			fprintf(stderr, "riposted: namespace lock: %s\n", strerror(errno));
+		riposted_conf_free(&conf);
+		return 1;
+	}
 	if (!d.foreground && daemon(0, 0) < 0)
 		fatal("daemon");
+	if (pidfile_write(pf) != 0)
+		fatal("pidfile %s", d.pidfile);
 	daemon_log_config(&d, &conf);
-	if (d.pidfile != NULL)
-		write_pidfile(d.pidfile);
 	signal(SIGPIPE, SIG_IGN);
 
 	d.loop = EV_DEFAULT;
 	d.started = clock_mono_now();
-	if (daemon_start(&d, &conf) != 0)
-		fatalx("cannot start");
+	/*
+	 * The control socket before the kernel: with -p another riposted
+	 * may hold another pidfile on the same socket; it answers there,
+	 * and we must find that out before kr_flush_ours().  Its commands
+	 * run from the loop only, once everything below is set up.
+	 */
 	if ((d.ctl = ctl_server_start(d.loop, d.ctl_path, daemon_ctl_commands,
 	    daemon_n_ctl_commands, &d)) == NULL)
 		fatal("control socket %s", d.ctl_path);
+	if (daemon_start(&d, &conf) != 0)
+		fatalx("cannot start");
 
 	ev_timer_init(&d.term_timer, term_timer_cb, 0., 0.);
 	d.term_timer.data = &d;
@@ -199,8 +343,11 @@ main(int argc, char **argv)
 
 	ctl_server_stop(d.ctl);
 	daemon_stop(&d);
-	if (d.pidfile != NULL)
-		unlink(d.pidfile);
+	if (pidfile_close(pf) != 0)
+		log_warn("cannot remove pidfile %s", pid_abs);
 	log_info("riposted stopped");
+	free(conf_abs);
+	free(ctl_abs);
+	free(pid_abs);
 	return 0;
 }
