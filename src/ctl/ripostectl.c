@@ -517,7 +517,18 @@ main(int argc, char **argv)
 		    "is riposted running? use -s SOCKET");
 	}
 	if (rctl_send(fd, line, len, timeout_ms) < 0) {
-		rc = rctl_error(RCTL_EXIT_FAIL, "cannot send to %s: %s", path, strerror(errno));
+		int e = errno;
+		char c;
+		/*
+		 * riposted may have said why before it hung up (too many
+		 * control connections): that reply beats our EPIPE.
+		 */
+		if (recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 1) {
+			rc = rctl_reply(fd, timeout, timeout_ms);
+			close(fd);
+			return rc;
+		}
+		rc = rctl_error(RCTL_EXIT_FAIL, "cannot send to %s: %s", path, strerror(e));
 		close(fd);
 		return rc;
 	}
