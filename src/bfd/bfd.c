@@ -611,6 +611,7 @@ bfd_detect(const struct bfd_sess *bs)
 	return bs->s.remote_discr != 0 ? bs->s.detect_time : 0;
 }
 
+/* Every time field in milliseconds, named *_ms, like all of riposted's JSON. */
 static void
 bfd_show_json(const struct bfd_mgr *m, FILE *out, rtime_t now)
 {
@@ -660,10 +661,10 @@ bfd_show_json(const struct bfd_mgr *m, FILE *out, rtime_t now)
 		json_int(&w, bfd_detect(bs) / RTIME_MS);
 		json_key(&w, "poll");
 		json_bool(&w, bs->s.poll_active);
-		json_key(&w, "age");
-		json_int(&w, (now - bs->created) / RTIME_SEC);
-		json_key(&w, "since");
-		json_int(&w, (now - bs->since) / RTIME_SEC);
+		json_key(&w, "age_ms");
+		json_int(&w, (now - bs->created) / RTIME_MS);
+		json_key(&w, "since_ms");
+		json_int(&w, (now - bs->since) / RTIME_MS);
 		json_key(&w, "transitions");
 		json_uint(&w, bs->s.transitions);
 		json_key(&w, "rx_packets");

@@ -382,7 +382,7 @@ ctl_help(const struct ctl_command *table, size_t n, const struct ctl_request *re
 		for (int i = 0; i < req->argc; i++)
 			fprintf(out, "%s%s", i > 0 ? " " : "", req->argv[i]);
 		fprintf(out, "' (try 'help')\n");
-		return -1;
+		return CTL_USAGE;
 	}
 
 	if (req->json) {
@@ -420,6 +420,70 @@ ctl_help(const struct ctl_command *table, size_t n, const struct ctl_request *re
 	return 0;
 }
 
+const char *
+ctl_status_word(int status)
+{
+	return status == CTL_OK ? "OK" : status == CTL_USAGE ? "USAGE" : "ERR";
+}
+
+/*
+ * Does the line have the word --json or -j?  Looked for without the parser,
+ * so that a request the parser refuses (a control character, too long, too
+ * many words) still gets its error as JSON.
+ */
+static bool
+ctl_wants_json(const char *line, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		size_t start;
+
+		while (i < len && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r' ||
+		    line[i] == '\n'))
+			i++;
+		start = i;
+		while (i < len && line[i] != ' ' && line[i] != '\t' && line[i] != '\r' &&
+		    line[i] != '\n')
+			i++;
+		if ((i - start == 6 && memcmp(line + start, "--json", 6) == 0) ||
+		    (i - start == 2 && memcmp(line + start, "-j", 2) == 0))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Replace the text message in *body by {"error":"MESSAGE"}, without its
+ * final LF.  Returns 0, or -1 when memory runs out (the body is unchanged).
+ */
+static int
+ctl_json_error(char **body, size_t *body_len)
+{
+	char *buf = NULL;
+	size_t len = 0, mlen = *body_len;
+	FILE *f;
+	int bad;
+
+	while (mlen > 0 && ((*body)[mlen - 1] == '\n' || (*body)[mlen - 1] == '\r'))
+		mlen--;
+	f = open_memstream(&buf, &len);
+	if (f == NULL)
+		return -1;
+	fputs("{\"error\":", f);
+	json_string_n(f, *body, mlen);
+	fputs("}\n", f);
+	bad = ferror(f);
+	if (fclose(f) != 0 || bad) {
+		free(buf);
+		return -1;
+	}
+	free(*body);
+	*body = buf;
+	*body_len = len;
+	return 0;
+}
+
 int
 ctl_dispatch(const struct ctl_command *table, size_t n, void *ctx, const char *line,
     size_t len, char **body, size_t *body_len)
@@ -430,12 +494,13 @@ ctl_dispatch(const struct ctl_command *table, size_t n, void *ctx, const char *l
 	const struct ctl_command *cmd;
 	FILE *out;
 	int rc, bad;
+	bool json = ctl_wants_json(line, len);
 
 	*body = NULL;
 	*body_len = 0;
 	out = open_memstream(body, body_len);
 	if (out == NULL)
-		return -1;
+		return CTL_ERR;
 
 	/* Parse a copy: the caller's line stays const, and has no room for a NUL. */
 	if (len > CTL_MAX_LINE) {
@@ -451,14 +516,16 @@ ctl_dispatch(const struct ctl_command *table, size_t n, void *ctx, const char *l
 
 	if (cmd == NULL) {
 		fprintf(out, "%s\n", err);
-		rc = -1;
+		rc = CTL_USAGE;
 	} else if (cmd->fn == NULL)
 		rc = ctl_help(table, n, &req, out);
 	else
-		rc = cmd->fn(ctx, &req, out) == 0 ? 0 : -1;
+		rc = cmd->fn(ctx, &req, out);
+	if (rc != CTL_OK && rc != CTL_USAGE)
+		rc = CTL_ERR;
 
 	/* An ERR without a word of explanation helps nobody. */
-	if (rc != 0 && fflush(out) == 0 && *body_len == 0)
+	if (rc != CTL_OK && fflush(out) == 0 && *body_len == 0)
 		fprintf(out, "'%s' failed\n", cmd != NULL ? cmd->words : "request");
 
 	bad = ferror(out);
@@ -467,7 +534,13 @@ ctl_dispatch(const struct ctl_command *table, size_t n, void *ctx, const char *l
 		free(*body);
 		*body = strdup("out of memory\n");
 		*body_len = *body != NULL ? strlen(*body) : 0;
-		rc = -1;
+		rc = CTL_ERR;
+	}
+	if (rc != CTL_OK && json && *body != NULL && ctl_json_error(body, body_len) < 0) {
+		free(*body);
+		*body = strdup("{\"error\":\"out of memory\"}\n");
+		*body_len = *body != NULL ? strlen(*body) : 0;
+		rc = CTL_ERR;
 	}
 	return rc;
 }
@@ -555,7 +628,7 @@ ctl_client_enqueue(struct ctl_client *c, int status, char *body, size_t body_len
 		return -1;
 	}
 	r->hdr_len = (size_t)snprintf(r->hdr, sizeof(r->hdr), "%s %zu\n",
-	    status == 0 ? "OK" : "ERR", body != NULL ? body_len : 0);
+	    ctl_status_word(status), body != NULL ? body_len : 0);
 	r->body = body;
 	r->body_len = body != NULL ? body_len : 0;
 	if (c->q_tail != NULL)
@@ -630,13 +703,21 @@ ctl_client_request(struct ctl_client *c, const char *line, size_t len)
 	}
 }
 
-/* A reply the server makes itself (not from the table): a fixed message. */
+/*
+ * A reply the server makes itself (not from the table): a fixed message,
+ * as JSON when the start of the request asked for it.
+ */
 static void
-ctl_client_error(struct ctl_client *c, const char *msg)
+ctl_client_error(struct ctl_client *c, int status, const char *msg, bool json)
 {
 	char *body = strdup(msg);
+	size_t len = body != NULL ? strlen(body) : 0;
 
-	if (body == NULL || ctl_client_enqueue(c, -1, body, strlen(body)) < 0)
+	if (body != NULL && json && ctl_json_error(&body, &len) < 0) {
+		free(body);
+		body = NULL;
+	}
+	if (body == NULL || ctl_client_enqueue(c, status, body, len) < 0)
 		c->closing = true;
 }
 
@@ -688,7 +769,7 @@ ctl_client_pump(struct ctl_client *c)
 			char msg[64];
 			snprintf(msg, sizeof(msg), "request too long (at most %d bytes)\n",
 			    CTL_MAX_LINE);
-			ctl_client_error(c, msg);
+			ctl_client_error(c, CTL_USAGE, msg, ctl_wants_json(c->in, c->in_len));
 			c->closing = true;
 			continue;
 		}

@@ -7,8 +7,14 @@
  *
  *   request  = WORD *( SP / HTAB WORD ) LF        at most CTL_MAX_LINE bytes,
  *                                                 the LF included
- *   reply    = ( "OK" / "ERR" ) SP LEN LF BODY    LEN decimal, BODY exactly
+ *   reply    = STATUS SP LEN LF BODY              LEN decimal, BODY exactly
  *                                                 LEN bytes, any content
+ *   STATUS   = "OK"                               the command ran
+ *            / "ERR"                              the command ran and failed
+ *                                                 (no such service, ...)
+ *            / "USAGE"                            the request is not a valid
+ *                                                 command: unknown, ambiguous,
+ *                                                 incomplete, wrong arguments
  *
  * Words are separated by spaces or tabs; there is no quoting.  A CR before
  * the LF is ignored (nc -C, telnet).  Other bytes below 0x20, and 0x7f, make
@@ -18,8 +24,11 @@
  * prefix ("sh ro" is "show routes").  "help" is built in and lists the
  * commands.
  *
- * An OK body is the command's output (JSON with --json); an ERR body is a
- * human-readable message ending in LF, also with --json.  A client may send
+ * An OK body is the command's output (JSON with --json).  An ERR or USAGE
+ * body is a human-readable message ending in LF, or with --json the object
+ * {"error":"MESSAGE"} and a LF, so that a script that asked for JSON always
+ * gets JSON.  ripostectl exits 0, 1 and 2 for OK, ERR and USAGE: the split
+ * lets a script tell a typo from a failure.  A client may send
  * several requests on one connection; the replies come back in order.  The
  * server reads the next request only after the previous reply has been
  * written, so a client that pipelines requests must keep reading.  A request
@@ -55,12 +64,21 @@ struct ctl_request {
 	bool json; /* "--json" or "-j" was given */
 };
 
+/* What ctl_dispatch() and a handler return; the reply's status word. */
+#define CTL_OK 0
+#define CTL_ERR (-1)   /* the command ran and failed */
+#define CTL_USAGE (-2) /* not a valid request: a bad or missing argument */
+
 struct ctl_command {
 	const char *words; /* "show routes": matched word by word, unique prefixes allowed */
 	const char *args;  /* usage of the arguments, e.g. "[PREFIX]", or NULL */
 	const char *help;  /* one line */
 	int min_args, max_args;
-	/* 0 ok; -1 error, the message written to out. */
+	/*
+	 * CTL_OK; CTL_ERR (any other non-zero value too) or CTL_USAGE with a
+	 * message, as text, written to out: ctl_dispatch() turns it into JSON
+	 * when the request asked for JSON.
+	 */
 	int (*fn)(void *ctx, const struct ctl_request *req, FILE *out);
 };
 
@@ -90,13 +108,19 @@ const struct ctl_command *ctl_command_find(const struct ctl_command *table, size
 
 /*
  * Run one raw request line (with or without its LF): parse, find, and call
- * the handler with an open_memstream() buffer.  Returns the status, 0 (OK)
- * or -1 (ERR), and the reply body in *body (malloc'd, the caller frees it)
- * and *body_len.  Only when memory runs out is *body NULL with *body_len 0
- * (and the status -1).  Pure apart from calling the handler.
+ * the handler with an open_memstream() buffer.  Returns the status, CTL_OK,
+ * CTL_ERR or CTL_USAGE (parse and matching errors, "help" without a match,
+ * a handler's CTL_USAGE), and the reply body in *body (malloc'd, the caller
+ * frees it) and *body_len.  An error body is {"error":"..."} when the line
+ * has the word --json or -j, even when it could not be parsed.  Only when
+ * memory runs out is *body NULL with *body_len 0 (and the status CTL_ERR).
+ * Pure apart from calling the handler.
  */
 int ctl_dispatch(const struct ctl_command *table, size_t n, void *ctx, const char *line,
     size_t len, char **body, size_t *body_len);
+
+/* The status word of a reply: "OK", "ERR" or "USAGE". */
+const char *ctl_status_word(int status);
 
 struct ctl_server;
 struct ev_loop;

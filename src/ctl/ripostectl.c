@@ -5,9 +5,13 @@
  *
  * The client knows nothing about the commands: matching, argument checks
  * and help live in the daemon, so an old ripostectl works with a newer
- * riposted.  It streams the body to stdout instead of holding it, because a
- * full routing table is megabytes.  No libev here: one request, one reply,
- * poll() for the timeout.
+ * riposted.  It streams an OK body to stdout instead of holding it, because
+ * a full routing table is megabytes; an error body is short and is held, so
+ * that with --json it can be checked to be JSON.  No libev here: one
+ * request, one reply, poll() for the timeout.
+ *
+ * With --json every outcome is JSON on stdout, its own errors included
+ * ({"error":"..."}), so a script that pipes it to jq never sees prose.
  */
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -17,6 +21,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,12 +29,47 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "lib/json.h"
 
+#define RIPOSTECTL_VERSION "0.1.0"
+
+/*
+ * A usage error (2) is the caller's to fix: retrying does not help.  A
+ * failure (1) is a command that could not be carried out: no such service,
+ * riposted not running, no reply.
+ */
 #define RCTL_EXIT_OK 0
-#define RCTL_EXIT_ERR 1   /* the daemon answered ERR */
-#define RCTL_EXIT_FAIL 2  /* usage, connection or protocol error */
+#define RCTL_EXIT_FAIL 1  /* ERR, or riposted not reached, timed out, hung up */
+#define RCTL_EXIT_USAGE 2 /* bad options or arguments; USAGE from riposted */
 
-#define RCTL_HDR_MAX 32   /* "ERR 18446744073709551615\n" fits */
+#define RCTL_HDR_MAX 32   /* "USAGE 18446744073709551615\n" fits */
+#define RCTL_ERR_MAX 4096 /* of an error body, the rest is cut off */
+
+/* Set once, before any output: with --json errors are JSON on stdout. */
+static bool rctl_json;
+
+/*
+ * Report one of our own errors: "ripostectl: MESSAGE" on stderr, or with
+ * --json {"error":"MESSAGE"} on stdout.  Returns code, for `return rctl_error(...)`.
+ */
+static int __attribute__((format(printf, 2, 3)))
+rctl_error(int code, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (rctl_json) {
+		fputs("{\"error\":", stdout);
+		json_string(stdout, msg);
+		fputs("}\n", stdout);
+		fflush(stdout);
+	} else
+		fprintf(stderr, "ripostectl: %s\n", msg);
+	return code;
+}
 
 static void
 rctl_usage(FILE *f)
@@ -40,7 +80,7 @@ rctl_usage(FILE *f)
 	    "\n"
 	    "SYNOPSIS\n"
 	    "    ripostectl [-s SOCKET] [-t SECONDS] [-j] COMMAND [ARG...] [--json]\n"
-	    "    ripostectl -h | --help\n"
+	    "    ripostectl -h | --help | -V | --version\n"
 	    "\n"
 	    "DESCRIPTION\n"
 	    "    ripostectl sends one command to riposted over its control socket and\n"
@@ -55,8 +95,12 @@ rctl_usage(FILE *f)
 	    "        Give up when riposted sends nothing for SECONDS (default 10).\n"
 	    "    -j, --json\n"
 	    "        JSON output, for scripts.  May also be given after the command.\n"
+	    "        Errors are JSON too, {\"error\":\"MESSAGE\"} on standard output;\n"
+	    "        every time field is in milliseconds and its name ends in _ms.\n"
 	    "    -h, --help\n"
 	    "        This text.\n"
+	    "    -V, --version\n"
+	    "        Print the version of ripostectl and exit.\n"
 	    "\n"
 	    "COMMANDS\n"
 	    "    show routes [PREFIX]\n"
@@ -76,25 +120,36 @@ rctl_usage(FILE *f)
 	    "        BFD sessions with the RIP neighbours: state, remote state,\n"
 	    "        diagnostic and negotiated timers.\n"
 	    "    drain SERVICE\n"
-	    "        Withdraw the service's routes now and keep its address, so the\n"
-	    "        queries already on their way are answered; after its\n"
-	    "        drain-time the service is 'drained'.\n"
+	    "        Announce the service at the drain metric and keep its address,\n"
+	    "        so the queries already on their way are answered; after its\n"
+	    "        drain-time it is withdrawn and the service is 'drained'.\n"
 	    "    undrain SERVICE\n"
 	    "        End a drain: the service is announced again once its checks\n"
 	    "        have passed 'rise' rounds.\n"
+	    "    reload\n"
+	    "        Read the configuration file again and apply it, like SIGHUP, and\n"
+	    "        answer with the result: a bad file is refused with its\n"
+	    "        file:line error (exit status 1) and the running configuration\n"
+	    "        stays.\n"
 	    "    help [COMMAND]\n"
 	    "        The list of commands that riposted itself offers; when it and\n"
 	    "        this list differ, riposted is right.\n"
 	    "\n"
 	    "EXIT STATUS\n"
 	    "    0   The command succeeded.\n"
-	    "    1   riposted answered with an error (printed on standard error).\n"
-	    "    2   Usage error, or riposted could not be reached, timed out or\n"
-	    "        closed the connection before the reply was complete.\n"
+	    "    1   The command failed: riposted answered with an error (no such\n"
+	    "        service, ...), or could not be reached (not running, no socket),\n"
+	    "        timed out or closed the connection before the reply was complete.\n"
+	    "    2   Usage error: a bad option, or a command riposted does not know,\n"
+	    "        an ambiguous abbreviation, a missing or extra argument, a bad\n"
+	    "        argument (a malformed prefix).\n"
+	    "    The error is printed on standard error, or with --json as\n"
+	    "    {\"error\":\"MESSAGE\"} on standard output.\n"
 	    "\n"
 	    "EXAMPLES\n"
 	    "    ripostectl show routes\n"
 	    "    ripostectl sh ro 10.0.0.0/8 --json | jq .\n"
+	    "    ripostectl --json drain dns | jq -r .state\n"
 	    "    ripostectl -s /run/riposted-lab.sock show neighbors\n"
 	    "    ripostectl drain dns; sleep 2; ripostectl show services dns\n",
 	    CTL_DEFAULT_SOCKET);
@@ -190,19 +245,22 @@ rctl_recv(int fd, char *buf, size_t len, int timeout_ms)
 	}
 }
 
-/* "OK 123" or "ERR 45" (without the LF): 0 or -1. */
+/* "OK 123", "ERR 45" or "USAGE 67" (without the LF): 0 or -1; *status is CTL_*. */
 static int
-rctl_parse_status(const char *hdr, bool *ok, unsigned long long *len)
+rctl_parse_status(const char *hdr, int *status, unsigned long long *len)
 {
 	const char *p;
 	char *end;
 
 	if (strncmp(hdr, "OK ", 3) == 0) {
-		*ok = true;
+		*status = CTL_OK;
 		p = hdr + 3;
 	} else if (strncmp(hdr, "ERR ", 4) == 0) {
-		*ok = false;
+		*status = CTL_ERR;
 		p = hdr + 4;
+	} else if (strncmp(hdr, "USAGE ", 6) == 0) {
+		*status = CTL_USAGE;
+		p = hdr + 6;
 	} else
 		return -1;
 	/* Digits only: strtoull would accept a sign or leading spaces. */
@@ -215,105 +273,145 @@ rctl_parse_status(const char *hdr, bool *ok, unsigned long long *len)
 	return 0;
 }
 
-static int
-rctl_fail(const char *what)
+/*
+ * An error reply's body, held in msg (len bytes; more were cut off when
+ * cut): on stderr behind "ripostectl: ", or with --json on stdout, as it is
+ * when riposted sent JSON, else wrapped in {"error":...} (an older daemon).
+ */
+static void
+rctl_print_error(const char *msg, size_t len, bool cut)
 {
-	fprintf(stderr, "ripostectl: %s\n", what);
-	return RCTL_EXIT_FAIL;
+	if (len == 0 && !cut) {
+		msg = "riposted reported an error without a message";
+		len = strlen(msg);
+	}
+	if (rctl_json) {
+		if (!cut && len > 0 && msg[0] == '{') {
+			fwrite(msg, 1, len, stdout);
+			if (msg[len - 1] != '\n')
+				fputc('\n', stdout);
+			return;
+		}
+		while (len > 0 && msg[len - 1] == '\n')
+			len--;
+		fputs("{\"error\":", stdout);
+		json_string_n(stdout, msg, len);
+		fputs("}\n", stdout);
+		return;
+	}
+	fputs("ripostectl: ", stderr);
+	fwrite(msg, 1, len, stderr);
+	if (cut)
+		fputs(" [...]\n", stderr);
+	/* An error must end its line, or the shell prompt follows it. */
+	else if (msg[len - 1] != '\n')
+		fputc('\n', stderr);
 }
 
 /*
- * Read the status line and stream exactly the announced body to stdout (OK)
- * or stderr (ERR, behind "ripostectl: ").  Returns the exit code.
+ * Read the status line and the announced body: an OK body streamed to
+ * stdout, an error body held and then printed (rctl_print_error).  Returns
+ * the exit code.
  */
 static int
 rctl_reply(int fd, double timeout, int timeout_ms)
 {
 	static char buf[65536];
+	static char err[RCTL_ERR_MAX];
 	char hdr[RCTL_HDR_MAX + 1];
-	size_t have = 0, hdr_len;
+	size_t have = 0, hdr_len, err_len = 0;
 	unsigned long long left, total;
-	bool ok, started = false;
+	bool started = false, cut = false;
 	char last = '\n';
-	FILE *dst;
+	int status;
 	char *nl;
 
 	for (;;) {
 		ssize_t r = rctl_recv(fd, buf + have, sizeof(buf) - have, timeout_ms);
 		if (r < 0) {
-			if (errno == ETIMEDOUT) {
-				fprintf(stderr, "ripostectl: no reply from riposted within %g s\n",
+			if (errno == ETIMEDOUT)
+				return rctl_error(RCTL_EXIT_FAIL, "no reply from riposted within %g s",
 				    timeout);
-				return RCTL_EXIT_FAIL;
-			}
-			fprintf(stderr, "ripostectl: read: %s\n", strerror(errno));
-			return RCTL_EXIT_FAIL;
+			return rctl_error(RCTL_EXIT_FAIL, "read: %s", strerror(errno));
 		}
 		if (r == 0)
-			return rctl_fail("riposted closed the connection without a reply");
+			return rctl_error(RCTL_EXIT_FAIL,
+			    "riposted closed the connection without a reply");
 		have += (size_t)r;
 		nl = memchr(buf, '\n', have);
 		if (nl != NULL)
 			break;
 		if (have > RCTL_HDR_MAX)
-			return rctl_fail("malformed reply from riposted (no status line)");
+			return rctl_error(RCTL_EXIT_FAIL,
+			    "malformed reply from riposted (no status line)");
 	}
 	hdr_len = (size_t)(nl - buf);
 	if (hdr_len > RCTL_HDR_MAX)
-		return rctl_fail("malformed reply from riposted (no status line)");
+		return rctl_error(RCTL_EXIT_FAIL, "malformed reply from riposted (no status line)");
 	memcpy(hdr, buf, hdr_len);
 	hdr[hdr_len] = '\0';
-	if (rctl_parse_status(hdr, &ok, &left) < 0)
-		return rctl_fail("malformed reply from riposted (bad status line)");
+	if (rctl_parse_status(hdr, &status, &left) < 0)
+		return rctl_error(RCTL_EXIT_FAIL, "malformed reply from riposted (bad status line)");
 	total = left;
 
-	dst = ok ? stdout : stderr;
 	/* Body bytes that came with the status line. */
 	size_t pos = hdr_len + 1;
 	for (;;) {
 		size_t chunk = have - pos;
 		if (chunk > left)
 			chunk = (size_t)left;
-		if (chunk > 0) {
-			if (!ok && !started)
-				fputs("ripostectl: ", stderr);
+		if (chunk > 0 && status == CTL_OK) {
 			started = true;
-			fwrite(buf + pos, 1, chunk, dst);
+			fwrite(buf + pos, 1, chunk, stdout);
 			last = buf[pos + chunk - 1];
-			left -= chunk;
+		} else if (chunk > 0) {
+			size_t keep = chunk < sizeof(err) - err_len ? chunk : sizeof(err) - err_len;
+			memcpy(err + err_len, buf + pos, keep);
+			err_len += keep;
+			cut = cut || keep < chunk;
 		}
+		left -= chunk;
 		if (left == 0)
 			break;
 		ssize_t r = rctl_recv(fd, buf, sizeof(buf), timeout_ms);
 		if (r <= 0) {
-			fflush(dst);
-			/* Our message on a line of its own, not glued to the body. */
-			if (started && last != '\n')
-				fputc('\n', stderr);
-			if (r < 0 && errno == ETIMEDOUT)
-				fprintf(stderr, "ripostectl: riposted stopped sending for %g s, "
-				    "reply incomplete\n", timeout);
-			else
-				fprintf(stderr, "ripostectl: riposted closed the connection, "
-				    "reply incomplete (%llu of %llu bytes missing)\n", left, total);
-			return RCTL_EXIT_FAIL;
+			int saved = errno;
+			fflush(stdout);
+			/*
+			 * Half a body is on stdout: our message goes to stderr,
+			 * where it cannot be taken for the rest of the reply.
+			 */
+			if (started) {
+				if (last != '\n')
+					fputc('\n', stdout);
+				fflush(stdout);
+				if (r < 0 && saved == ETIMEDOUT)
+					fprintf(stderr, "ripostectl: riposted stopped sending for "
+					    "%g s, reply incomplete\n", timeout);
+				else
+					fprintf(stderr, "ripostectl: riposted closed the connection, "
+					    "reply incomplete (%llu of %llu bytes missing)\n", left,
+					    total);
+				return RCTL_EXIT_FAIL;
+			}
+			if (r < 0 && saved == ETIMEDOUT)
+				return rctl_error(RCTL_EXIT_FAIL, "riposted stopped sending for %g s, "
+				    "reply incomplete", timeout);
+			return rctl_error(RCTL_EXIT_FAIL, "riposted closed the connection, reply "
+			    "incomplete (%llu of %llu bytes missing)", left, total);
 		}
 		have = (size_t)r;
 		pos = 0;
 	}
-	if (!ok) {
-		/* An ERR message must end its line, or the shell prompt follows it. */
-		if (!started)
-			fputs("ripostectl: riposted reported an error without a message\n", stderr);
-		else if (last != '\n')
-			fputc('\n', stderr);
-	}
-	if (fflush(dst) != 0 || ferror(dst)) {
+	if (status != CTL_OK)
+		rctl_print_error(err, err_len, cut);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
 		/* stderr is unbuffered and may be gone too: nothing better to do. */
 		fprintf(stderr, "ripostectl: write error: %s\n", strerror(errno));
 		return RCTL_EXIT_FAIL;
 	}
-	return ok ? RCTL_EXIT_OK : RCTL_EXIT_ERR;
+	return status == CTL_OK ? RCTL_EXIT_OK : status == CTL_USAGE ? RCTL_EXIT_USAGE :
+	    RCTL_EXIT_FAIL;
 }
 
 int
@@ -324,18 +422,31 @@ main(int argc, char **argv)
 		{ "timeout", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *path = CTL_DEFAULT_SOCKET;
 	char line[CTL_MAX_LINE + 1];
 	size_t len = 0;
 	double timeout = 10;
-	bool json = false;
 	char *end;
 	int ch, fd, rc;
 
-	/* "+": stop at the command, so its arguments are never taken for options. */
-	while ((ch = getopt_long(argc, argv, "+s:t:jh", longopts, NULL)) != -1) {
+	/*
+	 * --json anywhere, before the options are parsed: an error in an
+	 * option before it (-t x --json) is JSON too.  After the command the
+	 * word goes to riposted, which also takes it as --json.
+	 */
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0)
+			rctl_json = true;
+
+	/*
+	 * "+": stop at the command, so its arguments are never taken for
+	 * options; ":": we word the errors ourselves (JSON with --json).
+	 */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:s:t:jhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's':
 			path = optarg;
@@ -344,54 +455,55 @@ main(int argc, char **argv)
 			errno = 0;
 			timeout = strtod(optarg, &end);
 			if (errno != 0 || end == optarg || *end != '\0' || !(timeout > 0) ||
-			    timeout > 86400) {
-				fprintf(stderr, "ripostectl: bad timeout '%s' (seconds, > 0, "
-				    "at most 86400)\n", optarg);
-				return RCTL_EXIT_FAIL;
-			}
+			    timeout > 86400)
+				return rctl_error(RCTL_EXIT_USAGE, "bad timeout '%s' (seconds, > 0, "
+				    "at most 86400)", optarg);
 			break;
 		case 'j':
-			json = true;
+			rctl_json = true;
 			break;
 		case 'h':
 			rctl_usage(stdout);
 			return RCTL_EXIT_OK;
+		case 'V':
+			printf("ripostectl %s\n", RIPOSTECTL_VERSION);
+			return RCTL_EXIT_OK;
+		case ':':
+			return rctl_error(RCTL_EXIT_USAGE, "option '%s' needs an argument (try "
+			    "'ripostectl --help')", argv[optind - 1]);
 		default:
-			fprintf(stderr, "Try 'ripostectl --help'.\n");
-			return RCTL_EXIT_FAIL;
+			if (optopt != 0)
+				return rctl_error(RCTL_EXIT_USAGE, "unknown option '-%c' (try "
+				    "'ripostectl --help')", optopt);
+			return rctl_error(RCTL_EXIT_USAGE, "unknown option '%s' (try "
+			    "'ripostectl --help')", argv[optind - 1]);
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (argc == 0) {
-		fprintf(stderr, "ripostectl: no command (try 'ripostectl help', or "
-		    "'ripostectl --help' for the usage)\n");
-		return RCTL_EXIT_FAIL;
-	}
+	if (argc == 0)
+		return rctl_error(RCTL_EXIT_USAGE, "no command (try 'ripostectl help', or "
+		    "'ripostectl --help' for the usage)");
 
 	/*
 	 * One line: the words joined by single spaces.  A control character in
 	 * an argument (a newline above all) would smuggle in a second request,
 	 * so it is refused here rather than sent.
 	 */
-	for (int i = 0; i < argc + (json ? 1 : 0); i++) {
+	for (int i = 0; i < argc + (rctl_json ? 1 : 0); i++) {
 		const char *word = i < argc ? argv[i] : "--json";
 		size_t wl = strlen(word), sep = len > 0 ? 1 : 0;
 
 		for (size_t j = 0; j < wl; j++) {
 			unsigned char c = (unsigned char)word[j];
-			if ((c < 0x20 && c != '\t') || c == 0x7f) {
-				fprintf(stderr, "ripostectl: control character 0x%02x in "
-				    "argument %d\n", c, i + 1);
-				return RCTL_EXIT_FAIL;
-			}
+			if ((c < 0x20 && c != '\t') || c == 0x7f)
+				return rctl_error(RCTL_EXIT_USAGE, "control character 0x%02x in "
+				    "argument %d", c, i + 1);
 		}
 		/* +1: the final LF. */
-		if (len + sep + wl + 1 > CTL_MAX_LINE) {
-			fprintf(stderr, "ripostectl: command too long (at most %d bytes)\n",
+		if (len + sep + wl + 1 > CTL_MAX_LINE)
+			return rctl_error(RCTL_EXIT_USAGE, "command too long (at most %d bytes)",
 			    CTL_MAX_LINE - 1);
-			return RCTL_EXIT_FAIL;
-		}
 		if (sep > 0)
 			line[len++] = ' ';
 		memcpy(line + len, word, wl);
@@ -405,16 +517,26 @@ main(int argc, char **argv)
 	fd = rctl_connect(path, timeout_ms);
 	if (fd < 0) {
 		int e = errno;
-		fprintf(stderr, "ripostectl: cannot connect to %s: %s (%s)\n", path, strerror(e),
-		    e == EACCES || e == EPERM ?
+		return rctl_error(RCTL_EXIT_FAIL, "cannot connect to %s: %s (%s)", path,
+		    strerror(e), e == EACCES || e == EPERM ?
 		    "run as root or as a member of the socket's group" :
 		    "is riposted running? use -s SOCKET");
-		return RCTL_EXIT_FAIL;
 	}
 	if (rctl_send(fd, line, len, timeout_ms) < 0) {
-		fprintf(stderr, "ripostectl: cannot send to %s: %s\n", path, strerror(errno));
+		int e = errno;
+		char c;
+		/*
+		 * riposted may have said why before it hung up (too many
+		 * control connections): that reply beats our EPIPE.
+		 */
+		if (recv(fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) == 1) {
+			rc = rctl_reply(fd, timeout, timeout_ms);
+			close(fd);
+			return rc;
+		}
+		rc = rctl_error(RCTL_EXIT_FAIL, "cannot send to %s: %s", path, strerror(e));
 		close(fd);
-		return RCTL_EXIT_FAIL;
+		return rc;
 	}
 	rc = rctl_reply(fd, timeout, timeout_ms);
 	close(fd);

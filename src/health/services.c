@@ -430,26 +430,32 @@ svcd_count(const struct svcd *d)
 
 /* ---------------------------------------------------------------- show */
 
+/* The metric announced now: at its own while up, the drain metric while draining. */
+static const char *
+svcd_show_rotation(const struct svcd_service *sv, char *buf, size_t len)
+{
+	if (sv->route_metric == 0)
+		return "not announced";
+	snprintf(buf, len, "%s at metric %u", sv->announced ? "announced" : "draining",
+	    sv->route_metric);
+	return buf;
+}
+
 static void
 svcd_show_text(const struct svcd_service *sv, FILE *out, rtime_t now)
 {
 	const struct svc *s = &sv->svc;
-	char buf[PFX4_STRLEN];
+	char buf[PFX4_STRLEN], rot[48];
 
-	fprintf(out, "service %s: %s for %.1f s, ", sv->conf.svc.name,
-	    svc_state_name(s->state), svcd_sec(now - s->since));
-	if (sv->announced)
-		fputs("announced", out);
-	else if (sv->route_metric != 0)
-		fprintf(out, "draining at metric %u", sv->route_metric);
-	else
-		fputs("not announced", out);
+	fprintf(out, "service %s: %s for %.1f s, %s:", sv->conf.svc.name,
+	    svc_state_name(s->state), svcd_sec(now - s->since),
+	    svcd_show_rotation(sv, rot, sizeof(rot)));
 	for (size_t a = 0; a < sv->conf.n_addrs; a++)
 		fprintf(out, "%s%s", a == 0 ? " " : ", ", prefix4_ntop(sv->conf.addrs[a], buf));
-	fprintf(out, " on %s (address %s), metric %u, %llu transitions\n", sv->conf.ifname,
-	    sv->addr_present ? "present" : "removed", sv->conf.metric,
-	    (unsigned long long)s->transitions);
-	fprintf(out, "  every %lld ms, timeout %lld ms, rise %u, fall %u, drain-time %lld ms\n",
+	fprintf(out, " on %s (address %s), %llu transitions\n", sv->conf.ifname,
+	    sv->addr_present ? "present" : "removed", (unsigned long long)s->transitions);
+	fprintf(out, "  metric %u, every %lld ms, timeout %lld ms, rise %u, fall %u, "
+	    "drain-time %lld ms\n", sv->conf.metric,
 	    (long long)(sv->conf.svc.interval / RTIME_MS),
 	    (long long)(sv->conf.svc.timeout / RTIME_MS), sv->conf.svc.rise, sv->conf.svc.fall,
 	    (long long)(sv->conf.svc.drain_time / RTIME_MS));
@@ -468,6 +474,23 @@ svcd_show_text(const struct svcd_service *sv, FILE *out, rtime_t now)
 	}
 }
 
+/* Microseconds as milliseconds with three decimals: a check's latency is often < 1 ms. */
+static void
+svcd_show_ms(struct json_w *w, rtime_t us)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%s%lld.%03lld", us < 0 ? "-" : "",
+	    (long long)(us < 0 ? -us : us) / 1000, (long long)(us < 0 ? -us : us) % 1000);
+	json_number(w, buf);
+}
+
+/*
+ * Every time field is in milliseconds and says so in its name (_ms).
+ * "metric" means what it means in `show routes`: the metric the addresses
+ * are announced with now, null while withdrawn; "configured_metric" is the
+ * service's `metric` statement.
+ */
 static void
 svcd_show_json(const struct svcd_service *sv, struct json_w *w, rtime_t now)
 {
@@ -479,7 +502,7 @@ svcd_show_json(const struct svcd_service *sv, struct json_w *w, rtime_t now)
 	json_key(w, "state"); json_str(w, svc_state_name(s->state));
 	json_key(w, "since_ms"); json_int(w, (now - s->since) / RTIME_MS);
 	json_key(w, "announced"); json_bool(w, sv->announced);
-	json_key(w, "route_metric");
+	json_key(w, "metric");
 	if (sv->route_metric != 0)
 		json_uint(w, sv->route_metric);
 	else
@@ -491,7 +514,7 @@ svcd_show_json(const struct svcd_service *sv, struct json_w *w, rtime_t now)
 	json_arr_end(w);
 	json_key(w, "interface"); json_str(w, sv->conf.ifname);
 	json_key(w, "address_present"); json_bool(w, sv->addr_present);
-	json_key(w, "metric"); json_uint(w, sv->conf.metric);
+	json_key(w, "configured_metric"); json_uint(w, sv->conf.metric);
 	json_key(w, "interval_ms"); json_int(w, sv->conf.svc.interval / RTIME_MS);
 	json_key(w, "timeout_ms"); json_int(w, sv->conf.svc.timeout / RTIME_MS);
 	json_key(w, "rise"); json_uint(w, sv->conf.svc.rise);
@@ -513,7 +536,11 @@ svcd_show_json(const struct svcd_service *sv, struct json_w *w, rtime_t now)
 			json_str(w, c->last_ok ? "pass" : "fail");
 		else
 			json_null(w);
-		json_key(w, "latency_us"); json_int(w, c->last_latency);
+		json_key(w, "latency_ms");
+		if (c->has_result)
+			svcd_show_ms(w, c->last_latency);
+		else
+			json_null(w);
 		json_key(w, "reason"); json_str(w, c->last_reason);
 		json_key(w, "ago_ms");
 		if (c->has_result)
@@ -528,6 +555,23 @@ svcd_show_json(const struct svcd_service *sv, struct json_w *w, rtime_t now)
 	}
 	json_arr_end(w);
 	json_obj_end(w);
+}
+
+bool
+svcd_info(const struct svcd *d, const char *name, struct svcd_info *info)
+{
+	const struct svcd_service *sv = svcd_find(d, name);
+
+	if (sv == NULL)
+		return false;
+	info->state = sv->svc.state;
+	info->announced = sv->announced;
+	info->metric = sv->route_metric;
+	info->configured_metric = sv->conf.metric;
+	info->address_present = sv->addr_present;
+	info->rise = sv->conf.svc.rise;
+	info->drain_time = sv->conf.svc.drain_time;
+	return true;
 }
 
 int

@@ -24,6 +24,7 @@
 #include <stdio.h>
 
 #include "lib/addr.h"
+#include "health/service.h"
 #include "lib/clock.h"
 #include "health/conf.h"
 
@@ -60,6 +61,18 @@ int		 svcd_drain(struct svcd *, const char *name, bool undrain, FILE *out);
  */
 rtime_t		 svcd_drain_for_exit(struct svcd *);
 size_t		 svcd_count(const struct svcd *);
+/* A service's state for the control channel (a drain's JSON reply). */
+struct svcd_info {
+	enum svc_state	 state;
+	bool		 announced;		/* in rotation */
+	uint8_t		 metric;		/* announced with now; 0: withdrawn */
+	uint8_t		 configured_metric;
+	bool		 address_present;
+	unsigned	 rise;
+	rtime_t		 drain_time;
+};
+/* false if there is no service `name`. */
+bool		 svcd_info(const struct svcd *, const char *name, struct svcd_info *);
 /* `show services [NAME]`; -1 if NAME is given and unknown. */
 int		 svcd_show(const struct svcd *, FILE *out, bool json, const char *name,
 		    rtime_t now);

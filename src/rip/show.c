@@ -1,6 +1,8 @@
 /*
  * show.c - routes, interfaces and neighbours of the RIP engine as text or
  * JSON.  Routes are sorted by prefix so the output is stable and diffable.
+ * In JSON every time field is in milliseconds and its name ends in _ms, as
+ * in every other `--json` reply of riposted.
  */
 #include "show.h"
 
@@ -30,6 +32,12 @@ static long long
 show_age(rtime_t now, rtime_t since)
 {
 	return (long long)((now - since) / RTIME_SEC);
+}
+
+static long long
+show_ms(rtime_t t)
+{
+	return (long long)(t / RTIME_MS);
 }
 
 static const char *
@@ -76,13 +84,12 @@ show_path(const struct rip_engine *eng, const struct rip_route *r, const struct 
 		fputs("null", out);
 	else
 		json_string(out, ifname);
-	fprintf(out, ",\"origin\":\"%s\",\"age\":%lld,\"state\":\"%s\",\"tag\":%u", origin, age,
-	    state, tag);
+	fprintf(out, ",\"origin\":\"%s\",\"age_ms\":%lld,\"state\":\"%s\",\"tag\":%u", origin,
+	    show_ms(now - (p != NULL ? p->since : r->since)), state, tag);
 	if (p != NULL && p->origin == RIP_ORIGIN_RIP) {
 		char from[IP4_STRLEN];
-		fprintf(out, ",\"from\":\"%s\",\"advertised_metric\":%u,\"expires_in\":%lld",
-		    ip4_ntop(p->from, from), p->adv_metric,
-		    (long long)((p->expires - now) / RTIME_SEC));
+		fprintf(out, ",\"from\":\"%s\",\"advertised_metric\":%u,\"expires_in_ms\":%lld",
+		    ip4_ntop(p->from, from), p->adv_metric, show_ms(p->expires - now));
 	}
 	fprintf(out, ",\"installed\":%s}", r->installed && p != NULL && p->active ? "true" : "false");
 }
@@ -227,8 +234,8 @@ show_neighbor(const struct rip_engine *eng, const struct rip_neighbor *n, const 
 	if (json) {
 		fprintf(out, "%s\n  {\"address\":\"%s\",\"interface\":", *first ? "" : ",", addr);
 		json_string(out, show_ifname(eng, n->ifindex));
-		fprintf(out, ",\"last_heard\":%lld,\"packets\":%llu,\"routes\":%llu,\"bad_packets\":",
-		    show_age(now, n->last_heard), (unsigned long long)n->packets,
+		fprintf(out, ",\"last_heard_ago_ms\":%lld,\"packets\":%llu,\"routes\":%llu,"
+		    "\"bad_packets\":", show_ms(now - n->last_heard), (unsigned long long)n->packets,
 		    (unsigned long long)n->routes);
 		show_counters_json(out, n->bad_packets, RIP_DROP_COUNT, show_drop_name);
 		fputs(",\"bad_routes\":", out);

@@ -6,6 +6,7 @@
  * figures.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bfd/bfd.h"
@@ -24,7 +25,7 @@ ctl_show_routes(void *ctx, const struct ctl_request *req, FILE *out)
 	struct prefix4 within = { 0, 0 };
 	if (req->argc == 1 && prefix4_parse(req->argv[0], &within, true, true) != 0) {
 		fprintf(out, "'%s' is not a prefix (A.B.C.D/M or A.B.C.D)\n", req->argv[0]);
-		return -1;
+		return CTL_USAGE;
 	}
 	rip_show_routes_within(d->eng, out, req->json, clock_mono_now(), within);
 	return 0;
@@ -93,15 +94,16 @@ ctl_show_status(void *ctx, const struct ctl_request *req, FILE *out)
 	json_obj_begin(&w);
 	json_key(&w, "version"); json_str(&w, RIPOSTED_VERSION);
 	json_key(&w, "hostname"); json_str(&w, d->conf.hostname);
-	json_key(&w, "uptime"); json_int(&w, (now - d->started) / RTIME_SEC);
+	/* Every time field in milliseconds, named *_ms; the timers are configured in seconds. */
+	json_key(&w, "uptime_ms"); json_int(&w, (now - d->started) / RTIME_MS);
 	json_key(&w, "routes"); json_uint(&w, e->rib.n_routes);
 	json_key(&w, "paths"); json_uint(&w, e->rib.n_paths);
 	json_key(&w, "ecmp"); json_bool(&w, e->conf.allow_ecmp);
 	json_key(&w, "timers");
 	json_obj_begin(&w);
-	json_key(&w, "update"); json_uint(&w, e->conf.t_update);
-	json_key(&w, "timeout"); json_uint(&w, e->conf.t_timeout);
-	json_key(&w, "garbage"); json_uint(&w, e->conf.t_garbage);
+	json_key(&w, "update_ms"); json_uint(&w, (uint64_t)e->conf.t_update * 1000);
+	json_key(&w, "timeout_ms"); json_uint(&w, (uint64_t)e->conf.t_timeout * 1000);
+	json_key(&w, "garbage_ms"); json_uint(&w, (uint64_t)e->conf.t_garbage * 1000);
 	json_key(&w, "next_update_ms"); json_int(&w, next_update);
 	json_obj_end(&w);
 	json_key(&w, "rx_packets"); json_uint(&w, e->rx_packets);
@@ -139,15 +141,76 @@ ctl_show_services(void *ctx, const struct ctl_request *req, FILE *out)
 	    clock_mono_now());
 }
 
+/*
+ * With --json the reply is the service's state after the command:
+ *   {"service":"dns","action":"drain","changed":true,"from":"up",
+ *    "state":"draining","announced":false,"metric":14,"configured_metric":1,
+ *    "address_present":true,"drain_time_ms":2000,"rise":3,"message":"..."}
+ * "changed" is false when there was nothing to do (already draining, ...).
+ * An unknown service is an error (CTL_ERR), as JSON from ctl_dispatch().
+ */
 static int
 ctl_drain_or_undrain(struct daemon *d, const struct ctl_request *req, FILE *out,
     bool undrain)
 {
+	const char *name = req->argv[0];
+	struct svcd_info before, after;
+	char *msg = NULL;
+	size_t msg_len = 0;
+	FILE *m;
+	int rc;
+
 	if (d->terminating) {
 		fputs("riposted is stopping; every service is draining\n", out);
-		return -1;
+		return CTL_ERR;
 	}
-	return svcd_drain(d->svcd, req->argv[0], undrain, out);
+	if (!req->json)
+		return svcd_drain(d->svcd, name, undrain, out) == 0 ? CTL_OK : CTL_ERR;
+	if (!svcd_info(d->svcd, name, &before)) {
+		fprintf(out, "no service '%s'\n", name);
+		return CTL_ERR;
+	}
+	/* The text line goes into the reply as its "message". */
+	if ((m = open_memstream(&msg, &msg_len)) == NULL) {
+		fputs("out of memory\n", out);
+		return CTL_ERR;
+	}
+	rc = svcd_drain(d->svcd, name, undrain, m);
+	if (fclose(m) != 0 || msg == NULL) {
+		free(msg);
+		fputs("out of memory\n", out);
+		return CTL_ERR;
+	}
+	if (rc != 0 || !svcd_info(d->svcd, name, &after)) {
+		fwrite(msg, 1, msg_len, out);
+		free(msg);
+		return CTL_ERR;
+	}
+	while (msg_len > 0 && msg[msg_len - 1] == '\n')
+		msg[--msg_len] = '\0';
+
+	struct json_w w;
+	json_init(&w, out);
+	json_obj_begin(&w);
+	json_key(&w, "service"); json_str(&w, name);
+	json_key(&w, "action"); json_str(&w, undrain ? "undrain" : "drain");
+	json_key(&w, "changed"); json_bool(&w, before.state != after.state);
+	json_key(&w, "from"); json_str(&w, svc_state_name(before.state));
+	json_key(&w, "state"); json_str(&w, svc_state_name(after.state));
+	json_key(&w, "announced"); json_bool(&w, after.announced);
+	json_key(&w, "metric");
+	if (after.metric != 0)
+		json_uint(&w, after.metric);
+	else
+		json_null(&w);
+	json_key(&w, "configured_metric"); json_uint(&w, after.configured_metric);
+	json_key(&w, "address_present"); json_bool(&w, after.address_present);
+	json_key(&w, "drain_time_ms"); json_int(&w, after.drain_time / RTIME_MS);
+	json_key(&w, "rise"); json_uint(&w, after.rise);
+	json_key(&w, "message"); json_str(&w, msg);
+	json_obj_end(&w);
+	free(msg);
+	return json_end(&w) == 0 ? CTL_OK : CTL_ERR;
 }
 
 static int

@@ -3,9 +3,11 @@
  * arbitrary bytes through ctl_dispatch() (parse, prefix matching, argument
  * counts, the built-in help, JSON output) against a table shaped like
  * riposted's.  Besides "no crash, no leak" it checks the invariants a client
- * relies on: an ERR always says why, and every word a handler gets is a
+ * relies on: an ERR or USAGE always says why, as {"error":"..."} when the
+ * request has the word --json or -j, and every word a handler gets is a
  * non-empty run of printable bytes.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +73,35 @@ fz_fail(void *ctx, const struct ctl_request *req, FILE *out)
 	return -1;
 }
 
+static int
+fz_usage(void *ctx, const struct ctl_request *req, FILE *out)
+{
+	fz_check_words(req);
+	fprintf(out, "bad argument\n");
+	return CTL_USAGE;
+}
+
+/* Does the input have the word --json or -j (split like the parser does)? */
+static bool
+fz_has_json(const uint8_t *data, size_t size)
+{
+	size_t i = 0;
+
+	while (i < size) {
+		while (i < size && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' ||
+		    data[i] == '\n'))
+			i++;
+		size_t start = i;
+		while (i < size && data[i] != ' ' && data[i] != '\t' && data[i] != '\r' &&
+		    data[i] != '\n')
+			i++;
+		if ((i - start == 6 && memcmp(data + start, "--json", 6) == 0) ||
+		    (i - start == 2 && memcmp(data + start, "-j", 2) == 0))
+			return true;
+	}
+	return false;
+}
+
 static const struct ctl_command fz_table[] = {
 	{ "show routes", "[PREFIX]", "the RIP routing table", 0, 1, fz_echo },
 	{ "show interfaces", "[NAME]", "interfaces", 0, 1, fz_echo },
@@ -82,6 +113,7 @@ static const struct ctl_command fz_table[] = {
 	{ "stop", NULL, "stop", 0, 0, fz_echo },
 	{ "echo", "[WORD...]", "echo", 0, CTL_MAX_ARGS, fz_echo },
 	{ "clear", "WHAT", "fails", 1, 3, fz_fail },
+	{ "number", "N", "a usage error", 1, 1, fz_usage },
 };
 
 int
@@ -93,9 +125,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	rc = ctl_dispatch(fz_table, sizeof(fz_table) / sizeof(fz_table[0]), NULL,
 	    (const char *)data, size, &body, &len);
-	if (rc != 0 && rc != -1)
+	if (rc != CTL_OK && rc != CTL_ERR && rc != CTL_USAGE)
 		abort();
-	if (body == NULL || (rc == -1 && len == 0))
+	if (body == NULL || (rc != CTL_OK && len == 0))
+		abort();
+	/* An error asked for as JSON is one object with one string: no prose. */
+	if (rc != CTL_OK && fz_has_json(data, size) &&
+	    (len < 13 || memcmp(body, "{\"error\":\"", 10) != 0 ||
+	    memcmp(body + len - 3, "\"}\n", 3) != 0 || memchr(body, '\n', len) != body + len - 1))
 		abort();
 	free(body);
 

@@ -264,7 +264,9 @@ seed_frr_router() {
 
 # ------------------------------------------------------------------ state
 svc_json() { rctl "$1" show services --json 2>/dev/null; }
-svc_field() { svc_json "$1" | jq -r "$2" 2>/dev/null; }
+# A failed ripostectl prints {"error":...} with --json: jq must not see it, or
+# an expected null (".services[0].metric" of a withdrawn service) would pass.
+svc_field() { local js; js=$(svc_json "$1") || return 1; jq -r "$2" <<<"$js" 2>/dev/null; }
 svc_state() { svc_field "$1" ".services[] | select(.name == \"${2:-dns}\") | .state"; }
 svc_is() { [[ $(svc_state "$1" "${3:-dns}") == "$2" ]]; }   # svc_is NODE STATE [SERVICE]
 bfd_state() {

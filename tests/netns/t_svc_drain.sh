@@ -29,12 +29,16 @@ CSV=$T_DIR/probe.csv
 probe_start "$ANYCAST" "$RATE" "$CSV" || bail "probe in c1"
 sleep 2
 DRAIN=$(us_now)
-check "ripostectl drain dns on s1 succeeds" rctl s1 drain dns
+DJ=$(rctl s1 --json drain dns); DRC=$?
+say "drain reply: $DJ"
+check_eq "ripostectl --json drain dns on s1 succeeds (exit status)" 0 "$DRC"
+check "... and answers JSON: drain, up -> draining, at metric 14, address kept" \
+	jq -e '.service == "dns" and .action == "drain" and .changed == true and .from == "up" and .state == "draining" and .announced == false and .metric == 14 and .address_present == true and .drain_time_ms == '"$DRAIN_MS" <<<"$DJ"
 wait_until 1 eval 'S=$(svc_state s1); [[ $S == draining || $S == drained ]]'
 check_eq "s1's service is draining right after the command" draining "$(svc_state s1)"
 check_eq "s1 is out of rotation while draining" false "$(svc_field s1 '.services[0].announced')"
 check_eq "s1 announces it at the drain metric 14 until drained (routers prefer s2)" 14 \
-	"$(svc_field s1 '.services[0].route_metric')"
+	"$(svc_field s1 '.services[0].metric')"
 check_within 2 "r1 routes $ANYCAST via r2 at once" has_kroute r1 "$ANYCAST/32" via 10.128.8.2
 check "s1 keeps $ANYCAST/32 on lo while draining (riposte-dns still answers there)" has_addr s1 "$ANYCAST/32"
 wait_until $(((DRAIN_MS + 5000) / 1000)) svc_is s1 drained
@@ -43,7 +47,7 @@ say "s1's service: $(svc_state s1) $DRAINED_MS ms after the drain command (drain
 check_le "s1's service drained within drain-time + 1 s (ms)" "$DRAINED_MS" $((DRAIN_MS + 1000))
 check_gt "s1 kept answering for the drain-time before it called itself drained (ms)" "$DRAINED_MS" $((DRAIN_MS - 200))
 check_eq "c1 is answered by s2 while s1 is drained" s2 "$(anycast_node)"
-check_eq "drained: withdrawn" null "$(svc_field s1 '.services[0].route_metric')"
+check_eq "drained: withdrawn" null "$(svc_field s1 '.services[0].metric')"
 sleep 1
 
 UNDRAIN=$(us_now)

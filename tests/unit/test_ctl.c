@@ -13,11 +13,13 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <ev.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +56,14 @@ t_silent_fail(void *ctx, const struct ctl_request *req, FILE *out)
 	return -7;
 }
 
+/* A bad argument: a usage error, not a failure. */
+static int
+t_badarg(void *ctx, const struct ctl_request *req, FILE *out)
+{
+	fprintf(out, "'%s' is not a number\n", req->argv[0]);
+	return CTL_USAGE;
+}
+
 /* "big N": N bytes of a pattern that shows misplaced or lost bytes. */
 static int
 t_big(void *ctx, const struct ctl_request *req, FILE *out)
@@ -75,6 +85,7 @@ static const struct ctl_command t_table[] = {
 	{ "fail", NULL, "fail with a message", 0, 0, t_fail },
 	{ "quiet", NULL, "fail without a message", 0, 0, t_silent_fail },
 	{ "big", "BYTES", "a long reply", 1, 1, t_big },
+	{ "number", "N", "a usage error from the handler", 1, 1, t_badarg },
 };
 #define T_N (sizeof(t_table) / sizeof(t_table[0]))
 
@@ -350,14 +361,35 @@ test_dispatch(void **state)
 		{ "sh ro 10.0.0.0/8 --json\n", 0, "argc=1 [10.0.0.0/8] json=1\n" },
 		{ "echo  a\tb \n", 0, "argc=2 [a] [b] json=0\n" },
 		{ "echo a b c\r\n", 0, "argc=3 [a] [b] [c] json=0\n" },
-		{ "fail\n", -1, "it failed\n" },
-		{ "quiet\n", -1, "'quiet' failed\n" },
-		{ "nope\n", -1, "unknown command 'nope'\n" },
-		{ "s\n", -1, "ambiguous command 's': show, stop, set\n" },
-		{ "\n", -1, "empty request (try 'help')\n" },
-		{ "show\x02\n", -1, "control character 0x02 at byte 5 of the request\n" },
+		{ "fail\n", CTL_ERR, "it failed\n" },
+		{ "quiet\n", CTL_ERR, "'quiet' failed\n" },
+		{ "nope\n", CTL_USAGE, "unknown command 'nope'\n" },
+		{ "s\n", CTL_USAGE, "ambiguous command 's': show, stop, set\n" },
+		{ "show\n", CTL_USAGE, "incomplete command 'show': show routes, show status, "
+		    "show interfaces\n" },
+		{ "set debug\n", CTL_USAGE, "missing argument for 'set debug' (usage: set debug "
+		    "LEVEL)\n" },
+		{ "stop now\n", CTL_USAGE, "no arguments allowed for 'stop' (usage: stop)\n" },
+		{ "number x\n", CTL_USAGE, "'x' is not a number\n" },
+		{ "\n", CTL_USAGE, "empty request (try 'help')\n" },
+		{ "show\x02\n", CTL_USAGE, "control character 0x02 at byte 5 of the request\n" },
 		{ "big 0\n", 0, "" },
 		{ "big 5\n", 0, "abcde" },
+		/* With --json (or -j, anywhere) every error is {"error":...}. */
+		{ "fail --json\n", CTL_ERR, "{\"error\":\"it failed\"}\n" },
+		{ "-j quiet\n", CTL_ERR, "{\"error\":\"'quiet' failed\"}\n" },
+		{ "nope -j\n", CTL_USAGE, "{\"error\":\"unknown command 'nope'\"}\n" },
+		{ "--json s\n", CTL_USAGE,
+		    "{\"error\":\"ambiguous command 's': show, stop, set\"}\n" },
+		{ "number \"x\" --json\n", CTL_USAGE, "{\"error\":\"'\\\"x\\\"' is not a number\"}\n" },
+		{ "--json\n", CTL_USAGE, "{\"error\":\"empty request (try 'help')\"}\n" },
+		/* Refused by the parser, still JSON: the word is found without it. */
+		{ "show\x02 --json\r\n", CTL_USAGE,
+		    "{\"error\":\"control character 0x02 at byte 5 of the request\"}\n" },
+		{ "help zz --json\n", CTL_USAGE,
+		    "{\"error\":\"no command starts with 'zz' (try 'help')\"}\n" },
+		/* Not the word --json: text. */
+		{ "nope --jsonx\n", CTL_USAGE, "unknown command 'nope'\n" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -379,12 +411,20 @@ test_dispatch(void **state)
 	size_t len;
 	assert_non_null(line);
 	memset(line, 'y', big);
-	assert_int_equal(ctl_dispatch(t_table, T_N, NULL, line, big, &body, &len), -1);
+	assert_int_equal(ctl_dispatch(t_table, T_N, NULL, line, big, &body, &len), CTL_USAGE);
 	assert_string_equal(body, "request too long (at most 1024 bytes)\n");
 	for (size_t i = 0; i < big; i++)
 		assert_int_equal(line[i], 'y');
 	free(body);
+	memcpy(line + big - 7, " --json", 7);
+	assert_int_equal(ctl_dispatch(t_table, T_N, NULL, line, big, &body, &len), CTL_USAGE);
+	assert_string_equal(body, "{\"error\":\"request too long (at most 1024 bytes)\"}\n");
+	free(body);
 	free(line);
+
+	assert_string_equal(ctl_status_word(CTL_OK), "OK");
+	assert_string_equal(ctl_status_word(CTL_ERR), "ERR");
+	assert_string_equal(ctl_status_word(CTL_USAGE), "USAGE");
 }
 
 static char *
@@ -414,6 +454,7 @@ test_help(void **state)
 	    "fail                    fail with a message\n"
 	    "quiet                   fail without a message\n"
 	    "big BYTES               a long reply\n"
+	    "number N                a usage error from the handler\n"
 	    "help [COMMAND]          list the commands, or those that start with COMMAND\n"
 	    "\n"
 	    "Words may be abbreviated to a unique prefix (\"sh ro\"); --json gives JSON output.\n");
@@ -427,7 +468,7 @@ test_help(void **state)
 
 	char *err;
 	size_t len;
-	assert_int_equal(ctl_dispatch(t_table, T_N, NULL, "help zz\n", 8, &err, &len), -1);
+	assert_int_equal(ctl_dispatch(t_table, T_N, NULL, "help zz\n", 8, &err, &len), CTL_USAGE);
 	assert_string_equal(err, "no command starts with 'zz' (try 'help')\n");
 	free(err);
 
@@ -757,6 +798,7 @@ exchange(struct ev_loop *loop, int fd, const char *req, size_t req_len, struct r
  */
 struct reply {
 	bool ok;
+	int status;	/* CTL_OK, CTL_ERR, CTL_USAGE */
 	const char *body;
 	size_t len;
 };
@@ -777,15 +819,17 @@ frames(const struct rx *rx, struct reply *out, int max)
 		memcpy(hdr, rx->buf + pos, hl);
 		hdr[hl] = '\0';
 		unsigned long long blen;
-		char st[4];
+		char st[6];
 		int consumed = 0;
-		if (sscanf(hdr, "%3[A-Z] %llu%n", st, &blen, &consumed) != 2 ||
+		if (sscanf(hdr, "%5[A-Z] %llu%n", st, &blen, &consumed) != 2 ||
 		    (size_t)consumed != hl)
 			fail_msg("bad status line '%s'", hdr);
-		assert_true(strcmp(st, "OK") == 0 || strcmp(st, "ERR") == 0);
+		assert_true(strcmp(st, "OK") == 0 || strcmp(st, "ERR") == 0 ||
+		    strcmp(st, "USAGE") == 0);
 		if (rx->len - (pos + hl + 1) < blen)
 			break;
 		out[n].ok = strcmp(st, "OK") == 0;
+		out[n].status = out[n].ok ? CTL_OK : strcmp(st, "ERR") == 0 ? CTL_ERR : CTL_USAGE;
 		out[n].body = nl + 1;
 		out[n].len = (size_t)blen;
 		n++;
@@ -828,9 +872,10 @@ test_server_pipelined(void **state)
 	int fd = client_connect(e->path);
 	assert_true(fd >= 0);
 	/* The big reply in the middle: the next one must wait for it, in order. */
-	const char *req = "show status\nbig 5000000\nsh ro 10.0.0.0/8 -j\nnope\n";
+	const char *req = "show status\nbig 5000000\nsh ro 10.0.0.0/8 -j\nnope\nfail -j\n";
+	want = 5;
 	exchange(e->loop, fd, req, strlen(req), &rx, until_replies, &want);
-	assert_int_equal(frames(&rx, r, 8), 4);
+	assert_int_equal(frames(&rx, r, 8), 5);
 	assert_true(r[0].ok);
 	assert_int_equal(r[0].len, strlen("argc=0 json=0\n"));
 	assert_memory_equal(r[0].body, "argc=0 json=0\n", r[0].len);
@@ -841,11 +886,14 @@ test_server_pipelined(void **state)
 			fail_msg("big body wrong at byte %zu", i);
 	assert_true(r[2].ok);
 	assert_memory_equal(r[2].body, "argc=1 [10.0.0.0/8] json=1\n", r[2].len);
-	assert_false(r[3].ok);
+	assert_int_equal(r[3].status, CTL_USAGE);
 	assert_memory_equal(r[3].body, "unknown command 'nope'\n", r[3].len);
+	assert_int_equal(r[4].status, CTL_ERR);
+	assert_int_equal(r[4].len, strlen("{\"error\":\"it failed\"}\n"));
+	assert_memory_equal(r[4].body, "{\"error\":\"it failed\"}\n", r[4].len);
 	/* Nothing after the last reply, and the connection stays open. */
 	assert_false(rx.eof);
-	assert_int_equal(r[3].body + r[3].len, rx.buf + rx.len);
+	assert_int_equal(r[4].body + r[4].len, rx.buf + rx.len);
 
 	/* The same connection serves on, a byte at a time too. */
 	rx_reset(&rx);
@@ -898,8 +946,24 @@ test_server_overlong(void **state)
 		exchange(e->loop, fd, "", 0, &rx, NULL, NULL);
 	assert_int_equal(frames(&rx, r, 2), 2);
 	assert_true(r[0].ok);
-	assert_false(r[1].ok);
+	assert_int_equal(r[1].status, CTL_USAGE);
 	assert_memory_equal(r[1].body, "request too long (at most 1024 bytes)\n", r[1].len);
+	rx_reset(&rx);
+	close(fd);
+
+	/* The same with --json at its start: the error is JSON. */
+	fd = client_connect(e->path);
+	assert_true(fd >= 0);
+	memcpy(line, "echo --json ", 12);
+	memset(line + 12, 'x', sizeof(line) - 12);
+	exchange(e->loop, fd, line, sizeof(line), &rx, NULL, NULL);
+	while (!rx.eof)
+		exchange(e->loop, fd, "", 0, &rx, NULL, NULL);
+	assert_int_equal(frames(&rx, r, 2), 1);
+	assert_int_equal(r[0].status, CTL_USAGE);
+	assert_int_equal(r[0].len, strlen("{\"error\":\"request too long (at most 1024 bytes)\"}\n"));
+	assert_memory_equal(r[0].body, "{\"error\":\"request too long (at most 1024 bytes)\"}\n",
+	    r[0].len);
 	rx_reset(&rx);
 	close(fd);
 
@@ -987,7 +1051,7 @@ test_server_max_clients(void **state)
 	while (!rx.eof)
 		exchange(e->loop, extra, "", 0, &rx, NULL, NULL);
 	assert_int_equal(frames(&rx, r, 2), 1);
-	assert_false(r[0].ok);
+	assert_int_equal(r[0].status, CTL_ERR);
 	assert_memory_equal(r[0].body, "too many control connections\n", r[0].len);
 	rx_reset(&rx);
 	close(extra);
@@ -1080,6 +1144,203 @@ test_server_socket_file(void **state)
 	assert_int_equal(errno, ENOENT);
 }
 
+/*
+ * ripostectl itself (the binary meson built, $RIPOSTECTL) against the real
+ * server: exit status, stdout and stderr.
+ */
+struct run {
+	int status;	/* exit status */
+	char out[8192];
+	char err[8192];
+};
+
+static void
+slurp(int fd, char *buf, size_t cap)
+{
+	ssize_t r = pread(fd, buf, cap - 1, 0);
+
+	buf[r > 0 ? r : 0] = '\0';
+	close(fd);
+}
+
+/* Run ripostectl with args (NULL-terminated) while the server loop runs. */
+static void
+run_ctl(struct e2e *e, struct run *res, const char *arg0, ...)
+{
+	const char *bin = getenv("RIPOSTECTL");
+	const char *argv[32];
+	char tmpl_o[] = "/tmp/test_ctl.out.XXXXXX", tmpl_e[] = "/tmp/test_ctl.err.XXXXXX";
+	int n = 0, ofd, efd, st;
+	va_list ap;
+	pid_t pid;
+
+	assert_non_null(bin);
+	argv[n++] = bin;
+	va_start(ap, arg0);
+	for (const char *a = arg0; a != NULL; a = va_arg(ap, const char *)) {
+		assert_true(n < 31);
+		argv[n++] = a;
+	}
+	va_end(ap);
+	argv[n] = NULL;
+	ofd = mkstemp(tmpl_o);
+	efd = mkstemp(tmpl_e);
+	assert_true(ofd >= 0 && efd >= 0);
+	unlink(tmpl_o);
+	unlink(tmpl_e);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(ofd, 1);
+		dup2(efd, 2);
+		execv(bin, (char *const *)argv);
+		_exit(127);
+	}
+	double deadline = mono() + 10;
+	for (;;) {
+		pid_t w = waitpid(pid, &st, WNOHANG);
+		if (w == pid)
+			break;
+		assert_true(w == 0);
+		if (mono() > deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &st, 0);
+			fail_msg("ripostectl did not finish in 10 s");
+		}
+		if (e->loop != NULL)
+			ev_run(e->loop, EVRUN_NOWAIT);
+		usleep(200);
+	}
+	assert_true(WIFEXITED(st));
+	res->status = WEXITSTATUS(st);
+	slurp(ofd, res->out, sizeof(res->out));
+	slurp(efd, res->err, sizeof(res->err));
+}
+
+static void
+test_ripostectl(void **state)
+{
+	struct e2e *e = *state;
+	struct run r;
+	const char *s = e->path;
+
+	e->srv = ctl_server_start(e->loop, e->path, t_table, T_N, NULL);
+	assert_non_null(e->srv);
+
+	/* 0: success; --json before or after the command reaches the handler. */
+	run_ctl(e, &r, "-s", s, "sh", "st", NULL);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "argc=0 json=0\n");
+	assert_string_equal(r.err, "");
+	run_ctl(e, &r, "-s", s, "show", "routes", "10.0.0.0/8", "--json", NULL);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "argc=1 [10.0.0.0/8] json=1\n");
+	run_ctl(e, &r, "-s", s, "-j", "show", "routes", NULL);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "argc=0 json=1\n");
+
+	/* 2: usage errors, found by riposted: on stderr, or JSON on stdout. */
+	run_ctl(e, &r, "-s", s, "frobnicate", NULL);
+	assert_int_equal(r.status, 2);
+	assert_string_equal(r.out, "");
+	assert_string_equal(r.err, "ripostectl: unknown command 'frobnicate'\n");
+	run_ctl(e, &r, "-s", s, "--json", "frobnicate", NULL);
+	assert_int_equal(r.status, 2);
+	assert_string_equal(r.out, "{\"error\":\"unknown command 'frobnicate'\"}\n");
+	assert_string_equal(r.err, "");
+	run_ctl(e, &r, "-s", s, "s", NULL);
+	assert_int_equal(r.status, 2);
+	assert_string_equal(r.err, "ripostectl: ambiguous command 's': show, stop, set\n");
+	run_ctl(e, &r, "-s", s, "set", "debug", "-j", NULL);
+	assert_int_equal(r.status, 2);
+	assert_string_equal(r.out,
+	    "{\"error\":\"missing argument for 'set debug' (usage: set debug LEVEL)\"}\n");
+	run_ctl(e, &r, "-s", s, "stop", "now", NULL);
+	assert_int_equal(r.status, 2);
+	run_ctl(e, &r, "-s", s, "show", NULL);
+	assert_int_equal(r.status, 2);
+	run_ctl(e, &r, "-s", s, "number", "x", "--json", NULL);
+	assert_int_equal(r.status, 2);
+	assert_string_equal(r.out, "{\"error\":\"'x' is not a number\"}\n");
+
+	/* 1: the command ran and failed. */
+	run_ctl(e, &r, "-s", s, "fail", NULL);
+	assert_int_equal(r.status, 1);
+	assert_string_equal(r.out, "");
+	assert_string_equal(r.err, "ripostectl: it failed\n");
+	run_ctl(e, &r, "-s", s, "fail", "--json", NULL);
+	assert_int_equal(r.status, 1);
+	assert_string_equal(r.out, "{\"error\":\"it failed\"}\n");
+	assert_string_equal(r.err, "");
+
+	/* 2: usage errors found by ripostectl itself, JSON too. */
+	run_ctl(e, &r, "-s", s, NULL);
+	assert_int_equal(r.status, 2);
+	assert_non_null(strstr(r.err, "ripostectl: no command"));
+	run_ctl(e, &r, "--frob", "-s", s, "stop", NULL);
+	assert_int_equal(r.status, 2);
+	assert_string_equal(r.err, "ripostectl: unknown option '--frob' (try 'ripostectl --help')\n");
+	run_ctl(e, &r, "-x", "--json", NULL);
+	assert_int_equal(r.status, 2);
+	assert_string_equal(r.out, "{\"error\":\"unknown option '-x' (try 'ripostectl --help')\"}\n");
+	run_ctl(e, &r, "-t", "0", "-j", "stop", NULL);
+	assert_int_equal(r.status, 2);
+	assert_string_equal(r.out,
+	    "{\"error\":\"bad timeout '0' (seconds, > 0, at most 86400)\"}\n");
+	run_ctl(e, &r, "-j", "-s", NULL);
+	assert_int_equal(r.status, 2);
+	assert_string_equal(r.out,
+	    "{\"error\":\"option '-s' needs an argument (try 'ripostectl --help')\"}\n");
+	run_ctl(e, &r, "-s", s, "echo", "a\nb", NULL);
+	assert_int_equal(r.status, 2);
+	assert_string_equal(r.err, "ripostectl: control character 0x0a in argument 2\n");
+
+	/* 1: no daemon at the socket. */
+	char missing[200];
+	snprintf(missing, sizeof(missing), "%s/none.sock", e->dir);
+	run_ctl(e, &r, "-s", missing, "stop", NULL);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "ripostectl: cannot connect to "));
+	assert_non_null(strstr(r.err, "No such file or directory"));
+	run_ctl(e, &r, "--json", "-s", missing, "stop", NULL);
+	assert_int_equal(r.status, 1);
+	assert_int_equal(strncmp(r.out, "{\"error\":\"cannot connect to ", 28), 0);
+	assert_string_equal(r.out + strlen(r.out) - 3, "\"}\n");
+	assert_string_equal(r.err, "");
+
+	/* --version, -V, --help: 0. */
+	run_ctl(e, &r, "--version", NULL);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "ripostectl 0.1.0\n");
+	run_ctl(e, &r, "-V", NULL);
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "ripostectl 0.1.0\n");
+	run_ctl(e, &r, "--help", NULL);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "EXIT STATUS"));
+	assert_non_null(strstr(r.out, "-V, --version"));
+
+	/*
+	 * A plain-text ERR that the server makes before any request (too many
+	 * connections): ripostectl --json wraps it, exit 1.
+	 */
+	int fds[CTL_MAX_CLIENTS];
+	for (int i = 0; i < CTL_MAX_CLIENTS; i++) {
+		fds[i] = client_connect(e->path);
+		assert_true(fds[i] >= 0);
+		ev_run(e->loop, EVRUN_NOWAIT);
+	}
+	spin(e->loop, 20);
+	run_ctl(e, &r, "-s", s, "stop", "--json", NULL);
+	assert_int_equal(r.status, 1);
+	assert_string_equal(r.out, "{\"error\":\"too many control connections\"}\n");
+	run_ctl(e, &r, "-s", s, "stop", NULL);
+	assert_int_equal(r.status, 1);
+	assert_string_equal(r.err, "ripostectl: too many control connections\n");
+	for (int i = 0; i < CTL_MAX_CLIENTS; i++)
+		close(fds[i]);
+}
+
 int
 main(void)
 {
@@ -1099,6 +1360,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_server_eof, e2e_setup, e2e_teardown),
 		cmocka_unit_test_setup_teardown(test_server_max_clients, e2e_setup, e2e_teardown),
 		cmocka_unit_test_setup_teardown(test_server_socket_file, e2e_setup, e2e_teardown),
+		cmocka_unit_test_setup_teardown(test_ripostectl, e2e_setup, e2e_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
