@@ -140,4 +140,24 @@ run_ctl undrain web
 check_eq "undrain web (text) when up: exit 0" 0 "$RC"
 check "... says there was nothing to do" grep -q "nothing to do" <<<"$OUT"
 
+# reload: synchronous, answers with the result; a bad file is refused with
+# its file:line error and the running configuration stays.
+reloads=$(rctl r1 show status --json | jq -r .reloads)
+run_ctl reload --json
+check "reload --json: exit 0, reloaded, one more reload" \
+	eval '[[ $RC == 0 ]] && jq -e ".reloaded == true and .reloads == '"$((reloads + 1))"'" <<<"$OUT"'
+cp "$T_DIR/r1.conf" "$T_DIR/r1.conf.good"
+printf 'router rip\n timers basic 5 15\n' >>"$T_DIR/r1.conf"
+run_ctl reload
+check_eq "reload of a bad file: exit 1" 1 "$RC"
+say "reload error: $OUT$ERR"
+check "... names the file and line" eval '[[ $OUT$ERR == *"r1.conf:"[0-9]*": timers basic"* ]]'
+check "... and the service stays up (the running configuration stays)" \
+	eval 'rctl r1 show services web --json | jq -e ".services[0].state == \"up\""'
+check "... counted as a failed reload" \
+	eval 'rctl r1 show status --json | jq -e ".reload_failures == 1"'
+cp "$T_DIR/r1.conf.good" "$T_DIR/r1.conf"
+run_ctl reload
+check_eq "reload of the good file again: exit 0" 0 "$RC"
+
 t_done
