@@ -27,6 +27,7 @@ static const char *const rip_drop_names[RIP_DROP_COUNT] = {
 	[RIP_DROP_BAD_VERSION] = "bad version",
 	[RIP_DROP_BAD_MBZ] = "must-be-zero field set",
 	[RIP_DROP_BAD_AUTH] = "malformed authentication",
+	[RIP_DROP_TOO_LONG] = "longer than 512 octets",
 	[RIP_DROP_SRC_PORT] = "source port not 520",
 	[RIP_DROP_NOT_CONNECTED] = "source not on a connected network",
 	[RIP_DROP_OWN_ADDRESS] = "source is our own address",
@@ -35,6 +36,11 @@ static const char *const rip_drop_names[RIP_DROP_COUNT] = {
 	[RIP_DROP_AUTH_UNEXPECTED] = "authentication not configured",
 	[RIP_DROP_BFD_DOWN] = "BFD session down",
 };
+
+/* The codec's errors map onto the first drop reasons: -err - 1. */
+_Static_assert(-RIP_PKT_BAD_AUTH - 1 == RIP_DROP_BAD_AUTH, "codec errors and drop reasons");
+_Static_assert(-RIP_PKT_TOO_LONG - 1 == RIP_DROP_TOO_LONG, "codec errors and drop reasons");
+_Static_assert(RIP_PKT_ERR_COUNT - 1 == RIP_DROP_TOO_LONG + 1, "every codec error has a reason");
 
 const char *
 rip_drop_name(enum rip_drop reason)

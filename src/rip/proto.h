@@ -64,6 +64,7 @@ enum rip_drop {
 	RIP_DROP_BAD_VERSION,
 	RIP_DROP_BAD_MBZ,
 	RIP_DROP_BAD_AUTH,
+	RIP_DROP_TOO_LONG,        /* over 512 octets / 25 entries (RFC 2453 3.6, 4, 4.1) */
 	RIP_DROP_SRC_PORT,        /* response not from port 520 (RFC 2453 3.9.2) */
 	RIP_DROP_NOT_CONNECTED,   /* source not on a directly connected network */
 	RIP_DROP_OWN_ADDRESS,     /* one of our own addresses (our multicast looped back) */

@@ -18,7 +18,8 @@
  *               link flap and interface deletion.
  *   learning    install with metric + 1 and the RFC 2453 4.4 next hop;
  *               packet drops by reason (3.9.2, 4.1) in eng->drops and per
- *               neighbour; bad entries in rte_drops next to valid ones.
+ *               neighbour; 25 entries learned, 26 refused (3.6, 4); bad
+ *               entries in rte_drops next to valid ones.
  *   timers      timeout, garbage collection and refresh (3.8); triggered
  *               updates and their suppression window (3.10.1); periodic
  *               updates with jitter carrying the whole table (3.8).
@@ -801,7 +802,36 @@ enum mangle {
 	MANGLE_AUTH,      /* a simple password entry first (RFC 2453 4.1) */
 	MANGLE_TRUNCATE,  /* two bytes short of a whole entry */
 	MANGLE_VERSION0,
+	MANGLE_26,        /* 26 entries: 524 octets (RFC 2453 4: at most 25, 512) */
+	MANGLE_513,       /* 25 entries (504 octets) and 9 more bytes */
+	MANGLE_AUTH_24,   /* a password entry and 24 route entries: 504 octets */
+	MANGLE_AUTH_25,   /* a password entry and 25 route entries (RFC 2453 4.1: 24) */
 };
+
+#define PASSWORD_ENTRY "\xff\xff\x00\x02secret\0\0\0\0\0\0\0\0\0\0"
+
+/*
+ * A response of `n` good entries (NET_X/24 first, then 172.16.i.0/24), with
+ * a simple password entry first when `auth`, into buf (cap bytes); returns
+ * its length.  Built with the encoder, which does not enforce the 25-entry
+ * limit, so it can write the datagrams the decoder must refuse.
+ */
+static size_t
+h_build_n(uint8_t *buf, size_t cap, size_t n, bool auth)
+{
+	struct rip_rte rte[RIP_MAX_RTE + 2];
+	assert_true(n <= nitems(rte));
+	for (size_t i = 0; i < n; i++) {
+		rte[i] = (struct rip_rte){ RIP_AF_INET, 0, IP(172, 16, i, 0), ip4_mask(24), 0, 1 };
+		if (i == 0)
+			rte[i].addr = NET_X;
+	}
+	size_t len = rip_packet_encode(buf, cap, RIP_CMD_RESPONSE, rte, n, auth ? RIP_RTE_LEN : 0);
+	assert_true(len > 0);
+	if (auth)
+		memcpy(buf + RIP_HDR_LEN, PASSWORD_ENTRY, RIP_RTE_LEN);
+	return len;
+}
 
 /*
  * RFC 2453 3.9.2: a response not from port 520, from a source not on a
@@ -837,6 +867,15 @@ test_learn_drops(void **state)
 		{ "auth entry", IF_ETH0, N1, RIP_PORT, MANGLE_AUTH, RIP_DROP_AUTH_UNEXPECTED, true },
 		{ "truncated", IF_ETH0, N1, RIP_PORT, MANGLE_TRUNCATE, RIP_DROP_BAD_LENGTH, true },
 		{ "version 0", IF_ETH0, N2, RIP_PORT, MANGLE_VERSION0, RIP_DROP_BAD_VERSION, true },
+		{ "26 entries", IF_ETH0, N1, RIP_PORT, MANGLE_26, RIP_DROP_TOO_LONG, true },
+		{ "513 octets", IF_ETH0, N2, RIP_PORT, MANGLE_513, RIP_DROP_TOO_LONG, true },
+		{ "auth + 24 entries", IF_ETH0, N1, RIP_PORT, MANGLE_AUTH_24,
+		    RIP_DROP_AUTH_UNEXPECTED, true },
+		{ "auth + 25 entries", IF_ETH0, N1, RIP_PORT, MANGLE_AUTH_25, RIP_DROP_TOO_LONG,
+		    true },
+		/* RFC 2453 3.9.2's port check comes before the size. */
+		{ "26 entries from port 521", IF_ETH0, N1, 521, MANGLE_26, RIP_DROP_SRC_PORT,
+		    false },
 		{ "RIP off there", IF_ETH2, IP(192, 0, 2, 2), RIP_PORT, MANGLE_NONE,
 		    RIP_DROP_IFACE_DISABLED, false },
 	};
@@ -844,10 +883,11 @@ test_learn_drops(void **state)
 
 	h_std(h, CONF_STD);
 	for (size_t i = 0; i < nitems(cases); i++) {
-		uint8_t buf[RIP_PKT_MAX];
+		uint8_t buf[RIP_PKT_MAX + 2 * RIP_RTE_LEN];
 		size_t len;
 		struct ent e = E(NET_X, 24, 1);
 		uint64_t before[RIP_DROP_COUNT], nbefore = 0, rx = h->eng->rx_responses;
+		size_t routes = h->eng->rib.n_routes;
 		struct rip_neighbor *n = h_nbr(h, cases[i].src);
 
 		memcpy(before, h->eng->drops, sizeof(before));
@@ -858,7 +898,18 @@ test_learn_drops(void **state)
 			len = rip_packet_encode(buf, sizeof(buf), RIP_CMD_RESPONSE, &rte, 1,
 			    RIP_RTE_LEN);
 			assert_true(len > 0);
-			memcpy(buf + RIP_HDR_LEN, "\xff\xff\x00\x02secret\0\0\0\0\0\0\0\0\0\0", 20);
+			memcpy(buf + RIP_HDR_LEN, PASSWORD_ENTRY, RIP_RTE_LEN);
+		} else if (cases[i].mangle == MANGLE_26) {
+			len = h_build_n(buf, sizeof(buf), 26, false);
+			assert_int_equal(len, 524);
+		} else if (cases[i].mangle == MANGLE_513) {
+			len = h_build_n(buf, sizeof(buf), 25, false);
+			memset(buf + len, 0, 9);
+			len += 9;
+			assert_int_equal(len, 513);
+		} else if (cases[i].mangle == MANGLE_AUTH_24 || cases[i].mangle == MANGLE_AUTH_25) {
+			len = h_build_n(buf, sizeof(buf), cases[i].mangle == MANGLE_AUTH_24 ? 24 : 25,
+			    true);
 		} else
 			len = h_encode(buf, sizeof(buf), RIP_CMD_RESPONSE, &e, 1);
 		if (cases[i].mangle == MANGLE_V1)
@@ -874,6 +925,7 @@ test_learn_drops(void **state)
 			assert_int_equal(h->eng->drops[r],
 			    before[r] + (r == (size_t)cases[i].reason ? 1 : 0));
 		assert_int_equal(h->eng->rx_responses, rx);
+		assert_int_equal(h->eng->rib.n_routes, routes);
 		assert_null(h_route(h, PFX(NET_X, 24)));
 		assert_null(h_kernel(h, PFX(NET_X, 24)));
 		if (cases[i].per_nbr) {
@@ -886,6 +938,45 @@ test_learn_drops(void **state)
 	/* Nothing was learned, so nothing was said. */
 	h_run(h);
 	assert_int_equal(h_count(h, 0, IF_ETH1, CAP_TRIGGERED), 0);
+}
+
+/*
+ * RFC 2453 3.6 / 4: 25 entries (512 octets) are a whole response and every
+ * one is installed; a 26th makes the datagram invalid as a whole: nothing
+ * from it is installed, and it is counted as "longer than 512 octets", in
+ * the totals and for its sender.
+ */
+static void
+test_learn_size_limit(void **state)
+{
+	struct harness *h = *state;
+	uint8_t buf[RIP_PKT_MAX + RIP_RTE_LEN];
+	size_t len;
+
+	h_std(h, CONF_STD);
+	len = h_build_n(buf, sizeof(buf), RIP_MAX_RTE, false);
+	assert_int_equal(len, RIP_PKT_MAX);
+	h_input(h, IF_ETH0, N1, RIP_PORT, buf, len);
+	assert_true(h_kernel_has_gw(h, PFX(NET_X, 24), N1, IF_ETH0));
+	for (unsigned i = 1; i < RIP_MAX_RTE; i++)
+		assert_true(h_kernel_has_gw(h, PFX(IP(172, 16, i, 0), 24), N1, IF_ETH0));
+	assert_int_equal(h->n_kernel, RIP_MAX_RTE);
+	assert_int_equal(h_nbr(h, N1)->routes, RIP_MAX_RTE);
+
+	/*
+	 * N2 offers the same 25 (an alternate path for each, were they
+	 * accepted) and a 26th prefix: all refused.
+	 */
+	len = h_build_n(buf, sizeof(buf), RIP_MAX_RTE + 1, false);
+	h_input(h, IF_ETH0, N2, RIP_PORT, buf, len);
+	assert_int_equal(h->n_kernel, RIP_MAX_RTE);
+	assert_null(h_kernel(h, PFX(IP(172, 16, RIP_MAX_RTE, 0), 24)));
+	assert_null(h_route(h, PFX(IP(172, 16, RIP_MAX_RTE, 0), 24)));
+	assert_true(rib_path_find(h_route(h, PFX(NET_X, 24)), RIP_ORIGIN_RIP, N2, 0) == NULL);
+	assert_int_equal(h->eng->drops[RIP_DROP_TOO_LONG], 1);
+	assert_int_equal(h_nbr(h, N2)->bad_packets[RIP_DROP_TOO_LONG], 1);
+	assert_int_equal(h_nbr(h, N2)->routes, 0);
+	assert_string_equal(rip_drop_name(RIP_DROP_TOO_LONG), "longer than 512 octets");
 }
 
 /*
@@ -2336,6 +2427,7 @@ main(void)
 		T(test_iface_loopback_anycast),
 		T(test_learn_install),
 		T(test_learn_drops),
+		T(test_learn_size_limit),
 		T(test_learn_bad_entries),
 		T(test_timeout_gc),
 		T(test_timeout_refresh),
