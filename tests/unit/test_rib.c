@@ -28,8 +28,9 @@
  *               over at withdrawal, timeout and link down; not kept when
  *               not loop-free.  ECMP on and off.
  *   infinity    counting to infinity stops at 16 (3.4.1, 3.4.2).
- *   requests    whole table from a router and from a query tool, specific
- *               entries (3.9.1).
+ *   requests    whole table from a router and from a query tool, both with
+ *               split horizon; specific entries as is (3.9.1); requests
+ *               from off-link sources and on passive interfaces refused.
  *   life cycle  shutdown goodbye, reconfiguration (network, default
  *               origination, redistribute static, timers), a lost kernel
  *               route.
@@ -1703,46 +1704,148 @@ h_request(struct harness *h, unsigned ifindex, uint32_t src, uint16_t port, cons
 
 /*
  * RFC 2453 3.9.1: a whole-table request gets our table, unicast to the
- * requester's address and port; from port 520 (a router) it goes through
- * normal output processing, split horizon included; from any other port (a
- * query tool) it is the full table without split horizon.
+ * requester's address and port, through normal output processing: the
+ * receiving interface's split horizon applies whether a router (port 520)
+ * or a query tool (any other port) asks.  X was learned on eth0, Y on eth1.
  */
 static void
 test_request_whole_table(void **state)
 {
 	static const struct {
-		uint32_t src;
+		const char *iface_conf;
 		uint16_t port;
-		int metric_x; /* X was learned on eth0 */
+		int metric_x; /* -1: absent */
 	} cases[] = {
-		{ N2, RIP_PORT, RIP_INFINITY },
-		{ N2, 40000, 2 },
-		{ IP(192, 0, 2, 50), 40000, 2 }, /* a query tool off the subnet */
+		{ "", RIP_PORT, RIP_INFINITY },
+		{ "", 40000, RIP_INFINITY },
+		{ "interface eth0\n ip rip split-horizon poisoned-reverse\n", 40000, RIP_INFINITY },
+		{ "interface eth0\n ip rip split-horizon\n", RIP_PORT, -1 },
+		{ "interface eth0\n ip rip split-horizon\n", 40000, -1 },
+		{ "interface eth0\n no ip rip split-horizon\n", RIP_PORT, 2 },
+		{ "interface eth0\n no ip rip split-horizon\n", 40000, 2 },
 	};
 	struct harness *h = *state;
 
-	h_std(h, CONF_STD);
-	RESP(h, IF_ETH0, N1, E(NET_X, 24, 1));
-	RESP(h, IF_ETH1, N3, E(NET_Y, 24, 2));
-	h_advance(h, SEC(6));
 	for (size_t i = 0; i < nitems(cases); i++) {
+		char conf[512];
+		print_message("case %zu: port %u, %s\n", i, cases[i].port, cases[i].iface_conf);
+		snprintf(conf, sizeof(conf), "%s%s", CONF_STD, cases[i].iface_conf);
+		rip_engine_free(h->eng);
+		memset(h->ktab, 0, KTAB_SIZE * sizeof(*h->ktab));
+		h->n_kernel = 0;
+		h_std(h, conf);
+		RESP(h, IF_ETH0, N1, E(NET_X, 24, 1));
+		RESP(h, IF_ETH1, N3, E(NET_Y, 24, 2));
+		h_advance(h, SEC(6));
+		h_run(h);
+
 		size_t mark = h->n_pkts, rx = h->eng->rx_requests;
-		h_request(h, IF_ETH0, cases[i].src, cases[i].port, WHOLE_TABLE);
+		h_request(h, IF_ETH0, N2, cases[i].port, WHOLE_TABLE);
 		assert_int_equal(h->eng->rx_requests, rx + 1);
 		assert_int_equal(h->n_pkts, mark + 1);
 		const struct cap_pkt *c = &h->pkts[mark];
 		assert_int_equal(c->command, RIP_CMD_RESPONSE);
+		assert_int_equal(c->kind, CAP_OTHER);
 		assert_int_equal(c->ifindex, IF_ETH0);
-		assert_int_equal(c->dst, cases[i].src);
+		assert_int_equal(c->src, ME0);
+		assert_int_equal(c->dst, N2);
 		assert_int_equal(c->port, cases[i].port);
-		assert_int_equal(c->nrte, h->eng->rib.n_routes);
+		assert_int_equal(c->nrte, h->eng->rib.n_routes - (cases[i].metric_x < 0));
 		assert_int_equal(h_sent(h, mark, IF_ETH0, PFX(NET_X, 24)), cases[i].metric_x);
 		assert_int_equal(h_sent(h, mark, IF_ETH0, PFX(NET_Y, 24)), 3);
 		assert_int_equal(h_sent(h, mark, IF_ETH0, PFX(ANYCAST, 32)), 1);
+		/* Answering changes nothing: no route change, no update pending. */
+		assert_false(h->eng->trig_pending);
+		assert_int_equal(h->n_kernel, 2);
+		/* Only a router is a neighbour; a query tool's port makes none. */
+		assert_true((h_nbr(h, N2) != NULL) == (cases[i].port == RIP_PORT));
 	}
-	/* Answering changes nothing: no route change, no update pending. */
-	assert_false(h->eng->trig_pending);
-	assert_int_equal(h->n_kernel, 2);
+}
+
+/*
+ * Requests are answered only on a non-passive interface, to a source on a
+ * network of the interface they arrived on; the others are counted by
+ * reason (per neighbour when the sender is a router on the link) and get
+ * no answer.  Responses on the passive interface are still learned.
+ */
+static void
+test_request_refused(void **state)
+{
+	static const struct {
+		const char *what;
+		unsigned ifindex;
+		uint32_t src;
+		uint16_t port;
+		bool whole;
+		enum rip_drop reason;
+		bool per_nbr;
+	} cases[] = {
+		{ "off-link source", IF_ETH0, IP(192, 0, 2, 50), 40000, true,
+		    RIP_DROP_NOT_CONNECTED, false },
+		{ "off-link source, port 520", IF_ETH0, IP(172, 31, 0, 9), RIP_PORT, true,
+		    RIP_DROP_NOT_CONNECTED, false },
+		{ "off-link source, specific entry", IF_ETH0, IP(192, 0, 2, 50), 40000, false,
+		    RIP_DROP_NOT_CONNECTED, false },
+		{ "eth1's subnet on eth0", IF_ETH0, N3, RIP_PORT, true, RIP_DROP_NOT_CONNECTED,
+		    false },
+		{ "passive eth1, router", IF_ETH1, N3, RIP_PORT, true, RIP_DROP_REQ_PASSIVE, true },
+		{ "passive eth1, query tool", IF_ETH1, IP(10, 0, 2, 77), 40000, true,
+		    RIP_DROP_REQ_PASSIVE, false },
+		{ "passive eth1, specific entry", IF_ETH1, IP(10, 0, 2, 77), 40000, false,
+		    RIP_DROP_REQ_PASSIVE, false },
+		{ "loopback", IF_LO, IP(127, 0, 0, 5), RIP_PORT, true, RIP_DROP_REQ_PASSIVE, true },
+	};
+	struct harness *h = *state;
+
+	h_std(h, CONF_STD " passive-interface eth1\n");
+	RESP(h, IF_ETH0, N1, E(NET_X, 24, 1));
+	RESP(h, IF_ETH1, N3, E(NET_Y, 24, 1));
+	assert_true(h_kernel_has_gw(h, PFX(NET_Y, 24), N3, IF_ETH1));
+	h_advance(h, SEC(6));
+	for (size_t i = 0; i < nitems(cases); i++) {
+		uint64_t before[RIP_DROP_COUNT], nbefore = 0, npackets = 0;
+		uint64_t rx = h->eng->rx_requests;
+		struct rip_neighbor *n = h_nbr(h, cases[i].src);
+		size_t mark = h->n_pkts, nbrs = h->eng->n_neighbors;
+
+		print_message("case %s\n", cases[i].what);
+		memcpy(before, h->eng->drops, sizeof(before));
+		if (n != NULL) {
+			nbefore = n->bad_packets[cases[i].reason];
+			npackets = n->packets;
+		}
+		if (cases[i].whole)
+			h_request(h, cases[i].ifindex, cases[i].src, cases[i].port, WHOLE_TABLE);
+		else
+			h_request(h, cases[i].ifindex, cases[i].src, cases[i].port,
+			    ENTS(E(NET_X, 24, 16)));
+		h_run(h);
+		assert_int_equal(h->n_pkts, mark); /* no answer */
+		for (size_t r = 0; r < RIP_DROP_COUNT; r++)
+			assert_int_equal(h->eng->drops[r],
+			    before[r] + (r == (size_t)cases[i].reason ? 1 : 0));
+		assert_int_equal(h->eng->rx_requests, rx);
+		if (cases[i].per_nbr) {
+			n = h_nbr(h, cases[i].src);
+			assert_non_null(n);
+			assert_int_equal(n->bad_packets[cases[i].reason], nbefore + 1);
+			assert_int_equal(n->packets, npackets);
+		} else if (n == NULL) {
+			assert_int_equal(h->eng->n_neighbors, nbrs);
+		}
+	}
+	assert_string_equal(rip_drop_name(RIP_DROP_REQ_PASSIVE), "request on a passive interface");
+	assert_string_equal(rip_drop_name(RIP_DROP_NOT_CONNECTED),
+	    "source not on a connected network");
+
+	/* The same requests on eth0 (not passive, on-link) are answered. */
+	size_t mark = h->n_pkts;
+	h_request(h, IF_ETH0, N2, 40000, WHOLE_TABLE);
+	h_request(h, IF_ETH0, N2, 40000, ENTS(E(NET_X, 24, 16)));
+	assert_int_equal(h->n_pkts, mark + 2);
+	/* And the passive interface still learns. */
+	RESP(h, IF_ETH1, N3, E(NET_Z, 24, 1));
+	assert_true(h_kernel_has_gw(h, PFX(NET_Z, 24), N3, IF_ETH1));
 }
 
 /*
@@ -1784,6 +1887,24 @@ test_request_specific(void **state)
 		assert_int_equal(c->rte[i].mask, ip4_mask(want[i].len));
 		assert_int_equal(c->rte[i].metric, want[i].metric);
 	}
+
+	/*
+	 * From a query tool's port: the same, as is.  X was learned on eth0,
+	 * where the request came in, and still shows its metric, not the 16
+	 * that split horizon with poisoned reverse puts in a whole-table
+	 * answer on eth0 (test_request_whole_table).
+	 */
+	mark = h->n_pkts;
+	h_request(h, IF_ETH0, N2, 40000, ENTS(E(NET_X, 24, 16), E(NET_Y, 24, 16)));
+	assert_int_equal(h->n_pkts, mark + 1);
+	c = &h->pkts[mark];
+	assert_int_equal(c->port, 40000);
+	assert_int_equal(c->dst, N2);
+	assert_int_equal(c->nrte, 2);
+	assert_int_equal(c->rte[0].addr, NET_X);
+	assert_int_equal(c->rte[0].metric, 2);
+	assert_int_equal(c->rte[1].addr, NET_Y);
+	assert_int_equal(c->rte[1].metric, 5);
 }
 
 /* ------------------------------------------------------ life cycle */
@@ -2446,6 +2567,7 @@ main(void)
 		T(test_metric_15_unreachable),
 		T(test_request_whole_table),
 		T(test_request_specific),
+		T(test_request_refused),
 		T(test_shutdown),
 		T(test_reconf_network),
 		T(test_reconf_default),
