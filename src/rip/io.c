@@ -24,7 +24,7 @@
 #define RIP_IO_RCVBUF (8 << 20)
 /*
  * The receive buffer: one byte more than the longest datagram that can be
- * valid (512 octets of header and entries plus an authentication trailer,
+ * valid (RIP_PKT_RX_MAX, 528: 25 entries and an authentication trailer,
  * packet.h), so a longer one is never silently cut to a legal length: it
  * fills the buffer, the kernel flags it MSG_TRUNC, and the engine counts it
  * as "longer than 512 octets".

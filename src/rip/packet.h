@@ -63,9 +63,10 @@ struct rip_rte {
  * Authentication as found on the wire: located and bounded here, never
  * verified.  riposted has no authentication yet (no auth.c; the engine
  * drops every packet that carries an authentication entry and counts it as
- * "authentication not configured", RFC 2453 4.1).  Simple password (type 2): the 16 bytes in `password`.  Keyed (type 3, RFC
- * 4822 2): the fields of the first entry plus the trailer located by
- * `pkt_len` (the offset where the trailer starts).
+ * "authentication not configured", RFC 2453 4.1).  Simple password (type
+ * 2): the 16 bytes in `password`.  Keyed (type 3, RFC 4822 2): the fields
+ * of the first entry plus the trailer located by `pkt_len` (the offset
+ * where the trailer starts).
  */
 struct rip_auth {
 	uint16_t type;
