@@ -22,7 +22,14 @@
 #define RIP_IO_BATCH 64
 #define RIP_IO_MAX_PER_WAKE 4096     /* then let timers run */
 #define RIP_IO_RCVBUF (8 << 20)
-#define RIP_IO_PKT_MAX 1500          /* larger datagrams are counted as truncated */
+/*
+ * The receive buffer: one byte more than the longest datagram that can be
+ * valid (RIP_PKT_RX_MAX, 528: 25 entries and an authentication trailer,
+ * packet.h), so a longer one is never silently cut to a legal length: it
+ * fills the buffer, the kernel flags it MSG_TRUNC, and the engine counts it
+ * as "longer than 512 octets".
+ */
+#define RIP_IO_PKT_MAX (RIP_PKT_RX_MAX + 1)
 /*
  * Pacing: a burst of 10 datagrams, then one per millisecond (25k routes/s).
  * A triggered update of a few routes leaves at once; a large table leaves at
@@ -63,7 +70,7 @@ static void
 rip_io_read(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct rip_io *io = w->data;
-	static uint8_t bufs[RIP_IO_BATCH][RIP_IO_PKT_MAX + 1];
+	static uint8_t bufs[RIP_IO_BATCH][RIP_IO_PKT_MAX];
 	static uint8_t cbufs[RIP_IO_BATCH][CMSG_SPACE(sizeof(struct in_pktinfo))];
 	struct mmsghdr msgs[RIP_IO_BATCH];
 	struct iovec iov[RIP_IO_BATCH];
@@ -99,10 +106,16 @@ rip_io_read(struct ev_loop *loop, ev_io *w, int revents)
 			struct msghdr *mh = &msgs[i].msg_hdr;
 			unsigned ifindex = 0;
 			uint32_t dst = 0;
+			size_t len = msgs[i].msg_len;
 			io->st.rx_packets++;
-			if (mh->msg_flags & MSG_TRUNC || msgs[i].msg_len > RIP_IO_PKT_MAX) {
+			/*
+			 * Cut by the kernel: what we hand on is the full
+			 * buffer, longer than any valid datagram, so the
+			 * engine drops it and counts it against its sender.
+			 */
+			if (mh->msg_flags & MSG_TRUNC || len > RIP_IO_PKT_MAX) {
 				io->st.rx_truncated++;
-				continue;
+				len = RIP_IO_PKT_MAX;
 			}
 			for (struct cmsghdr *c = CMSG_FIRSTHDR(mh); c != NULL; c = CMSG_NXTHDR(mh, c)) {
 				if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
@@ -112,10 +125,12 @@ rip_io_read(struct ev_loop *loop, ev_io *w, int revents)
 					dst = ntohl(pi.ipi_addr.s_addr);
 				}
 			}
-			if (ifindex == 0 || from[i].sin_family != AF_INET)
+			if (ifindex == 0 || from[i].sin_family != AF_INET) {
+				io->st.rx_no_pktinfo++;
 				continue;
+			}
 			io->input(io->ctx, ifindex, ntohl(from[i].sin_addr.s_addr),
-			    ntohs(from[i].sin_port), dst, bufs[i], msgs[i].msg_len);
+			    ntohs(from[i].sin_port), dst, bufs[i], len);
 		}
 		total += (unsigned)n;
 		if (n < RIP_IO_BATCH)

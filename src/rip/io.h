@@ -21,7 +21,8 @@ typedef void (*rip_io_batch_fn)(void *ctx, bool begin);
 
 struct rip_io_stats {
 	uint64_t rx_packets;
-	uint64_t rx_truncated;
+	uint64_t rx_truncated;   /* longer than the buffer: handed on as oversize */
+	uint64_t rx_no_pktinfo;  /* no incoming interface known: dropped here */
 	uint64_t tx_packets;
 	uint64_t tx_errors;
 	uint64_t tx_queue_drops;

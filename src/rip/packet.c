@@ -5,8 +5,15 @@
  * the encoder.
  *
  * Every byte of a packet is read through struct cursor and written through
- * struct wcursor; nothing here casts packet memory to a struct.  The codec
- * only locates and bounds the authentication data; auth.c checks it.
+ * struct wcursor; nothing here casts packet memory to a struct.
+ *
+ * Authentication: the codec locates the authentication entry (first entry
+ * only, RFC 2453 4.1), bounds it and any RFC 4822 trailer, and counts the
+ * entry as one of the 25 a datagram may carry.  Nothing verifies it: there
+ * is no authentication layer yet, and proto.c drops every packet with an
+ * authentication entry as "authentication not configured" (RFC 2453 4.1:
+ * a router that does not authenticate discards authenticated packets).
+ * struct rip_auth hands out what such a layer would check.
  */
 #include "packet.h"
 
@@ -38,6 +45,8 @@ rip_pkt_err_str(int err)
 		return "must-be-zero field set";
 	case RIP_PKT_BAD_AUTH:
 		return "malformed authentication";
+	case RIP_PKT_TOO_LONG:
+		return "longer than 512 octets";
 	}
 	return "unknown";
 }
@@ -105,7 +114,7 @@ rte_write(struct wcursor *w, const struct rip_rte *rte)
  * old-ripd", their default) and BIRD's keyed MD5 send 20 for a 16-byte
  * digest, counting the 4-byte trailer header.  So with auth_len 20 a 16- or
  * a 20-byte data field is accepted; which one the key's algorithm needs is
- * auth.c's call.  The two reserved words are not checked: they carry
+ * for an authentication layer to decide.  The two reserved words are not checked: they carry
  * nothing, and refusing a packet over them would only cost interoperability.
  */
 static int
@@ -131,6 +140,13 @@ auth_crypto_read(struct cursor *c, struct cursor *rest, struct rip_auth *auth,
 	if (auth->pkt_len < RIP_HDR_LEN + RIP_RTE_LEN ||
 	    (auth->pkt_len - RIP_HDR_LEN) % RIP_RTE_LEN != 0)
 		return RIP_PKT_BAD_AUTH;
+	/*
+	 * RFC 2453 4 / 4.1: the auth entry and at most 24 route entries.
+	 * rip_packet_too_long() already bounds the datagram so that this
+	 * cannot fail today; it states the rule where the offset is read.
+	 */
+	if (auth->pkt_len > RIP_PKT_MAX)
+		return RIP_PKT_TOO_LONG;
 	body = (size_t)auth->pkt_len - RIP_HDR_LEN - RIP_RTE_LEN;
 	*entries = cur_sub(rest, body);
 	if (entries->err)
@@ -154,6 +170,37 @@ auth_crypto_read(struct cursor *c, struct cursor *rest, struct rip_auth *auth,
 	return RIP_PKT_OK;
 }
 
+/*
+ * RFC 2453 3.6 / 4: a datagram is at most 512 octets, 25 entries, and an
+ * authentication entry takes one of them (4.1: 24 route entries follow
+ * it).  Checked first, so an oversize datagram is counted as that whatever
+ * else is wrong with it:
+ *   - longer than 25 entries plus the longest trailer: valid in no layout;
+ *   - otherwise longer than 512 octets, and no keyed authentication entry
+ *     first: without a trailer the whole datagram is header and entries
+ *     (more than 25 entries is at least 524 octets, so this catches it);
+ *   - with one (RFC 4822 2), the 512 octets are for header and entries,
+ *     the trailer is bounded on its own (Auth Data Len, 16 or 20), and
+ *     auth_crypto_read() checks that the part before it fits.
+ * 505 to 512 octets without a trailer is not too long, just not 4 + 20n.
+ */
+static bool
+rip_packet_too_long(const uint8_t *buf, size_t len)
+{
+	struct cursor c;
+	uint16_t afi, type;
+
+	if (len > RIP_PKT_RX_MAX)
+		return true;
+	if (len <= RIP_DGRAM_MAX)
+		return false;
+	cur_init(&c, buf, len);
+	cur_skip(&c, RIP_HDR_LEN);
+	afi = cur_u16(&c);
+	type = cur_u16(&c);
+	return c.err || afi != RIP_AF_AUTH || type != RIP_AUTH_CRYPTO;
+}
+
 int
 rip_packet_decode(const uint8_t *buf, size_t len, struct rip_packet *out)
 {
@@ -166,6 +213,8 @@ rip_packet_decode(const uint8_t *buf, size_t len, struct rip_packet *out)
 	memset(out, 0, sizeof(*out));
 	if (buf == NULL || len < RIP_HDR_LEN)
 		return RIP_PKT_SHORT;
+	if (rip_packet_too_long(buf, len))
+		return RIP_PKT_TOO_LONG;
 
 	cur_init(&c, buf, len);
 	out->command = cur_u8(&c);
@@ -325,7 +374,7 @@ rip_request_is_whole_table(const struct rip_packet *pkt)
 
 /*
  * RFC 2453 3.6 / 4: command, version 2, two zero bytes, then room for an
- * authentication entry (filled by auth.c), then the entries.  Whether `n`
+ * authentication entry (zeros: nothing fills it in yet), then the entries.  Whether `n`
  * respects the 25-entry limit is the caller's business; we only refuse
  * what does not fit in `cap`.
  */

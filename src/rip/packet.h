@@ -18,8 +18,21 @@
 #define RIP_GROUP 0xe0000009u /* 224.0.0.9, host order */
 #define RIP_HDR_LEN 4
 #define RIP_RTE_LEN 20
-#define RIP_MAX_RTE 25 /* RFC 2453 4: 512-byte datagrams */
-#define RIP_PKT_MAX (RIP_HDR_LEN + RIP_MAX_RTE * RIP_RTE_LEN)
+#define RIP_MAX_RTE 25 /* RFC 2453 4: 512-byte datagrams; an auth entry takes one slot (4.1) */
+#define RIP_PKT_MAX (RIP_HDR_LEN + RIP_MAX_RTE * RIP_RTE_LEN) /* 504 */
+#define RIP_DGRAM_MAX 512 /* RFC 2453 3.6 / 4: "The maximum datagram size is 512 octets" */
+/*
+ * The RFC 4822 / RFC 2082 authentication trailer follows the entries, and
+ * the 512 octets are for header and entries (RFC 4822 2 counts its "RIPv2
+ * Packet Length" up to the trailer): the trailer is bounded on its own, 4
+ * bytes of trailer header plus at most 20 bytes of authentication data, the
+ * longest Auth Data Len the codec frames.  So the longest datagram that can
+ * be valid is RIP_PKT_RX_MAX (528: an authentication entry, 24 route
+ * entries and a 24-byte trailer); receive buffers must be larger than that
+ * to tell an oversize datagram from a legal one.
+ */
+#define RIP_AUTH_TRAILER_MAX (4 + 20)
+#define RIP_PKT_RX_MAX (RIP_PKT_MAX + RIP_AUTH_TRAILER_MAX)
 #define RIP_INFINITY 16
 #define RIP_AF_INET 2
 #define RIP_AF_AUTH 0xffff
@@ -47,10 +60,13 @@ struct rip_rte {
 };
 
 /*
- * Authentication as found on the wire; checking it is auth.c's job.
- * Simple password (type 2): the 16 bytes in `password`.  Keyed (type 3, RFC
- * 4822 2): the fields of the first entry plus the trailer located by
- * `pkt_len` (the offset where the trailer starts).
+ * Authentication as found on the wire: located and bounded here, never
+ * verified.  riposted has no authentication yet (no auth.c; the engine
+ * drops every packet that carries an authentication entry and counts it as
+ * "authentication not configured", RFC 2453 4.1).  Simple password (type
+ * 2): the 16 bytes in `password`.  Keyed (type 3, RFC 4822 2): the fields
+ * of the first entry plus the trailer located by `pkt_len` (the offset
+ * where the trailer starts).
  */
 struct rip_auth {
 	uint16_t type;
@@ -81,14 +97,20 @@ enum rip_pkt_err {
 	RIP_PKT_BAD_VERSION = -4,  /* version 0 (RFC 2453 3.9.2 / 4: ignore); 1 is returned as OK */
 	RIP_PKT_BAD_MBZ = -5,      /* header must-be-zero field set (version 1) */
 	RIP_PKT_BAD_AUTH = -6,     /* malformed authentication entry or trailer */
+	RIP_PKT_TOO_LONG = -7,     /* over 512 octets, or more than 25 entries (auth entry included) */
 };
-#define RIP_PKT_ERR_COUNT 7
+#define RIP_PKT_ERR_COUNT 8
 /* "packet too short", "length not header + n*20", ... never NULL. */
 const char *rip_pkt_err_str(int err);
 
 /*
- * Check the header and the framing, locate the route entries and any
- * authentication entry (only allowed as the first entry, RFC 2453 4.1).
+ * Check the length, the header and the framing, locate the route entries and
+ * any authentication entry (only allowed as the first entry, RFC 2453 4.1).
+ * RFC 2453 3.6 / 4: header + entries (an authentication entry counts as
+ * one, 4.1) is at most 25 entries, 504 octets, in a datagram of at most
+ * 512; a longer datagram is RIP_PKT_TOO_LONG, whatever else is wrong with
+ * it.  Only a keyed-authentication trailer may make a datagram longer than
+ * 512 octets (up to RIP_PKT_RX_MAX).
  * A version-1 packet decodes (the engine decides whether it accepts it);
  * for version 1 the header mbz field must be zero, for version 2 it is
  * ignored (RFC 2453 4 calls it "unused").  Returns RIP_PKT_OK or an error.
@@ -127,7 +149,8 @@ bool rip_request_is_whole_table(const struct rip_packet *pkt);
  * Encode a packet of `n` entries into buf (cap bytes).  Writes a header
  * (version 2, mbz 0) and the entries; returns the number of bytes, or 0 if it
  * does not fit.  `auth_reserve` bytes are left free after the header for an
- * authentication entry that auth.c fills in later (0 for none).
+ * authentication entry that an authentication layer would fill in (0 for
+ * none; riposted does not authenticate yet, and nothing reserves it).
  */
 size_t rip_packet_encode(uint8_t *buf, size_t cap, uint8_t command,
     const struct rip_rte *rtes, size_t n, size_t auth_reserve);

@@ -27,6 +27,7 @@ static const char *const rip_drop_names[RIP_DROP_COUNT] = {
 	[RIP_DROP_BAD_VERSION] = "bad version",
 	[RIP_DROP_BAD_MBZ] = "must-be-zero field set",
 	[RIP_DROP_BAD_AUTH] = "malformed authentication",
+	[RIP_DROP_TOO_LONG] = "longer than 512 octets",
 	[RIP_DROP_SRC_PORT] = "source port not 520",
 	[RIP_DROP_NOT_CONNECTED] = "source not on a connected network",
 	[RIP_DROP_OWN_ADDRESS] = "source is our own address",
@@ -34,7 +35,13 @@ static const char *const rip_drop_names[RIP_DROP_COUNT] = {
 	[RIP_DROP_VERSION_1] = "RIPv1 not accepted",
 	[RIP_DROP_AUTH_UNEXPECTED] = "authentication not configured",
 	[RIP_DROP_BFD_DOWN] = "BFD session down",
+	[RIP_DROP_REQ_PASSIVE] = "request on a passive interface",
 };
+
+/* The codec's errors map onto the first drop reasons: -err - 1. */
+_Static_assert(-RIP_PKT_BAD_AUTH - 1 == RIP_DROP_BAD_AUTH, "codec errors and drop reasons");
+_Static_assert(-RIP_PKT_TOO_LONG - 1 == RIP_DROP_TOO_LONG, "codec errors and drop reasons");
+_Static_assert(RIP_PKT_ERR_COUNT - 1 == RIP_DROP_TOO_LONG + 1, "every codec error has a reason");
 
 const char *
 rip_drop_name(enum rip_drop reason)
@@ -165,7 +172,6 @@ enum rip_out_mode {
 	RIP_OUT_FULL,      /* periodic update or answer to a whole-table request */
 	RIP_OUT_CHANGED,   /* triggered update: changed routes only (3.10.1) */
 	RIP_OUT_POISON,    /* goodbye: everything with metric 16 */
-	RIP_OUT_QUERY,     /* whole table for a query tool: no split horizon */
 	RIP_OUT_URGENT,    /* routes with urgent sends to go (RIP_URGENT_SENDS) */
 };
 
@@ -181,7 +187,7 @@ rip_output(struct rip_engine *eng, struct rip_out *o, enum rip_out_mode mode)
 			continue;
 		if (mode == RIP_OUT_URGENT && r->urgent == 0)
 			continue;
-		if (mode != RIP_OUT_QUERY && sh != RIP_SH_NONE && rip_route_via(r, o->ifp->ifindex)) {
+		if (sh != RIP_SH_NONE && rip_route_via(r, o->ifp->ifindex)) {
 			if (sh == RIP_SH_SIMPLE)
 				continue;
 			metric = RIP_INFINITY; /* poisoned reverse */
@@ -746,10 +752,13 @@ rip_process_request(struct rip_engine *eng, struct rip_iface *ifp, uint32_t src,
 
 	if (rip_request_is_whole_table(pkt)) {
 		/*
-		 * A router (port 520) gets normal output processing with split
-		 * horizon; a query tool on another port sees the whole table.
+		 * RFC 2453 3.9.1: the whole table gets "normal output
+		 * processing", split horizon (and poisoned reverse) of the
+		 * receiving interface included, whoever asks and from whatever
+		 * port.  Only requests for specific entries are answered as
+		 * is; that is what a diagnostic query tool gets.
 		 */
-		rip_output(eng, &o, port == RIP_PORT ? RIP_OUT_FULL : RIP_OUT_QUERY);
+		rip_output(eng, &o, RIP_OUT_FULL);
 		return;
 	}
 	for (size_t i = 0; i < pkt->nrte; i++) {
@@ -787,7 +796,15 @@ rip_engine_input(struct rip_engine *eng, unsigned ifindex, uint32_t src, uint16_
 	eng->rx_packets++;
 	err = rip_packet_decode(buf, len, &pkt);
 
-	/* RFC 2453 3.9.2, in its order; requests may come from anywhere (3.9.1). */
+	/*
+	 * RFC 2453 3.9.2, in its order: the interface, our own looped-back
+	 * packets, the source port (a response must come from 520; a request
+	 * may come from a query tool on any port, 3.9.1), then the source.
+	 * Whatever the command, the source must be on a network of the
+	 * interface the datagram arrived on, as FRR's ripd does: an off-link
+	 * source is either forged or not a neighbour, and answering it would
+	 * send our table (many datagrams for one) to whoever it names.
+	 */
 	if (ifp == NULL || !ifp->enabled || !ifp->up) {
 		rip_drop(eng, NULL, RIP_DROP_IFACE_DISABLED);
 		return;
@@ -797,17 +814,19 @@ rip_engine_input(struct rip_engine *eng, unsigned ifindex, uint32_t src, uint16_
 		return;
 	}
 	bool is_request = err == RIP_PKT_OK && pkt.command == RIP_CMD_REQUEST;
-	if (!is_request) {
-		if (port != RIP_PORT) {
-			rip_drop(eng, NULL, RIP_DROP_SRC_PORT);
-			return;
-		}
-		if (!rip_iface_connected(ifp, src)) {
-			rip_drop(eng, NULL, RIP_DROP_NOT_CONNECTED);
-			return;
-		}
+	if (!is_request && port != RIP_PORT) {
+		rip_drop(eng, NULL, RIP_DROP_SRC_PORT);
+		return;
 	}
-	if (rip_iface_connected(ifp, src))
+	if (!rip_iface_connected(ifp, src)) {
+		rip_drop(eng, NULL, RIP_DROP_NOT_CONNECTED);
+		return;
+	}
+	/*
+	 * Only a router (port 520) is a neighbour: a query tool's request
+	 * must not make a neighbour entry, nor start a BFD session with it.
+	 */
+	if (port == RIP_PORT)
 		nbr = rip_neighbor_get(eng, src, ifindex, now);
 	if (err != RIP_PKT_OK) {
 		rip_drop(eng, nbr, (enum rip_drop)(-err - 1));
@@ -820,6 +839,15 @@ rip_engine_input(struct rip_engine *eng, unsigned ifindex, uint32_t src, uint16_
 	if (pkt.has_auth) {
 		/* RFC 2453 4.1: authenticated packets are discarded when we do not authenticate. */
 		rip_drop(eng, nbr, RIP_DROP_AUTH_UNEXPECTED);
+		return;
+	}
+	/*
+	 * No updates go out on a passive interface (nor on loopback, which is
+	 * always passive), so no answers either, as in FRR's ripd; responses
+	 * received there are still processed.
+	 */
+	if (pkt.command == RIP_CMD_REQUEST && ifp->passive) {
+		rip_drop(eng, nbr, RIP_DROP_REQ_PASSIVE);
 		return;
 	}
 	if (nbr != NULL) {

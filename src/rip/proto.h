@@ -64,13 +64,16 @@ enum rip_drop {
 	RIP_DROP_BAD_VERSION,
 	RIP_DROP_BAD_MBZ,
 	RIP_DROP_BAD_AUTH,
+	RIP_DROP_TOO_LONG,        /* over 512 octets / 25 entries (RFC 2453 3.6, 4, 4.1) */
 	RIP_DROP_SRC_PORT,        /* response not from port 520 (RFC 2453 3.9.2) */
-	RIP_DROP_NOT_CONNECTED,   /* source not on a directly connected network */
+	RIP_DROP_NOT_CONNECTED,   /* source not on a network of the receiving interface
+	                           * (responses: RFC 2453 3.9.2; requests: not answered) */
 	RIP_DROP_OWN_ADDRESS,     /* one of our own addresses (our multicast looped back) */
 	RIP_DROP_IFACE_DISABLED,  /* arrived on an interface where RIP is not enabled */
 	RIP_DROP_VERSION_1,       /* RIPv1 is not accepted (ip rip receive version 2) */
 	RIP_DROP_AUTH_UNEXPECTED, /* authenticated but we are not configured to (RFC 2453 4.1) */
 	RIP_DROP_BFD_DOWN,        /* response from a neighbour whose BFD session is down */
+	RIP_DROP_REQ_PASSIVE,     /* request on a passive (or loopback) interface: not answered */
 	RIP_DROP_COUNT,
 };
 const char *rip_drop_name(enum rip_drop reason);

@@ -6,7 +6,9 @@
  * asks the RFC 2453 3.9.1 whole-table question.  Then a property test:
  * every entry that passes rip_rte_check() is encoded again (with and without
  * a reserved authentication slot) and decoded again, and any field that
- * differs is a bug (abort()).  No allocation, so nothing can leak.
+ * differs is a bug (abort()); so is a decoded datagram over RFC 2453's
+ * limits (25 entries, the auth entry included; 512 octets unless a keyed
+ * authentication trailer follows), or an encoded one over them that decodes.  No allocation, so nothing can leak.
  * tests/fuzz/replay.c runs the stored corpus through this in `meson test`.
  */
 #include <stdint.h>
@@ -43,6 +45,8 @@ inside(const uint8_t *data, size_t size, const uint8_t *p, size_t n)
 /*
  * Encode `n` good entries, decode the result and compare field by field.
  * `reserve` bytes of zeros after the header decode as one AFI 0 entry.
+ * More than RIP_MAX_RTE entries in all (the encoder does not mind) must be
+ * refused as too long (RFC 2453 4).
  */
 static void
 round_trip(uint8_t command, const struct rip_rte *rtes, size_t n, size_t reserve)
@@ -58,6 +62,11 @@ round_trip(uint8_t command, const struct rip_rte *rtes, size_t n, size_t reserve
 	check(rip_packet_encode(buf, len - 1, command, rtes, n, reserve) == 0);
 	len = rip_packet_encode(buf, sizeof(buf), command, rtes, n, reserve);
 
+	if (n + skip > RIP_MAX_RTE) {
+		check(rip_packet_decode(buf, len, &pkt) == RIP_PKT_TOO_LONG);
+		check(pkt.rtes == NULL && pkt.nrte == 0);
+		return;
+	}
 	check(rip_packet_decode(buf, len, &pkt) == RIP_PKT_OK);
 	check(pkt.command == command);
 	check(pkt.version == RIP_VERSION);
@@ -90,8 +99,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (err != RIP_PKT_OK) {
 		check(err < 0 && err > -RIP_PKT_ERR_COUNT);
 		check(pkt.rtes == NULL && pkt.nrte == 0);
+		/* Nothing longer than the longest valid datagram gets any further. */
+		if (size > RIP_PKT_RX_MAX)
+			check(err == RIP_PKT_TOO_LONG);
 		return 0;
 	}
+
+	/* RFC 2453 3.6 / 4 / 4.1: 25 entries with any auth entry, 512 octets but a trailer. */
+	check(pkt.nrte + (pkt.has_auth ? 1 : 0) <= RIP_MAX_RTE);
+	check(size <= RIP_DGRAM_MAX || (pkt.has_auth && pkt.auth.type == RIP_AUTH_CRYPTO));
+	check(size <= RIP_PKT_RX_MAX);
 
 	/* Everything handed out points into the input. */
 	check(size >= RIP_HDR_LEN);

@@ -286,23 +286,97 @@ test_response_25(void **state)
 	check_built(&pkt, RIP_MAX_RTE);
 }
 
-/* More than RFC 2453's 25 entries still decodes safely; the engine decides. */
+/*
+ * RFC 2453 3.6 / 4: at most 25 entries, 512 octets; an authentication entry
+ * is one of the 25 (4.1).  Anything longer is RIP_PKT_TOO_LONG, checked
+ * before anything else (a 513-byte datagram is not "length not 4+20n", a
+ * 26-entry request is not a whole-table request), and hands out nothing.
+ * Only a keyed-authentication trailer may follow the 512 octets.
+ */
 static void
-test_oversized_100(void **state)
+test_size_limit(void **state)
 {
-	uint8_t buf[RIP_HDR_LEN + 100 * RIP_RTE_LEN];
-	struct rip_packet pkt;
-	struct rip_rte rte;
-	size_t len = build_response(buf, 100);
+	static const uint8_t simple[] = { AUTH_SIMPLE };
+	static const uint8_t keyed[] = { AUTH_KEYED(0, 1, 16, 7) };
+	static const uint8_t keyed20[] = { AUTH_KEYED(0, 1, 20, 7) };
+	static const uint8_t trailer16[] = { TRAILER, D16 };
+	static const uint8_t trailer20[] = { TRAILER, D20 };
+	static const struct {
+		const char *name;
+		size_t nrte;           /* route entries after the header (and auth entry) */
+		const uint8_t *auth;   /* first entry, or NULL */
+		const uint8_t *trailer;
+		size_t trailer_len;
+		size_t extra;          /* stray bytes after everything */
+		uint8_t command;
+		int err;
+	} v[] = {
+		{ "25 entries", 25, NULL, NULL, 0, 0, RIP_CMD_RESPONSE, RIP_PKT_OK },
+		{ "26 entries", 26, NULL, NULL, 0, 0, RIP_CMD_RESPONSE, RIP_PKT_TOO_LONG },
+		{ "100 entries", 100, NULL, NULL, 0, 0, RIP_CMD_RESPONSE, RIP_PKT_TOO_LONG },
+		{ "26-entry request", 26, NULL, NULL, 0, 0, RIP_CMD_REQUEST, RIP_PKT_TOO_LONG },
+		{ "25 entries + 9 bytes (513)", 25, NULL, NULL, 0, 9, RIP_CMD_RESPONSE,
+		    RIP_PKT_TOO_LONG },
+		{ "25 entries + 8 bytes (512)", 25, NULL, NULL, 0, 8, RIP_CMD_RESPONSE,
+		    RIP_PKT_BAD_LENGTH },
+		{ "25 entries + 1 byte (505)", 25, NULL, NULL, 0, 1, RIP_CMD_RESPONSE,
+		    RIP_PKT_BAD_LENGTH },
+		{ "24 entries + 19 bytes (503)", 24, NULL, NULL, 0, 19, RIP_CMD_RESPONSE,
+		    RIP_PKT_BAD_LENGTH },
+		{ "simple auth + 24", 24, simple, NULL, 0, 0, RIP_CMD_RESPONSE, RIP_PKT_OK },
+		{ "simple auth + 25", 25, simple, NULL, 0, 0, RIP_CMD_RESPONSE, RIP_PKT_TOO_LONG },
+		/* The trailer is bounded on its own, beyond the 512 octets. */
+		{ "keyed auth + 24 + 16-byte trailer (524)", 24, keyed, trailer16, 20, 0,
+		    RIP_CMD_RESPONSE, RIP_PKT_OK },
+		{ "keyed auth + 24 + 20-byte trailer (528)", 24, keyed20, trailer20, 24, 0,
+		    RIP_CMD_RESPONSE, RIP_PKT_OK },
+		{ "keyed auth + 25 + trailer (544)", 25, keyed, trailer16, 20, 0,
+		    RIP_CMD_RESPONSE, RIP_PKT_TOO_LONG },
+		{ "keyed auth + 24 + trailer + 1 byte (529)", 24, keyed20, trailer20, 24, 1,
+		    RIP_CMD_RESPONSE, RIP_PKT_TOO_LONG },
+		{ "keyed auth + 25, no trailer (524)", 25, keyed, NULL, 0, 0, RIP_CMD_RESPONSE,
+		    RIP_PKT_TOO_LONG },
+		{ "keyed auth_len 16 + 24, 20-byte data (528)", 24, keyed, trailer20, 24, 0,
+		    RIP_CMD_RESPONSE, RIP_PKT_BAD_AUTH },
+	};
+	uint8_t buf[RIP_HDR_LEN + 101 * RIP_RTE_LEN];
 
 	(void)state;
-	assert_int_equal(len, sizeof(buf));
-	assert_int_equal(rip_packet_decode(buf, len, &pkt), RIP_PKT_OK);
-	check_built(&pkt, 100);
-	rip_packet_rte(&pkt, 100, &rte);
-	assert_int_equal(rte.afi, 0);
-	/* One byte short of 100 entries is a framing error, not a read past the end. */
-	assert_int_equal(rip_packet_decode(buf, len - 1, &pkt), RIP_PKT_BAD_LENGTH);
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		struct rip_packet pkt;
+		size_t len = build_response(buf + (v[i].auth ? RIP_RTE_LEN : 0), v[i].nrte);
+		buf[0] = v[i].command;
+		if (v[i].auth != NULL) {
+			memcpy(buf, buf + RIP_RTE_LEN, RIP_HDR_LEN);
+			buf[0] = v[i].command;
+			memcpy(buf + RIP_HDR_LEN, v[i].auth, RIP_RTE_LEN);
+			len += RIP_RTE_LEN;
+			if (v[i].auth != simple) {
+				/* RFC 4822 2: the trailer's offset. */
+				buf[RIP_HDR_LEN + 4] = (uint8_t)(len >> 8);
+				buf[RIP_HDR_LEN + 5] = (uint8_t)len;
+			}
+		}
+		if (v[i].trailer != NULL) {
+			memcpy(buf + len, v[i].trailer, v[i].trailer_len);
+			len += v[i].trailer_len;
+		}
+		memset(buf + len, 0, v[i].extra);
+		len += v[i].extra;
+		assert_true(len <= sizeof(buf));
+
+		int err = rip_packet_decode(buf, len, &pkt);
+		if (err != v[i].err)
+			fail_msg("%s (%zu bytes): got %d (%s), want %d (%s)", v[i].name, len, err,
+			    rip_pkt_err_str(err), v[i].err, rip_pkt_err_str(v[i].err));
+		if (err != RIP_PKT_OK) {
+			assert_null(pkt.rtes);
+			assert_int_equal(pkt.nrte, 0);
+			continue;
+		}
+		check_built(&pkt, v[i].nrte);
+		assert_int_equal(pkt.has_auth, v[i].auth != NULL);
+	}
 }
 
 static void
@@ -574,6 +648,12 @@ test_round_trip(void **state)
 			size_t len = rip_packet_encode(buf, sizeof(buf), RIP_CMD_RESPONSE, in, n,
 			    reserve);
 			assert_int_equal(len, RIP_HDR_LEN + reserve + n * RIP_RTE_LEN);
+			/* The reserved slot is one of the 25 entries (RFC 2453 4.1). */
+			if (n + reserve / RIP_RTE_LEN > RIP_MAX_RTE) {
+				assert_int_equal(rip_packet_decode(buf, len, &pkt),
+				    RIP_PKT_TOO_LONG);
+				continue;
+			}
 			assert_int_equal(rip_packet_decode(buf, len, &pkt), RIP_PKT_OK);
 			assert_int_equal(pkt.command, RIP_CMD_RESPONSE);
 			assert_int_equal(pkt.version, RIP_VERSION);
@@ -609,6 +689,7 @@ test_err_str(void **state)
 	assert_string_equal(rip_pkt_err_str(RIP_PKT_SHORT), "packet too short");
 	assert_string_equal(rip_pkt_err_str(RIP_PKT_BAD_LENGTH), "length not 4+20n");
 	assert_string_equal(rip_pkt_err_str(RIP_PKT_BAD_AUTH), "malformed authentication");
+	assert_string_equal(rip_pkt_err_str(RIP_PKT_TOO_LONG), "longer than 512 octets");
 	assert_string_equal(rip_rte_err_str(RIP_RTE_BAD_METRIC), "metric out of range");
 	assert_string_equal(rip_rte_err_str(RIP_RTE_BAD_NEXTHOP), "bad next hop");
 	assert_string_equal(rip_pkt_err_str(-RIP_PKT_ERR_COUNT), "unknown");
@@ -626,7 +707,7 @@ main(void)
 		cmocka_unit_test(test_truncated_header),
 		cmocka_unit_test(test_response_1rte_fields),
 		cmocka_unit_test(test_response_25),
-		cmocka_unit_test(test_oversized_100),
+		cmocka_unit_test(test_size_limit),
 		cmocka_unit_test(test_simple_auth_fields),
 		cmocka_unit_test(test_keyed_auth_fields),
 		cmocka_unit_test(test_whole_table),

@@ -18,7 +18,8 @@
  *               link flap and interface deletion.
  *   learning    install with metric + 1 and the RFC 2453 4.4 next hop;
  *               packet drops by reason (3.9.2, 4.1) in eng->drops and per
- *               neighbour; bad entries in rte_drops next to valid ones.
+ *               neighbour; 25 entries learned, 26 refused (3.6, 4); bad
+ *               entries in rte_drops next to valid ones.
  *   timers      timeout, garbage collection and refresh (3.8); triggered
  *               updates and their suppression window (3.10.1); periodic
  *               updates with jitter carrying the whole table (3.8).
@@ -27,8 +28,9 @@
  *               over at withdrawal, timeout and link down; not kept when
  *               not loop-free.  ECMP on and off.
  *   infinity    counting to infinity stops at 16 (3.4.1, 3.4.2).
- *   requests    whole table from a router and from a query tool, specific
- *               entries (3.9.1).
+ *   requests    whole table from a router and from a query tool, both with
+ *               split horizon; specific entries as is (3.9.1); requests
+ *               from off-link sources and on passive interfaces refused.
  *   life cycle  shutdown goodbye, reconfiguration (network, default
  *               origination, redistribute static, timers), a lost kernel
  *               route.
@@ -808,7 +810,36 @@ enum mangle {
 	MANGLE_AUTH,      /* a simple password entry first (RFC 2453 4.1) */
 	MANGLE_TRUNCATE,  /* two bytes short of a whole entry */
 	MANGLE_VERSION0,
+	MANGLE_26,        /* 26 entries: 524 octets (RFC 2453 4: at most 25, 512) */
+	MANGLE_513,       /* 25 entries (504 octets) and 9 more bytes */
+	MANGLE_AUTH_24,   /* a password entry and 24 route entries: 504 octets */
+	MANGLE_AUTH_25,   /* a password entry and 25 route entries (RFC 2453 4.1: 24) */
 };
+
+#define PASSWORD_ENTRY "\xff\xff\x00\x02secret\0\0\0\0\0\0\0\0\0\0"
+
+/*
+ * A response of `n` good entries (NET_X/24 first, then 172.16.i.0/24), with
+ * a simple password entry first when `auth`, into buf (cap bytes); returns
+ * its length.  Built with the encoder, which does not enforce the 25-entry
+ * limit, so it can write the datagrams the decoder must refuse.
+ */
+static size_t
+h_build_n(uint8_t *buf, size_t cap, size_t n, bool auth)
+{
+	struct rip_rte rte[RIP_MAX_RTE + 2];
+	assert_true(n <= nitems(rte));
+	for (size_t i = 0; i < n; i++) {
+		rte[i] = (struct rip_rte){ RIP_AF_INET, 0, IP(172, 16, i, 0), ip4_mask(24), 0, 1 };
+		if (i == 0)
+			rte[i].addr = NET_X;
+	}
+	size_t len = rip_packet_encode(buf, cap, RIP_CMD_RESPONSE, rte, n, auth ? RIP_RTE_LEN : 0);
+	assert_true(len > 0);
+	if (auth)
+		memcpy(buf + RIP_HDR_LEN, PASSWORD_ENTRY, RIP_RTE_LEN);
+	return len;
+}
 
 /*
  * RFC 2453 3.9.2: a response not from port 520, from a source not on a
@@ -844,6 +875,15 @@ test_learn_drops(void **state)
 		{ "auth entry", IF_ETH0, N1, RIP_PORT, MANGLE_AUTH, RIP_DROP_AUTH_UNEXPECTED, true },
 		{ "truncated", IF_ETH0, N1, RIP_PORT, MANGLE_TRUNCATE, RIP_DROP_BAD_LENGTH, true },
 		{ "version 0", IF_ETH0, N2, RIP_PORT, MANGLE_VERSION0, RIP_DROP_BAD_VERSION, true },
+		{ "26 entries", IF_ETH0, N1, RIP_PORT, MANGLE_26, RIP_DROP_TOO_LONG, true },
+		{ "513 octets", IF_ETH0, N2, RIP_PORT, MANGLE_513, RIP_DROP_TOO_LONG, true },
+		{ "auth + 24 entries", IF_ETH0, N1, RIP_PORT, MANGLE_AUTH_24,
+		    RIP_DROP_AUTH_UNEXPECTED, true },
+		{ "auth + 25 entries", IF_ETH0, N1, RIP_PORT, MANGLE_AUTH_25, RIP_DROP_TOO_LONG,
+		    true },
+		/* RFC 2453 3.9.2's port check comes before the size. */
+		{ "26 entries from port 521", IF_ETH0, N1, 521, MANGLE_26, RIP_DROP_SRC_PORT,
+		    false },
 		{ "RIP off there", IF_ETH2, IP(192, 0, 2, 2), RIP_PORT, MANGLE_NONE,
 		    RIP_DROP_IFACE_DISABLED, false },
 	};
@@ -851,10 +891,11 @@ test_learn_drops(void **state)
 
 	h_std(h, CONF_STD);
 	for (size_t i = 0; i < nitems(cases); i++) {
-		uint8_t buf[RIP_PKT_MAX];
+		uint8_t buf[RIP_PKT_MAX + 2 * RIP_RTE_LEN];
 		size_t len;
 		struct ent e = E(NET_X, 24, 1);
 		uint64_t before[RIP_DROP_COUNT], nbefore = 0, rx = h->eng->rx_responses;
+		size_t routes = h->eng->rib.n_routes;
 		struct rip_neighbor *n = h_nbr(h, cases[i].src);
 
 		memcpy(before, h->eng->drops, sizeof(before));
@@ -865,7 +906,18 @@ test_learn_drops(void **state)
 			len = rip_packet_encode(buf, sizeof(buf), RIP_CMD_RESPONSE, &rte, 1,
 			    RIP_RTE_LEN);
 			assert_true(len > 0);
-			memcpy(buf + RIP_HDR_LEN, "\xff\xff\x00\x02secret\0\0\0\0\0\0\0\0\0\0", 20);
+			memcpy(buf + RIP_HDR_LEN, PASSWORD_ENTRY, RIP_RTE_LEN);
+		} else if (cases[i].mangle == MANGLE_26) {
+			len = h_build_n(buf, sizeof(buf), 26, false);
+			assert_int_equal(len, 524);
+		} else if (cases[i].mangle == MANGLE_513) {
+			len = h_build_n(buf, sizeof(buf), 25, false);
+			memset(buf + len, 0, 9);
+			len += 9;
+			assert_int_equal(len, 513);
+		} else if (cases[i].mangle == MANGLE_AUTH_24 || cases[i].mangle == MANGLE_AUTH_25) {
+			len = h_build_n(buf, sizeof(buf), cases[i].mangle == MANGLE_AUTH_24 ? 24 : 25,
+			    true);
 		} else
 			len = h_encode(buf, sizeof(buf), RIP_CMD_RESPONSE, &e, 1);
 		if (cases[i].mangle == MANGLE_V1)
@@ -881,6 +933,7 @@ test_learn_drops(void **state)
 			assert_int_equal(h->eng->drops[r],
 			    before[r] + (r == (size_t)cases[i].reason ? 1 : 0));
 		assert_int_equal(h->eng->rx_responses, rx);
+		assert_int_equal(h->eng->rib.n_routes, routes);
 		assert_null(h_route(h, PFX(NET_X, 24)));
 		assert_null(h_kernel(h, PFX(NET_X, 24)));
 		if (cases[i].per_nbr) {
@@ -893,6 +946,45 @@ test_learn_drops(void **state)
 	/* Nothing was learned, so nothing was said. */
 	h_run(h);
 	assert_int_equal(h_count(h, 0, IF_ETH1, CAP_TRIGGERED), 0);
+}
+
+/*
+ * RFC 2453 3.6 / 4: 25 entries (512 octets) are a whole response and every
+ * one is installed; a 26th makes the datagram invalid as a whole: nothing
+ * from it is installed, and it is counted as "longer than 512 octets", in
+ * the totals and for its sender.
+ */
+static void
+test_learn_size_limit(void **state)
+{
+	struct harness *h = *state;
+	uint8_t buf[RIP_PKT_MAX + RIP_RTE_LEN];
+	size_t len;
+
+	h_std(h, CONF_STD);
+	len = h_build_n(buf, sizeof(buf), RIP_MAX_RTE, false);
+	assert_int_equal(len, RIP_PKT_MAX);
+	h_input(h, IF_ETH0, N1, RIP_PORT, buf, len);
+	assert_true(h_kernel_has_gw(h, PFX(NET_X, 24), N1, IF_ETH0));
+	for (unsigned i = 1; i < RIP_MAX_RTE; i++)
+		assert_true(h_kernel_has_gw(h, PFX(IP(172, 16, i, 0), 24), N1, IF_ETH0));
+	assert_int_equal(h->n_kernel, RIP_MAX_RTE);
+	assert_int_equal(h_nbr(h, N1)->routes, RIP_MAX_RTE);
+
+	/*
+	 * N2 offers the same 25 (an alternate path for each, were they
+	 * accepted) and a 26th prefix: all refused.
+	 */
+	len = h_build_n(buf, sizeof(buf), RIP_MAX_RTE + 1, false);
+	h_input(h, IF_ETH0, N2, RIP_PORT, buf, len);
+	assert_int_equal(h->n_kernel, RIP_MAX_RTE);
+	assert_null(h_kernel(h, PFX(IP(172, 16, RIP_MAX_RTE, 0), 24)));
+	assert_null(h_route(h, PFX(IP(172, 16, RIP_MAX_RTE, 0), 24)));
+	assert_true(rib_path_find(h_route(h, PFX(NET_X, 24)), RIP_ORIGIN_RIP, N2, 0) == NULL);
+	assert_int_equal(h->eng->drops[RIP_DROP_TOO_LONG], 1);
+	assert_int_equal(h_nbr(h, N2)->bad_packets[RIP_DROP_TOO_LONG], 1);
+	assert_int_equal(h_nbr(h, N2)->routes, 0);
+	assert_string_equal(rip_drop_name(RIP_DROP_TOO_LONG), "longer than 512 octets");
 }
 
 /*
@@ -1619,46 +1711,148 @@ h_request(struct harness *h, unsigned ifindex, uint32_t src, uint16_t port, cons
 
 /*
  * RFC 2453 3.9.1: a whole-table request gets our table, unicast to the
- * requester's address and port; from port 520 (a router) it goes through
- * normal output processing, split horizon included; from any other port (a
- * query tool) it is the full table without split horizon.
+ * requester's address and port, through normal output processing: the
+ * receiving interface's split horizon applies whether a router (port 520)
+ * or a query tool (any other port) asks.  X was learned on eth0, Y on eth1.
  */
 static void
 test_request_whole_table(void **state)
 {
 	static const struct {
-		uint32_t src;
+		const char *iface_conf;
 		uint16_t port;
-		int metric_x; /* X was learned on eth0 */
+		int metric_x; /* -1: absent */
 	} cases[] = {
-		{ N2, RIP_PORT, RIP_INFINITY },
-		{ N2, 40000, 2 },
-		{ IP(192, 0, 2, 50), 40000, 2 }, /* a query tool off the subnet */
+		{ "", RIP_PORT, RIP_INFINITY },
+		{ "", 40000, RIP_INFINITY },
+		{ "interface eth0\n ip rip split-horizon poisoned-reverse\n", 40000, RIP_INFINITY },
+		{ "interface eth0\n ip rip split-horizon\n", RIP_PORT, -1 },
+		{ "interface eth0\n ip rip split-horizon\n", 40000, -1 },
+		{ "interface eth0\n no ip rip split-horizon\n", RIP_PORT, 2 },
+		{ "interface eth0\n no ip rip split-horizon\n", 40000, 2 },
 	};
 	struct harness *h = *state;
 
-	h_std(h, CONF_STD);
-	RESP(h, IF_ETH0, N1, E(NET_X, 24, 1));
-	RESP(h, IF_ETH1, N3, E(NET_Y, 24, 2));
-	h_advance(h, SEC(6));
 	for (size_t i = 0; i < nitems(cases); i++) {
+		char conf[512];
+		print_message("case %zu: port %u, %s\n", i, cases[i].port, cases[i].iface_conf);
+		snprintf(conf, sizeof(conf), "%s%s", CONF_STD, cases[i].iface_conf);
+		rip_engine_free(h->eng);
+		memset(h->ktab, 0, KTAB_SIZE * sizeof(*h->ktab));
+		h->n_kernel = 0;
+		h_std(h, conf);
+		RESP(h, IF_ETH0, N1, E(NET_X, 24, 1));
+		RESP(h, IF_ETH1, N3, E(NET_Y, 24, 2));
+		h_advance(h, SEC(6));
+		h_run(h);
+
 		size_t mark = h->n_pkts, rx = h->eng->rx_requests;
-		h_request(h, IF_ETH0, cases[i].src, cases[i].port, WHOLE_TABLE);
+		h_request(h, IF_ETH0, N2, cases[i].port, WHOLE_TABLE);
 		assert_int_equal(h->eng->rx_requests, rx + 1);
 		assert_int_equal(h->n_pkts, mark + 1);
 		const struct cap_pkt *c = &h->pkts[mark];
 		assert_int_equal(c->command, RIP_CMD_RESPONSE);
+		assert_int_equal(c->kind, CAP_OTHER);
 		assert_int_equal(c->ifindex, IF_ETH0);
-		assert_int_equal(c->dst, cases[i].src);
+		assert_int_equal(c->src, ME0);
+		assert_int_equal(c->dst, N2);
 		assert_int_equal(c->port, cases[i].port);
-		assert_int_equal(c->nrte, h->eng->rib.n_routes);
+		assert_int_equal(c->nrte, h->eng->rib.n_routes - (cases[i].metric_x < 0));
 		assert_int_equal(h_sent(h, mark, IF_ETH0, PFX(NET_X, 24)), cases[i].metric_x);
 		assert_int_equal(h_sent(h, mark, IF_ETH0, PFX(NET_Y, 24)), 3);
 		assert_int_equal(h_sent(h, mark, IF_ETH0, PFX(ANYCAST, 32)), 1);
+		/* Answering changes nothing: no route change, no update pending. */
+		assert_false(h->eng->trig_pending);
+		assert_int_equal(h->n_kernel, 2);
+		/* Only a router is a neighbour; a query tool's port makes none. */
+		assert_true((h_nbr(h, N2) != NULL) == (cases[i].port == RIP_PORT));
 	}
-	/* Answering changes nothing: no route change, no update pending. */
-	assert_false(h->eng->trig_pending);
-	assert_int_equal(h->n_kernel, 2);
+}
+
+/*
+ * Requests are answered only on a non-passive interface, to a source on a
+ * network of the interface they arrived on; the others are counted by
+ * reason (per neighbour when the sender is a router on the link) and get
+ * no answer.  Responses on the passive interface are still learned.
+ */
+static void
+test_request_refused(void **state)
+{
+	static const struct {
+		const char *what;
+		unsigned ifindex;
+		uint32_t src;
+		uint16_t port;
+		bool whole;
+		enum rip_drop reason;
+		bool per_nbr;
+	} cases[] = {
+		{ "off-link source", IF_ETH0, IP(192, 0, 2, 50), 40000, true,
+		    RIP_DROP_NOT_CONNECTED, false },
+		{ "off-link source, port 520", IF_ETH0, IP(172, 31, 0, 9), RIP_PORT, true,
+		    RIP_DROP_NOT_CONNECTED, false },
+		{ "off-link source, specific entry", IF_ETH0, IP(192, 0, 2, 50), 40000, false,
+		    RIP_DROP_NOT_CONNECTED, false },
+		{ "eth1's subnet on eth0", IF_ETH0, N3, RIP_PORT, true, RIP_DROP_NOT_CONNECTED,
+		    false },
+		{ "passive eth1, router", IF_ETH1, N3, RIP_PORT, true, RIP_DROP_REQ_PASSIVE, true },
+		{ "passive eth1, query tool", IF_ETH1, IP(10, 0, 2, 77), 40000, true,
+		    RIP_DROP_REQ_PASSIVE, false },
+		{ "passive eth1, specific entry", IF_ETH1, IP(10, 0, 2, 77), 40000, false,
+		    RIP_DROP_REQ_PASSIVE, false },
+		{ "loopback", IF_LO, IP(127, 0, 0, 5), RIP_PORT, true, RIP_DROP_REQ_PASSIVE, true },
+	};
+	struct harness *h = *state;
+
+	h_std(h, CONF_STD " passive-interface eth1\n");
+	RESP(h, IF_ETH0, N1, E(NET_X, 24, 1));
+	RESP(h, IF_ETH1, N3, E(NET_Y, 24, 1));
+	assert_true(h_kernel_has_gw(h, PFX(NET_Y, 24), N3, IF_ETH1));
+	h_advance(h, SEC(6));
+	for (size_t i = 0; i < nitems(cases); i++) {
+		uint64_t before[RIP_DROP_COUNT], nbefore = 0, npackets = 0;
+		uint64_t rx = h->eng->rx_requests;
+		struct rip_neighbor *n = h_nbr(h, cases[i].src);
+		size_t mark = h->n_pkts, nbrs = h->eng->n_neighbors;
+
+		print_message("case %s\n", cases[i].what);
+		memcpy(before, h->eng->drops, sizeof(before));
+		if (n != NULL) {
+			nbefore = n->bad_packets[cases[i].reason];
+			npackets = n->packets;
+		}
+		if (cases[i].whole)
+			h_request(h, cases[i].ifindex, cases[i].src, cases[i].port, WHOLE_TABLE);
+		else
+			h_request(h, cases[i].ifindex, cases[i].src, cases[i].port,
+			    ENTS(E(NET_X, 24, 16)));
+		h_run(h);
+		assert_int_equal(h->n_pkts, mark); /* no answer */
+		for (size_t r = 0; r < RIP_DROP_COUNT; r++)
+			assert_int_equal(h->eng->drops[r],
+			    before[r] + (r == (size_t)cases[i].reason ? 1 : 0));
+		assert_int_equal(h->eng->rx_requests, rx);
+		if (cases[i].per_nbr) {
+			n = h_nbr(h, cases[i].src);
+			assert_non_null(n);
+			assert_int_equal(n->bad_packets[cases[i].reason], nbefore + 1);
+			assert_int_equal(n->packets, npackets);
+		} else if (n == NULL) {
+			assert_int_equal(h->eng->n_neighbors, nbrs);
+		}
+	}
+	assert_string_equal(rip_drop_name(RIP_DROP_REQ_PASSIVE), "request on a passive interface");
+	assert_string_equal(rip_drop_name(RIP_DROP_NOT_CONNECTED),
+	    "source not on a connected network");
+
+	/* The same requests on eth0 (not passive, on-link) are answered. */
+	size_t mark = h->n_pkts;
+	h_request(h, IF_ETH0, N2, 40000, WHOLE_TABLE);
+	h_request(h, IF_ETH0, N2, 40000, ENTS(E(NET_X, 24, 16)));
+	assert_int_equal(h->n_pkts, mark + 2);
+	/* And the passive interface still learns. */
+	RESP(h, IF_ETH1, N3, E(NET_Z, 24, 1));
+	assert_true(h_kernel_has_gw(h, PFX(NET_Z, 24), N3, IF_ETH1));
 }
 
 /*
@@ -1700,6 +1894,24 @@ test_request_specific(void **state)
 		assert_int_equal(c->rte[i].mask, ip4_mask(want[i].len));
 		assert_int_equal(c->rte[i].metric, want[i].metric);
 	}
+
+	/*
+	 * From a query tool's port: the same, as is.  X was learned on eth0,
+	 * where the request came in, and still shows its metric, not the 16
+	 * that split horizon with poisoned reverse puts in a whole-table
+	 * answer on eth0 (test_request_whole_table).
+	 */
+	mark = h->n_pkts;
+	h_request(h, IF_ETH0, N2, 40000, ENTS(E(NET_X, 24, 16), E(NET_Y, 24, 16)));
+	assert_int_equal(h->n_pkts, mark + 1);
+	c = &h->pkts[mark];
+	assert_int_equal(c->port, 40000);
+	assert_int_equal(c->dst, N2);
+	assert_int_equal(c->nrte, 2);
+	assert_int_equal(c->rte[0].addr, NET_X);
+	assert_int_equal(c->rte[0].metric, 2);
+	assert_int_equal(c->rte[1].addr, NET_Y);
+	assert_int_equal(c->rte[1].metric, 5);
 }
 
 /* ------------------------------------------------------ life cycle */
@@ -2384,6 +2596,7 @@ main(void)
 		T(test_iface_loopback_anycast),
 		T(test_learn_install),
 		T(test_learn_drops),
+		T(test_learn_size_limit),
 		T(test_learn_bad_entries),
 		T(test_timeout_gc),
 		T(test_timeout_refresh),
@@ -2402,6 +2615,7 @@ main(void)
 		T(test_metric_15_unreachable),
 		T(test_request_whole_table),
 		T(test_request_specific),
+		T(test_request_refused),
 		T(test_shutdown),
 		T(test_reconf_network),
 		T(test_reconf_default),
