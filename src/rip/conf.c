@@ -56,6 +56,10 @@ struct conf_parser {
 	bool log_seen;
 	char *err;
 	size_t errlen;
+	/* The line as read and its copy that the words point into (h_svc_check). */
+	const char *line_raw;
+	const char *line_words;
+	size_t line_len;
 };
 
 struct conf_kw;
@@ -888,22 +892,19 @@ h_svc_check(struct conf_parser *p, const struct conf_kw *kw, int argc, char **ar
 {
 	struct rip_conf_service *sv = conf_cur_svc(p);
 	char args[CONF_LINE_MAX + 1], msg[256];
-	size_t len = 0;
+	size_t off = (size_t)(argv[0] - p->line_words);
 	unsigned i = sv->svc.n_checks;
 
 	if (i == SVC_MAX_CHECKS)
 		return conf_err(p, "too many checks in service %s (max %d)", sv->svc.name,
 		    SVC_MAX_CHECKS);
-	for (int a = 0; a < argc; a++) {
-		size_t l = strlen(argv[a]);
-		if (len + l + 2 > sizeof(args))
-			return conf_err(p, "check: line too long");
-		if (a > 0)
-			args[len++] = ' ';
-		memcpy(args + len, argv[a], l);
-		len += l;
-	}
-	args[len] = '\0';
+	/*
+	 * The rest of the line as written, not the words joined again: exec
+	 * arguments may be quoted (check.h), and check_conf_parse() splits
+	 * them and skips a comment itself.
+	 */
+	memcpy(args, p->line_raw + off, p->line_len - off);
+	args[p->line_len - off] = '\0';
 	if (check_conf_parse(args, &sv->checks[i], msg, sizeof(msg)) != 0)
 		return conf_err(p, "%s", msg);
 	check_conf_format(&sv->checks[i], sv->svc.check_names[i], SVC_CHECK_NAME_MAX);
@@ -1266,6 +1267,9 @@ conf_line(struct conf_parser *p, const char *line, size_t len)
 	}
 	if (n == 0)
 		return 0;
+	p->line_raw = line;
+	p->line_words = buf;
+	p->line_len = len;
 	return conf_statement(p, n, w, w[0] != buf);
 }
 
