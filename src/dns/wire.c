@@ -5,9 +5,15 @@
  * RFC 3597 4, not DNAME's: RFC 6672 2.1), the EDNS0 OPT record (RFC 6891
  * 6.1) with the NSID option (RFC 5001), and TSIG's place (RFC 8945 5.1).
  *
- * Every byte of a message we receive is read through struct cursor; the
- * writer goes through struct wcursor, whose sticky error turns "does not
- * fit" into one check per record set.
+ * The header, the question and names (decompression included) are
+ * src/dnsmsg's, as for the dns check and riposte-probe.  What stays here
+ * is riposte-dns's own: the record walk with EDNS0 and TSIG, and the
+ * writer, which compresses against the names already in the reply and
+ * writes record sets all or nothing so a reply can be truncated cleanly;
+ * the others only ever write an uncompressed query.  Every byte of a
+ * message we receive is read through struct cursor; the writer goes
+ * through struct wcursor, whose sticky error turns "does not fit" into
+ * one check per record set.
  */
 #include "wire.h"
 
@@ -48,52 +54,9 @@ lower(uint8_t c)
 int
 dns_wire_name_read(const uint8_t *msg, size_t len, size_t *pos, uint8_t out[DNS_NAME_MAX])
 {
-	struct cursor c;
-	size_t o = 0, bound = *pos, after = 0;
-	bool jumped = false;
+	int n = dnsmsg_name_read(msg, len, pos, out);
 
-	if (*pos >= len)
-		return -1;
-	cur_init(&c, msg, len);
-	c.pos = *pos;
-	for (;;) {
-		uint8_t l = cur_u8(&c);
-		if (c.err)
-			return -1;
-		if ((l & 0xc0) == 0xc0) {
-			size_t target = ((size_t)(l & 0x3f) << 8) | cur_u8(&c);
-			if (c.err)
-				return -1;
-			if (!jumped) {
-				after = c.pos;
-				jumped = true;
-			}
-			/*
-			 * RFC 1035 4.1.4: a pointer refers to a prior
-			 * occurrence.  Requiring each target to lie before
-			 * the previous one (the first: before this name)
-			 * bounds the walk and rules out loops.
-			 */
-			if (target >= bound)
-				return -1;
-			bound = target;
-			c.pos = target;
-			continue;
-		}
-		if (l > DNS_LABEL_MAX) /* 0x40 and 0x80: RFC 6891 5 retired them */
-			return -1;
-		if (o + 1 + l > DNS_NAME_MAX)
-			return -1;
-		out[o++] = l;
-		if (l == 0)
-			break;
-		cur_bytes(&c, out + o, l);
-		if (c.err)
-			return -1;
-		o += l;
-	}
-	*pos = jumped ? after : c.pos;
-	return (int)o;
+	return n < 0 ? -1 : n;
 }
 
 void
@@ -188,47 +151,41 @@ parse_opt(struct dns_msg *m, const struct dns_rr *rr)
 int
 dns_wire_parse(const uint8_t *buf, size_t len, struct dns_msg *m)
 {
-	struct cursor c;
+	struct dnsmsg_hdr h;
+	struct dnsmsg_question q;
+	size_t pos;
 	struct dns_rr_iter it;
 	struct dns_rr rr;
 	int r;
 
 	memset(m, 0, sizeof(*m));
-	if (len < DNS_HDR_LEN)
+	if (dnsmsg_hdr_parse(buf, len, &h) != DNSMSG_OK)
 		return DNS_WIRE_SHORT;
-	cur_init(&c, buf, len);
-	m->id = cur_u16(&c);
-	m->flags = cur_u16(&c);
-	m->qdcount = cur_u16(&c);
-	m->ancount = cur_u16(&c);
-	m->nscount = cur_u16(&c);
-	m->arcount = cur_u16(&c);
+	m->id = h.id;
+	m->flags = h.flags;
+	m->qdcount = h.qdcount;
+	m->ancount = h.ancount;
+	m->nscount = h.nscount;
+	m->arcount = h.arcount;
 
-	/*
-	 * RFC 1035 4.1.2.  Question names must be uncompressed: the first is
-	 * the first name of the message, so a pointer in it could only
-	 * point into the header or forwards.
-	 */
+	/* RFC 1035 4.1.2; question names are uncompressed (dnsmsg.h says why). */
+	pos = DNS_HDR_LEN;
 	for (unsigned i = 0; i < m->qdcount; i++) {
-		const uint8_t *name = buf + c.pos;
-		int n = dns_name_wire_len(name, cur_left(&c));
-		if (n < 0)
-			return DNS_WIRE_QNAME;
-		cur_skip(&c, (size_t)n);
-		uint16_t qtype = cur_u16(&c);
-		uint16_t qclass = cur_u16(&c);
-		if (c.err)
+		r = dnsmsg_question_parse(buf, len, &pos, &q);
+		if (r == DNSMSG_E_TRUNC)
 			return DNS_WIRE_QTRUNC;
+		if (r != DNSMSG_OK)
+			return DNS_WIRE_QNAME;
 		if (i == 0) {
-			m->qname = name;
-			m->qname_len = (uint8_t)n;
-			m->qtype = qtype;
-			m->qclass = qclass;
-			m->question_end = c.pos;
+			m->qname = q.qname;
+			m->qname_len = q.qname_len;
+			m->qtype = q.qtype;
+			m->qclass = q.qclass;
+			m->question_end = pos;
 		}
 	}
-	m->records = c.pos;
-	m->end = c.pos;
+	m->records = pos;
+	m->end = pos;
 
 	dns_wire_rr_begin(&it, buf, len, m);
 	while ((r = dns_wire_rr_next(&it, &rr)) > 0) {
@@ -266,11 +223,13 @@ dns_wire_init(struct dns_writer *wr, uint8_t *buf, size_t limit)
 int
 dns_wire_header(struct dns_writer *wr, uint16_t id, uint16_t flags)
 {
-	wcur_u16(&wr->w, id);
-	wcur_u16(&wr->w, flags);
-	for (int i = 0; i < 4; i++)
-		wcur_u16(&wr->w, 0);
-	return wr->w.err ? DNS_WIRE_NOSPACE : DNS_WIRE_OK;
+	struct dnsmsg_hdr h = { .id = id, .flags = flags };
+
+	if (!wcur_need(&wr->w, DNS_HDR_LEN))
+		return DNS_WIRE_NOSPACE;
+	(void)dnsmsg_hdr_write(wr->w.buf + wr->w.pos, DNS_HDR_LEN, &h);
+	wr->w.pos += DNS_HDR_LEN;
+	return DNS_WIRE_OK;
 }
 
 uint16_t
@@ -598,11 +557,14 @@ dns_wire_opt(struct dns_writer *wr, uint16_t udp_size, uint8_t ext_rcode, uint8_
 size_t
 dns_wire_finish(struct dns_writer *wr)
 {
-	if (wr->w.pos < DNS_HDR_LEN)
+	struct dnsmsg_hdr h;
+
+	if (dnsmsg_hdr_parse(wr->w.buf, wr->w.pos, &h) != DNSMSG_OK)
 		return 0;
-	for (int i = 0; i < 4; i++) {
-		wr->w.buf[4 + 2 * i] = (uint8_t)(wr->count[i] >> 8);
-		wr->w.buf[5 + 2 * i] = (uint8_t)wr->count[i];
-	}
+	h.qdcount = wr->count[DNS_SEC_QUESTION];
+	h.ancount = wr->count[DNS_SEC_ANSWER];
+	h.nscount = wr->count[DNS_SEC_AUTHORITY];
+	h.arcount = wr->count[DNS_SEC_ADDITIONAL];
+	(void)dnsmsg_hdr_write(wr->w.buf, DNS_HDR_LEN, &h);
 	return wr->w.pos;
 }

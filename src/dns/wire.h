@@ -23,7 +23,7 @@
 #include "name.h"
 #include "zone.h"
 
-#define DNS_HDR_LEN 12
+#define DNS_HDR_LEN DNSMSG_HDR_LEN
 #define DNS_UDP_MIN 512     /* RFC 1035 4.2.1; also the floor for EDNS sizes, RFC 6891 6.2.5 */
 #define DNS_TCP_MAX 65535   /* RFC 1035 4.2.2: two-byte length prefix */
 #define DNS_OPT_FIXED 11    /* OPT RR without options: root owner, type, class, TTL, RDLENGTH */
@@ -115,7 +115,8 @@ int dns_wire_parse(const uint8_t *buf, size_t len, struct dns_msg *m);
  * Read a possibly compressed name at *pos in msg[0..len) into out
  * (uncompressed, case kept) and advance *pos past it.  Every pointer must
  * point before the previous one (RFC 1035 4.1.4: to a prior occurrence),
- * which also rules out loops.  Returns the name's length or -1.
+ * which also rules out loops, and at most 127 pointers are followed
+ * (dnsmsg_name_read()).  Returns the name's length or -1.
  */
 int dns_wire_name_read(const uint8_t *msg, size_t len, size_t *pos, uint8_t out[DNS_NAME_MAX]);
 

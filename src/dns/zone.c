@@ -106,34 +106,11 @@ struct dns_msgs {
 	unsigned errors, warnings, shown, dropped;
 };
 
-static const struct {
-	uint16_t type;
-	const char *name;
-} dns_types[] = {
-	{ 1, "A" }, { 2, "NS" }, { 5, "CNAME" }, { 6, "SOA" }, { 10, "NULL" },
-	{ 11, "WKS" }, { 12, "PTR" }, { 13, "HINFO" }, { 14, "MINFO" }, { 15, "MX" },
-	{ 16, "TXT" }, { 17, "RP" }, { 18, "AFSDB" }, { 24, "SIG" }, { 25, "KEY" },
-	{ 28, "AAAA" }, { 29, "LOC" }, { 33, "SRV" }, { 35, "NAPTR" }, { 36, "KX" },
-	{ 37, "CERT" }, { 39, "DNAME" }, { 41, "OPT" }, { 42, "APL" }, { 43, "DS" },
-	{ 44, "SSHFP" }, { 45, "IPSECKEY" }, { 46, "RRSIG" }, { 47, "NSEC" },
-	{ 48, "DNSKEY" }, { 49, "DHCID" }, { 50, "NSEC3" }, { 51, "NSEC3PARAM" },
-	{ 52, "TLSA" }, { 53, "SMIMEA" }, { 59, "CDS" }, { 60, "CDNSKEY" },
-	{ 61, "OPENPGPKEY" }, { 62, "CSYNC" }, { 63, "ZONEMD" }, { 64, "SVCB" },
-	{ 65, "HTTPS" }, { 99, "SPF" }, { 104, "NID" }, { 105, "L32" }, { 106, "L64" },
-	{ 107, "LP" }, { 108, "EUI48" }, { 109, "EUI64" }, { 249, "TKEY" },
-	{ 250, "TSIG" }, { 251, "IXFR" }, { 252, "AXFR" }, { 255, "ANY" },
-	{ 256, "URI" }, { 257, "CAA" },
-};
-
+/* The mnemonics are src/dnsmsg's one table. */
 const char *
 dns_type_name(uint16_t type, char buf[DNS_TYPE_STRLEN])
 {
-	for (size_t i = 0; i < sizeof(dns_types) / sizeof(dns_types[0]); i++)
-		if (dns_types[i].type == type)
-			return dns_types[i].name;
-	/* RFC 3597 5: the generic mnemonic. */
-	snprintf(buf, DNS_TYPE_STRLEN, "TYPE%u", type);
-	return buf;
+	return dnsmsg_type_name(type, buf);
 }
 
 const char *

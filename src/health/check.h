@@ -2,7 +2,9 @@
  * check.h - the health checks of a service: dns, tcp, exec and process.
  *
  * Configuration (one `check` line in a `service` block of riposted.conf;
- * check_conf_parse() takes the words after "check"):
+ * check_conf_parse() takes the rest of the line after "check", as
+ * written.  Words are separated by blanks; an unquoted word starting with
+ * `#` or `!` starts a comment, as everywhere in riposted.conf):
  *
  *	check dns ADDRESS[@PORT] NAME [TYPE] [expect rcode RCODE|any]
  *		A UDP query for NAME/TYPE (default A) to ADDRESS (port 53).
@@ -18,7 +20,15 @@
  *		Runs PATH (absolute; no shell) with its arguments, stdin,
  *		stdout and stderr on /dev/null, in its own process group.
  *		Passes on exit status 0; killed (SIGKILL to the group) when it
- *		exceeds the timeout, which fails.
+ *		exceeds the timeout, which fails.  PATH and ARGs are quoted
+ *		like a shell's words, without expansions: "..." keeps blanks
+ *		and everything else, except that \" and \\ stand for " and \;
+ *		'...' keeps everything up to the next '; outside quotes \X
+ *		stands for X; adjacent pieces make one word (a"b c"'d' is
+ *		`ab cd`); "" is an empty argument.  An unterminated quote or
+ *		a backslash at the end is an error.  Up to 32 words, 511
+ *		characters (words plus one separator each).  The canonical
+ *		form quotes only what needs it: /bin/sh -c 'exit 3'.
  *	check process PIDFILE
  *		Reads the pid from PIDFILE (absolute) and watches the process
  *		through a pidfd: its exit is reported at once (CHECK_DIED),
@@ -51,7 +61,7 @@
 struct ev_loop;
 
 #define CHECK_QNAME_MAX		256	/* presentation form, no trailing dot needed */
-#define CHECK_CMD_MAX		512
+#define CHECK_CMD_MAX		512	/* exec: the words, each with its NUL */
 #define CHECK_PATH_MAX		256
 #define CHECK_MAX_ARGS		32
 
@@ -71,8 +81,9 @@ struct check_conf {
 	char			 qname[CHECK_QNAME_MAX];
 	uint16_t		 qtype;
 	int			 expect_rcode;	/* 0..15, or -1 for any */
-	/* exec: the words as given, NUL-separated argv built at run time */
-	char			 cmd[CHECK_CMD_MAX];
+	/* exec: argc words (unquoted), each ending in a NUL, one after another */
+	char			 args[CHECK_CMD_MAX];
+	unsigned		 argc;
 	/* process */
 	char			 path[CHECK_PATH_MAX];
 };
@@ -84,8 +95,20 @@ struct check_conf {
  */
 int		 check_conf_parse(const char *args, struct check_conf *c, char *err,
 		    size_t errlen);
-/* The canonical words after "check"; check_conf_parse() reads them back equal. */
+/*
+ * The canonical words after "check"; check_conf_parse() reads them back
+ * equal.  They are never longer than CHECK_FORMAT_MAX characters (a parse
+ * that would make them longer is refused), so ` check WORDS` always fits
+ * a riposted.conf line.
+ */
+#define CHECK_FORMAT_MAX	1000
 void		 check_conf_format(const struct check_conf *c, char *buf, size_t len);
+/*
+ * The exec check's argv: pointers into c->args, NULL-terminated, at most
+ * CHECK_MAX_ARGS words.  Returns the count (0 for another kind).
+ */
+unsigned	 check_conf_argv(const struct check_conf *c,
+		    const char *argv[CHECK_MAX_ARGS + 1]);
 /* Same as the format: the name used in logs and in `show services`. */
 #define check_conf_name check_conf_format
 

@@ -1,20 +1,21 @@
 /*
  * reply.c - the query riposte-probe sends and the parsing of its replies
- * (RFC 1035 4.1, RFC 6891 6.1, RFC 5001 2.3).  See reply.h.
+ * (RFC 1035 4.1, RFC 6891 6.1, RFC 5001 2.3).  See reply.h.  Names, the
+ * type, class and rcode mnemonics, the header and the question are
+ * src/dnsmsg's; what is riposte-probe's own is the OPT it adds and what
+ * it picks out of a reply.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "../lib/cursor.h"
+#include "dnsmsg/dnsmsg.h"
 #include "reply.h"
 
-#define DNS_HDR_LEN 12
-#define F_QR 0x8000
-#define F_TC 0x0200
-#define F_OPCODE(f) (((f) >> 11) & 0xf)
 
 static const char *const reply_err_names[PROBE_REPLY_ERR_COUNT] = {
 	[0] = "ok",
@@ -40,72 +41,19 @@ probe_reply_err_str(int err)
 
 /* ------------------------------------------------------------ names, types */
 
-/* "id.server" -> "\002id\006server\000"; 0 or -1. */
+/* A plain decimal 0..max (riposte-probe also takes numbers for mnemonics); 0 or -1. */
 static int
-name_from_text(const char *s, uint8_t out[PROBE_NAME_MAX], size_t *outlen, const char **why)
+parse_number(const char *s, unsigned long max, unsigned long *out)
 {
-	size_t n = 0;
-
-	if (strcmp(s, ".") == 0) {
-		out[0] = 0;
-		*outlen = 1;
-		return 0;
-	}
-	while (*s != '\0') {
-		const char *dot = strchr(s, '.');
-		size_t l = dot != NULL ? (size_t)(dot - s) : strlen(s);
-		if (l == 0) {
-			*why = "empty label in the name";
-			return -1;
-		}
-		if (l > 63) {
-			*why = "label longer than 63 bytes";
-			return -1;
-		}
-		if (n + 1 + l + 1 > PROBE_NAME_MAX) {
-			*why = "name longer than 255 bytes";
-			return -1;
-		}
-		out[n++] = (uint8_t)l;
-		memcpy(out + n, s, l);
-		n += l;
-		s += l;
-		if (*s == '.')
-			s++;
-	}
-	if (n == 0) {
-		*why = "empty name";
-		return -1;
-	}
-	out[n++] = 0;
-	*outlen = n;
-	return 0;
-}
-
-static const struct { const char *name; uint16_t value; } qtypes[] = {
-	{ "A", 1 }, { "NS", 2 }, { "CNAME", 5 }, { "SOA", 6 }, { "PTR", 12 }, { "MX", 15 },
-	{ "TXT", 16 }, { "AAAA", 28 }, { "SRV", 33 }, { "NAPTR", 35 }, { "DS", 43 },
-	{ "DNSKEY", 48 }, { "HTTPS", 65 }, { "CAA", 257 }, { "ANY", 255 },
-};
-static const struct { const char *name; uint16_t value; } qclasses[] = {
-	{ "IN", 1 }, { "CH", 3 }, { "HS", 4 }, { "ANY", 255 },
-};
-
-/* A decimal 0..65535, alone or after prefix ("TYPE", "CLASS"); 0 or -1. */
-static int
-parse_u16(const char *s, const char *prefix, uint16_t *out)
-{
-	size_t pl = strlen(prefix);
 	char *end;
 
-	if (strncasecmp(s, prefix, pl) == 0)
-		s += pl;
 	if (!isdigit((unsigned char)*s))
 		return -1;
+	errno = 0;
 	unsigned long v = strtoul(s, &end, 10);
-	if (*end != '\0' || v > 65535)
+	if (*end != '\0' || errno != 0 || v > max)
 		return -1;
-	*out = (uint16_t)v;
+	*out = v;
 	return 0;
 }
 
@@ -125,33 +73,35 @@ int
 probe_qspec_init(struct probe_qspec *q, const char *qname, const char *qtype,
     const char *qclass, enum probe_ident ident, const char **why)
 {
-	size_t i;
+	static const uint8_t root[1] = { 0 };
+	unsigned long v;
+	int n;
 
 	memset(q, 0, sizeof(*q));
 	q->ident = ident;
-	if (name_from_text(qname, q->qname, &q->qname_len, why) != 0)
+	/* Relative to the root: "id.server" and "id.server." are the same name. */
+	if ((n = dnsmsg_name_from_text(q->qname, qname, root)) < 0) {
+		*why = dnsmsg_strerror(n);
 		return -1;
-	for (i = 0; i < sizeof(qtypes) / sizeof(qtypes[0]); i++)
-		if (strcasecmp(qtype, qtypes[i].name) == 0)
-			break;
-	if (i < sizeof(qtypes) / sizeof(qtypes[0]))
-		q->qtype = qtypes[i].value;
-	else if (parse_u16(qtype, "TYPE", &q->qtype) != 0) {
-		*why = "unknown query type (A, TXT, ..., TYPEn or a number)";
-		return -1;
+	}
+	q->qname_len = (size_t)n;
+	if (dnsmsg_type_parse(qtype, &q->qtype) != 0) {
+		if (parse_number(qtype, 65535, &v) != 0) {
+			*why = "unknown query type (A, TXT, ..., TYPEn or a number)";
+			return -1;
+		}
+		q->qtype = (uint16_t)v;
 	}
 	if (qclass == NULL) {
 		q->qclass = chaos_name(q->qname, q->qname_len) ? PROBE_C_CH : PROBE_C_IN;
 		return 0;
 	}
-	for (i = 0; i < sizeof(qclasses) / sizeof(qclasses[0]); i++)
-		if (strcasecmp(qclass, qclasses[i].name) == 0)
-			break;
-	if (i < sizeof(qclasses) / sizeof(qclasses[0]))
-		q->qclass = qclasses[i].value;
-	else if (parse_u16(qclass, "CLASS", &q->qclass) != 0) {
-		*why = "unknown query class (IN, CH, HS, ANY, CLASSn or a number)";
-		return -1;
+	if (dnsmsg_class_parse(qclass, &q->qclass) != 0) {
+		if (parse_number(qclass, 65535, &v) != 0) {
+			*why = "unknown query class (IN, CH, HS, ANY, CLASSn or a number)";
+			return -1;
+		}
+		q->qclass = (uint16_t)v;
 	}
 	return 0;
 }
@@ -164,16 +114,15 @@ probe_query_build(const struct probe_qspec *q, uint16_t id, uint8_t *buf, size_t
 	struct wcursor w;
 	bool nsid = q->ident == PROBE_ID_NSID;
 
+	/* A plain query: RD clear, we ask authoritative servers; the OPT follows. */
+	struct dnsmsg_hdr h = { .id = id, .qdcount = 1, .arcount = 1 };
+	size_t pos = DNSMSG_HDR_LEN;
+
+	if (dnsmsg_hdr_write(buf, cap, &h) < 0 ||
+	    dnsmsg_question_write(buf, cap, &pos, q->qname, q->qtype, q->qclass) != 0)
+		return -1;
 	wcur_init(&w, buf, cap);
-	wcur_u16(&w, id);
-	wcur_u16(&w, 0);   /* a plain query: RD clear, we ask authoritative servers */
-	wcur_u16(&w, 1);   /* QDCOUNT */
-	wcur_u16(&w, 0);
-	wcur_u16(&w, 0);
-	wcur_u16(&w, 1);   /* ARCOUNT: the OPT */
-	wcur_bytes(&w, q->qname, q->qname_len);
-	wcur_u16(&w, q->qtype);
-	wcur_u16(&w, q->qclass);
+	w.pos = pos;
 	/* RFC 6891 6.1.2: root owner, type OPT, CLASS = payload size, TTL = flags 0. */
 	wcur_u8(&w, 0);
 	wcur_u16(&w, PROBE_T_OPT);
@@ -189,72 +138,6 @@ probe_query_build(const struct probe_qspec *q, uint16_t id, uint8_t *buf, size_t
 }
 
 /* ------------------------------------------------------------------ reply */
-
-/*
- * Read the (possibly compressed) name at *pos into out, uncompressed, and
- * move *pos past it.  RFC 1035 4.1.4: a pointer points to a prior
- * occurrence; we require every pointer to point before the start of the
- * name and before the target of the previous pointer, so the targets
- * strictly decrease and a loop is impossible.  0 or -1.
- */
-static int
-name_read(const uint8_t *msg, size_t len, size_t *pos, uint8_t out[PROBE_NAME_MAX],
-    size_t *outlen)
-{
-	size_t p = *pos, n = 0, limit = *pos;
-	bool jumped = false;
-
-	for (;;) {
-		if (p >= len)
-			return -1;
-		uint8_t c = msg[p];
-		if ((c & 0xc0) == 0xc0) {
-			if (len - p < 2)
-				return -1;
-			size_t target = ((size_t)(c & 0x3f) << 8) | msg[p + 1];
-			if (target >= limit)
-				return -1;
-			if (!jumped)
-				*pos = p + 2;
-			jumped = true;
-			limit = target;
-			p = target;
-			continue;
-		}
-		if ((c & 0xc0) != 0)   /* RFC 6891 5: extended label types are gone */
-			return -1;
-		if (c == 0) {
-			out[n++] = 0;
-			if (!jumped)
-				*pos = p + 1;
-			*outlen = n;
-			return 0;
-		}
-		if (len - p - 1 < c || n + 1 + c + 1 > PROBE_NAME_MAX)
-			return -1;
-		memcpy(out + n, msg + p, 1 + (size_t)c);
-		n += 1 + (size_t)c;
-		p += 1 + (size_t)c;
-	}
-}
-
-/* Wire names, ASCII case-insensitively (RFC 4343). */
-static bool
-name_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
-{
-	if (alen != blen)
-		return false;
-	for (size_t i = 0; i < alen; i++) {
-		uint8_t x = a[i], y = b[i];
-		if (x >= 'A' && x <= 'Z')
-			x = (uint8_t)(x + 32);
-		if (y >= 'A' && y <= 'Z')
-			y = (uint8_t)(y + 32);
-		if (x != y)
-			return false;
-	}
-	return true;
-}
 
 static bool
 node_char_ok(uint8_t c)
@@ -325,42 +208,44 @@ probe_reply_parse(const uint8_t *buf, size_t len, const struct probe_qspec *q,
     struct probe_reply *out)
 {
 	uint8_t name[PROBE_NAME_MAX];
-	size_t name_len, pos;
+	int name_len;
+	size_t pos;
 	const uint8_t *nsid = NULL, *txt = NULL, *a = NULL;
 	size_t nsid_len = 0, txt_len = 0;
+	struct dnsmsg_hdr h;
+	struct dnsmsg_question qu;
 	struct cursor c;
 
 	memset(out, 0, sizeof(*out));
-	if (len < DNS_HDR_LEN)
+	if (dnsmsg_hdr_parse(buf, len, &h) != DNSMSG_OK)
 		return PROBE_REPLY_SHORT;
-	cur_init(&c, buf, len);
-	out->id = cur_u16(&c);
-	out->flags = cur_u16(&c);
-	uint16_t qd = cur_u16(&c), an = cur_u16(&c), ns = cur_u16(&c), ar = cur_u16(&c);
-	if (!(out->flags & F_QR))
+	out->id = h.id;
+	out->flags = h.flags;
+	uint16_t an = h.ancount, ns = h.nscount, ar = h.arcount;
+	if (!(out->flags & DNSMSG_F_QR))
 		return PROBE_REPLY_NOT_QR;
-	if (F_OPCODE(out->flags) != 0)
+	if (DNSMSG_F_OPCODE(out->flags) != 0)
 		return PROBE_REPLY_OPCODE;
-	out->tc = (out->flags & F_TC) != 0;
-	out->rcode = out->flags & 0xf;
-	if (qd != 1)
+	out->tc = (out->flags & DNSMSG_F_TC) != 0;
+	out->rcode = DNSMSG_F_RCODE(out->flags);
+	if (h.qdcount != 1)
 		return PROBE_REPLY_QDCOUNT;
 
 	/* RFC 1035 7.3: the question must be the one we asked. */
-	pos = DNS_HDR_LEN;
-	if (name_read(buf, len, &pos, name, &name_len) != 0 || len - pos < 4)
+	pos = DNSMSG_HDR_LEN;
+	if (dnsmsg_question_parse(buf, len, &pos, &qu) != DNSMSG_OK)
 		return PROBE_REPLY_QNAME;
-	c.pos = pos;
-	uint16_t qtype = cur_u16(&c), qclass = cur_u16(&c);
-	if (!name_equal(name, name_len, q->qname, q->qname_len) || qtype != q->qtype ||
-	    qclass != q->qclass)
+	if (!dnsmsg_name_equal(qu.qname, q->qname) || qu.qtype != q->qtype ||
+	    qu.qclass != q->qclass)
 		return PROBE_REPLY_QUESTION;
+	cur_init(&c, buf, len);
+	c.pos = pos;
 
 	/* Every record, for its framing; the answer's TXT and A, the additional's OPT. */
 	uint32_t total = (uint32_t)an + ns + ar;
 	for (uint32_t i = 0; i < total; i++) {
 		pos = c.pos;
-		if (name_read(buf, len, &pos, name, &name_len) != 0)
+		if ((name_len = dnsmsg_name_read(buf, len, &pos, name)) < 0)
 			return PROBE_REPLY_RRNAME;
 		c.pos = pos;
 		uint16_t type = cur_u16(&c), rclass = cur_u16(&c);
@@ -411,41 +296,22 @@ probe_reply_parse(const uint8_t *buf, size_t len, const struct probe_qspec *q,
 
 /* ------------------------------------------------------------------ rcodes */
 
-/* RFC 6895 2.3 */
-static const char *const rcode_names[] = {
-	"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN",
-	"YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE", "DSOTYPENI", NULL, NULL, NULL, NULL,
-	"BADVERS", "BADKEY", "BADTIME", "BADMODE", "BADNAME", "BADALG", "BADTRUNC",
-	"BADCOOKIE",
-};
-#define N_RCODE_NAMES (sizeof(rcode_names) / sizeof(rcode_names[0]))
-
+/* The names are src/dnsmsg's one table; riposte-probe also takes plain numbers. */
 const char *
 probe_rcode_name(unsigned rcode, char buf[PROBE_RCODE_STRLEN])
 {
-	if (rcode < N_RCODE_NAMES && rcode_names[rcode] != NULL)
-		return rcode_names[rcode];
-	snprintf(buf, PROBE_RCODE_STRLEN, "RCODE%u", rcode & 0xfff);
-	return buf;
+	return dnsmsg_rcode_name(rcode, buf);
 }
 
 int
 probe_rcode_parse(const char *s, unsigned *out)
 {
-	uint16_t v;
+	unsigned long v;
 
-	for (unsigned i = 0; i < N_RCODE_NAMES; i++) {
-		if (rcode_names[i] != NULL && strcasecmp(s, rcode_names[i]) == 0) {
-			*out = i;
-			return 0;
-		}
-	}
-	if (strcasecmp(s, "BADSIG") == 0) {   /* RFC 8945: 16 in TSIG */
-		*out = 16;
+	if (dnsmsg_rcode_parse(s, out) == 0)
 		return 0;
-	}
-	if (parse_u16(s, "RCODE", &v) != 0 || v > 4095)
+	if (parse_number(s, DNSMSG_RCODE_MAX, &v) != 0)
 		return -1;
-	*out = v;
+	*out = (unsigned)v;
 	return 0;
 }

@@ -3,13 +3,15 @@
  * reads (RFC 1035 4.1, RFC 6891 EDNS0, RFC 5001 NSID, RFC 4892 id.server).
  *
  * Pure functions over (buf, len): no sockets, clock or globals.  The reply
- * parser reads untrusted bytes through the bounded cursor only; it checks
- * the header (QR, opcode), that the question is ours, every record's
+ * parser reads untrusted bytes through the bounded cursor and src/dnsmsg
+ * only; it checks the header (QR, opcode), that the question is ours (its
+ * name uncompressed, as the first name of a message), every record's
  * framing (owner names may be compressed: each pointer must point before
- * the previous one, which rules out loops, and a name stays within 255
- * bytes), and it picks out the extended rcode and what names the node that
- * answered (the NSID option, the TXT data of a CH TXT answer or the first A
- * record).  Matching the id against the queries in flight is window.c's.
+ * the previous one, which rules out loops, at most 127 pointers, and a
+ * name stays within 255 bytes), and it picks out the extended rcode and
+ * what names the node that answered (the NSID option, the TXT data of a
+ * CH TXT answer or the first A record).  Matching the id against the
+ * queries in flight is window.c's.
  */
 #ifndef RIPOSTE_PROBE_REPLY_H
 #define RIPOSTE_PROBE_REPLY_H
@@ -75,8 +77,9 @@ struct probe_reply {
 
 /*
  * Text to qspec: qname ("id.server", trailing dot optional, "." the root;
- * labels of 1..63 bytes, 255 in all), qtype (A, TXT, ..., TYPEn or a
- * number), qclass (IN, CH, HS, ANY, CLASSn, a number; NULL: CH for
+ * labels of 1..63 bytes, 255 in all, escapes \. and \DDD as in a zone
+ * file), qtype (A, TXT, ..., TYPEn or a number), qclass (IN, CH, HS,
+ * NONE, ANY, CLASSn, a number; NULL: CH for
  * id.server and hostname.bind, IN otherwise).  0, or -1 with *why set.
  */
 int probe_qspec_init(struct probe_qspec *q, const char *qname, const char *qtype,

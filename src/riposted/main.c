@@ -161,9 +161,10 @@ daemon_conf_relative(const struct riposted_conf *conf, char *err, size_t errlen)
 		const struct service_conf *s = &conf->services[i];
 		for (unsigned k = 0; k < s->svc.n_checks; k++) {
 			const struct check_conf *c = &s->checks[k];
+			/* exec: c->args starts with argv[0], NUL-terminated. */
 			const char *p = c->kind == CHECK_PROCESS ? c->path :
-			    c->kind == CHECK_EXEC ? c->cmd : NULL;
-			size_t len = p != NULL ? strcspn(p, " ") : 0;
+			    c->kind == CHECK_EXEC ? c->args : NULL;
+			size_t len = p != NULL ? strlen(p) : 0;
 			/* exec: a bare name is looked up in PATH; "bin/x" is relative. */
 			if (p == NULL || p[0] == '/' ||
 			    (c->kind == CHECK_EXEC && memchr(p, '/', len) == NULL))

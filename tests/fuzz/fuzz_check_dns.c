@@ -1,6 +1,6 @@
 /*
  * fuzz_check_dns.c - libFuzzer target for the reply matcher of the dns
- * health check (check_dns_reply() in src/health/check.c), which reads
+ * health check (check_dns_reply() in src/health/check_dns.c), which reads
  * whatever comes back to the check's socket.
  *
  * Properties: the matcher never reads past the input (ASan), returns -1,
