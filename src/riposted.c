@@ -7,6 +7,7 @@
 #include <ev.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "bfd/bfd.h"
 #include "ctl/ctl.h"
 #include "health/services.h"
+#include "health/svcconf.h"
 #include "lib/clock.h"
 #include "lib/json.h"
 #include "lib/log.h"
@@ -29,6 +31,8 @@
 
 #define RIPOSTED_DEFAULT_CONF "/etc/riposte/riposted.conf"
 #define RIPOSTED_VERSION "0.1.0"
+/* The drained-services state file goes here when there is no pidfile to put it next to. */
+#define RIPOSTED_STATE_DIR "/run/riposte"
 
 struct daemon {
 	struct ev_loop *loop;
@@ -280,6 +284,8 @@ kr_link_cb(void *ctx, const struct kr_link *l, bool deleted)
 	(void)ctx;
 	rip_engine_link(d.eng, l->ifindex, l->name, l->up, l->loopback, l->multicast, deleted,
 	    clock_mono_now());
+	if (d.svcd != NULL)
+		svcd_kernel_link(d.svcd, l->ifindex, l->name, deleted);
 }
 
 static void
@@ -287,6 +293,10 @@ kr_addr_cb(void *ctx, const struct kr_addr *a, bool deleted)
 {
 	(void)ctx;
 	rip_engine_addr(d.eng, a->ifindex, a->addr, a->prefixlen, deleted, clock_mono_now());
+	/* A service address is announced only while the kernel confirms it (services.h). */
+	if (d.svcd != NULL)
+		svcd_kernel_addr(d.svcd, a->ifindex, (struct prefix4){ a->addr, a->prefixlen },
+		    deleted);
 }
 
 static void
@@ -694,8 +704,10 @@ main(int argc, char **argv)
 	if (check || print) {
 		if (print)
 			rip_conf_print(stdout, &conf);
-		else
+		else {
+			svcd_conf_warn_missing_ifaces(conf.services, conf.n_services);
 			printf("%s: configuration OK\n", d.conf_path);
+		}
 		rip_conf_free(&conf);
 		return 0;
 	}
@@ -717,6 +729,13 @@ main(int argc, char **argv)
 		fatal("netlink");
 	/* Routes left by a riposted that crashed are stale: start clean. */
 	kr_flush_ours(d.kr);
+	/* Before the dump: the services follow the kernel's links and addresses from the start. */
+	static const struct svcd_ops sops = { svc_announce, svc_address, NULL };
+	if ((d.svcd = svcd_new(d.loop, &sops)) == NULL)
+		fatalx("out of memory");
+	char state[PATH_MAX];
+	if (drainfile_path(state, sizeof(state), d.pidfile, RIPOSTED_STATE_DIR) == 0)
+		svcd_set_state_file(d.svcd, state);
 	if ((d.io = rip_io_open(d.loop, RIP_PORT, io_input, io_batch, NULL)) == NULL)
 		fatal("cannot bind UDP port %d", RIP_PORT);
 	static const struct rip_ops ops = {
@@ -730,9 +749,6 @@ main(int argc, char **argv)
 		fatal("netlink dump");
 	kr_batch_end(d.kr);
 	bfd_apply_config();
-	static const struct svcd_ops sops = { svc_announce, svc_address, NULL };
-	if ((d.svcd = svcd_new(d.loop, &sops)) == NULL)
-		fatalx("out of memory");
 	svcd_configure(d.svcd, &d.eng->conf);
 	if ((d.ctl = ctl_server_start(d.loop, d.ctl_path, ctl_commands,
 	    sizeof(ctl_commands) / sizeof(ctl_commands[0]), NULL)) == NULL)

@@ -248,6 +248,20 @@ drainfile_write(const char *path, const char *const *names, size_t n)
 		return -1;
 	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == ENOENT) {
+		/* The default directory (/run/riposte) is on a tmpfs: make it once. */
+		char dir[4096];
+		const char *slash = strrchr(path, '/');
+		if (slash != NULL && slash != path && (size_t)(slash - path) < sizeof(dir)) {
+			memcpy(dir, path, (size_t)(slash - path));
+			dir[slash - path] = '\0';
+			if (mkdir(dir, 0755) == 0 || errno == EEXIST)
+				fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+				    O_CLOEXEC, 0644);
+			else
+				errno = ENOENT;
+		}
+	}
 	if (fd < 0)
 		return -1;
 	if ((f = fdopen(fd, "w")) == NULL) {
