@@ -5,9 +5,11 @@
  * add or remove them on their interface (through the kernel module).
  *
  *	state change		addresses			route
- *	-> up			added if missing		announced (urgent)
- *	up -> down		removed after the urgent	withdrawn (urgent)
+ *	-> up			confirmed by the kernel first	announced (urgent)
+ *	up -> down (checks)	removed after the urgent	withdrawn (urgent)
  *				sends, unless keep-address
+ *	up -> down (address	added again			withdrawn (urgent)
+ *	  or interface gone)
  *	init -> down		removed, unless keep-address	-
  *	-> draining		kept for drain-time		metric 14 (urgent)
  *	-> drained		kept				withdrawn (urgent)
