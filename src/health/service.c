@@ -34,6 +34,11 @@ static const struct svc_trans svc_table[] = {
 	{ SVC_DRAINING,	SVC_EV_DRAIN_TIMER,	SVC_DRAINED,	SVC_ACT_NONE },
 	{ SVC_DRAINING,	SVC_EV_UNDRAIN,		SVC_DOWN,	SVC_ACT_NONE },
 	{ SVC_DRAINED,	SVC_EV_UNDRAIN,		SVC_DOWN,	SVC_ACT_NONE },
+	/* Not ready: the address is not there, announcing it would blackhole. */
+	{ SVC_UP,	SVC_EV_NOT_READY,	SVC_DOWN,	SVC_ACT_WITHDRAW },
+	{ SVC_INIT,	SVC_EV_READY,		SVC_UP,		SVC_ACT_ANNOUNCE },
+	{ SVC_DOWN,	SVC_EV_READY,		SVC_UP,		SVC_ACT_ANNOUNCE },
+	{ SVC_INIT,	SVC_EV_RESTORE_DRAINED,	SVC_DRAINED,	SVC_ACT_NONE },
 };
 
 static const char *const svc_state_names[SVC_NSTATES] = {
@@ -51,6 +56,9 @@ static const char *const svc_event_names[SVC_NEVENTS] = {
 	[SVC_EV_DRAIN] = "drain",
 	[SVC_EV_UNDRAIN] = "undrain",
 	[SVC_EV_DRAIN_TIMER] = "drain-timer",
+	[SVC_EV_NOT_READY] = "not-ready",
+	[SVC_EV_READY] = "ready",
+	[SVC_EV_RESTORE_DRAINED] = "restore-drained",
 };
 
 const char *
@@ -160,6 +168,7 @@ svc_init(struct svc *svc, const struct svc_config *cfg, rtime_t now,
 	svc->state = SVC_INIT;
 	svc->since = now;
 	svc->drain_deadline = RTIME_NEVER;
+	svc->ready = true;
 	return SVC_OK;
 }
 
@@ -167,6 +176,8 @@ static void
 svc_out_clear(const struct svc *svc, struct svc_out *out)
 {
 	out->changed = false;
+	out->blocked = false;
+	out->event = SVC_NEVENTS;
 	out->from = out->to = svc->state;
 	out->action = SVC_ACT_NONE;
 	out->log[0] = '\0';
@@ -209,6 +220,7 @@ svc_dispatch(struct svc *svc, enum svc_event ev, rtime_t now,
 	if ((t = svc_lookup(svc->state, ev)) == NULL)
 		return;
 	out->changed = true;
+	out->event = ev;
 	out->from = svc->state;
 	out->to = t->next;
 	out->action = t->action;
@@ -299,6 +311,10 @@ svc_check_result(struct svc *svc, unsigned idx, bool ok, rtime_t latency_us,
 	svc->consec_pass++;
 	svc->consec_fail = 0;
 	if (svc->consec_pass >= svc->cfg.rise) {
+		if (!svc->ready && (svc->state == SVC_INIT || svc->state == SVC_DOWN)) {
+			out->blocked = true;
+			return SVC_OK;
+		}
 		snprintf(why, sizeof(why), "%s passed %u rounds in a row",
 		    svc->cfg.n_checks == 1 ? "check" : "all checks",
 		    svc->consec_pass);
@@ -376,6 +392,53 @@ svc_tick(struct svc *svc, rtime_t now, struct svc_out *out)
 	svc_fmt_duration(d, sizeof(d), svc->cfg.drain_time);
 	snprintf(why, sizeof(why), "drain time %s elapsed", d);
 	svc_dispatch(svc, SVC_EV_DRAIN_TIMER, now, why, out);
+	return SVC_OK;
+}
+
+int
+svc_set_ready(struct svc *svc, bool ready, const char *why, rtime_t now,
+    struct svc_out *out)
+{
+	svc_out_clear(svc, out);
+	if (svc->ready == ready)
+		return SVC_OK;
+	svc->ready = ready;
+	if (!ready)
+		svc_dispatch(svc, SVC_EV_NOT_READY, now, why, out);
+	else if (svc->consec_pass >= svc->cfg.rise)
+		svc_dispatch(svc, SVC_EV_READY, now, why, out);
+	return SVC_OK;
+}
+
+int
+svc_restore_drained(struct svc *svc, rtime_t now, struct svc_out *out)
+{
+	svc_out_clear(svc, out);
+	svc_dispatch(svc, SVC_EV_RESTORE_DRAINED, now, "drained before the restart", out);
+	return SVC_OK;
+}
+
+int
+svc_reconfigure(struct svc *svc, const struct svc_config *cfg, const int *old_idx,
+    const char **why)
+{
+	struct svc_check_stat checks[SVC_MAX_CHECKS];
+	unsigned i;
+	int rc;
+
+	if ((rc = svc_config_validate(cfg, why)) != SVC_OK)
+		return rc;
+	memset(checks, 0, sizeof(checks));
+	for (i = 0; i < cfg->n_checks; i++) {
+		int o = old_idx != NULL ? old_idx[i] : -1;
+		if (o >= 0 && (unsigned)o < svc->cfg.n_checks)
+			checks[i] = svc->checks[o];
+	}
+	memcpy(svc->checks, checks, sizeof(checks));
+	svc->cfg = *cfg;
+	/* A new drain-time counts from the drain, as the old one did. */
+	if (svc->state == SVC_DRAINING)
+		svc->drain_deadline = svc->since + cfg->drain_time;
 	return SVC_OK;
 }
 

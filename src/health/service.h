@@ -14,13 +14,30 @@
  * `rise` consecutive passed rounds announce, `fall` consecutive failed rounds
  * withdraw; a process death (pidfd) withdraws at once and skips `fall`.
  *
- * Drain.  DRAIN withdraws at once and keeps the address for drain_time
- * (state DRAINING), then the service is DRAINED.  Check results keep being
- * counted while draining but never move the state.  UNDRAIN goes to DOWN
+ * Drain.  DRAIN takes the service out of rotation at once and keeps the
+ * address for drain_time (state DRAINING), then the service is DRAINED.
+ * The action is WITHDRAW; the announcer (services.c) carries it out in two
+ * steps: it announces the address at a worse metric (SVCD_DRAIN_METRIC)
+ * while DRAINING, so routers that keep only their best path still have one
+ * until the other server's offer reaches them, and withdraws it when the
+ * service is DRAINED.  Check results keep being counted while draining but
+ * never move the state.  UNDRAIN goes to DOWN
  * with the round counters cleared, so the service must pass `rise` fresh
  * rounds before it is announced again: announcing a service that was just
  * being worked on, on the strength of rounds from before, is the riskier
  * choice, and the cost is only rise * interval.
+ *
+ * Ready.  The caller says whether the service's addresses are where they
+ * must be (on their interface, confirmed by the kernel): svc_set_ready().
+ * An UP service that stops being ready is withdrawn at once (like a process
+ * death: a missing address is a blackhole, not a doubt); a service whose
+ * `rise` rounds passed while it was not ready goes UP as soon as it is,
+ * without more rounds (the checks were passing all along).  Until then the
+ * result says `blocked`, so the caller can put the addresses back.
+ *
+ * Reconfiguration.  svc_reconfigure() takes new settings in place: the
+ * state and the round counters stay, a check that is still there keeps its
+ * counters, and a new rise or fall applies from the next round.
  *
  * Defaults (svc_config_defaults):
  *	rise 3, fall 2, interval 1 s, timeout 500 ms, drain_time 10 s.
@@ -71,6 +88,9 @@ enum svc_event {
 	SVC_EV_DRAIN,
 	SVC_EV_UNDRAIN,
 	SVC_EV_DRAIN_TIMER,
+	SVC_EV_NOT_READY,	/* an address went missing, or its interface */
+	SVC_EV_READY,		/* ready again, `rise` rounds passed */
+	SVC_EV_RESTORE_DRAINED,	/* drained before a restart (services.c's state file) */
 	SVC_NEVENTS
 };
 
@@ -110,6 +130,7 @@ struct svc {
 	enum svc_state		 state;
 	rtime_t			 since;		/* time of the last transition */
 	rtime_t			 drain_deadline; /* RTIME_NEVER unless DRAINING */
+	bool			 ready;		/* svc_set_ready(); true after svc_init() */
 	unsigned		 consec_pass;	/* rounds */
 	unsigned		 consec_fail;	/* rounds */
 	uint64_t		 rounds;
@@ -120,6 +141,8 @@ struct svc {
 /* What one call produced; `changed` is false when the state did not move. */
 struct svc_out {
 	bool		 changed;
+	bool		 blocked;	/* `rise` rounds passed, but not ready */
+	enum svc_event	 event;		/* what moved the state, when changed */
 	enum svc_state	 from;
 	enum svc_state	 to;
 	enum svc_action	 action;
@@ -139,6 +162,18 @@ int		 svc_process_died(struct svc *, unsigned idx, rtime_t now,
 int		 svc_drain(struct svc *, rtime_t now, struct svc_out *);
 int		 svc_undrain(struct svc *, rtime_t now, struct svc_out *);
 int		 svc_tick(struct svc *, rtime_t now, struct svc_out *);
+/* why: the reason in the log line, e.g. "address 10.0.0.1/32 missing on lo". */
+int		 svc_set_ready(struct svc *, bool ready, const char *why, rtime_t now,
+		    struct svc_out *);
+/* INIT -> DRAINED: the service was drained when riposted stopped. */
+int		 svc_restore_drained(struct svc *, rtime_t now, struct svc_out *);
+/*
+ * New settings in place.  old_idx[i] is the index check i had before, or -1
+ * for a new check (its counters start at zero).  SVC_E_CONFIG with *why
+ * when cfg is invalid; then nothing changed.
+ */
+int		 svc_reconfigure(struct svc *, const struct svc_config *cfg,
+		    const int *old_idx, const char **why);
 rtime_t		 svc_next_timer(const struct svc *);
 
 bool		 svc_is_announced(const struct svc *);

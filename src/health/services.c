@@ -1,18 +1,35 @@
 /*
  * services.c - riposted's services at run time: see services.h for what
  * each transition does.  The decisions are service.c's (pure, tested on a
- * fake clock); this file only runs the checks on timers and carries the
- * decisions out.
+ * fake clock) and svcconf.c's (what a reload changes); this file runs the
+ * checks on timers, follows the kernel's view of the addresses and
+ * carries the decisions out.
  */
+#include <errno.h>
 #include <ev.h>
+#include <limits.h>
+#include <net/if.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "health/check.h"
 #include "health/service.h"
 #include "health/services.h"
+#include "health/svcconf.h"
 #include "lib/json.h"
 #include "lib/log.h"
+
+#define SVCD_REASON_MAX 128
+
+/* One set of addresses on one interface: the configured one, or the one a reload moves away from. */
+struct svcd_aset {
+	struct prefix4		 addrs[SERVICE_MAX_ADDRS];
+	size_t			 n;
+	char			 ifname[IFNAMSIZ];
+	unsigned		 ifindex;	/* 0: no such interface (yet) */
+	uint8_t			 metric;	/* announced at; 0: withdrawn */
+	bool			 want;		/* should be on the interface */
+};
 
 struct svcd_service {
 	struct svcd		*owner;
@@ -22,11 +39,28 @@ struct svcd_service {
 	ev_timer		 tick;		/* every interval: run the checks */
 	ev_timer		 drain;		/* drain deadline */
 	ev_timer		 unaddr;	/* delayed address removal */
+	ev_timer		 ungone;	/* delayed removal of the moved-from addresses */
+	struct svcd_aset	 cur;		/* conf's addresses */
+	struct svcd_aset	 old;		/* n > 0 during a move: still announced */
+	struct svcd_aset	 gone;		/* n > 0 after a move: withdrawn, removed soon */
 	bool			 announced;	/* in rotation: at its metric */
+	bool			 drain_route;	/* drained while announced: drain metric until drained */
+	bool			 drained_by_op;	/* ripostectl drain: in the state file */
 	uint8_t			 route_metric;	/* what is announced now; 0: withdrawn */
-	bool			 addr_present;
+	bool			 addr_present;	/* every address confirmed on its interface */
+	char			 reason[SVCD_REASON_MAX]; /* why the addresses are not ready */
 	uint64_t		 announcements;
 	uint64_t		 withdrawals;
+};
+
+/* The kernel's view, kept from its notifications. */
+struct svcd_link {
+	unsigned		 ifindex;
+	char			 name[IFNAMSIZ];
+};
+struct svcd_kaddr {
+	unsigned		 ifindex;
+	struct prefix4		 p;
 };
 
 struct svcd {
@@ -34,6 +68,14 @@ struct svcd {
 	struct svcd_ops		 ops;
 	struct svcd_service	**s;
 	size_t			 n;
+	struct svcd_link	*links;
+	size_t			 n_links, cap_links;
+	struct svcd_kaddr	*kaddrs;
+	size_t			 n_kaddrs, cap_kaddrs;
+	char			*state_path;
+	char			 (*restore)[SVC_NAME_MAX];	/* drained before the restart */
+	size_t			 n_restore;
+	bool			 configured;
 };
 
 static double
@@ -42,83 +84,358 @@ svcd_sec(rtime_t t)
 	return (double)t / 1e6;
 }
 
+static void	svcd_sync(struct svcd_service *);
+
+/* ------------------------------------------------------ the kernel's view */
+
+static unsigned
+svcd_link_index(const struct svcd *d, const char *name)
+{
+	for (size_t i = 0; i < d->n_links; i++)
+		if (strcmp(d->links[i].name, name) == 0)
+			return d->links[i].ifindex;
+	return 0;
+}
+
+static bool
+svcd_kaddr_has(const struct svcd *d, unsigned ifindex, struct prefix4 p)
+{
+	for (size_t i = 0; i < d->n_kaddrs; i++)
+		if (d->kaddrs[i].ifindex == ifindex && prefix4_equal(d->kaddrs[i].p, p))
+			return true;
+	return false;
+}
+
+static bool
+svcd_grow(void **arr, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return true;
+	size_t nc = *cap ? *cap * 2 : 16;
+	void *a = realloc(*arr, nc * size);
+	if (a == NULL)
+		return false;
+	*arr = a;
+	*cap = nc;
+	return true;
+}
+
+static bool
+svcd_in_set(const struct svcd_aset *set, unsigned ifindex, struct prefix4 p)
+{
+	if (set->ifindex != ifindex)
+		return false;
+	for (size_t i = 0; i < set->n; i++)
+		if (prefix4_equal(set->addrs[i], p))
+			return true;
+	return false;
+}
+
+/* Every address of the set confirmed on its interface? */
+static bool
+svcd_set_present(const struct svcd *d, const struct svcd_aset *set, char *why, size_t len)
+{
+	char buf[PFX4_STRLEN];
+
+	if (set->ifindex == 0) {
+		snprintf(why, len, "interface %s does not exist", set->ifname);
+		return false;
+	}
+	for (size_t i = 0; i < set->n; i++)
+		if (!svcd_kaddr_has(d, set->ifindex, set->addrs[i])) {
+			snprintf(why, len, "address %s missing on %s",
+			    prefix4_ntop(set->addrs[i], buf), set->ifname);
+			return false;
+		}
+	if (set->n == 1)
+		snprintf(why, len, "address %s present on %s", prefix4_ntop(set->addrs[0], buf),
+		    set->ifname);
+	else
+		snprintf(why, len, "%zu addresses present on %s", set->n, set->ifname);
+	return true;
+}
+
+void
+svcd_kernel_link(struct svcd *d, unsigned ifindex, const char *ifname, bool deleted)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_links; i++)
+		if (d->links[i].ifindex == ifindex)
+			break;
+	if (deleted) {
+		if (i < d->n_links)
+			d->links[i] = d->links[--d->n_links];
+		/* Its addresses went with it, notified or not. */
+		for (size_t a = 0; a < d->n_kaddrs;)
+			if (d->kaddrs[a].ifindex == ifindex)
+				d->kaddrs[a] = d->kaddrs[--d->n_kaddrs];
+			else
+				a++;
+	} else {
+		if (i == d->n_links) {
+			if (!svcd_grow((void **)&d->links, &d->cap_links, d->n_links,
+			    sizeof(*d->links))) {
+				log_warnx("services: out of memory for interface %s", ifname);
+				return;
+			}
+			d->n_links++;
+		}
+		d->links[i].ifindex = ifindex;
+		snprintf(d->links[i].name, sizeof(d->links[i].name), "%s", ifname);
+	}
+	/* The config names interfaces: follow renames, creations and deletions by name. */
+	for (size_t s = 0; s < d->n; s++) {
+		struct svcd_service *sv = d->s[s];
+		struct svcd_aset *sets[] = { &sv->cur, &sv->old, &sv->gone };
+		for (size_t k = 0; k < 3; k++)
+			sets[k]->ifindex = svcd_link_index(d, sets[k]->ifname);
+		svcd_sync(sv);
+	}
+}
+
+void
+svcd_kernel_addr(struct svcd *d, unsigned ifindex, struct prefix4 p, bool deleted)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_kaddrs; i++)
+		if (d->kaddrs[i].ifindex == ifindex && prefix4_equal(d->kaddrs[i].p, p))
+			break;
+	if (deleted) {
+		if (i == d->n_kaddrs)
+			return;
+		d->kaddrs[i] = d->kaddrs[--d->n_kaddrs];
+	} else {
+		if (i < d->n_kaddrs)
+			return;
+		if (!svcd_grow((void **)&d->kaddrs, &d->cap_kaddrs, d->n_kaddrs,
+		    sizeof(*d->kaddrs))) {
+			log_warnx("services: out of memory for an address");
+			return;
+		}
+		d->kaddrs[d->n_kaddrs].ifindex = ifindex;
+		d->kaddrs[d->n_kaddrs].p = p;
+		d->n_kaddrs++;
+	}
+	for (size_t s = 0; s < d->n; s++) {
+		struct svcd_service *sv = d->s[s];
+		if (svcd_in_set(&sv->cur, ifindex, p) || svcd_in_set(&sv->old, ifindex, p) ||
+		    svcd_in_set(&sv->gone, ifindex, p))
+			svcd_sync(sv);
+	}
+}
+
 /* ----------------------------------------------------------- addresses */
 
+/*
+ * Add the set's missing addresses, or remove its present ones (but not one
+ * that `other` wants at the same place).  Confirmation comes back through
+ * svcd_kernel_addr().
+ */
 static void
-svcd_addresses(struct svcd_service *sv, bool add)
+svcd_set_addresses(struct svcd_service *sv, struct svcd_aset *set, const struct svcd_aset *other,
+    bool add)
 {
 	struct svcd *d = sv->owner;
 
-	ev_timer_stop(d->loop, &sv->unaddr);
-	if (sv->addr_present == add)
+	set->want = add;
+	if (set->ifindex == 0)
 		return;
-	for (size_t i = 0; i < sv->conf.n_addrs; i++)
-		d->ops.address(d->ops.ctx, sv->conf.ifname, sv->conf.addrs[i], add);
-	sv->addr_present = add;
+	for (size_t i = 0; i < set->n; i++) {
+		bool here = svcd_kaddr_has(d, set->ifindex, set->addrs[i]);
+		if (add && !here)
+			d->ops.address(d->ops.ctx, set->ifname, set->addrs[i], true);
+		else if (!add && here && !(other != NULL && other->want &&
+		    svcd_in_set(other, set->ifindex, set->addrs[i])))
+			d->ops.address(d->ops.ctx, set->ifname, set->addrs[i], false);
+	}
+}
+
+static bool
+svcd_prefix_in(const struct svcd_aset *set, struct prefix4 p)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (prefix4_equal(set->addrs[i], p))
+			return true;
+	return false;
+}
+
+/* Announce the set's addresses with metric, or withdraw them (0); `other` keeps what it announces. */
+static void
+svcd_set_route(struct svcd_service *sv, struct svcd_aset *set, const struct svcd_aset *other,
+    uint8_t metric)
+{
+	struct svcd *d = sv->owner;
+
+	if (set->metric == metric)
+		return;
+	for (size_t i = 0; i < set->n; i++) {
+		if (metric == 0 && other != NULL && other->metric != 0 &&
+		    svcd_prefix_in(other, set->addrs[i]))
+			continue;
+		d->ops.announce(d->ops.ctx, set->addrs[i], metric, metric != 0);
+	}
+	set->metric = metric;
 }
 
 static void
 svcd_unaddr_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct svcd_service *sv = w->data;
+	const struct svc *s = &sv->svc;
 
 	(void)loop;
 	(void)revents;
-	if (sv->route_metric == 0)
-		svcd_addresses(sv, false);
+	/* Still failing (not back up, not passing again), still withdrawn. */
+	if (sv->cur.metric == 0 && s->state == SVC_DOWN && s->consec_pass < s->cfg.rise &&
+	    !sv->conf.keep_address)
+		svcd_set_addresses(sv, &sv->cur, &sv->old, false);
 }
 
-/* Announce the addresses with metric, or withdraw them (metric 0). */
 static void
-svcd_route(struct svcd_service *sv, uint8_t metric)
+svcd_ungone_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	struct svcd *d = sv->owner;
+	struct svcd_service *sv = w->data;
 
-	if (sv->route_metric == metric)
-		return;
-	if (metric != 0)
-		svcd_addresses(sv, true);
-	for (size_t i = 0; i < sv->conf.n_addrs; i++)
-		d->ops.announce(d->ops.ctx, sv->conf.addrs[i], metric, metric != 0);
-	sv->route_metric = metric;
+	(void)loop;
+	(void)revents;
+	svcd_set_addresses(sv, &sv->gone, &sv->cur, false);
+	sv->gone.n = 0;
 }
 
-/* In or out of rotation: announced at `metric`, or at `out_metric` (0: withdrawn). */
-static void
-svcd_rotation(struct svcd_service *sv, bool up, uint8_t out_metric)
+/* What the service is announced with now: its metric when up, the drain metric while draining. */
+static uint8_t
+svcd_want_metric(const struct svcd_service *sv)
 {
-	svcd_route(sv, up ? sv->conf.metric : out_metric);
-	if (sv->announced == up)
-		return;
-	sv->announced = up;
-	if (up)
-		sv->announcements++;
+	if (sv->svc.state == SVC_UP)
+		return sv->conf.metric;
+	/*
+	 * A drain does not withdraw at once: it announces SVCD_DRAIN_METRIC
+	 * until the drain time is over, then withdraws.  A router that keeps
+	 * alternates (riposted) moves to the other server at once either way;
+	 * a router that keeps only the best path (FRR, BIRD, Quagga) would
+	 * drop a withdrawn route and wait for the other server's next periodic
+	 * update with nowhere to send the queries, but a worse metric from its
+	 * current next hop only makes the other offer win when that update
+	 * comes, while the draining server still answers.  With a drain-time
+	 * longer than those routers' update interval no query is lost behind
+	 * them either.  Not while an address is missing: that is a blackhole.
+	 */
+	if (sv->svc.state == SVC_DRAINING && sv->drain_route && sv->svc.ready)
+		return sv->conf.metric > SVCD_DRAIN_METRIC ? sv->conf.metric : SVCD_DRAIN_METRIC;
+	return 0;
+}
+
+static void
+svcd_log_out(const struct svc_out *out)
+{
+	if (out->to == SVC_DOWN && out->from != SVC_DRAINING && out->from != SVC_DRAINED)
+		log_warnx("%s", out->log);
 	else
-		sv->withdrawals++;
-}
-
-static void
-svcd_announce(struct svcd_service *sv, bool up)
-{
-	svcd_rotation(sv, up, 0);
+		log_info("%s", out->log);
 }
 
 /*
- * A drain does not withdraw at once: it announces SVCD_DRAIN_METRIC until
- * the drain time is over, then withdraws.  A router that keeps alternates
- * (riposted) moves to the other server at once either way; a router that
- * keeps only the best path (FRR, BIRD, Quagga) would drop a withdrawn route
- * and wait for the other server's next periodic update with nowhere to
- * send the queries, but a worse metric from its current next hop only makes
- * the other offer win when that update comes, while the draining server
- * still answers.  With a drain-time longer than those routers' update
- * interval no query is lost behind them either.
+ * The move is made: the new addresses are confirmed (or nothing is
+ * announced, so nothing can break).  The old ones are withdrawn now, after
+ * the new ones are announced (svcd_sync's order), and removed once the
+ * urgent sends are out.
  */
 static void
-svcd_drain_route(struct svcd_service *sv)
+svcd_move_done(struct svcd_service *sv)
 {
-	svcd_rotation(sv, false, sv->conf.metric > SVCD_DRAIN_METRIC ? sv->conf.metric :
-	    SVCD_DRAIN_METRIC);
+	struct svcd *d = sv->owner;
+	char buf[PFX4_STRLEN];
+
+	log_info("service %s: addresses moved to %s%s on %s", sv->conf.svc.name,
+	    prefix4_ntop(sv->cur.addrs[0], buf), sv->cur.n > 1 ? " ..." : "", sv->cur.ifname);
+	if (sv->gone.n > 0) {
+		/* A move before the last one finished: its addresses go now. */
+		ev_timer_stop(d->loop, &sv->ungone);
+		svcd_set_route(sv, &sv->gone, &sv->cur, 0);
+		svcd_set_addresses(sv, &sv->gone, &sv->cur, false);
+	}
+	sv->gone = sv->old;
+	sv->old.n = 0;
+	sv->old.metric = 0;
+	sv->old.want = false;
+	ev_timer_stop(d->loop, &sv->ungone);
+	ev_timer_set(&sv->ungone, svcd_sec(SVCD_UNADDR_DELAY), 0.);
+	ev_timer_start(d->loop, &sv->ungone);
+}
+
+/*
+ * Bring what is announced and what is on the interfaces in line with the
+ * state machine and the kernel: called after every transition, kernel
+ * notification and reload.
+ */
+static void
+svcd_sync(struct svcd_service *sv)
+{
+	struct svcd *d = sv->owner;
+	char why[SVCD_REASON_MAX], cur_why[SVCD_REASON_MAX];
+	struct svc_out out;
+	bool moving = sv->old.n > 0;
+	bool cur_ok = svcd_set_present(d, &sv->cur, cur_why, sizeof(cur_why));
+
+	if (moving && (cur_ok || svcd_want_metric(sv) == 0)) {
+		svcd_move_done(sv);
+		moving = false;
+	}
+	/* While moving, the old addresses serve: the state follows them. */
+	bool ready = moving ? svcd_set_present(d, &sv->old, why, sizeof(why)) : cur_ok;
+	if (!moving)
+		memcpy(why, cur_why, sizeof(why));
+	if (!ready && sv->cur.want && sv->cur.ifindex != 0)
+		snprintf(why + strlen(why), sizeof(why) - strlen(why), ", adding it again");
+	svc_set_ready(&sv->svc, ready, why, clock_mono_now(), &out);
+	if (out.changed)
+		svcd_log_out(&out);
+
+	/*
+	 * Why it is not announced, for `show services`; a change that moved no
+	 * state is logged here, one line.  An address we removed on purpose
+	 * (failing checks) is no reason.
+	 */
+	const char *reason = "";
+	if (sv->cur.ifindex == 0)
+		reason = cur_why;
+	else if (!cur_ok && (sv->cur.want || moving))
+		reason = cur_why;
+	if (strcmp(reason, sv->reason) != 0) {
+		if (!out.changed && reason[0] != '\0')
+			log_warnx("service %s: %s", sv->conf.svc.name, reason);
+		else if (!out.changed && sv->reason[0] != '\0' && cur_ok)
+			log_info("service %s: %s", sv->conf.svc.name, cur_why);
+		snprintf(sv->reason, sizeof(sv->reason), "%s", reason);
+	}
+
+	/* Make before break: the new route first, then the old one goes. */
+	uint8_t m = svcd_want_metric(sv);
+	svcd_set_route(sv, &sv->cur, &sv->old, moving ? 0 : m);
+	if (moving)
+		svcd_set_route(sv, &sv->old, &sv->cur, m);
+	if (sv->gone.n > 0)
+		svcd_set_route(sv, &sv->gone, &sv->cur, 0);
+	sv->route_metric = moving ? sv->old.metric : sv->cur.metric;
+	sv->addr_present = cur_ok;
+
+	bool up = sv->svc.state == SVC_UP;
+	if (sv->announced != up) {
+		sv->announced = up;
+		if (up)
+			sv->announcements++;
+		else
+			sv->withdrawals++;
+	}
+	/* A wanted address that is missing is put back (at start, after a deletion, a new interface). */
+	if (sv->cur.want && !cur_ok) {
+		ev_timer_stop(d->loop, &sv->unaddr);
+		svcd_set_addresses(sv, &sv->cur, &sv->gone, true);
+	}
+	if (moving && sv->old.want)
+		svcd_set_addresses(sv, &sv->old, &sv->cur, true);
 }
 
 /*
@@ -147,30 +464,26 @@ svcd_apply(struct svcd_service *sv, const struct svc_out *out)
 {
 	struct svcd *d = sv->owner;
 
-	if (!out->changed)
-		return;
-	if (out->to == SVC_DOWN && out->from != SVC_DRAINING && out->from != SVC_DRAINED)
-		log_warnx("%s", out->log);
-	else
-		log_info("%s", out->log);
-
-	if (out->action == SVC_ACT_ANNOUNCE)
-		svcd_announce(sv, true);
-	else if (out->action == SVC_ACT_WITHDRAW && out->to == SVC_DRAINING)
-		svcd_drain_route(sv);
-	else if (out->action == SVC_ACT_WITHDRAW)
-		svcd_announce(sv, false);
-	/* Drained or undrained: nothing stays announced at the drain metric. */
-	if (out->to == SVC_DRAINED || out->from == SVC_DRAINING)
-		svcd_route(sv, sv->announced ? sv->conf.metric : 0);
-
-	/* Failing checks: the address goes, after the urgent sends. */
-	if (out->to == SVC_DOWN && (out->from == SVC_UP || out->from == SVC_INIT) &&
-	    !sv->conf.keep_address && sv->addr_present) {
-		ev_timer_stop(d->loop, &sv->unaddr);
-		ev_timer_set(&sv->unaddr, out->from == SVC_UP ? svcd_sec(SVCD_UNADDR_DELAY) : 0., 0.);
-		ev_timer_start(d->loop, &sv->unaddr);
+	if (out->changed) {
+		svcd_log_out(out);
+		if (out->to == SVC_DRAINING)
+			sv->drain_route = out->action == SVC_ACT_WITHDRAW;
+		/* Failing checks: the address goes, after the urgent sends. */
+		if (out->to == SVC_DOWN && (out->from == SVC_UP || out->from == SVC_INIT) &&
+		    (out->event == SVC_EV_CHECK_FAIL || out->event == SVC_EV_PROCESS_DIED) &&
+		    !sv->conf.keep_address && sv->cur.want) {
+			ev_timer_stop(d->loop, &sv->unaddr);
+			ev_timer_set(&sv->unaddr, out->from == SVC_UP ?
+			    svcd_sec(SVCD_UNADDR_DELAY) : 0., 0.);
+			ev_timer_start(d->loop, &sv->unaddr);
+		}
 	}
+	/* Passing again but the address was removed: put it back, announce once it is there. */
+	if (out->blocked && !sv->cur.want) {
+		ev_timer_stop(d->loop, &sv->unaddr);
+		sv->cur.want = true;
+	}
+	svcd_sync(sv);
 	svcd_arm_drain(sv);
 }
 
@@ -181,7 +494,8 @@ svcd_apply(struct svcd_service *sv, const struct svc_out *out)
  * round while down) the next rounds come every fast-interval instead of
  * every interval, like HAProxy's fastinter: `fall` failed rounds then take
  * fall x fast-interval, not fall x interval, and a dead service is
- * withdrawn sooner without probing a healthy one more often.
+ * withdrawn sooner without probing a healthy one more often.  A service
+ * that passed `rise` rounds and waits only for its address is not changing.
  */
 static void
 svcd_pace(struct svcd_service *sv)
@@ -189,7 +503,8 @@ svcd_pace(struct svcd_service *sv)
 	struct svcd *d = sv->owner;
 	const struct svc *s = &sv->svc;
 	bool changing = (s->state == SVC_UP && s->consec_fail > 0) ||
-	    ((s->state == SVC_DOWN || s->state == SVC_INIT) && s->consec_pass > 0);
+	    ((s->state == SVC_DOWN || s->state == SVC_INIT) && s->consec_pass > 0 &&
+	    s->consec_pass < s->cfg.rise);
 	double want = svcd_sec(changing ? service_conf_fast_interval(&sv->conf) :
 	    sv->conf.svc.interval);
 
@@ -216,7 +531,8 @@ svcd_check_cb(void *arg, unsigned idx, enum check_result result, rtime_t latency
 		svc_process_died(&sv->svc, idx, now, reason, &out);
 	else
 		svc_check_result(&sv->svc, idx, result == CHECK_PASS, latency, now, reason, &out);
-	svcd_apply(sv, &out);
+	if (out.changed || out.blocked)
+		svcd_apply(sv, &out);
 	svcd_pace(sv);
 }
 
@@ -247,7 +563,138 @@ svcd_drain_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		svcd_arm_drain(sv);
 }
 
+/* ------------------------------------------------------------ state file */
+
+static void
+svcd_state_save(struct svcd *d)
+{
+	const char *names[64] = { NULL };
+	const char **v = names;
+	size_t n = 0;
+
+	if (d->state_path == NULL)
+		return;
+	if (d->n > sizeof(names) / sizeof(names[0]) &&
+	    (v = calloc(d->n, sizeof(*v))) == NULL) {
+		log_warnx("services: out of memory, state file %s not written", d->state_path);
+		return;
+	}
+	for (size_t i = 0; i < d->n; i++)
+		if (d->s[i]->drained_by_op)
+			v[n++] = d->s[i]->conf.svc.name;
+	if (drainfile_write(d->state_path, v, n) < 0)
+		log_warn("services: cannot write the state file %s (a restart will not "
+		    "remember the drained services)", d->state_path);
+	if (v != names)
+		free(v);
+}
+
+static void
+svcd_restore_entry(void *arg, const char *name)
+{
+	struct svcd *d = arg;
+	void *r = realloc(d->restore, (d->n_restore + 1) * sizeof(*d->restore));
+
+	if (r == NULL)
+		return;
+	d->restore = r;
+	snprintf(d->restore[d->n_restore++], SVC_NAME_MAX, "%s", name);
+}
+
+static void
+svcd_restore_warn(void *arg, unsigned line, const char *msg)
+{
+	struct svcd *d = arg;
+
+	log_warnx("%s:%u: %s, entry ignored", d->state_path, line, msg);
+}
+
+void
+svcd_set_state_file(struct svcd *d, const char *path)
+{
+	char err[512], *buf;
+	size_t len;
+	int rc;
+
+	free(d->state_path);
+	d->state_path = NULL;
+	free(d->restore);
+	d->restore = NULL;
+	d->n_restore = 0;
+	if (path == NULL || (d->state_path = strdup(path)) == NULL)
+		return;
+	if ((rc = drainfile_read(path, &buf, &len, err, sizeof(err))) < 0) {
+		log_warnx("services: ignoring the state file: %s", err);
+		return;
+	}
+	if (rc == 0) {
+		drainfile_parse(buf, len, svcd_restore_entry, svcd_restore_warn, d);
+		free(buf);
+	}
+}
+
+/* At start: the services drained before the restart start drained. */
+static void
+svcd_restore(struct svcd *d)
+{
+	struct svc_out out;
+
+	for (size_t r = 0; r < d->n_restore; r++) {
+		struct svcd_service *sv = NULL;
+		for (size_t i = 0; i < d->n; i++)
+			if (strcmp(d->s[i]->conf.svc.name, d->restore[r]) == 0)
+				sv = d->s[i];
+		if (sv == NULL) {
+			log_warnx("%s: service %s is not configured, forgotten", d->state_path,
+			    d->restore[r]);
+			continue;
+		}
+		svc_restore_drained(&sv->svc, clock_mono_now(), &out);
+		sv->drained_by_op = true;
+		svcd_apply(sv, &out);
+	}
+	free(d->restore);
+	d->restore = NULL;
+	if (d->n_restore > 0)
+		svcd_state_save(d);
+	d->n_restore = 0;
+}
+
 /* ---------------------------------------------------------- life cycle */
+
+static void
+svcd_set_init(struct svcd *d, struct svcd_aset *set, const struct service_conf *c)
+{
+	memset(set, 0, sizeof(*set));
+	memcpy(set->addrs, c->addrs, sizeof(set->addrs));
+	set->n = c->n_addrs;
+	snprintf(set->ifname, sizeof(set->ifname), "%s", c->ifname);
+	set->ifindex = svcd_link_index(d, c->ifname);
+}
+
+static void
+svcd_checks_new(struct svcd_service *sv)
+{
+	struct svcd *d = sv->owner;
+	const struct service_conf *c = &sv->conf;
+
+	for (unsigned i = 0; i < c->svc.n_checks; i++) {
+		sv->checks[i] = check_new(d->loop, &c->checks[i], i, c->svc.timeout,
+		    svcd_check_cb, sv);
+		if (sv->checks[i] == NULL)
+			log_warnx("service %s: check %s: out of memory", c->svc.name,
+			    c->svc.check_names[i]);
+	}
+}
+
+static void
+svcd_checks_free(struct svcd_service *sv)
+{
+	for (unsigned i = 0; i < SVC_MAX_CHECKS; i++) {
+		check_free(sv->checks[i]);
+		sv->checks[i] = NULL;
+	}
+}
 
 static struct svcd_service *
 svcd_service_start(struct svcd *d, const struct service_conf *c)
@@ -265,22 +712,18 @@ svcd_service_start(struct svcd *d, const struct service_conf *c)
 		free(sv);
 		return NULL;
 	}
-	for (unsigned i = 0; i < c->svc.n_checks; i++) {
-		sv->checks[i] = check_new(d->loop, &c->checks[i], i, c->svc.timeout,
-		    svcd_check_cb, sv);
-		if (sv->checks[i] == NULL)
-			log_warnx("service %s: check %s: out of memory", c->svc.name,
-			    c->svc.check_names[i]);
-	}
+	svcd_checks_new(sv);
 	ev_timer_init(&sv->tick, svcd_tick_cb, 0., svcd_sec(c->svc.interval));
 	ev_timer_init(&sv->drain, svcd_drain_cb, 0., 0.);
 	ev_timer_init(&sv->unaddr, svcd_unaddr_cb, 0., 0.);
-	sv->tick.data = sv->drain.data = sv->unaddr.data = sv;
-	svcd_addresses(sv, true);
-	ev_timer_start(d->loop, &sv->tick);
+	ev_timer_init(&sv->ungone, svcd_ungone_cb, 0., 0.);
+	sv->tick.data = sv->drain.data = sv->unaddr.data = sv->ungone.data = sv;
+	svcd_set_init(d, &sv->cur, c);
+	sv->cur.want = true;
 	log_info("service %s: started, %u check%s every %lld ms", c->svc.name,
 	    c->svc.n_checks, c->svc.n_checks == 1 ? "" : "s",
 	    (long long)(c->svc.interval / RTIME_MS));
+	ev_timer_start(d->loop, &sv->tick);
 	return sv;
 }
 
@@ -289,16 +732,78 @@ svcd_service_stop(struct svcd_service *sv)
 {
 	struct svcd *d = sv->owner;
 
-	svcd_announce(sv, false);
-	svcd_route(sv, 0);
-	svcd_addresses(sv, false);
+	svcd_set_route(sv, &sv->cur, NULL, 0);
+	svcd_set_route(sv, &sv->old, NULL, 0);
+	svcd_set_route(sv, &sv->gone, NULL, 0);
+	sv->route_metric = 0;
+	if (sv->announced) {
+		sv->announced = false;
+		sv->withdrawals++;
+	}
+	svcd_set_addresses(sv, &sv->cur, NULL, false);
+	svcd_set_addresses(sv, &sv->old, NULL, false);
+	svcd_set_addresses(sv, &sv->gone, NULL, false);
+	sv->old.n = sv->gone.n = 0;
 	ev_timer_stop(d->loop, &sv->tick);
 	ev_timer_stop(d->loop, &sv->drain);
 	ev_timer_stop(d->loop, &sv->unaddr);
-	for (unsigned i = 0; i < sv->conf.svc.n_checks; i++) {
-		check_free(sv->checks[i]);
-		sv->checks[i] = NULL;
+	ev_timer_stop(d->loop, &sv->ungone);
+	svcd_checks_free(sv);
+}
+
+/*
+ * A changed block, in place (svcconf.h): the state, the counters of the
+ * checks that stay and the announcement stay; only a new address set or
+ * interface moves the addresses, make-before-break.
+ */
+static void
+svcd_service_update(struct svcd_service *sv, const struct service_conf *c, unsigned diff)
+{
+	struct svcd *d = sv->owner;
+	const char *why = NULL;
+	int map[SVC_MAX_CHECKS];
+	char buf[128];
+
+	svcd_check_map(&sv->conf, c, map);
+	if (svc_reconfigure(&sv->svc, &c->svc, map, &why) != SVC_OK) {
+		log_warnx("service %s: %s, keeping the running settings", c->svc.name, why);
+		return;
 	}
+	log_info("service %s: changed in place: %s", c->svc.name,
+	    svcd_diff_describe(diff, buf, sizeof(buf)));
+	if (diff & SVCD_DIFF_NEW_CHECKS)
+		svcd_checks_free(sv);
+	sv->conf = *c;
+	if (diff & SVCD_DIFF_NEW_CHECKS)
+		svcd_checks_new(sv);
+	if (diff & SVCD_DIFF_MOVE) {
+		struct svcd_aset prev = sv->cur;
+		svcd_set_init(d, &sv->cur, c);
+		sv->cur.want = prev.want || prev.metric != 0;
+		if (sv->old.n > 0) {
+			/* Moved again before the last move was made: the old set still serves. */
+			svcd_set_addresses(sv, &prev, &sv->old, false);
+		} else if (prev.metric != 0) {
+			sv->old = prev;
+			sv->old.want = true;
+		} else {
+			/* Nothing announced, nothing to break. */
+			svcd_set_addresses(sv, &prev, &sv->cur, false);
+		}
+	}
+	if (diff & SVCD_DIFF_KEEP) {
+		const struct svc *s = &sv->svc;
+		bool failing = s->state == SVC_DOWN && s->consec_pass < s->cfg.rise;
+		if (c->keep_address && !sv->cur.want)
+			sv->cur.want = true;
+		else if (!c->keep_address && failing && sv->cur.metric == 0)
+			svcd_set_addresses(sv, &sv->cur, &sv->old, false);
+	}
+	svcd_sync(sv);
+	svcd_arm_drain(sv);
+	/* The interval: the next round is due one new interval from now. */
+	sv->tick.repeat = 0.;
+	svcd_pace(sv);
 }
 
 struct svcd *
@@ -313,34 +818,27 @@ svcd_new(struct ev_loop *loop, const struct svcd_ops *ops)
 	return d;
 }
 
-/* Same block, apart from where it stands in the file? */
-static bool
-svcd_same(const struct service_conf *a, const struct service_conf *b)
-{
-	struct service_conf x = *a, y = *b;
-
-	x.line = y.line = 0;
-	return memcmp(&x, &y, sizeof(x)) == 0;
-}
-
 void
 svcd_configure(struct svcd *d, const struct service_conf *services, size_t n_services)
 {
 	struct svcd_service **next = calloc(n_services + 1, sizeof(*next));
+	bool save = false;
 	size_t n = 0;
 
 	if (next == NULL) {
 		log_warnx("services: out of memory, keeping the running ones");
 		return;
 	}
-	/* Stop what went or changed first: a changed service may keep its address. */
+	/* Stop what went first: its addresses may be a new service's. */
 	for (size_t i = 0; i < d->n; i++) {
-		const struct service_conf *c = service_conf_find(services, n_services,
-		    d->s[i]->conf.svc.name);
-		if (c != NULL && svcd_same(c, &d->s[i]->conf))
+		bool found = false;
+		for (size_t j = 0; j < n_services; j++)
+			if (strcmp(services[j].svc.name, d->s[i]->conf.svc.name) == 0)
+				found = true;
+		if (found)
 			continue;
-		log_info("service %s: %s", d->s[i]->conf.svc.name,
-		    c == NULL ? "removed from the configuration" : "changed, restarting");
+		log_info("service %s: removed from the configuration", d->s[i]->conf.svc.name);
+		save |= d->s[i]->drained_by_op;
 		svcd_service_stop(d->s[i]);
 		free(d->s[i]);
 		d->s[i] = NULL;
@@ -355,14 +853,44 @@ svcd_configure(struct svcd *d, const struct service_conf *services, size_t n_ser
 				break;
 			}
 		}
-		if (sv == NULL)
+		if (sv != NULL) {
+			unsigned diff = svcd_conf_diff(&sv->conf, c);
+			if (diff != 0)
+				svcd_service_update(sv, c, diff);
+			sv->conf.line = c->line;
+		} else {
 			sv = svcd_service_start(d, c);
+		}
 		if (sv != NULL)
 			next[n++] = sv;
 	}
 	free(d->s);
 	d->s = next;
 	d->n = n;
+	if (!d->configured) {
+		d->configured = true;
+		svcd_restore(d);
+	}
+	/* New services: their addresses are added, and a missing interface is said once. */
+	for (size_t i = 0; i < d->n; i++)
+		svcd_sync(d->s[i]);
+	if (save)
+		svcd_state_save(d);
+}
+
+size_t
+svcd_conf_warn_missing_ifaces(const struct service_conf *svcs, size_t n)
+{
+	size_t missing = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (if_nametoindex(svcs[i].ifname) != 0)
+			continue;
+		log_warnx("service %s: interface %s does not exist on this host: the service "
+		    "stays down until it does", svcs[i].svc.name, svcs[i].ifname);
+		missing++;
+	}
+	return missing;
 }
 
 static struct svcd_service *
@@ -390,6 +918,12 @@ svcd_drain(struct svcd *d, const char *name, bool undrain, FILE *out)
 	else
 		svc_drain(&sv->svc, clock_mono_now(), &o);
 	svcd_apply(sv, &o);
+	/* Remembered across a restart: an operator's drain, not SIGTERM's. */
+	bool drained = sv->svc.state == SVC_DRAINING || sv->svc.state == SVC_DRAINED;
+	if (drained != sv->drained_by_op) {
+		sv->drained_by_op = drained;
+		svcd_state_save(d);
+	}
 	if (!o.changed)
 		fprintf(out, "service %s: %s, nothing to do\n", name, svc_state_name(was));
 	else if (undrain)
@@ -454,6 +988,8 @@ svcd_show_text(const struct svcd_service *sv, FILE *out, rtime_t now)
 		fprintf(out, "%s%s", a == 0 ? " " : ", ", prefix4_ntop(sv->conf.addrs[a], buf));
 	fprintf(out, " on %s (address %s), %llu transitions\n", sv->conf.ifname,
 	    sv->addr_present ? "present" : "removed", (unsigned long long)s->transitions);
+	if (sv->reason[0] != '\0')
+		fprintf(out, "  not announced: %s\n", sv->reason);
 	fprintf(out, "  metric %u, every %lld ms, timeout %lld ms, rise %u, fall %u, "
 	    "drain-time %lld ms\n", sv->conf.metric,
 	    (long long)(sv->conf.svc.interval / RTIME_MS),
@@ -514,6 +1050,11 @@ svcd_show_json(const struct svcd_service *sv, struct json_w *w, rtime_t now)
 	json_arr_end(w);
 	json_key(w, "interface"); json_str(w, sv->conf.ifname);
 	json_key(w, "address_present"); json_bool(w, sv->addr_present);
+	json_key(w, "reason");
+	if (sv->reason[0] != '\0')
+		json_str(w, sv->reason);
+	else
+		json_null(w);
 	json_key(w, "configured_metric"); json_uint(w, sv->conf.metric);
 	json_key(w, "interval_ms"); json_int(w, sv->conf.svc.interval / RTIME_MS);
 	json_key(w, "timeout_ms"); json_int(w, sv->conf.svc.timeout / RTIME_MS);
@@ -623,5 +1164,9 @@ svcd_free(struct svcd *d)
 		free(d->s[i]);
 	}
 	free(d->s);
+	free(d->links);
+	free(d->kaddrs);
+	free(d->state_path);
+	free(d->restore);
 	free(d);
 }

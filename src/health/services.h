@@ -5,9 +5,11 @@
  * add or remove them on their interface (through the kernel module).
  *
  *	state change		addresses			route
- *	-> up			added if missing		announced (urgent)
- *	up -> down		removed after the urgent	withdrawn (urgent)
+ *	-> up			confirmed by the kernel first	announced (urgent)
+ *	up -> down (checks)	removed after the urgent	withdrawn (urgent)
  *				sends, unless keep-address
+ *	up -> down (address	added again			withdrawn (urgent)
+ *	  or interface gone)
  *	init -> down		removed, unless keep-address	-
  *	-> draining		kept for drain-time		metric 14 (urgent)
  *	-> drained		kept				withdrawn (urgent)
@@ -15,6 +17,23 @@
  * The address is added at start, before the first check: a service that
  * passes `rise` rounds is announced at once, and a check of the service
  * address itself (rather than 127.0.0.1) can pass.
+ *
+ * The kernel has the last word on the addresses: the glue passes every
+ * link and IPv4 address notification on (svcd_kernel_link,
+ * svcd_kernel_addr; create the svcd before the first dump), and a service
+ * is announced only while each of its addresses is confirmed on its
+ * interface.  One that goes missing (`ip addr del`, the interface
+ * deleted) is withdrawn at once and added again; the service comes back
+ * when the kernel confirms it.  A service whose interface does not exist
+ * stays down, with that reason in `show services`, until it appears.
+ *
+ * A reload changes a service in place (svcconf.h says what can be); a new
+ * address set or interface is made before the old one is broken: the new
+ * addresses are added, confirmed and announced, then the old ones are
+ * withdrawn and removed.
+ *
+ * The services drained with `ripostectl drain` are listed in a state file
+ * (svcd_set_state_file) and start drained after a restart.
  */
 #ifndef RIPOSTE_HEALTH_SERVICES_H
 #define RIPOSTE_HEALTH_SERVICES_H
@@ -47,12 +66,25 @@ struct svcd_ops {
 
 struct svcd	*svcd_new(struct ev_loop *loop, const struct svcd_ops *ops);
 /*
- * Start, keep or restart services to match the configured ones: a service whose
- * block did not change keeps its state; a changed one is withdrawn and
- * started again; a removed one is withdrawn and its addresses removed.
+ * Where the drained services are recorded (drainfile_path() in svcconf.h
+ * makes one); read now, applied by the first svcd_configure.  NULL: none.
+ */
+void		 svcd_set_state_file(struct svcd *, const char *path);
+/*
+ * Start, keep or change services to match the configuration: a changed
+ * service is changed in place and keeps its state (only its addresses
+ * move, make-before-break, when they changed); a removed one is withdrawn
+ * and its addresses removed; a renamed one is a removed one and a new one.
  */
 void		 svcd_configure(struct svcd *, const struct service_conf *services,
 		    size_t n_services);
+/* The kernel's links and IPv4 addresses, from its dump and its notifications. */
+void		 svcd_kernel_link(struct svcd *, unsigned ifindex, const char *ifname,
+		    bool deleted);
+void		 svcd_kernel_addr(struct svcd *, unsigned ifindex, struct prefix4 addr,
+		    bool deleted);
+/* For --check: warn about each service whose interface is not on this host; how many. */
+size_t		 svcd_conf_warn_missing_ifaces(const struct service_conf *services, size_t n);
 /* drain / undrain the service `name`; one line to out.  -1 if there is no such service. */
 int		 svcd_drain(struct svcd *, const char *name, bool undrain, FILE *out);
 /*

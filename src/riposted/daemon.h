@@ -23,6 +23,8 @@
 
 #define RIPOSTED_DEFAULT_CONF "/etc/riposte/riposted.conf"
 #define RIPOSTED_VERSION "0.1.0"
+/* The drained-services file when there is no pidfile to put it beside. */
+#define RIPOSTED_STATE_DIR "/run/riposte"
 
 struct daemon {
 	struct ev_loop *loop;

@@ -8,6 +8,7 @@
  * logged, and wrapped in one kernel batch per event (glue_begin/glue_end).
  */
 #include <errno.h>
+#include <limits.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 
 #include "bfd/bfd.h"
 #include "health/services.h"
+#include "health/svcconf.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "netlink/kr.h"
@@ -268,6 +270,9 @@ kr_link_cb(void *ctx, const struct kr_link *l, bool deleted)
 
 	rip_engine_link(d->eng, l->ifindex, l->name, l->up, l->loopback, l->multicast, deleted,
 	    clock_mono_now());
+	/* Services announce an address only while the kernel has it (services.h). */
+	if (d->svcd != NULL)
+		svcd_kernel_link(d->svcd, l->ifindex, l->name, deleted);
 }
 
 static void
@@ -276,6 +281,9 @@ kr_addr_cb(void *ctx, const struct kr_addr *a, bool deleted)
 	struct daemon *d = ctx;
 
 	rip_engine_addr(d->eng, a->ifindex, a->addr, a->prefixlen, deleted, clock_mono_now());
+	if (d->svcd != NULL)
+		svcd_kernel_addr(d->svcd, a->ifindex, (struct prefix4){ a->addr, a->prefixlen },
+		    deleted);
 }
 
 static void
@@ -402,6 +410,15 @@ daemon_start(struct daemon *d, struct riposted_conf *conf)
 		log_warnx("out of memory");
 		return -1;
 	}
+	/* Before the kernel dump: the services follow the links and addresses in it. */
+	if ((d->svcd = svcd_new(d->loop, &so)) == NULL) {
+		log_warnx("out of memory");
+		return -1;
+	}
+	/* A drain survives a restart: recorded beside the pidfile (svcconf.h). */
+	char state[PATH_MAX];
+	if (drainfile_path(state, sizeof(state), d->pidfile, RIPOSTED_STATE_DIR) == 0)
+		svcd_set_state_file(d->svcd, state);
 	d->conf = *conf;
 	rip_conf_init(&d->conf.rip);	/* the engine owns it now */
 	riposted_conf_init(conf);
@@ -412,10 +429,6 @@ daemon_start(struct daemon *d, struct riposted_conf *conf)
 	}
 	kr_batch_end(d->kr);
 	bfd_apply_config(d);
-	if ((d->svcd = svcd_new(d->loop, &so)) == NULL) {
-		log_warnx("out of memory");
-		return -1;
-	}
 	svcd_configure(d->svcd, d->conf.services, d->conf.n_services);
 
 	ev_timer_init(&d->timer, daemon_timer_cb, 0., 0.);

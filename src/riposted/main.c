@@ -258,8 +258,10 @@ main(int argc, char **argv)
 	if (check || print) {
 		if (print)
 			riposted_conf_print(stdout, &conf);
-		else
+		else {
+			svcd_conf_warn_missing_ifaces(conf.services, conf.n_services);
 			printf("%s: configuration OK\n", d.conf_path);
+		}
 		riposted_conf_free(&conf);
 		return 0;
 	}

@@ -25,7 +25,9 @@
 #   seed_dns_stop NODE [SIGNAL]   signal it (default TERM), wait until it is gone
 #   seed_riposted_router NODE [OPTION|LINE...]
 #   seed_riposted_server NODE [OPTION|SERVICE-LINE...]
-#       write $T_DIR/NODE.conf and start riposted (lib.sh's start_riposted).
+#       write $T_DIR/NODE.conf and start riposted (lib.sh's start_riposted)
+#       with pidfile $T_DIR/NODE.riposted.pid (state file NODE.riposted.drained)
+#   seed_start_server NODE        start riposted on NODE again with $T_DIR/NODE.conf
 #       OPTIONs:  --bfd           BFD (ip rip bfd, bfd interval $SEED_BFD_INTERVAL
 #                                 multiplier $SEED_BFD_MULT) on NODE's lab links
 #                 --timers "U T G" timers basic (default: $SEED_TIMERS, empty = riposted's defaults)
@@ -251,7 +253,10 @@ _seed_conf() {
 	} >"$T_DIR/$n.conf"
 }
 seed_riposted_router() { local n=$1; shift; _seed_conf "$n" router "$@" && start_riposted "$n"; }
-seed_riposted_server() { local n=$1; shift; _seed_conf "$n" server "$@" && start_riposted "$n"; }
+# Servers get a pidfile: their drained-services state file goes next to it
+# ($T_DIR/NODE.riposted.drained), one per server, not the host's /run/riposte.
+seed_riposted_server() { local n=$1; shift; _seed_conf "$n" server "$@" && seed_start_server "$n"; }
+seed_start_server() { start_riposted "$1" "$T_DIR/$1.conf" -p "$T_DIR/$1.riposted.pid"; }
 
 # ------------------------------------------------------------------ FRR
 seed_frr_router() {

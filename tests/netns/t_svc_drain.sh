@@ -10,6 +10,11 @@
 # seed's planned reboot "went smoothly, but only by luck"; here zero failed
 # queries across the whole run is the assertion.
 #
+# Then a drain survives a restart: drain, SIGTERM s1's riposted, start it
+# again: the service starts drained (not announced, s2 answers, the state
+# file lists it) and stays so until `undrain`, which takes it out of the
+# file; zero failed queries across that run too.
+#
 #   c1 -- r1 ---- r2        riposted on r1, r2, s1, s2; riposte-dns on s1, s2
 #         |[sw1]  |[sw2]    c1 probes 10.128.224.2 at 100 q/s (riposte-probe)
 #         s1      s2
@@ -72,6 +77,42 @@ check_eq "after the undrain the traffic went back to s1" s1 "${BACK#* }"
 check_eq "the last answer came from s1" s1 "$(pj "$AN" .last_node)"
 check_eq "two switches: s1 -> s2 at the drain, s2 -> s1 after the undrain" "s1>s2 s2>s1" \
 	"$(jq -r '[.switches[] | "\(.from)>\(.to)"] | join(" ")' <<<"$AN")"
+
+# ---- a drain survives a restart of riposted
+STATE=$T_DIR/s1.riposted.drained
+CSV2=$T_DIR/probe-restart.csv
+probe_start "$ANYCAST" "$RATE" "$CSV2" || bail "probe in c1 (restart)"
+sleep 1
+DRAIN2=$(us_now)
+check "drain dns on s1 again" rctl s1 drain dns
+check "the state file lists dns" grep -qx 'drained dns' "$STATE"
+check_within $(((DRAIN_MS + 3000) / 1000)) "s1's service drained" svc_is s1 drained
+stop_riposted s1 || not_ok "riposted on s1 did not stop on SIGTERM"
+seed_start_server s1 || bail "riposted on s1 again"
+check_within 2 "after the restart s1's service is drained at once" svc_is s1 drained
+check "s1's riposted says why" grep -q 'service dns: drained before the restart, init -> drained' \
+	"$T_DIR/s1.riposted.log"
+sleep 3   # fifteen check rounds: passing checks must not bring it back
+check_eq "still drained 3 s after the restart" drained "$(svc_state s1)"
+check_eq "not announced" false "$(svc_field s1 '.services[0].announced')"
+check_eq "no route announced (not even the drain metric)" null "$(svc_field s1 '.services[0].route_metric')"
+check "s1 kept $ANYCAST/32 on lo (a drained service keeps its address)" has_addr s1 "$ANYCAST/32"
+check "r1 routes $ANYCAST via r2 only" eval "has_kroute r1 $ANYCAST/32 via 10.128.8.2 && ! has_kroute r1 $ANYCAST/32 via 10.128.5.2"
+check_eq "c1 is answered by s2" s2 "$(anycast_node)"
+UNDRAIN2=$(us_now)
+check "undrain dns on s1" rctl s1 undrain dns
+check "the state file no longer lists dns" eval "! grep -q 'drained dns' $STATE"
+check_within 5 "s1's service up after the undrain" svc_is s1 up
+check_within 10 "c1 answered by s1 again" eval '[[ $(anycast_node) == s1 ]]'
+sleep 1
+probe_stop
+AN2=$(probe_analyze "$CSV2" "$DRAIN2") || bail "probe --analyze (restart)"
+probe_say "$AN2"
+say "RESULT t_svc_drain restart failed=$(pj "$AN2" .failed) takeover_ms=$(pj "$AN2" .takeover_ms)"
+check_eq "restart: zero failed queries from the drain to after the undrain" 0 "$(pj "$AN2" .failed)"
+check_eq "restart: every answer from $LIMIT_MS ms after the drain until the undrain came from s2" s2 \
+	"$(probe_answers_from "$CSV2" $((DRAIN2 + LIMIT_MS * 1000)) "$UNDRAIN2")"
+check_eq "restart: the last answer came from s1" s1 "$(pj "$AN2" .last_node)"
 
 for n in r1 r2 s1 s2; do check "riposted on $n still running" alive "$(riposted_pid "$n")"; done
 t_done

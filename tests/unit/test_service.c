@@ -486,6 +486,192 @@ test_duration_bad(void **state)
 	assert_int_equal(conf_duration_parse(NULL, &d), CONF_DUR_SYNTAX);
 }
 
+/* An UP service whose address goes missing is withdrawn at once; back when it returns. */
+static void
+test_not_ready_withdraws(void **state)
+{
+	struct svc svc;
+	struct svc_out out;
+
+	(void)state;
+	setup_svc(&svc, 1);
+	bring_up(&svc);
+	fake_now += 10 * RTIME_MS;
+	assert_int_equal(svc_set_ready(&svc, false, "address 10.0.0.1/32 missing on lo",
+	    fake_now, &out), SVC_OK);
+	assert_true(out.changed);
+	assert_int_equal(out.event, SVC_EV_NOT_READY);
+	assert_int_equal(out.from, SVC_UP);
+	assert_int_equal(out.to, SVC_DOWN);
+	assert_int_equal(out.action, SVC_ACT_WITHDRAW);
+	assert_string_equal(out.log,
+	    "service dns: address 10.0.0.1/32 missing on lo, up -> down");
+	assert_false(svc_is_announced(&svc));
+	/* Saying it again is no event. */
+	svc_set_ready(&svc, false, "x", fake_now, &out);
+	assert_false(out.changed);
+	/* Checks keep passing, but nothing is announced without the address. */
+	probe(&svc, 0, true, NULL, &out);
+	assert_false(out.changed);
+	assert_true(out.blocked);
+	assert_int_equal(svc.state, SVC_DOWN);
+	/* Back: up at once, the rounds passed all along. */
+	svc_set_ready(&svc, true, "address 10.0.0.1/32 present on lo", fake_now, &out);
+	assert_true(out.changed);
+	assert_int_equal(out.event, SVC_EV_READY);
+	assert_int_equal(out.to, SVC_UP);
+	assert_int_equal(out.action, SVC_ACT_ANNOUNCE);
+	assert_string_equal(out.log,
+	    "service dns: address 10.0.0.1/32 present on lo, down -> up");
+}
+
+/* Not ready from the start (interface missing): rise rounds do not announce. */
+static void
+test_not_ready_blocks_rise(void **state)
+{
+	struct svc svc;
+	struct svc_out out;
+	unsigned i;
+
+	(void)state;
+	setup_svc(&svc, 1);
+	svc_set_ready(&svc, false, "interface eth9 does not exist", fake_now, &out);
+	/* INIT was never announced: no transition, nothing to withdraw. */
+	assert_false(out.changed);
+	for (i = 0; i < 10; i++) {
+		probe(&svc, 0, true, NULL, &out);
+		assert_false(out.changed);
+		assert_int_equal(out.blocked, i + 1 >= svc.cfg.rise);
+	}
+	assert_int_equal(svc.state, SVC_INIT);
+	svc_set_ready(&svc, true, "address present", fake_now, &out);
+	assert_int_equal(out.to, SVC_UP);
+	assert_int_equal(out.action, SVC_ACT_ANNOUNCE);
+
+	/* Ready again before rise: no transition, the rounds decide. */
+	setup_svc(&svc, 1);
+	svc_set_ready(&svc, false, "x", fake_now, &out);
+	probe(&svc, 0, true, NULL, &out);
+	svc_set_ready(&svc, true, "y", fake_now, &out);
+	assert_false(out.changed);
+	probe(&svc, 0, true, NULL, &out);
+	probe(&svc, 0, true, NULL, &out);
+	assert_int_equal(out.to, SVC_UP);
+}
+
+/* While drained, readiness moves nothing (the announcer lowers the route itself). */
+static void
+test_not_ready_while_draining(void **state)
+{
+	struct svc svc;
+	struct svc_out out;
+
+	(void)state;
+	setup_svc(&svc, 1);
+	bring_up(&svc);
+	svc_drain(&svc, fake_now, &out);
+	svc_set_ready(&svc, false, "x", fake_now, &out);
+	assert_false(out.changed);
+	assert_int_equal(svc.state, SVC_DRAINING);
+	svc_set_ready(&svc, true, "y", fake_now, &out);
+	assert_false(out.changed);
+	assert_int_equal(svc.state, SVC_DRAINING);
+}
+
+static void
+test_restore_drained(void **state)
+{
+	struct svc svc;
+	struct svc_out out;
+
+	(void)state;
+	setup_svc(&svc, 1);
+	svc_restore_drained(&svc, fake_now, &out);
+	assert_true(out.changed);
+	assert_int_equal(out.to, SVC_DRAINED);
+	assert_int_equal(out.action, SVC_ACT_NONE);
+	assert_string_equal(out.log,
+	    "service dns: drained before the restart, init -> drained");
+	/* Passing checks do not bring it back; undrain and rise do. */
+	for (unsigned i = 0; i < 5; i++) {
+		probe(&svc, 0, true, NULL, &out);
+		assert_false(out.changed);
+	}
+	svc_undrain(&svc, fake_now, &out);
+	assert_int_equal(out.to, SVC_DOWN);
+	bring_up(&svc);
+	/* Only from INIT. */
+	svc_restore_drained(&svc, fake_now, &out);
+	assert_false(out.changed);
+}
+
+/* New settings in place: state and counters stay, checks follow their map. */
+static void
+test_reconfigure(void **state)
+{
+	struct svc svc;
+	struct svc_config cfg;
+	struct svc_out out;
+	const char *why = NULL;
+	int map[SVC_MAX_CHECKS];
+
+	(void)state;
+	setup_svc(&svc, 2);
+	for (unsigned i = 0; i < svc.cfg.rise; i++) {
+		probe(&svc, 0, true, NULL, &out);
+		probe(&svc, 1, true, NULL, &out);
+	}
+	assert_int_equal(svc.state, SVC_UP);
+	uint64_t passes1 = svc.checks[1].passes;
+
+	/* Check 0 goes, check 1 becomes check 0, a new check 1; fall 2 -> 3. */
+	cfg = svc.cfg;
+	cfg.fall = 3;
+	memcpy(cfg.check_names[0], svc.cfg.check_names[1], sizeof(cfg.check_names[0]));
+	snprintf(cfg.check_names[1], sizeof(cfg.check_names[1]), "tcp 127.0.0.1:53");
+	map[0] = 1;
+	map[1] = -1;
+	assert_int_equal(svc_reconfigure(&svc, &cfg, map, &why), SVC_OK);
+	assert_int_equal(svc.state, SVC_UP);
+	assert_int_equal(svc.transitions, 1);
+	assert_int_equal(svc.checks[0].passes, passes1);
+	assert_int_equal(svc.checks[1].passes, 0);
+	assert_false(svc.checks[1].has_result);
+	/* The new fall counts: two failed rounds do not withdraw, three do. */
+	probe(&svc, 0, false, "x", &out);
+	probe(&svc, 0, false, "x", &out);
+	assert_int_equal(svc.state, SVC_UP);
+	probe(&svc, 0, false, "x", &out);
+	assert_int_equal(out.to, SVC_DOWN);
+
+	/* Invalid settings change nothing. */
+	cfg.rise = 0;
+	assert_int_equal(svc_reconfigure(&svc, &cfg, map, &why), SVC_E_CONFIG);
+	assert_string_equal(why, "rise not in 1..100");
+	assert_int_equal(svc.cfg.rise, SVC_DEFAULT_RISE);
+}
+
+/* A new drain-time counts from the drain. */
+static void
+test_reconfigure_drain_time(void **state)
+{
+	struct svc svc;
+	struct svc_config cfg;
+	struct svc_out out;
+	int map[SVC_MAX_CHECKS] = { 0 };
+
+	(void)state;
+	setup_svc(&svc, 1);
+	bring_up(&svc);
+	svc_drain(&svc, fake_now, &out);
+	rtime_t t0 = fake_now;
+	cfg = svc.cfg;
+	cfg.drain_time = 3 * RTIME_SEC;
+	assert_int_equal(svc_reconfigure(&svc, &cfg, map, NULL), SVC_OK);
+	assert_int_equal(svc_next_timer(&svc), t0 + 3 * RTIME_SEC);
+	assert_int_equal(svc.state, SVC_DRAINING);
+}
+
 int
 main(void)
 {
@@ -504,6 +690,12 @@ main(void)
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_duration_good),
 		cmocka_unit_test(test_duration_bad),
+		cmocka_unit_test(test_not_ready_withdraws),
+		cmocka_unit_test(test_not_ready_blocks_rise),
+		cmocka_unit_test(test_not_ready_while_draining),
+		cmocka_unit_test(test_restore_drained),
+		cmocka_unit_test(test_reconfigure),
+		cmocka_unit_test(test_reconfigure_drain_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
