@@ -92,7 +92,14 @@ probe_stop
 AN=$(probe_analyze "$CSV" "$FAULT") || bail "probe --analyze"
 probe_say "$AN"
 say "RESULT t_svc_address readd_ms=$BACK_MS failed=$(pj "$AN" .failed) outage_ms=$(pj "$AN" .outage_ms) web_up_ms=$UP_MS"
-check_eq "no failed query: c1 kept being answered" 0 "$(pj "$AN" .failed)"
+# A query that reaches s1 between `ip addr del` and the re-add has no address
+# to be answered from; nothing on s1 can save it.  What riposted owes is a
+# short window: at most the queries sent while the address was gone (plus
+# one in flight), never an outage that outlasts the re-add.
+MAXLOST=$((RATE * (BACK_MS + 50) / 1000 + 1))
+check_le "failed queries bounded by the time the address was gone ($BACK_MS ms at $RATE q/s)" \
+	"$(pj "$AN" .failed)" "$MAXLOST"
+check_le "no outage longer than the re-add window (ms)" "$(pj "$AN" '(.outage_ms // 0) | floor')" "$LIMIT_MS"
 check "every answer after the fault came from s1 or s2" eval '[[ $(probe_answers_from "$CSV" "$FAULT" $(us_now)) =~ ^(s1|s2|s1\ s2)$ ]]'
 check_eq "the last answer came from s1" s1 "$(pj "$AN" .last_node)"
 
