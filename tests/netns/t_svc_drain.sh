@@ -95,7 +95,7 @@ check "s1's riposted says why" grep -q 'service dns: drained before the restart,
 sleep 3   # fifteen check rounds: passing checks must not bring it back
 check_eq "still drained 3 s after the restart" drained "$(svc_state s1)"
 check_eq "not announced" false "$(svc_field s1 '.services[0].announced')"
-check_eq "no route announced (not even the drain metric)" null "$(svc_field s1 '.services[0].route_metric')"
+check_eq "no route announced (not even the drain metric)" null "$(svc_field s1 '.services[0].metric')"
 check "s1 kept $ANYCAST/32 on lo (a drained service keeps its address)" has_addr s1 "$ANYCAST/32"
 check "r1 routes $ANYCAST via r2 only" eval "has_kroute r1 $ANYCAST/32 via 10.128.8.2 && ! has_kroute r1 $ANYCAST/32 via 10.128.5.2"
 check_eq "c1 is answered by s2" s2 "$(anycast_node)"

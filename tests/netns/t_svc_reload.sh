@@ -27,7 +27,7 @@ ok "lab converged: c1 answered by s1, r1 and r2 hold alternates"
 MONLOG=$T_DIR/s1.states
 monitor() {
 	while :; do
-		svc_field s1 '.services[0] | "\(.state) \(.announced) \(.route_metric)"' >>"$MONLOG"
+		svc_field s1 '.services[0] | "\(.state) \(.announced) \(.metric)"' >>"$MONLOG"
 		sleep 0.1
 	done
 }
@@ -70,10 +70,10 @@ reload "fast-interval 50ms" "fast-interval 50ms"
 reload "timeout 300ms -> 250ms" "timeout 250ms"
 check_eq "timeout is the new one (ms)" 250 "$(svc_field s1 '.services[0].timeout_ms')"
 reload "metric 1 -> 2" "metric 2"
-check_eq "metric 2: announced at 2 (show services)" 2 "$(svc_field s1 '.services[0].route_metric')"
+check_eq "metric 2: announced at 2 (show services)" 2 "$(svc_field s1 '.services[0].metric')"
 check_within 3 "metric 2: r1 holds s1's path at metric 3" eval '[[ -n $(rt_paths r1 $ANYCAST/32 | awk "\$1 == 3 && \$2 == \"10.128.5.2\"") ]] || [[ -n $(rt_paths r1 $ANYCAST/32 alternate | awk "\$1 == 3 && \$2 == \"10.128.5.2\"") ]]'
 reload "metric 2 -> 1" "metric 1"
-check_eq "metric 1 again" 1 "$(svc_field s1 '.services[0].route_metric')"
+check_eq "metric 1 again" 1 "$(svc_field s1 '.services[0].metric')"
 reload "drain-time 2s -> 3s" "drain-time 3s"
 check_eq "drain-time is the new one (ms)" 3000 "$(svc_field s1 '.services[0].drain_time_ms')"
 reload "keep-address" "keep-address"
@@ -101,7 +101,7 @@ kill "$MON" 2>/dev/null; wait "$MON" 2>/dev/null
 AN=$(probe_analyze "$CSV" "$START") || bail "probe --analyze"
 probe_say "$AN"
 JS=$(svc_json s1)
-say "s1 dns: $(jq -c '.services[0] | {state, transitions, announcements, withdrawals, route_metric}' <<<"$JS")"
+say "s1 dns: $(jq -c '.services[0] | {state, transitions, announcements, withdrawals, metric}' <<<"$JS")"
 BAD=$(grep -vcE '^up true [12]$' "$MONLOG")
 say "state samples: $(wc -l <"$MONLOG"), not 'up true 1|2': $BAD; distinct: $(sort "$MONLOG" | uniq -c | tr '\n' '|')"
 say "RESULT t_svc_reload reloads=$RELOADS failed=$(pj "$AN" .failed) queries=$(pj "$AN" .queries) samples=$(wc -l <"$MONLOG")"
