@@ -702,12 +702,12 @@ test_limits(void **state)
 
 	/* NUL bytes, wherever they are, and with an explicit length. */
 	assert_int_equal(riposted_conf_parse_buf(NAME, "hostname a\0b\n", 13, &c, err, sizeof(err)), -1);
-	assert_string_equal(err, NAME ":1: NUL byte in input");
+	assert_string_equal(err, NAME ":1: NUL byte in line");
 	assert_int_equal(riposted_conf_parse_buf(NAME, "hostname a\n! x\n\0", 16, &c, err,
 	    sizeof(err)), -1);
-	assert_string_equal(err, NAME ":3: NUL byte in input");
+	assert_string_equal(err, NAME ":3: NUL byte in line");
 	assert_int_equal(riposted_conf_parse_buf(NAME, "! \0\n", 4, &c, err, sizeof(err)), -1);
-	assert_string_equal(err, NAME ":1: NUL byte in input");
+	assert_string_equal(err, NAME ":1: NUL byte in line");
 
 	/* Not NUL-terminated: the parser must stop at len (ASan checks the read). */
 	memcpy(buf, "hostname abc", 12);
