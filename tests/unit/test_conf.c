@@ -470,6 +470,8 @@ static const struct err_case {
 	/* argument counts */
 	{ "hostname", NAME ":1: hostname: missing argument (usage: hostname NAME)" },
 	{ "hostname a b", NAME ":1: hostname: too many arguments (usage: hostname NAME)" },
+	/* No quotes in riposted's dialect (riposte-dns's has them): two words. */
+	{ "hostname \"a b\"", NAME ":1: hostname: too many arguments (usage: hostname NAME)" },
 	{ "interface", NAME ":1: interface: missing argument (usage: interface IFNAME)" },
 	{ "interface eth0 eth1", NAME ":1: interface: too many arguments (usage: interface IFNAME)" },
 	{ "log file", NAME ":1: log file: missing argument (usage: log file PATH [LEVEL])" },
