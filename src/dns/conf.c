@@ -190,6 +190,20 @@ dnsconf_listen_default(struct dnsconf *conf)
 
 /* ---- statements ---- */
 
+/*
+ * A statement's canonical line must fit in a line, or --print would write
+ * a file that does not load: names print with \DDD escapes and paths
+ * with quotes, and relative paths grow by the config's directory.
+ */
+static int
+dnsconf_fits(struct conf_parser *p, const char *what, size_t len)
+{
+	if (len > DNSCONF_LINE_MAX)
+		return conf_err(p, "%s: longer than a line (max %d bytes) as printed", what,
+		    DNSCONF_LINE_MAX);
+	return 0;
+}
+
 /* ADDRESS[@PORT]: IPv4, IPv6 with or without [brackets], or "*" for both wildcards. */
 static int
 h_listen(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc, char **argv)
@@ -289,6 +303,12 @@ h_zone(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc, 
 	z.line = p->line;
 	if (dnsconf_path(p, "zone", argv[2], &z.path) != 0)
 		return -1;
+	if (dnsconf_fits(p, "zone", strlen("zone ") + conf_word_len(text, false) +
+	    strlen(z.kind == DNSCONF_ZONE_FILE ? " file " : " hosts ") +
+	    conf_word_len(z.path, false)) != 0) {
+		free(z.path);
+		return -1;
+	}
 	if ((z.name = strdup(text)) == NULL) {
 		free(z.path);
 		return conf_err(p, "out of memory");
@@ -397,7 +417,10 @@ h_pidfile(struct conf_parser *p, const struct conf_kw *kw, void *target, int arg
 {
 	struct dnsconf *conf = target;
 
-	return dnsconf_path(p, "pidfile", argv[0], &conf->pidfile);
+	if (dnsconf_path(p, "pidfile", argv[0], &conf->pidfile) != 0)
+		return -1;
+	return dnsconf_fits(p, "pidfile", strlen("pidfile ") +
+	    conf_word_len(conf->pidfile, false));
 }
 
 static void

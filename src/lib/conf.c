@@ -662,11 +662,29 @@ conf_word_quoted(const struct conf_parser *p, const char *word)
 	return false;
 }
 
+/* Blanks, comment characters anywhere and the escapes need quotes. */
+static bool
+conf_word_bare(const char *s, bool force)
+{
+	return !force && s[0] != '\0' && strpbrk(s, " \t\r\v\f!#\"\\") == NULL;
+}
+
+size_t
+conf_word_len(const char *s, bool force)
+{
+	size_t len = strlen(s);
+
+	if (conf_word_bare(s, force))
+		return len;
+	for (const char *c = s; *c != '\0'; c++)
+		len += *c == '"' || *c == '\\';
+	return len + 2;
+}
+
 void
 conf_print_word(FILE *out, const char *s, bool force)
 {
-	/* Blanks, comment characters anywhere and the escapes need quotes. */
-	if (!force && s[0] != '\0' && strpbrk(s, " \t\r\v\f!#\"\\") == NULL) {
+	if (conf_word_bare(s, force)) {
 		fputs(s, out);
 		return;
 	}

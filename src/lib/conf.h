@@ -226,6 +226,8 @@ bool	 conf_word_quoted(const struct conf_parser *p, const char *word);
  * else quoted with \" and \\ (always when `force`: "hide" as text).
  */
 void	 conf_print_word(FILE *out, const char *s, bool force);
+/* Its length as conf_print_word() prints it. */
+size_t	 conf_word_len(const char *s, bool force);
 
 /* Values, for handlers. */
 int	 conf_uint(struct conf_parser *p, const char *word, const char *what, uint32_t min,

@@ -475,6 +475,36 @@ test_errors_binary(void **state)
 	assert_string_equal(err, NAME ":1: line too long (max 4096 bytes)");
 	free(big);
 
+	/*
+	 * A line that fits but whose canonical form would not: --print must
+	 * write a file that loads.  "zone a file a###...": 12 + n bytes in,
+	 * "zone a. file \"a###...\"" 15 + n bytes out.
+	 */
+	big = malloc(4200);
+	assert_non_null(big);
+	memcpy(big, "zone a file ", 12);
+	memset(big + 12, '#', 4084);
+	big[12] = 'a';
+	assert_int_equal(dnsconf_parse_buf(NAME, NULL, big, 4096 - 3, &c, err, sizeof(err)), 0);
+	assert_int_equal(strlen(c.zones[0].path), 4081);
+	dnsconf_free(&c);
+	assert_int_equal(dnsconf_parse_buf(NAME, NULL, big, 4096 - 2, &c, err, sizeof(err)), -1);
+	assert_string_equal(err, NAME ":1: zone: longer than a line (max 4096 bytes) as printed");
+	/* Octets of a name print as \DDD. */
+	memcpy(big, "zone \xff file ", 12);
+	memset(big + 12, 'p', 4096 - 12);
+	assert_int_equal(dnsconf_parse_buf(NAME, NULL, big, 4096, &c, err, sizeof(err)), -1);
+	assert_string_equal(err, NAME ":1: zone: longer than a line (max 4096 bytes) as printed");
+	memcpy(big, "pidfile ", 8);
+	memset(big + 8, '#', 4088);
+	big[8] = 'a';
+	assert_int_equal(dnsconf_parse_buf(NAME, NULL, big, 4096, &c, err, sizeof(err)), -1);
+	assert_string_equal(err,
+	    NAME ":1: pidfile: longer than a line (max 4096 bytes) as printed");
+	assert_int_equal(dnsconf_parse_buf(NAME, NULL, big, 4094, &c, err, sizeof(err)), 0);
+	dnsconf_free(&c);
+	free(big);
+
 	/* A short error buffer still gets a terminated, truncated message. */
 	char small[12];
 	assert_int_equal(dnsconf_parse_buf(NAME, NULL, "bogus\n", 6, &c, small, sizeof(small)),
