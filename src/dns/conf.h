@@ -3,10 +3,12 @@
  *
  * Line-oriented: one statement per line, words separated by blanks, '#'
  * at the start of a word starts a comment, a word may be "quoted" (with
- * \" and \\ inside).  One keyword table in conf.c, every default in
- * dnsconf_init() (the listen default in dnsconf_parse_buf() when no
- * `listen` was given), errors as "file:line: message".  dnsconf_print()
- * writes the canonical form, which parses back to an equal configuration.
+ * \" and \\ inside); lib/conf.c's lexer reads it.  One keyword table in
+ * conf.c: the numbers' ranges and defaults are its schema rows (the listen
+ * default is set in dnsconf_parse_buf() when no `listen` was given);
+ * every statement but listen and zone is given at most once; errors are
+ * "file:line: message".  dnsconf_print() writes the canonical form, which
+ * parses back to an equal configuration.
  *
  *	listen ADDRESS[@PORT]       repeatable; ADDRESS is IPv4, IPv6 (maybe in
  *	                            [brackets]) or * (0.0.0.0 and ::); port 53
@@ -18,7 +20,8 @@
  *	pidfile PATH
  *	workers N                   worker threads, each with its own sockets
  *	tcp-clients N               open TCP connections (RFC 7766 6.2.2)
- *	tcp-idle-timeout DURATION   RFC 7766 6.2.3; DURATION: N[ms|s|m]
+ *	tcp-idle-timeout DURATION   RFC 7766 6.2.3; DURATION: N[ms|s|m], N alone
+ *	                            is seconds; 1ms..60m
  *	udp-size N                  EDNS UDP payload size we announce (RFC 6891)
  *
  * Relative paths are taken from the config file's directory.

@@ -27,6 +27,10 @@ conf_parser_init(struct conf_parser *p, const char *prog, const char *name,
 	p->n_all = n_all;
 	p->err = err;
 	p->errlen = errlen;
+	p->line_max = CONF_LINE_MAX;
+	p->words_max = CONF_WORDS_MAX;
+	p->comments = "!#";
+	p->quotes = false;
 	if (err != NULL && errlen > 0)
 		err[0] = '\0';
 }
@@ -136,8 +140,8 @@ conf_ifname(struct conf_parser *p, const char *word, char out[IFNAMSIZ])
  * Strict: one or more ASCII digits, then exactly "ms", "s" or "m".  No sign,
  * no spaces, no fractions, no bare numbers (is "200" seconds or ms?).
  */
-int
-conf_duration_parse(const char *s, rtime_t *out)
+static int
+conf_duration_parse_bare(const char *s, rtime_t bare, rtime_t *out)
 {
 	const char *c = s;
 	rtime_t v = 0, mult;
@@ -156,12 +160,20 @@ conf_duration_parse(const char *s, rtime_t *out)
 		mult = RTIME_SEC;
 	else if (strcmp(c, "m") == 0)
 		mult = 60 * RTIME_SEC;
+	else if (*c == '\0' && bare != 0)
+		mult = bare;
 	else
 		return CONF_DUR_UNIT;
 	if (v > CONF_DURATION_MAX / mult)
 		return CONF_DUR_RANGE;
 	*out = v * mult;
 	return CONF_DUR_OK;
+}
+
+int
+conf_duration_parse(const char *s, rtime_t *out)
+{
+	return conf_duration_parse_bare(s, 0, out);
 }
 
 const char *
@@ -176,17 +188,26 @@ conf_duration_fmt(rtime_t d, char *buf, size_t len)
 	return buf;
 }
 
-int
-conf_duration(struct conf_parser *p, const char *what, const char *word, rtime_t *out)
+/* bare: the unit of a number without one (riposte-dns: seconds); 0: none. */
+static int
+conf_duration_bare(struct conf_parser *p, const char *what, const char *word, rtime_t bare,
+    rtime_t *out)
 {
-	int rc = conf_duration_parse(word, out);
+	int rc = conf_duration_parse_bare(word, bare, out);
 
-	if (rc == CONF_DUR_UNIT)
+	/* Where a bare number is fine, a unit is never missing, only wrong. */
+	if (rc == CONF_DUR_UNIT && bare == 0)
 		return conf_err(p, "%s: '%s' needs a unit: ms, s or m (e.g. 200ms, 2s)", what,
 		    word);
 	if (rc != CONF_DUR_OK)
 		return conf_err(p, "%s: '%s' is not a duration (e.g. 200ms, 2s, 1m)", what, word);
 	return 0;
+}
+
+int
+conf_duration(struct conf_parser *p, const char *what, const char *word, rtime_t *out)
+{
+	return conf_duration_bare(p, what, word, 0, out);
 }
 
 /*
@@ -220,9 +241,11 @@ conf_field_get(const struct conf_kw *kw, const void *target)
 
 	switch (kw->type) {
 	case CONF_T_UINT32: { uint32_t v; memcpy(&v, f, sizeof(v)); return v; }
+	case CONF_T_UINT16: { uint16_t v; memcpy(&v, f, sizeof(v)); return v; }
 	case CONF_T_UINT8: { uint8_t v; memcpy(&v, f, sizeof(v)); return v; }
 	case CONF_T_UNSIGNED: { unsigned v; memcpy(&v, f, sizeof(v)); return v; }
 	case CONF_T_DURATION: { rtime_t v; memcpy(&v, f, sizeof(v)); return v; }
+	case CONF_T_MSEC: { unsigned v; memcpy(&v, f, sizeof(v)); return v * RTIME_MS; }
 	case CONF_T_FLAG_ON:
 	case CONF_T_FLAG_OFF: { bool v; memcpy(&v, f, sizeof(v)); return v; }
 	default: return 0;
@@ -236,9 +259,12 @@ conf_field_set(const struct conf_kw *kw, void *target, int64_t v)
 
 	switch (kw->type) {
 	case CONF_T_UINT32: { uint32_t x = (uint32_t)v; memcpy(f, &x, sizeof(x)); break; }
+	case CONF_T_UINT16: { uint16_t x = (uint16_t)v; memcpy(f, &x, sizeof(x)); break; }
 	case CONF_T_UINT8: { uint8_t x = (uint8_t)v; memcpy(f, &x, sizeof(x)); break; }
 	case CONF_T_UNSIGNED: { unsigned x = (unsigned)v; memcpy(f, &x, sizeof(x)); break; }
 	case CONF_T_DURATION: { rtime_t x = v; memcpy(f, &x, sizeof(x)); break; }
+	/* Durations parse in whole ms at least, and the range keeps them in an unsigned. */
+	case CONF_T_MSEC: { unsigned x = (unsigned)(v / RTIME_MS); memcpy(f, &x, sizeof(x)); break; }
 	case CONF_T_FLAG_ON:
 	case CONF_T_FLAG_OFF: { bool x = v != 0; memcpy(f, &x, sizeof(x)); break; }
 	default: break;
@@ -255,14 +281,22 @@ conf_schema_row(struct conf_parser *p, const struct conf_kw *kw, void *target, i
 
 	switch (kw->type) {
 	case CONF_T_UINT32:
+	case CONF_T_UINT16:
 	case CONF_T_UINT8:
 	case CONF_T_UNSIGNED:
+		if (kw->zero != NULL && strcmp(argv[0], kw->zero) == 0 &&
+		    !conf_word_quoted(p, argv[0])) {
+			conf_field_set(kw, target, 0);
+			return 0;
+		}
 		if (conf_uint(p, argv[0], kw->words, (uint32_t)kw->min, (uint32_t)kw->max, &u) != 0)
 			return -1;
 		conf_field_set(kw, target, u);
 		return 0;
 	case CONF_T_DURATION:
-		if (conf_duration(p, kw->words, argv[0], &d) != 0)
+	case CONF_T_MSEC:
+		if (conf_duration_bare(p, kw->words, argv[0],
+		    (kw->flags & CONF_F_BARE_SECONDS) ? RTIME_SEC : 0, &d) != 0)
 			return -1;
 		if (d < kw->min)
 			return conf_err(p, "%s %s below %s", kw->words, argv[0],
@@ -329,6 +363,7 @@ conf_table_print(FILE *out, const struct conf_table *t, const void *target, cons
 				fprintf(out, "%s%s\n", indent, kw->words);
 			break;
 		case CONF_T_DURATION:
+		case CONF_T_MSEC:
 			/* 0 where 0 is not in range means "unset, derived" (fast-interval). */
 			if (v == 0 && kw->min > 0)
 				break;
@@ -336,7 +371,10 @@ conf_table_print(FILE *out, const struct conf_table *t, const void *target, cons
 			    conf_duration_fmt(v, buf, sizeof(buf)));
 			break;
 		default:
-			fprintf(out, "%s%s %lld\n", indent, kw->words, (long long)v);
+			if (v == 0 && kw->zero != NULL)
+				fprintf(out, "%s%s %s\n", indent, kw->words, kw->zero);
+			else
+				fprintf(out, "%s%s %lld\n", indent, kw->words, (long long)v);
 			break;
 		}
 	}
@@ -365,6 +403,13 @@ conf_block_add(struct conf_parser *p, const struct conf_table *t, void *target)
 void
 conf_block_leave(struct conf_parser *p)
 {
+	size_t k = 0;
+
+	/* A block's CONF_F_ONCE rows are once per block: the next one starts afresh. */
+	for (size_t i = 0; i < p->n_once; i++)
+		if (p->once[i].target == p->top_target)
+			p->once[k++] = p->once[i];
+	p->n_once = k;
 	p->n_parts = 0;
 	p->block_label[0] = '\0';
 	p->block_indented_only = false;
@@ -378,16 +423,16 @@ conf_in_block(const struct conf_parser *p)
 
 /* ----------------------------------------------------------------- lexer */
 
-/* How many words of `words` the statement begins with, or 0. */
+/* How many words of `words` the statement begins with, or 0.  Quoted words are text. */
 static int
-conf_kw_match(const char *words, int n, char **w)
+conf_kw_match(const char *words, int n, char **w, const bool *q)
 {
 	const char *s = words;
 	int i = 0;
 
 	while (*s != '\0') {
 		size_t l = strcspn(s, " ");
-		if (i >= n || strlen(w[i]) != l || memcmp(w[i], s, l) != 0)
+		if (i >= n || q[i] || strlen(w[i]) != l || memcmp(w[i], s, l) != 0)
 			return 0;
 		i++;
 		s += l;
@@ -398,13 +443,13 @@ conf_kw_match(const char *words, int n, char **w)
 }
 
 static const struct conf_kw *
-conf_lookup(const struct conf_table *t, int n, char **w, int *used)
+conf_lookup(const struct conf_table *t, int n, char **w, const bool *q, int *used)
 {
 	const struct conf_kw *best = NULL;
 
 	*used = 0;
 	for (size_t i = 0; i < t->n; i++) {
-		int m = conf_kw_match(t->kw[i].words, n, w);
+		int m = conf_kw_match(t->kw[i].words, n, w, q);
 		if (m > *used) {
 			*used = m;
 			best = &t->kw[i];
@@ -423,15 +468,17 @@ conf_is_part(const struct conf_parser *p, const struct conf_table *t)
 }
 
 static int
-conf_unknown(struct conf_parser *p, int n, char **w)
+conf_unknown(struct conf_parser *p, int n, char **w, const bool *q)
 {
 	char stmt[96];
 	size_t len = 0;
 	int used;
 
+	/* The statement as read; a quoted word in its quotes, which is why it is no keyword. */
 	stmt[0] = '\0';
 	for (int i = 0; i < n && len < sizeof(stmt); i++) {
-		int r = snprintf(stmt + len, sizeof(stmt) - len, "%s%s", i ? " " : "", w[i]);
+		int r = snprintf(stmt + len, sizeof(stmt) - len, q[i] ? "%s\"%s\"" : "%s%s",
+		    i ? " " : "", w[i]);
 		len += r > 0 ? (size_t)r : 0;
 	}
 	if (len >= sizeof(stmt))
@@ -442,7 +489,7 @@ conf_unknown(struct conf_parser *p, int n, char **w)
 		const struct conf_kw *kw;
 		if (p->all[c] == p->top || conf_is_part(p, p->all[c]))
 			continue;
-		if ((kw = conf_lookup(p->all[c], n, w, &used)) != NULL)
+		if ((kw = conf_lookup(p->all[c], n, w, q, &used)) != NULL)
 			return conf_err(p, "'%s' is only valid under '%s'", kw->words,
 			    p->all[c]->name);
 	}
@@ -451,8 +498,24 @@ conf_unknown(struct conf_parser *p, int n, char **w)
 	return conf_err(p, "in %s: unknown statement '%s'", p->block_label, stmt);
 }
 
+/* A CONF_F_ONCE row: the first use is remembered, the second is an error. */
 static int
-conf_statement(struct conf_parser *p, int n, char **w, bool indented)
+conf_once(struct conf_parser *p, const struct conf_kw *kw, const void *target)
+{
+	for (size_t i = 0; i < p->n_once; i++)
+		if (p->once[i].kw == kw && p->once[i].target == target)
+			return conf_err(p, "%s: already set at line %u", kw->words,
+			    p->once[i].line);
+	/* Bounded by the tables' rows, not by the input (blocks drop theirs). */
+	if (p->n_once == CONF_ONCE_MAX)
+		abort();
+	p->once[p->n_once++] = (struct conf_once){ .kw = kw, .target = target,
+	    .line = p->line };
+	return 0;
+}
+
+static int
+conf_statement(struct conf_parser *p, int n, char **w, const bool *q, bool indented)
 {
 	const struct conf_kw *kw = NULL;
 	void *target = p->top_target;
@@ -462,7 +525,7 @@ conf_statement(struct conf_parser *p, int n, char **w, bool indented)
 		conf_block_leave(p);
 	for (size_t i = 0; i < p->n_parts; i++) {
 		int u;
-		const struct conf_kw *k = conf_lookup(p->parts[i], n, w, &u);
+		const struct conf_kw *k = conf_lookup(p->parts[i], n, w, q, &u);
 		if (k != NULL && u > used) {
 			kw = k;
 			used = u;
@@ -470,7 +533,7 @@ conf_statement(struct conf_parser *p, int n, char **w, bool indented)
 		}
 	}
 	if (kw == NULL && conf_in_block(p)) {
-		kw = conf_lookup(p->top, n, w, &used);
+		kw = conf_lookup(p->top, n, w, q, &used);
 		if (kw != NULL) {
 			conf_block_leave(p);
 			target = p->top_target;
@@ -480,15 +543,17 @@ conf_statement(struct conf_parser *p, int n, char **w, bool indented)
 					return p->parts[i]->other(p, NULL, p->targets[i], n, w);
 		}
 	} else if (kw == NULL) {
-		kw = conf_lookup(p->top, n, w, &used);
+		kw = conf_lookup(p->top, n, w, q, &used);
 	}
 	if (kw == NULL)
-		return conf_unknown(p, n, w);
+		return conf_unknown(p, n, w, q);
 	argc = n - used;
 	if (argc < kw->min_args)
 		return conf_usage(p, kw, "missing argument");
 	if (kw->max_args != CONF_ARGS_ANY && argc > kw->max_args)
 		return conf_usage(p, kw, "too many arguments");
+	if ((kw->flags & CONF_F_ONCE) && conf_once(p, kw, target) != 0)
+		return -1;
 	return conf_schema_row(p, kw, target, argc, w + used);
 }
 
@@ -498,16 +563,67 @@ conf_is_space(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
-/* One line of at most CONF_LINE_MAX bytes, no NUL, no '\n'. */
+/*
+ * Split the line (NUL-terminated, modified in place) into words: runs of
+ * non-blanks or, with p->quotes, "quoted strings", unescaped in place (the
+ * text only shrinks, so every word still starts where it was written).
+ * The number of words, or -1 with the error set.
+ */
+static int
+conf_split(struct conf_parser *p, char *s, char **w, bool *q)
+{
+	int n = 0;
+
+	for (;;) {
+		char *out;
+
+		while (conf_is_space(*s))
+			s++;
+		if (*s == '\0' || strchr(p->comments, *s) != NULL)
+			return n;
+		if (n == p->words_max)
+			return conf_err(p, "too many words (max %d)", p->words_max);
+		if (!p->quotes || *s != '"') {
+			q[n] = false;
+			w[n++] = s;
+			while (*s != '\0' && !conf_is_space(*s))
+				s++;
+			if (*s != '\0')
+				*s++ = '\0';
+			continue;
+		}
+		out = ++s;
+		q[n] = true;
+		w[n++] = out;
+		for (;;) {
+			if (*s == '\0')
+				return conf_err(p, "missing closing quote");
+			if (*s == '"')
+				break;
+			if (*s == '\\') {
+				if (s[1] != '"' && s[1] != '\\')
+					return conf_err(p, "invalid escape in quoted text "
+					    "(only \\\" and \\\\)");
+				s++;
+			}
+			*out++ = *s++;
+		}
+		s++;
+		if (*s != '\0' && !conf_is_space(*s))
+			return conf_err(p, "text after closing quote");
+		*out = '\0';
+	}
+}
+
+/* One line of at most p->line_max bytes, no NUL, no '\n'. */
 static int
 conf_line(struct conf_parser *p, const char *line, size_t len)
 {
-	char buf[CONF_LINE_MAX + 1];
-	char *w[CONF_WORDS_MAX];
-	char *s = buf;
-	int n = 0;
-
-	char raw[CONF_LINE_MAX + 1];
+	char buf[CONF_LINE_CEIL + 1];
+	char raw[CONF_LINE_CEIL + 1];
+	char *w[CONF_WORDS_CEIL];
+	bool q[CONF_WORDS_CEIL];
+	int n, rc = 0;
 
 	memcpy(buf, line, len);
 	buf[len] = '\0';
@@ -515,30 +631,70 @@ conf_line(struct conf_parser *p, const char *line, size_t len)
 	raw[len] = '\0';
 	p->line_words = buf;
 	p->line_raw = raw;
-	for (;;) {
-		while (conf_is_space(*s))
-			s++;
-		if (*s == '\0' || *s == '!' || *s == '#')
-			break;
-		if (n == CONF_WORDS_MAX)
-			return conf_err(p, "too many words (max %d)", CONF_WORDS_MAX);
-		w[n++] = s;
-		while (*s != '\0' && !conf_is_space(*s))
-			s++;
-		if (*s != '\0')
-			*s++ = '\0';
+	p->line_w = w;
+	p->line_quoted = q;
+	p->line_n = 0;
+	n = conf_split(p, buf, w, q);
+	if (n > 0) {
+		p->line_n = n;
+		rc = conf_statement(p, n, w, q, w[0] != buf);
 	}
-	if (n == 0)
-		return 0;
-	int rc = conf_statement(p, n, w, w[0] != buf);
 	p->line_words = p->line_raw = NULL;
-	return rc;
+	p->line_w = NULL;
+	p->line_quoted = NULL;
+	p->line_n = 0;
+	return n < 0 ? -1 : rc;
 }
 
 const char *
 conf_raw_from(const struct conf_parser *p, const char *word)
 {
-	return p->line_raw + (word - p->line_words);
+	/* A quoted word's text starts after its opening quote. */
+	return p->line_raw + (word - p->line_words) - conf_word_quoted(p, word);
+}
+
+bool
+conf_word_quoted(const struct conf_parser *p, const char *word)
+{
+	for (int i = 0; i < p->line_n; i++)
+		if (p->line_w[i] == word)
+			return p->line_quoted[i];
+	return false;
+}
+
+/* Blanks, comment characters anywhere and the escapes need quotes. */
+static bool
+conf_word_bare(const char *s, bool force)
+{
+	return !force && s[0] != '\0' && strpbrk(s, " \t\r\v\f!#\"\\") == NULL;
+}
+
+size_t
+conf_word_len(const char *s, bool force)
+{
+	size_t len = strlen(s);
+
+	if (conf_word_bare(s, force))
+		return len;
+	for (const char *c = s; *c != '\0'; c++)
+		len += *c == '"' || *c == '\\';
+	return len + 2;
+}
+
+void
+conf_print_word(FILE *out, const char *s, bool force)
+{
+	if (conf_word_bare(s, force)) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s != '\0'; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
 }
 
 int
@@ -546,6 +702,10 @@ conf_parse_buf(struct conf_parser *p, const char *buf, size_t len)
 {
 	size_t pos = 0;
 
+	/* The dialect is the caller's wiring, not input. */
+	if (p->line_max > CONF_LINE_CEIL || p->words_max < 1 ||
+	    p->words_max > CONF_WORDS_CEIL || p->comments == NULL)
+		abort();
 	if (buf == NULL)
 		len = 0;
 	while (pos < len) {
@@ -556,11 +716,11 @@ conf_parse_buf(struct conf_parser *p, const char *buf, size_t len)
 		pos += llen + (nl != NULL);
 		p->line++;
 		if (memchr(line, '\0', llen) != NULL)
-			return conf_err(p, "NUL byte in input");
+			return conf_err(p, "NUL byte in line");
 		if (llen > 0 && line[llen - 1] == '\r')
 			llen--;
-		if (llen > CONF_LINE_MAX)
-			return conf_err(p, "line too long (max %d bytes)", CONF_LINE_MAX);
+		if (llen > p->line_max)
+			return conf_err(p, "line too long (max %zu bytes)", p->line_max);
 		if (conf_line(p, line, llen) != 0)
 			return -1;
 	}

@@ -5,9 +5,17 @@
  *
  * The input is untrusted bytes with an explicit length.  Lines end at '\n'
  * (a trailing '\r' is dropped, so CRLF files load) and are split into words
- * on blanks; '!' or '#' at the start of a word starts a comment.  NUL bytes,
- * lines over CONF_LINE_MAX bytes and more than CONF_WORDS_MAX words are
- * errors.  Errors are "name:line: message"; parsing stops at the first.
+ * on blanks; a comment character ('!' or '#') at the start of a word starts
+ * a comment.  NUL bytes, lines over line_max bytes and more than words_max
+ * words are errors.  Errors are "name:line: message"; parsing stops at the
+ * first.
+ *
+ * The dialect is the parser's, set after conf_parser_init(): riposted's
+ * (FRR's) is the default: 1024-byte lines, 64 words, '!' and '#' comments,
+ * no quotes.  riposte-dns sets 4096 bytes, 16 words, '#' only, and
+ * `quotes`: then a word may be "a quoted string" in which \" and \\ stand
+ * for themselves; a quoted word is never a keyword (`version "hide"` is the
+ * text hide), and conf_word_quoted() tells a handler which words were.
  *
  * Statements are looked up in keyword tables (struct conf_table): the
  * longest row whose fixed words begin the statement wins.  Each module owns
@@ -44,14 +52,20 @@
 
 #include "lib/clock.h"
 
+/* riposted's limits, the default; a parser may set others up to the ceilings. */
 #define CONF_LINE_MAX 1024
 #define CONF_WORDS_MAX 64
+/* The lexer's buffers: the most any parser may set. */
+#define CONF_LINE_CEIL 4096
+#define CONF_WORDS_CEIL 64
 #define CONF_FILE_MAX (4u * 1024 * 1024)
 /* Entries per list: bounds the linear duplicate checks (and the memory). */
 #define CONF_LIST_MAX 1024
 #define CONF_ARGS_ANY -1
 /* Tables one block can feed (interface: RIP and BFD). */
 #define CONF_BLOCK_PARTS 4
+/* CONF_F_ONCE rows of the top level and the current block, together. */
+#define CONF_ONCE_MAX 32
 
 /* Largest duration conf_duration_parse() accepts: one day. */
 #define CONF_DURATION_MAX (24LL * 3600 * RTIME_SEC)
@@ -68,13 +82,20 @@ typedef void conf_printer(FILE *out, const struct conf_kw *kw, const void *targe
 enum conf_type {
 	CONF_T_HANDLER = 0,	/* the row's handler does the work */
 	CONF_T_UINT32,		/* uint32_t, decimal, min..max */
+	CONF_T_UINT16,		/* uint16_t, decimal, min..max */
 	CONF_T_UINT8,		/* uint8_t, decimal, min..max */
 	CONF_T_UNSIGNED,	/* unsigned int, decimal, min..max */
 	CONF_T_DURATION,	/* rtime_t from "200ms", "2s", "1m"; min..max in rtime_t */
+	CONF_T_MSEC,		/* unsigned int in ms, from a duration; min..max in rtime_t */
 	CONF_T_FLAG_ON,		/* bool := true (no argument) */
 	CONF_T_FLAG_OFF,	/* bool := false: the `no` form of a CONF_T_FLAG_ON row */
 	CONF_T_IFNAME,		/* char[IFNAMSIZ]: an interface name (a label "lo:0" -> "lo") */
 };
+
+/* Row flags. */
+#define CONF_F_ONCE		0x1	/* "X: already set at line N" the second time
+					   (per target: once per block) */
+#define CONF_F_BARE_SECONDS	0x2	/* durations: a number without a unit is seconds */
 
 struct conf_kw {
 	const char *words;	/* fixed leading words, separated by one space */
@@ -88,6 +109,9 @@ struct conf_kw {
 	conf_printer *print;	/* CONF_T_HANDLER rows that --print shows */
 	int value;		/* a constant the row stands for, for its handler */
 	const char *help;	/* the usage, in messages */
+	unsigned flags;		/* CONF_F_* */
+	const char *zero;	/* numbers: an unquoted word for 0, outside min..max
+				   ("workers auto"); printed for 0 */
 };
 
 /* Table rows, by kind.  `st` is the block's target struct. */
@@ -103,6 +127,14 @@ struct conf_kw {
 #define CONF_KW_FLAG(w, t, st, field, d, hlp) \
 	{ .words = (w), .min_args = 0, .max_args = 0, .type = (t), \
 	  .offset = offsetof(st, field), .def = (d), .help = (hlp) }
+/* The same with flags (CONF_F_*). */
+#define CONF_KW_HPF(w, amin, amax, fn, pr, fl, hlp) \
+	{ .words = (w), .min_args = (amin), .max_args = (amax), .type = CONF_T_HANDLER, \
+	  .handler = (fn), .print = (pr), .flags = (fl), .help = (hlp) }
+#define CONF_KW_NUMF(w, t, st, field, lo, hi, d, fl, hlp) \
+	{ .words = (w), .min_args = 1, .max_args = 1, .type = (t), \
+	  .offset = offsetof(st, field), .min = (lo), .max = (hi), .def = (d), \
+	  .flags = (fl), .help = (hlp) }
 #define CONF_KW_IFNAME(w, st, field, hlp) \
 	{ .words = (w), .min_args = 1, .max_args = 1, .type = CONF_T_IFNAME, \
 	  .offset = offsetof(st, field), .help = (hlp) }
@@ -128,9 +160,26 @@ struct conf_parser {
 	const struct conf_table *const *all;
 	size_t n_all;
 
+	/* The dialect (conf_parser_init sets riposted's; change before parsing). */
+	size_t line_max;	/* bytes per line, at most CONF_LINE_CEIL */
+	int words_max;		/* words per line, 1..CONF_WORDS_CEIL */
+	const char *comments;	/* characters that start a comment at a word's start */
+	bool quotes;		/* "quoted words" with \" and \\ */
+
 	/* The line being parsed: as split into words, and as written. */
 	const char *line_words;
 	const char *line_raw;
+	char *const *line_w;
+	const bool *line_quoted;
+	int line_n;
+
+	/* Where each CONF_F_ONCE row was first used, by target. */
+	struct conf_once {
+		const struct conf_kw *kw;
+		const void *target;
+		unsigned line;
+	} once[CONF_ONCE_MAX];
+	size_t n_once;
 
 	/* The current block; n_parts == 0 at top level. */
 	char block_label[96];
@@ -170,6 +219,15 @@ conf_handler conf_h_unsupported;
  * syntax of their own (a command line with quotes).
  */
 const char *conf_raw_from(const struct conf_parser *p, const char *word);
+/* Whether a handler's argument was "quoted" (only with p->quotes). */
+bool	 conf_word_quoted(const struct conf_parser *p, const char *word);
+/*
+ * A word as a parser with quotes reads it back: bare when it can be,
+ * else quoted with \" and \\ (always when `force`: "hide" as text).
+ */
+void	 conf_print_word(FILE *out, const char *s, bool force);
+/* Its length as conf_print_word() prints it. */
+size_t	 conf_word_len(const char *s, bool force);
 
 /* Values, for handlers. */
 int	 conf_uint(struct conf_parser *p, const char *word, const char *what, uint32_t min,
@@ -202,7 +260,7 @@ const char *conf_duration_fmt(rtime_t d, char *buf, size_t len);
 void	 conf_table_defaults(const struct conf_table *t, void *target);
 void	 conf_table_print(FILE *out, const struct conf_table *t, const void *target,
 	    const char *indent);
-/* A schema row's value, for tests and printers. */
+/* A schema row's value (durations, CONF_T_MSEC too, in rtime_t), for tests and printers. */
 int64_t	 conf_field_get(const struct conf_kw *kw, const void *target);
 
 #endif

@@ -135,7 +135,7 @@ printf 'workers 0\n' >"$T/bad.conf"
 out=$("$BIN" -c "$T/bad.conf" --check 2>&1)
 rc=$?
 check "--check rejects a bad config (exit 1)" 1 "$rc"
-check "--check says file:line: what" "$T/bad.conf:1: workers: 0 out of range 1..1024" "$out"
+check "--check says file:line: what" "$T/bad.conf:1: workers 0 out of range 1..1024" "$out"
 cp "$T/example.com.zone" "$T/broken.zone"
 echo 'www IN A not-an-address' >>"$T/broken.zone"
 printf 'zone example.com file broken.zone\n' >"$T/broken.conf"
@@ -267,7 +267,7 @@ cp "$T/riposte-dns.conf" "$T/riposte-dns.conf.good"
 echo "bogus statement" >>"$T/riposte-dns.conf"
 kill -HUP "$PID"
 sleep 0.3
-check_match "broken config: reload refused with file:line" "reload failed: .*riposte-dns.conf:[0-9]+: unknown statement 'bogus'" "$(cat "$T/log")"
+check_match "broken config: reload refused with file:line" "reload failed: .*riposte-dns.conf:[0-9]+: unknown statement 'bogus statement'" "$(cat "$T/log")"
 check "broken config: still serving" "192.0.2.11" "$($D +short www.example.com A)"
 cp "$T/riposte-dns.conf.good" "$T/riposte-dns.conf"
 

@@ -470,6 +470,8 @@ static const struct err_case {
 	/* argument counts */
 	{ "hostname", NAME ":1: hostname: missing argument (usage: hostname NAME)" },
 	{ "hostname a b", NAME ":1: hostname: too many arguments (usage: hostname NAME)" },
+	/* No quotes in riposted's dialect (riposte-dns's has them): two words. */
+	{ "hostname \"a b\"", NAME ":1: hostname: too many arguments (usage: hostname NAME)" },
 	{ "interface", NAME ":1: interface: missing argument (usage: interface IFNAME)" },
 	{ "interface eth0 eth1", NAME ":1: interface: too many arguments (usage: interface IFNAME)" },
 	{ "log file", NAME ":1: log file: missing argument (usage: log file PATH [LEVEL])" },
@@ -702,12 +704,12 @@ test_limits(void **state)
 
 	/* NUL bytes, wherever they are, and with an explicit length. */
 	assert_int_equal(riposted_conf_parse_buf(NAME, "hostname a\0b\n", 13, &c, err, sizeof(err)), -1);
-	assert_string_equal(err, NAME ":1: NUL byte in input");
+	assert_string_equal(err, NAME ":1: NUL byte in line");
 	assert_int_equal(riposted_conf_parse_buf(NAME, "hostname a\n! x\n\0", 16, &c, err,
 	    sizeof(err)), -1);
-	assert_string_equal(err, NAME ":3: NUL byte in input");
+	assert_string_equal(err, NAME ":3: NUL byte in line");
 	assert_int_equal(riposted_conf_parse_buf(NAME, "! \0\n", 4, &c, err, sizeof(err)), -1);
-	assert_string_equal(err, NAME ":1: NUL byte in input");
+	assert_string_equal(err, NAME ":1: NUL byte in line");
 
 	/* Not NUL-terminated: the parser must stop at len (ASan checks the read). */
 	memcpy(buf, "hostname abc", 12);

@@ -311,6 +311,39 @@ test_lexer(void **state)
 	assert_string_equal(c.identity, "a#b");
 	assert_string_equal(c.version, "# not a comment");
 	dnsconf_free(&c);
+
+	/* '!' starts no comment; vertical tab and form feed are blanks, as in riposted's. */
+	parse_ok("identity !x\nworkers\v\f3\f\n", &c);
+	assert_string_equal(c.identity, "!x");
+	assert_int_equal(c.workers, 3);
+	dnsconf_free(&c);
+}
+
+/* The limits: 4096 bytes and 16 words are still a line. */
+static void
+test_limits(void **state)
+{
+	char line[4096 + 2], err[512];
+	struct dnsconf c;
+
+	memset(line, ' ', sizeof(line));
+	memcpy(line, "workers 7", 9);
+	line[4095] = '#';
+	line[4096] = '\n';
+	assert_int_equal(dnsconf_parse_buf(NAME, NULL, line, 4097, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.workers, 7);
+	dnsconf_free(&c);
+	line[4096] = '#';
+	line[4097] = '\n';
+	assert_int_equal(dnsconf_parse_buf(NAME, NULL, line, 4098, &c, err, sizeof(err)), -1);
+	assert_string_equal(err, NAME ":1: line too long (max 4096 bytes)");
+
+	/* Sixteen words reach the statement, which has too many of them. */
+	const char *w16 = "zone a b c d e f g h i j k l m n o\n";
+	assert_int_equal(dnsconf_parse_buf(NAME, NULL, w16, strlen(w16), &c, err, sizeof(err)),
+	    -1);
+	assert_string_equal(err,
+	    NAME ":1: zone: too many arguments (usage: zone NAME file|hosts PATH)");
 }
 
 /* ---- errors: exact text, and the config left empty ---- */
@@ -319,28 +352,49 @@ static const struct {
 	const char *text;
 	const char *err;
 } errors[] = {
-	{ "frobnicate 1\n", NAME ":1: unknown statement 'frobnicate'" },
-	{ "\"workers\" 1\n", NAME ":1: unknown statement 'workers'" },
+	{ "frobnicate 1\n", NAME ":1: unknown statement 'frobnicate 1'" },
+	/* A quoted word is text, never a keyword: the message shows the quotes. */
+	{ "\"workers\" 1\n", NAME ":1: unknown statement '\"workers\" 1'" },
 	{ "# ok\nworkers\n", NAME ":2: workers: missing argument (usage: workers N|auto)" },
 	{ "workers 1 2\n", NAME ":1: workers: too many arguments (usage: workers N|auto)" },
 	{ "workers 2\nworkers 3\n", NAME ":2: workers: already set at line 1" },
-	{ "workers 0\n", NAME ":1: workers: 0 out of range 1..1024" },
-	{ "workers 1025\n", NAME ":1: workers: 1025 out of range 1..1024" },
+	{ "workers 0\n", NAME ":1: workers 0 out of range 1..1024" },
+	{ "workers 1025\n", NAME ":1: workers 1025 out of range 1..1024" },
 	{ "workers -1\n", NAME ":1: workers: '-1' is not a number" },
 	{ "workers 99999999999999999999\n",
-	  NAME ":1: workers: 99999999999999999999 out of range 1..1024" },
-	{ "tcp-clients 0\n", NAME ":1: tcp-clients: 0 out of range 1..65536" },
+	  NAME ":1: workers 99999999999999999999 out of range 1..1024" },
+	{ "tcp-clients 0\n", NAME ":1: tcp-clients 0 out of range 1..65536" },
 	{ "tcp-clients many\n", NAME ":1: tcp-clients: 'many' is not a number" },
-	{ "tcp-idle-timeout 0\n", NAME ":1: tcp-idle-timeout: 0 out of range 1ms..3600s" },
-	{ "tcp-idle-timeout 61m\n", NAME ":1: tcp-idle-timeout: 61m out of range 1ms..3600s" },
+	{ "tcp-idle-timeout 0\n", NAME ":1: tcp-idle-timeout 0 below 1ms" },
+	{ "tcp-idle-timeout 0ms\n", NAME ":1: tcp-idle-timeout 0ms below 1ms" },
+	{ "tcp-idle-timeout 61m\n", NAME ":1: tcp-idle-timeout 61m above 60m" },
+	{ "tcp-idle-timeout 3601\n", NAME ":1: tcp-idle-timeout 3601 above 60m" },
 	{ "tcp-idle-timeout 5h\n",
-	  NAME ":1: tcp-idle-timeout: invalid duration '5h' (N followed by ms, s or m)" },
+	  NAME ":1: tcp-idle-timeout: '5h' is not a duration (e.g. 200ms, 2s, 1m)" },
 	{ "tcp-idle-timeout s\n",
-	  NAME ":1: tcp-idle-timeout: invalid duration 's' (N followed by ms, s or m)" },
+	  NAME ":1: tcp-idle-timeout: 's' is not a duration (e.g. 200ms, 2s, 1m)" },
 	{ "tcp-idle-timeout 1.5s\n",
-	  NAME ":1: tcp-idle-timeout: invalid duration '1.5s' (N followed by ms, s or m)" },
-	{ "udp-size 511\n", NAME ":1: udp-size: 511 out of range 512..4096" },
-	{ "udp-size 4097\n", NAME ":1: udp-size: 4097 out of range 512..4096" },
+	  NAME ":1: tcp-idle-timeout: '1.5s' is not a duration (e.g. 200ms, 2s, 1m)" },
+	{ "tcp-idle-timeout -1\n",
+	  NAME ":1: tcp-idle-timeout: '-1' is not a duration (e.g. 200ms, 2s, 1m)" },
+	{ "tcp-idle-timeout 99999999999999999999\n",
+	  NAME ":1: tcp-idle-timeout: '99999999999999999999' is not a duration "
+	  "(e.g. 200ms, 2s, 1m)" },
+	/* Quoted, auto is just a word. */
+	{ "workers \"auto\"\n", NAME ":1: workers: 'auto' is not a number" },
+	/* Every statement but listen and zone is given once. */
+	{ "identity a\nidentity a\n", NAME ":2: identity: already set at line 1" },
+	{ "user a\n\nuser b\n", NAME ":3: user: already set at line 1" },
+	{ "pidfile a\npidfile a\n", NAME ":2: pidfile: already set at line 1" },
+	{ "workers auto\nworkers auto\n", NAME ":2: workers: already set at line 1" },
+	{ "tcp-clients 1\ntcp-clients 2\n", NAME ":2: tcp-clients: already set at line 1" },
+	{ "tcp-idle-timeout 1s\ntcp-idle-timeout 1s\n",
+	  NAME ":2: tcp-idle-timeout: already set at line 1" },
+	{ "udp-size 512\nudp-size 512\n", NAME ":2: udp-size: already set at line 1" },
+	/* '!' is no comment here (it is in riposted's FRR-style files). */
+	{ "workers 1 ! two\n", NAME ":1: workers: too many arguments (usage: workers N|auto)" },
+	{ "udp-size 511\n", NAME ":1: udp-size 511 out of range 512..4096" },
+	{ "udp-size 4097\n", NAME ":1: udp-size 4097 out of range 512..4096" },
 	{ "listen 1.2.3\n", NAME ":1: listen: invalid address '1.2.3' (IPv4, IPv6 or *)" },
 	{ "listen example.com\n",
 	  NAME ":1: listen: invalid address 'example.com' (IPv4, IPv6 or *)" },
@@ -348,8 +402,8 @@ static const struct {
 	{ "listen [::1\n", NAME ":1: listen: missing ']' in '[::1'" },
 	{ "listen [::1]53\n",
 	  NAME ":1: listen: unexpected '53' after ']' (usage: listen ADDRESS[@PORT])" },
-	{ "listen 127.0.0.1@0\n", NAME ":1: listen port: 0 out of range 1..65535" },
-	{ "listen 127.0.0.1@65536\n", NAME ":1: listen port: 65536 out of range 1..65535" },
+	{ "listen 127.0.0.1@0\n", NAME ":1: listen port 0 out of range 1..65535" },
+	{ "listen 127.0.0.1@65536\n", NAME ":1: listen port 65536 out of range 1..65535" },
 	{ "listen 127.0.0.1@\n", NAME ":1: listen port: '' is not a number" },
 	{ "listen 127.0.0.1@dns\n", NAME ":1: listen port: 'dns' is not a number" },
 	{ "listen ::1\nlisten [::1]@53\n", NAME ":2: listen: [::1]@53 given twice (first at line 1)" },
@@ -377,7 +431,7 @@ static const struct {
 	{ "identity \"a\"b\n", NAME ":1: text after closing quote" },
 	{ "identity \"a\\nb\"\n", NAME ":1: invalid escape in quoted text (only \\\" and \\\\)" },
 	{ "a b c d e f g h i j k l m n o p q\n", NAME ":1: too many words (max 16)" },
-	{ "workers 1\n\nudp-size 1\n", NAME ":3: udp-size: 1 out of range 512..4096" },
+	{ "workers 1\n\nudp-size 1\n", NAME ":3: udp-size 1 out of range 512..4096" },
 	/* Control bytes in a quoted word never reach the message. */
 	{ "frob\x01nicate\n", NAME ":1: unknown statement 'frob?nicate'" },
 };
@@ -419,6 +473,36 @@ test_errors_binary(void **state)
 	memset(big, 'a', 5000);
 	assert_int_equal(dnsconf_parse_buf(NAME, NULL, big, 5000, &c, err, sizeof(err)), -1);
 	assert_string_equal(err, NAME ":1: line too long (max 4096 bytes)");
+	free(big);
+
+	/*
+	 * A line that fits but whose canonical form would not: --print must
+	 * write a file that loads.  "zone a file a###...": 12 + n bytes in,
+	 * "zone a. file \"a###...\"" 15 + n bytes out.
+	 */
+	big = malloc(4200);
+	assert_non_null(big);
+	memcpy(big, "zone a file ", 12);
+	memset(big + 12, '#', 4084);
+	big[12] = 'a';
+	assert_int_equal(dnsconf_parse_buf(NAME, NULL, big, 4096 - 3, &c, err, sizeof(err)), 0);
+	assert_int_equal(strlen(c.zones[0].path), 4081);
+	dnsconf_free(&c);
+	assert_int_equal(dnsconf_parse_buf(NAME, NULL, big, 4096 - 2, &c, err, sizeof(err)), -1);
+	assert_string_equal(err, NAME ":1: zone: longer than a line (max 4096 bytes) as printed");
+	/* Octets of a name print as \DDD. */
+	memcpy(big, "zone \xff file ", 12);
+	memset(big + 12, 'p', 4096 - 12);
+	assert_int_equal(dnsconf_parse_buf(NAME, NULL, big, 4096, &c, err, sizeof(err)), -1);
+	assert_string_equal(err, NAME ":1: zone: longer than a line (max 4096 bytes) as printed");
+	memcpy(big, "pidfile ", 8);
+	memset(big + 8, '#', 4088);
+	big[8] = 'a';
+	assert_int_equal(dnsconf_parse_buf(NAME, NULL, big, 4096, &c, err, sizeof(err)), -1);
+	assert_string_equal(err,
+	    NAME ":1: pidfile: longer than a line (max 4096 bytes) as printed");
+	assert_int_equal(dnsconf_parse_buf(NAME, NULL, big, 4094, &c, err, sizeof(err)), 0);
+	dnsconf_free(&c);
 	free(big);
 
 	/* A short error buffer still gets a terminated, truncated message. */
@@ -467,6 +551,15 @@ test_print(void **state)
 	    "tcp-clients 10\n"
 	    "tcp-idle-timeout 1500ms\n"
 	    "udp-size 1400\n");
+	free(p);
+	dnsconf_free(&c);
+
+	/* Whole minutes print as minutes; '!' and blanks are quoted. */
+	parse_ok("tcp-idle-timeout 120\nidentity \"!a b\"\nversion x!\n", &c);
+	p = print_str(&c);
+	assert_non_null(strstr(p, "tcp-idle-timeout 2m\n"));
+	assert_non_null(strstr(p, "identity \"!a b\"\n"));
+	assert_non_null(strstr(p, "version \"x!\"\n"));
 	free(p);
 	dnsconf_free(&c);
 
@@ -533,6 +626,7 @@ main(void)
 		cmocka_unit_test(test_identity_version),
 		cmocka_unit_test(test_numbers),
 		cmocka_unit_test(test_lexer),
+		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_errors_binary),
 		cmocka_unit_test(test_listen_limit),
