@@ -196,9 +196,22 @@ conf_duration_bare(struct conf_parser *p, const char *what, const char *word, rt
 	int rc = conf_duration_parse_bare(word, bare, out);
 
 	/* Where a bare number is fine, a unit is never missing, only wrong. */
-	if (rc == CONF_DUR_UNIT && bare == 0)
+	size_t len = strlen(word);
+	if (rc == CONF_DUR_UNIT && bare == 0 && len > 0 && word[len - 1] >= '0' &&
+	    word[len - 1] <= '9')
 		return conf_err(p, "%s: '%s' needs a unit: ms, s or m (e.g. 200ms, 2s)", what,
 		    word);
+	if (rc == CONF_DUR_UNIT) {
+		/* "5h", "2sec": digits and a word that is no unit; "1.5s" is no duration. */
+		size_t d = strspn(word, "0123456789");
+		bool letters = d > 0 && word[d] != '\0';
+		for (size_t i = d; letters && word[i] != '\0'; i++)
+			letters = (word[i] >= 'a' && word[i] <= 'z') || (word[i] >= 'A' && word[i] <= 'Z');
+		if (letters)
+			return conf_err(p, "%s: '%s': unknown unit (ms, s or m)", what, word);
+	}
+	if (rc == CONF_DUR_RANGE)
+		return conf_err(p, "%s: '%s' is longer than a day", what, word);
 	if (rc != CONF_DUR_OK)
 		return conf_err(p, "%s: '%s' is not a duration (e.g. 200ms, 2s, 1m)", what, word);
 	return 0;

@@ -623,6 +623,9 @@ static const struct err_case {
 	{ "service dns\n interval 200", NAME ":2: interval: '200' needs a unit: ms, s or m "
 	    "(e.g. 200ms, 2s)" },
 	{ "service dns\n timeout -1s", NAME ":2: timeout: '-1s' is not a duration (e.g. 200ms, 2s, 1m)" },
+	{ "service dns\n timeout 1h", NAME ":2: timeout: '1h': unknown unit (ms, s or m)" },
+	{ "service dns\n timeout 1.5s", NAME ":2: timeout: '1.5s' is not a duration (e.g. 200ms, 2s, 1m)" },
+	{ "service dns\n drain-time 1441m", NAME ":2: drain-time: '1441m' is longer than a day" },
 	{ "service dns\n rise 0", NAME ":2: rise 0 out of range 1..100" },
 	{ "service dns\n fast-interval 5ms", NAME ":2: fast-interval 5ms below 10ms" },
 	{ "service dns\n address 10.1.1.1\n check tcp 127.0.0.1:53\n interval 1s\n"
