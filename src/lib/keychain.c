@@ -322,14 +322,54 @@ keychain_key_default(struct keychain_key *k, uint32_t id, unsigned line)
 	k->line = line;
 }
 
+/*
+ * A key chain's blocks also carry the set, so that `key chain OTHER` right
+ * after a key's statements starts the next chain: inside the block, `key`
+ * (one word, the chain's next key) would otherwise win over the top
+ * level's `key chain`, which is only tried for what no part knows.
+ */
+static int h_next_chain(struct conf_parser *p, const struct conf_kw *kw, void *target,
+    int argc, char **argv);
+static const struct conf_kw kw_set[] = {
+	CONF_KW_H("key chain", 1, 1, h_next_chain, 0, "key chain NAME"),
+};
+static const struct conf_table keychain_set_table = {
+	"top level", kw_set, sizeof(kw_set) / sizeof(kw_set[0]), NULL,
+};
+
+static void *
+keychain_part(struct conf_parser *p, const struct conf_table *t)
+{
+	for (size_t i = 0; i < p->n_parts; i++)
+		if (p->parts[i] == t)
+			return p->targets[i];
+	return NULL;
+}
+
+static int
+h_next_chain(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc,
+    char **argv)
+{
+	return keychain_conf_enter(p, target, argv[0]);
+}
+
+/* The chain's block; with key != NULL, that key's block inside it. */
 static void
-keychain_enter_chain(struct conf_parser *p, struct keychain *c)
+keychain_enter_block(struct conf_parser *p, struct keychain_set *set, struct keychain *c,
+    struct keychain_key *key)
 {
 	char label[sizeof(p->block_label)];
 
-	snprintf(label, sizeof(label), "key chain %s", c->name);
+	if (key != NULL)
+		snprintf(label, sizeof(label), "key chain %s key %u", c->name, key->id);
+	else
+		snprintf(label, sizeof(label), "key chain %s", c->name);
 	conf_block_enter(p, label, false);
+	if (key != NULL)
+		conf_block_add(p, &keychain_key_conf_table, key);
+	/* `key M` right after a key's statements is the chain's next key. */
 	conf_block_add(p, &keychain_conf_table, c);
+	conf_block_add(p, &keychain_set_table, set);
 }
 
 int
@@ -354,7 +394,7 @@ keychain_conf_enter(struct conf_parser *p, struct keychain_set *set, const char 
 		memcpy(c->name, name, len + 1);
 		c->line = p->line;
 	}
-	keychain_enter_chain(p, c);
+	keychain_enter_block(p, set, c, NULL);
 	return 0;
 }
 
@@ -362,8 +402,8 @@ static int
 h_key(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc, char **argv)
 {
 	struct keychain *c = target;
+	struct keychain_set *set = keychain_part(p, &keychain_set_table);
 	struct keychain_key *list, *k = NULL;
-	char label[sizeof(p->block_label)];
 	uint32_t id;
 	size_t i;
 
@@ -383,11 +423,7 @@ h_key(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc, c
 		k = &list[i];
 		keychain_key_default(k, id, p->line);
 	}
-	snprintf(label, sizeof(label), "key chain %s key %u", c->name, id);
-	conf_block_enter(p, label, false);
-	conf_block_add(p, &keychain_key_conf_table, k);
-	/* `key M` right after a key's statements is the chain's next key. */
-	conf_block_add(p, &keychain_conf_table, c);
+	keychain_enter_block(p, set, c, k);
 	return 0;
 }
 
@@ -408,31 +444,17 @@ h_no_key(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc
 		break;
 	}
 	/* A key block we were in may be gone: back to the chain. */
-	keychain_enter_chain(p, c);
+	keychain_enter_block(p, keychain_part(p, &keychain_set_table), c, NULL);
 	return 0;
-}
-
-/* The chain of the key block we are in (its second part). */
-static struct keychain *
-keychain_current(struct conf_parser *p)
-{
-	for (size_t i = 0; i < p->n_parts; i++)
-		if (p->parts[i] == &keychain_conf_table)
-			return p->targets[i];
-	return NULL;
 }
 
 static int
 h_key_exit(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc,
     char **argv)
 {
-	struct keychain *c = keychain_current(p);
-
 	/* FRR's vtysh: `exit` from a key goes back to its chain. */
-	if (c != NULL)
-		keychain_enter_chain(p, c);
-	else
-		conf_block_leave(p);
+	keychain_enter_block(p, keychain_part(p, &keychain_set_table),
+	    keychain_part(p, &keychain_conf_table), NULL);
 	return 0;
 }
 

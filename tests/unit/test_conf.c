@@ -468,6 +468,11 @@ static const struct stmt_case {
 	    " key 2\n  key-string other\n  send-lifetime 12:30:05 Mar 31 2026 01:02:03 Apr 1 2026\n"
 	    "!\ninterface eth1\n ip rip authentication mode md5 auth-length rfc\n"
 	    " ip rip authentication key-chain anycast\n!\n", NULL },
+	/* a chain right after another chain's key (not the key's `key`) */
+	{ "key chain a\n key 1\n  key-string x\nkey chain b\n key 2\n  key-string y\n"
+	    " key 3\n  key-string z\n",
+	    "key chain a\n key 1\n  key-string x\n!\nkey chain b\n key 2\n  key-string y\n"
+	    " key 3\n  key-string z\n!\n", NULL },
 	/* keys sorted by id; `key N` again edits it; `no` forms */
 	{ "key chain k\n key 9\n  key-string nine\n key 3\n  key-string three\n"
 	    "  cryptographic-algorithm md5\n  no cryptographic-algorithm\n"
