@@ -64,6 +64,7 @@ rip_conf_iface_default(const char *name)
 	ifc.split_horizon = RIP_SH_POISONED;
 	ifc.send_version = 2;
 	ifc.recv_version = 2;
+	ifc.md5_auth_len = RIP_AUTH_LEN_OLD;	/* FRR's default (auth-length old-ripd) */
 	return ifc;
 }
 
@@ -76,8 +77,12 @@ rip_conf_free(struct rip_conf *conf)
 	free(conf->neighbors);
 	free(conf->passive);
 	free(conf->nopassive);
+	/* Authentication strings do not outlive the configuration in freed memory. */
+	if (conf->ifaces != NULL)
+		explicit_bzero(conf->ifaces, conf->n_ifaces * sizeof(*conf->ifaces));
 	free(conf->ifaces);
 	free(conf->service_prefixes);
+	keychain_set_free(&conf->keychains);
 	/* Leave it usable: freeing twice or parsing into it again is fine. */
 	rip_conf_init(conf);
 }
@@ -466,6 +471,107 @@ h_rip_bfd(struct conf_parser *p, const struct conf_kw *kw, void *target, int arg
 	return 0;
 }
 
+/*
+ * FRR's `ip rip authentication ...` (value: what the row sets):
+ *   mode md5 [auth-length rfc|old-ripd] | mode text   (and `no ... mode`)
+ *   string PASSWORD                                     (and `no ... string`)
+ *   key-chain NAME                                      (and `no ... key-chain`)
+ * Whether a mode has its secret is checked after the whole file
+ * (rip_conf_auth_validate): FRR takes the statements in any order.
+ */
+enum { AUTH_ROW_MODE, AUTH_ROW_NO_MODE, AUTH_ROW_STRING, AUTH_ROW_NO_STRING,
+	AUTH_ROW_KEYCHAIN, AUTH_ROW_NO_KEYCHAIN };
+
+static int
+h_auth(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc, char **argv)
+{
+	struct rip_conf_iface *ifc = target;
+	size_t len;
+
+	ifc->auth_line = p->line;
+	switch (kw->value) {
+	case AUTH_ROW_MODE:
+		if (strcmp(argv[0], "text") == 0) {
+			if (argc > 1)
+				return conf_usage(p, kw, "too many arguments");
+			ifc->auth_mode = RIP_AUTH_MODE_TEXT;
+			return 0;
+		}
+		if (strcmp(argv[0], "md5") != 0)
+			return conf_err(p, "%s: unknown mode '%s' (md5 or text)", kw->words,
+			    argv[0]);
+		ifc->md5_auth_len = RIP_AUTH_LEN_OLD;
+		if (argc == 2 || (argc == 3 && strcmp(argv[1], "auth-length") != 0))
+			return conf_usage(p, kw, "expected 'auth-length rfc|old-ripd'");
+		if (argc == 3) {
+			if (strcmp(argv[2], "rfc") == 0)
+				ifc->md5_auth_len = RIP_AUTH_LEN_RFC;
+			else if (strcmp(argv[2], "old-ripd") != 0)
+				return conf_err(p, "%s md5 auth-length: '%s' is neither rfc nor "
+				    "old-ripd", kw->words, argv[2]);
+		}
+		ifc->auth_mode = RIP_AUTH_MODE_MD5;
+		return 0;
+	case AUTH_ROW_NO_MODE:
+		ifc->auth_mode = RIP_AUTH_MODE_NONE;
+		ifc->md5_auth_len = RIP_AUTH_LEN_OLD;
+		return 0;
+	case AUTH_ROW_STRING:
+		len = strlen(argv[0]);
+		/* RFC 2453 4.1: the password field is 16 octets. */
+		if (len > RIP_AUTH_STRING_MAX)
+			return conf_err(p, "%s: longer than %d characters", kw->words,
+			    RIP_AUTH_STRING_MAX);
+		for (size_t i = 0; i < len; i++)
+			if ((unsigned char)argv[0][i] < 0x21 || (unsigned char)argv[0][i] > 0x7e)
+				return conf_err(p, "%s: only printable ASCII characters",
+				    kw->words);
+		explicit_bzero(ifc->auth_string, sizeof(ifc->auth_string));
+		memcpy(ifc->auth_string, argv[0], len);
+		return 0;
+	case AUTH_ROW_NO_STRING:
+		explicit_bzero(ifc->auth_string, sizeof(ifc->auth_string));
+		return 0;
+	case AUTH_ROW_KEYCHAIN:
+		len = strlen(argv[0]);
+		if (len > KEYCHAIN_NAME_MAX)
+			return conf_err(p, "%s: name too long (max %d characters)", kw->words,
+			    KEYCHAIN_NAME_MAX);
+		memset(ifc->auth_keychain, 0, sizeof(ifc->auth_keychain));
+		memcpy(ifc->auth_keychain, argv[0], len);
+		return 0;
+	case AUTH_ROW_NO_KEYCHAIN:
+		memset(ifc->auth_keychain, 0, sizeof(ifc->auth_keychain));
+		return 0;
+	}
+	return 0;
+}
+
+int
+rip_conf_auth_validate(struct conf_parser *p, const struct rip_conf *conf,
+    const struct keychain_set *chains)
+{
+	for (size_t i = 0; i < conf->n_ifaces; i++) {
+		const struct rip_conf_iface *ifc = &conf->ifaces[i];
+		bool str = ifc->auth_string[0] != '\0', kc = ifc->auth_keychain[0] != '\0';
+
+		if (!str && !kc && ifc->auth_mode == RIP_AUTH_MODE_NONE)
+			continue;
+		p->line = ifc->auth_line;
+		/* FRR refuses the second of the two the same way. */
+		if (str && kc)
+			return conf_err(p, "interface %s: both an authentication string and a "
+			    "key-chain; use one", ifc->name);
+		if (kc && keychain_find(chains, ifc->auth_keychain) == NULL)
+			return conf_err(p, "interface %s: key chain '%s' is not defined",
+			    ifc->name, ifc->auth_keychain);
+		if (ifc->auth_mode != RIP_AUTH_MODE_NONE && !str && !kc)
+			return conf_err(p, "interface %s: ip rip authentication mode %s needs "
+			    "'ip rip authentication string' or 'key-chain'", ifc->name,
+			    ifc->auth_mode == RIP_AUTH_MODE_TEXT ? "text" : "md5");
+	}
+	return 0;
+}
 
 /* ---- the tables ---- */
 
@@ -528,8 +634,18 @@ static const struct conf_kw kw_iface[] = {
 	    "no ip rip send version [2]"),
 	CONF_KW_H("no ip rip receive version", 0, 2, h_rip_version, 1,
 	    "no ip rip receive version [2]"),
-	CONF_KW_H("ip rip authentication", 0, CONF_ARGS_ANY, conf_h_unsupported, 0,
-	    "ip rip authentication ..."),
+	CONF_KW_H("ip rip authentication mode", 1, 3, h_auth, AUTH_ROW_MODE,
+	    "ip rip authentication mode md5 [auth-length rfc|old-ripd]|text"),
+	CONF_KW_H("no ip rip authentication mode", 0, 3, h_auth, AUTH_ROW_NO_MODE,
+	    "no ip rip authentication mode [md5|text ...]"),
+	CONF_KW_H("ip rip authentication string", 1, 1, h_auth, AUTH_ROW_STRING,
+	    "ip rip authentication string PASSWORD"),
+	CONF_KW_H("no ip rip authentication string", 0, 1, h_auth, AUTH_ROW_NO_STRING,
+	    "no ip rip authentication string [PASSWORD]"),
+	CONF_KW_H("ip rip authentication key-chain", 1, 1, h_auth, AUTH_ROW_KEYCHAIN,
+	    "ip rip authentication key-chain NAME"),
+	CONF_KW_H("no ip rip authentication key-chain", 0, 1, h_auth, AUTH_ROW_NO_KEYCHAIN,
+	    "no ip rip authentication key-chain [NAME]"),
 	CONF_KW_H("ip rip v2-broadcast", 0, 0, conf_h_unsupported, 0, "ip rip v2-broadcast"),
 	CONF_KW_H("ip rip bfd", 0, CONF_ARGS_ANY, h_rip_bfd, 0, "ip rip bfd"),
 	CONF_KW_H("no ip rip bfd", 0, 0, h_rip_bfd, 1, "no ip rip bfd"),
@@ -588,6 +704,17 @@ p_iface(FILE *out, const struct conf_kw *kw, const void *target, const char *ind
 		fprintf(out, "%sno ip rip split-horizon\n", indent);
 	if (ifc->bfd)
 		fprintf(out, "%sip rip bfd\n", indent);
+	if (ifc->auth_mode == RIP_AUTH_MODE_TEXT)
+		fprintf(out, "%sip rip authentication mode text\n", indent);
+	else if (ifc->auth_mode == RIP_AUTH_MODE_MD5)
+		fprintf(out, "%sip rip authentication mode md5 auth-length %s\n", indent,
+		    ifc->md5_auth_len == RIP_AUTH_LEN_RFC ? "rfc" : "old-ripd");
+	/* The configuration, secrets included: --print is a config file. */
+	if (ifc->auth_string[0] != '\0')
+		fprintf(out, "%sip rip authentication string %s\n", indent, ifc->auth_string);
+	if (ifc->auth_keychain[0] != '\0')
+		fprintf(out, "%sip rip authentication key-chain %s\n", indent,
+		    ifc->auth_keychain);
 }
 
 void

@@ -20,12 +20,24 @@
 
 #include "lib/addr.h"
 #include "lib/conf.h"
+#include "lib/keychain.h"
 
 enum rip_split_horizon {
 	RIP_SH_POISONED = 0, /* default: split horizon with poisoned reverse */
 	RIP_SH_SIMPLE,       /* ip rip split-horizon */
 	RIP_SH_NONE,         /* no ip rip split-horizon */
 };
+
+/* ip rip authentication mode (RFC 2453 4.1, RFC 2082, RFC 4822). */
+enum rip_auth_mode {
+	RIP_AUTH_MODE_NONE = 0,
+	RIP_AUTH_MODE_TEXT,	/* simple password (RFC 2453 4.1) */
+	RIP_AUTH_MODE_MD5,	/* keyed: MD5, or HMAC-SHA as the key's algorithm says */
+};
+
+#define RIP_AUTH_STRING_MAX 16	/* the simple password's field; FRR's limit */
+#define RIP_AUTH_LEN_RFC 16	/* auth-length rfc: the digest's length (RFC 2082) */
+#define RIP_AUTH_LEN_OLD 20	/* auth-length old-ripd: FRR's default */
 
 /* One `network` statement: a prefix, or an interface name. */
 struct rip_conf_network {
@@ -43,6 +55,12 @@ struct rip_conf_iface {
 	/* ip rip bfd: the routes of this interface's neighbours follow their BFD
 	 * sessions (the session timers are BFD's own settings, bfd/conf.h) */
 	bool bfd;
+	/* ip rip authentication mode|string|key-chain */
+	enum rip_auth_mode auth_mode;
+	uint8_t md5_auth_len;	/* MD5's Auth Data Len when sending: 16 or 20 (20) */
+	char auth_string[RIP_AUTH_STRING_MAX + 1];
+	char auth_keychain[KEYCHAIN_NAME_MAX + 1];
+	unsigned auth_line;	/* the last authentication statement, for errors */
 };
 
 enum rip_redist_kind {
@@ -93,6 +111,13 @@ struct rip_conf {
 	 */
 	struct prefix4 *service_prefixes;
 	size_t n_service_prefixes;
+
+	/*
+	 * The key chains that `ip rip authentication key-chain` names: a copy
+	 * of the daemon's (riposted/conf.c fills it), owned by this struct so
+	 * the engine has the keys for as long as it has the configuration.
+	 */
+	struct keychain_set keychains;
 };
 
 /* Defaults in one place. */
@@ -110,6 +135,14 @@ struct rip_conf_iface *rip_conf_iface_add(struct conf_parser *p, struct rip_conf
     const char *name);
 /* A service's prefix (see service_prefixes); -1 when out of memory. */
 int rip_conf_service_prefix_add(struct rip_conf *conf, struct prefix4 prefix);
+
+/*
+ * After parsing, with the daemon's key chains: every key-chain named by an
+ * interface exists, a mode has a secret (string or key chain) and not both.
+ * 0, or -1 with the error set at the interface's authentication line.
+ */
+int rip_conf_auth_validate(struct conf_parser *p, const struct rip_conf *conf,
+    const struct keychain_set *chains);
 
 /* Canonical form: the `router rip` block (nothing without one); an interface's RIP lines. */
 void rip_conf_print_router(FILE *out, const struct rip_conf *conf);

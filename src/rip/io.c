@@ -24,7 +24,7 @@
 #define RIP_IO_RCVBUF (8 << 20)
 /*
  * The receive buffer: one byte more than the longest datagram that can be
- * valid (RIP_PKT_RX_MAX, 528: 25 entries and an authentication trailer,
+ * valid (RIP_PKT_RX_MAX, 572: 25 entries and an authentication trailer,
  * packet.h), so a longer one is never silently cut to a legal length: it
  * fills the buffer, the kernel flags it MSG_TRUNC, and the engine counts it
  * as "longer than 512 octets".
@@ -46,7 +46,7 @@ struct rip_io_pkt {
 	uint32_t src, dst;
 	uint16_t port;
 	uint16_t len;
-	uint8_t buf[RIP_PKT_MAX];
+	uint8_t buf[RIP_PKT_RX_MAX];	/* an authenticated datagram has a trailer */
 };
 
 struct rip_io {
@@ -263,7 +263,7 @@ void
 rip_io_send(struct rip_io *io, unsigned ifindex, uint32_t src, uint32_t dst, uint16_t port,
     const uint8_t *buf, size_t len)
 {
-	if (len > RIP_PKT_MAX)
+	if (len > RIP_PKT_RX_MAX)
 		return;
 	if (io->q_len == io->q_cap) {
 		size_t cap = io->q_cap ? io->q_cap * 2 : 256;

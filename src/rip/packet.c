@@ -9,11 +9,8 @@
  *
  * Authentication: the codec locates the authentication entry (first entry
  * only, RFC 2453 4.1), bounds it and any RFC 4822 trailer, and counts the
- * entry as one of the 25 a datagram may carry.  Nothing verifies it: there
- * is no authentication layer yet, and proto.c drops every packet with an
- * authentication entry as "authentication not configured" (RFC 2453 4.1:
- * a router that does not authenticate discards authenticated packets).
- * struct rip_auth hands out what such a layer would check.
+ * entry as one of the 25 a datagram may carry.  auth.c verifies what
+ * struct rip_auth hands out.
  */
 #include "packet.h"
 
@@ -25,7 +22,7 @@
 #define RIP_AUTH_TRAILER_TYPE 0x0001
 #define RIP_AUTH_PASSWD_LEN 16
 #define RIP_AUTH_MD5_LEN 16  /* RFC 2082 */
-#define RIP_AUTH_LEN_ALT 20  /* FRR/Quagga, BIRD: 16 + the trailer header */
+#define RIP_AUTH_LEN_ALT 20  /* FRR/Quagga, BIRD: 16 + the trailer header; HMAC-SHA-1 */
 
 const char *
 rip_pkt_err_str(int err)
@@ -113,8 +110,9 @@ rte_write(struct wcursor *w, const struct rip_rte *rte)
  * data (16 for keyed MD5, 20 for HMAC-SHA1), while Quagga/FRR ("auth-length
  * old-ripd", their default) and BIRD's keyed MD5 send 20 for a 16-byte
  * digest, counting the 4-byte trailer header.  So with auth_len 20 a 16- or
- * a 20-byte data field is accepted; which one the key's algorithm needs is
- * for an authentication layer to decide.  The two reserved words are not checked: they carry
+ * a 20-byte data field is accepted; HMAC-SHA-256/384/512 (RFC 4822 2.5)
+ * send 32, 48 or 64.  Which one the key's algorithm needs is auth.c's to
+ * decide.  The two reserved words are not checked: they carry
  * nothing, and refusing a packet over them would only cost interoperability.
  */
 static int
@@ -130,8 +128,16 @@ auth_crypto_read(struct cursor *c, struct cursor *rest, struct rip_auth *auth,
 	if (c->err)
 		return RIP_PKT_BAD_AUTH;
 
-	if (auth->auth_len != RIP_AUTH_MD5_LEN && auth->auth_len != RIP_AUTH_LEN_ALT)
+	switch (auth->auth_len) {
+	case RIP_AUTH_MD5_LEN:
+	case RIP_AUTH_LEN_ALT:
+	case 32:	/* HMAC-SHA-256 */
+	case 48:	/* HMAC-SHA-384 */
+	case 64:	/* HMAC-SHA-512 */
+		break;
+	default:
 		return RIP_PKT_BAD_AUTH;
+	}
 
 	/*
 	 * The trailer offset must frame header + auth entry + n entries, and
@@ -180,7 +186,7 @@ auth_crypto_read(struct cursor *c, struct cursor *rest, struct rip_auth *auth,
  *     first: without a trailer the whole datagram is header and entries
  *     (more than 25 entries is at least 524 octets, so this catches it);
  *   - with one (RFC 4822 2), the 512 octets are for header and entries,
- *     the trailer is bounded on its own (Auth Data Len, 16 or 20), and
+ *     the trailer is bounded on its own (Auth Data Len, 16 to 64), and
  *     auth_crypto_read() checks that the part before it fits.
  * 505 to 512 octets without a trailer is not too long, just not 4 + 20n.
  */
@@ -374,7 +380,7 @@ rip_request_is_whole_table(const struct rip_packet *pkt)
 
 /*
  * RFC 2453 3.6 / 4: command, version 2, two zero bytes, then room for an
- * authentication entry (zeros: nothing fills it in yet), then the entries.  Whether `n`
+ * authentication entry (zeros: rip_auth_sign() fills it in), then the entries.  Whether `n`
  * respects the 25-entry limit is the caller's business; we only refuse
  * what does not fit in `cap`.
  */

@@ -25,13 +25,13 @@
  * The RFC 4822 / RFC 2082 authentication trailer follows the entries, and
  * the 512 octets are for header and entries (RFC 4822 2 counts its "RIPv2
  * Packet Length" up to the trailer): the trailer is bounded on its own, 4
- * bytes of trailer header plus at most 20 bytes of authentication data, the
- * longest Auth Data Len the codec frames.  So the longest datagram that can
- * be valid is RIP_PKT_RX_MAX (528: an authentication entry, 24 route
- * entries and a 24-byte trailer); receive buffers must be larger than that
- * to tell an oversize datagram from a legal one.
+ * bytes of trailer header plus at most 64 bytes of authentication data
+ * (HMAC-SHA-512, RFC 4822 2.5).  So the longest datagram that can be valid
+ * is RIP_PKT_RX_MAX (572: an authentication entry, 24 route entries and a
+ * 68-byte trailer); receive buffers must be larger than that to tell an
+ * oversize datagram from a legal one, and send buffers as large.
  */
-#define RIP_AUTH_TRAILER_MAX (4 + 20)
+#define RIP_AUTH_TRAILER_MAX (4 + 64)
 #define RIP_PKT_RX_MAX (RIP_PKT_MAX + RIP_AUTH_TRAILER_MAX)
 #define RIP_INFINITY 16
 #define RIP_AF_INET 2
@@ -60,20 +60,20 @@ struct rip_rte {
 };
 
 /*
- * Authentication as found on the wire: located and bounded here, never
- * verified.  riposted has no authentication yet (no auth.c; the engine
- * drops every packet that carries an authentication entry and counts it as
- * "authentication not configured", RFC 2453 4.1).  Simple password (type
- * 2): the 16 bytes in `password`.  Keyed (type 3, RFC 4822 2): the fields
- * of the first entry plus the trailer located by `pkt_len` (the offset
- * where the trailer starts).
+ * Authentication as found on the wire: located and bounded here, verified
+ * by auth.c (the engine drops a packet with an authentication entry on an
+ * interface without authentication as "authentication not configured",
+ * RFC 2453 4.1).  Simple password (type 2): the 16 bytes in `password`.
+ * Keyed (type 3, RFC 4822 2): the fields of the first entry plus the
+ * trailer located by `pkt_len` (the offset where the trailer starts).
  */
 struct rip_auth {
 	uint16_t type;
 	uint8_t password[16];
 	uint16_t pkt_len;   /* RFC 4822: offset of the authentication trailer */
 	uint8_t key_id;
-	uint8_t auth_len;   /* auth data length: 16 (RFC 2082) or 20 (FRR, Quagga) */
+	uint8_t auth_len;   /* auth data length: 16, 20 (MD5: FRR's old-ripd; HMAC-SHA-1),
+	                     * 32, 48, 64 (HMAC-SHA-256/384/512, RFC 4822) */
 	uint32_t seqno;
 	const uint8_t *trailer; /* points into the buffer; NULL when absent */
 	size_t trailer_len;
@@ -149,8 +149,7 @@ bool rip_request_is_whole_table(const struct rip_packet *pkt);
  * Encode a packet of `n` entries into buf (cap bytes).  Writes a header
  * (version 2, mbz 0) and the entries; returns the number of bytes, or 0 if it
  * does not fit.  `auth_reserve` bytes are left free after the header for an
- * authentication entry that an authentication layer would fill in (0 for
- * none; riposted does not authenticate yet, and nothing reserves it).
+ * authentication entry that rip_auth_sign() (auth.h) fills in (0 for none).
  */
 size_t rip_packet_encode(uint8_t *buf, size_t cap, uint8_t command,
     const struct rip_rte *rtes, size_t n, size_t auth_reserve);

@@ -36,6 +36,11 @@ static const char *const rip_drop_names[RIP_DROP_COUNT] = {
 	[RIP_DROP_AUTH_UNEXPECTED] = "authentication not configured",
 	[RIP_DROP_BFD_DOWN] = "BFD session down",
 	[RIP_DROP_REQ_PASSIVE] = "request on a passive interface",
+	[RIP_DROP_AUTH_MISSING] = "authentication missing",
+	[RIP_DROP_AUTH_TYPE] = "wrong authentication type",
+	[RIP_DROP_AUTH_KEY] = "no valid key",
+	[RIP_DROP_AUTH_FAIL] = "authentication failed",
+	[RIP_DROP_AUTH_SEQNO] = "sequence number decreased",
 };
 
 /* The codec's errors map onto the first drop reasons: -err - 1. */
@@ -115,6 +120,131 @@ rip_iface_source_addr(const struct rip_iface *ifp)
 	return rip_iface_source(ifp);
 }
 
+/* ---------------------------------------------------------- authentication */
+
+static void rip_drop(struct rip_engine *eng, struct rip_neighbor *nbr, enum rip_drop reason);
+
+static int64_t
+rip_wallclock(const struct rip_engine *eng)
+{
+	return eng->wallclock != NULL ? eng->wallclock(eng->ops.ctx) : 0;
+}
+
+void
+rip_engine_set_wallclock(struct rip_engine *eng, rip_wallclock_fn *fn)
+{
+	eng->wallclock = fn;
+}
+
+/* The interface's authentication, with its key chain looked up; false: none. */
+static bool
+rip_iface_auth(const struct rip_engine *eng, const struct rip_iface *ifp,
+    struct rip_auth_conf *ac)
+{
+	const struct rip_conf_iface *c = &ifp->conf;
+
+	memset(ac, 0, sizeof(*ac));
+	ac->mode = c->auth_mode;
+	if (ac->mode == RIP_AUTH_MODE_NONE)
+		return false;
+	ac->md5_auth_len = c->md5_auth_len;
+	ac->string = c->auth_string[0] != '\0' ? c->auth_string : NULL;
+	if (c->auth_keychain[0] != '\0')
+		ac->chain = keychain_find(&eng->conf.keychains, c->auth_keychain);
+	return true;
+}
+
+/*
+ * RFC 4822 3.2.2 lets the sequence number be the time: ours is wall-clock
+ * seconds, never below the last one sent, so it does not decrease across
+ * a restart (a counter in memory would start again at 0 and be dropped)
+ * nor when the clock steps back.  Several datagrams in one second share
+ * it, which "non-decreasing" allows.
+ */
+static uint32_t
+rip_auth_next_seqno(struct rip_engine *eng)
+{
+	int64_t wall = rip_wallclock(eng);
+	uint32_t s = wall > 0 && wall <= UINT32_MAX ? (uint32_t)wall : 0;
+
+	if (s > eng->auth_seqno)
+		eng->auth_seqno = s;
+	return eng->auth_seqno;
+}
+
+/*
+ * Encode, and sign on an interface with authentication.  0 when nothing
+ * can be sent (no key may send now: counted).  buf holds RIP_PKT_RX_MAX.
+ */
+static size_t
+rip_encode_signed(struct rip_engine *eng, const struct rip_iface *ifp, uint8_t *buf,
+    uint8_t command, const struct rip_rte *rtes, size_t n)
+{
+	struct rip_auth_conf ac;
+	bool auth = rip_iface_auth(eng, ifp, &ac);
+	size_t len = rip_packet_encode(buf, RIP_PKT_RX_MAX, command, rtes, n,
+	    auth ? RIP_RTE_LEN : 0);
+
+	if (len == 0 || !auth)
+		return len;
+	len = rip_auth_sign(buf, len, RIP_PKT_RX_MAX, &ac, rip_wallclock(eng),
+	    rip_auth_next_seqno(eng));
+	if (len == 0)
+		eng->tx_no_key++;
+	return len;
+}
+
+/* Route entries per datagram: 25, or 24 after an authentication entry (RFC 2453 4.1). */
+static size_t
+rip_iface_max_rte(const struct rip_iface *ifp)
+{
+	return ifp->conf.auth_mode != RIP_AUTH_MODE_NONE ? RIP_MAX_RTE - 1 : RIP_MAX_RTE;
+}
+
+/*
+ * RFC 2453 4.1, RFC 4822 3.2.2: on an interface with authentication every
+ * datagram must carry the right one, and a keyed one a sequence number
+ * not below the last from that neighbour with that key; without, a
+ * datagram that carries one is dropped.  True when the packet may go on.
+ */
+static bool
+rip_input_auth(struct rip_engine *eng, struct rip_iface *ifp, struct rip_neighbor *nbr,
+    const uint8_t *buf, size_t len, const struct rip_packet *pkt)
+{
+	static const enum rip_drop reason[] = {
+		[-RIP_AUTH_ERR_MISSING] = RIP_DROP_AUTH_MISSING,
+		[-RIP_AUTH_ERR_TYPE] = RIP_DROP_AUTH_TYPE,
+		[-RIP_AUTH_ERR_KEY] = RIP_DROP_AUTH_KEY,
+		[-RIP_AUTH_ERR_FAIL] = RIP_DROP_AUTH_FAIL,
+	};
+	struct rip_auth_conf ac;
+	uint8_t key_id = 0;
+	uint32_t seqno = 0;
+	int rc;
+
+	if (!rip_iface_auth(eng, ifp, &ac)) {
+		if (!pkt->has_auth)
+			return true;
+		/* RFC 2453 4.1: authenticated packets are discarded when we do not authenticate. */
+		rip_drop(eng, nbr, RIP_DROP_AUTH_UNEXPECTED);
+		return false;
+	}
+	rc = rip_auth_verify(buf, len, pkt, &ac, rip_wallclock(eng), &key_id, &seqno);
+	if (rc != RIP_AUTH_OK) {
+		rip_drop(eng, nbr, reason[-rc]);
+		return false;
+	}
+	/* A query tool's request (no neighbour entry) has no sequence to follow. */
+	if (pkt->auth.type != RIP_AUTH_CRYPTO || nbr == NULL)
+		return true;
+	if (!rip_auth_seq_ok(nbr->auth_seq, key_id, seqno)) {
+		rip_drop(eng, nbr, RIP_DROP_AUTH_SEQNO);
+		return false;
+	}
+	rip_auth_seq_update(nbr->auth_seq, key_id, seqno, ++eng->auth_stamp);
+	return true;
+}
+
 /* ------------------------------------------------------------------ output */
 
 struct rip_out {
@@ -130,10 +260,10 @@ struct rip_out {
 static void
 rip_out_flush(struct rip_out *o)
 {
-	uint8_t buf[RIP_PKT_MAX];
+	uint8_t buf[RIP_PKT_RX_MAX];
 	if (o->n == 0)
 		return;
-	size_t len = rip_packet_encode(buf, sizeof(buf), RIP_CMD_RESPONSE, o->rte, o->n, 0);
+	size_t len = rip_encode_signed(o->eng, o->ifp, buf, RIP_CMD_RESPONSE, o->rte, o->n);
 	uint32_t src = rip_iface_source(o->ifp);
 	for (size_t i = 0; i < o->n_dst && len > 0; i++) {
 		o->eng->ops.send(o->eng->ops.ctx, o->ifp->ifindex, src, o->dst[i], o->port[i], buf, len);
@@ -154,7 +284,7 @@ rip_out_add(struct rip_out *o, struct prefix4 p, uint16_t tag, uint8_t metric)
 	/* RFC 2453 4.4: 0.0.0.0 means "route via the originator of this update". */
 	r->nexthop = 0;
 	r->metric = metric;
-	if (o->n == RIP_MAX_RTE)
+	if (o->n >= rip_iface_max_rte(o->ifp))
 		rip_out_flush(o);
 }
 
@@ -244,8 +374,8 @@ static void
 rip_send_request_to(struct rip_engine *eng, struct rip_iface *ifp, uint32_t dst, uint16_t port)
 {
 	struct rip_rte rte = { .afi = 0, .metric = RIP_INFINITY };
-	uint8_t buf[RIP_HDR_LEN + RIP_RTE_LEN];
-	size_t len = rip_packet_encode(buf, sizeof(buf), RIP_CMD_REQUEST, &rte, 1, 0);
+	uint8_t buf[RIP_PKT_RX_MAX];
+	size_t len = rip_encode_signed(eng, ifp, buf, RIP_CMD_REQUEST, &rte, 1);
 
 	if (len == 0)
 		return;
@@ -777,7 +907,7 @@ rip_process_request(struct rip_engine *eng, struct rip_iface *ifp, uint32_t src,
 		struct rip_rte *out = &o.rte[o.n++];
 		*out = rte;
 		out->metric = metric;
-		if (o.n == RIP_MAX_RTE)
+		if (o.n >= rip_iface_max_rte(ifp))
 			rip_out_flush(&o);
 	}
 	rip_out_flush(&o);
@@ -836,11 +966,8 @@ rip_engine_input(struct rip_engine *eng, unsigned ifindex, uint32_t src, uint16_
 		rip_drop(eng, nbr, RIP_DROP_VERSION_1);
 		return;
 	}
-	if (pkt.has_auth) {
-		/* RFC 2453 4.1: authenticated packets are discarded when we do not authenticate. */
-		rip_drop(eng, nbr, RIP_DROP_AUTH_UNEXPECTED);
+	if (!rip_input_auth(eng, ifp, nbr, buf, len, &pkt))
 		return;
-	}
 	/*
 	 * No updates go out on a passive interface (nor on loopback, which is
 	 * always passive), so no answers either, as in FRR's ripd; responses

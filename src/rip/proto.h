@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "../lib/clock.h"
+#include "auth.h"
 #include "conf.h"
 #include "packet.h"
 #include "rib.h"
@@ -43,6 +44,13 @@ struct rip_ops {
 	/* Optional (may be NULL): a neighbour was heard for the first time (BFD starts here). */
 	void (*neighbor_new)(void *ctx, uint32_t addr, unsigned ifindex);
 };
+
+/*
+ * Wall-clock seconds since the epoch (called with ops.ctx), for key
+ * lifetimes and RFC 4822 sequence numbers; set by rip_engine_set_wallclock().
+ * Without one the time is 0: only keys without lifetimes work.
+ */
+typedef int64_t rip_wallclock_fn(void *ctx);
 
 /*
  * Urgent updates: a service withdrawal (or announcement) and the routes a
@@ -74,6 +82,12 @@ enum rip_drop {
 	RIP_DROP_AUTH_UNEXPECTED, /* authenticated but we are not configured to (RFC 2453 4.1) */
 	RIP_DROP_BFD_DOWN,        /* response from a neighbour whose BFD session is down */
 	RIP_DROP_REQ_PASSIVE,     /* request on a passive (or loopback) interface: not answered */
+	/* On an interface with authentication (auth.h, in the order checked): */
+	RIP_DROP_AUTH_MISSING,    /* no authentication entry */
+	RIP_DROP_AUTH_TYPE,       /* another authentication type than configured */
+	RIP_DROP_AUTH_KEY,        /* no key with that id accepted now (unknown or expired) */
+	RIP_DROP_AUTH_FAIL,       /* wrong password or digest */
+	RIP_DROP_AUTH_SEQNO,      /* RFC 4822 sequence number below the last one */
 	RIP_DROP_COUNT,
 };
 const char *rip_drop_name(enum rip_drop reason);
@@ -98,6 +112,8 @@ struct rip_neighbor {
 	uint64_t routes;     /* accepted route entries */
 	uint64_t bad_packets[RIP_DROP_COUNT];
 	uint64_t bad_routes[RIP_RTE_DROP_COUNT];
+	/* RFC 4822 3.2.2: the last sequence number per key id */
+	struct rip_auth_seq auth_seq[RIP_AUTH_SEQ_SLOTS];
 };
 
 #define RIP_MAX_IFADDR 16
@@ -142,6 +158,10 @@ struct rip_engine {
 	uint64_t rx_packets, rx_requests, rx_responses;
 	uint64_t tx_packets, tx_periodic, tx_triggered, tx_urgent;
 	uint64_t route_changes;
+	uint64_t tx_no_key;        /* datagrams not sent: no key may send now */
+	uint32_t auth_seqno;       /* the last RFC 4822 sequence number sent */
+	uint64_t auth_stamp;       /* a counter for rip_auth_seq_update() */
+	rip_wallclock_fn *wallclock;
 	bool shutting_down;
 
 	/* Kernel routes of other protocols, remembered so a reload can start or
@@ -155,6 +175,7 @@ struct rip_engine {
 /* Takes ownership of *conf (the caller must not free it); NULL on allocation failure. */
 struct rip_engine *rip_engine_new(struct rip_conf *conf, const struct rip_ops *ops, rtime_t now);
 void rip_engine_free(struct rip_engine *eng);
+void rip_engine_set_wallclock(struct rip_engine *eng, rip_wallclock_fn *fn);
 /* Swap in a new configuration (ownership taken), keeping learned routes. */
 void rip_engine_reconfigure(struct rip_engine *eng, struct rip_conf *conf, rtime_t now);
 

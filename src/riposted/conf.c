@@ -28,6 +28,7 @@ riposted_conf_free(struct riposted_conf *conf)
 	rip_conf_free(&conf->rip);
 	free(conf->bfd_ifaces);
 	free(conf->services);
+	keychain_set_free(&conf->keychains);
 	/* Leave it usable: freeing twice or parsing into it again is fine. */
 	riposted_conf_init(conf);
 }
@@ -233,6 +234,15 @@ h_service(struct conf_parser *p, const struct conf_kw *kw, void *target, int arg
 	return 0;
 }
 
+static int
+h_key_chain(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc,
+    char **argv)
+{
+	struct riposted_conf *conf = target;
+
+	return keychain_conf_enter(p, &conf->keychains, argv[0]);
+}
+
 /* Whatever is inside `line vty` (exec-timeout, access-class, login ...). */
 static int
 h_vty_other(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc,
@@ -288,7 +298,7 @@ static const struct conf_kw kw_top[] = {
 	CONF_KW_H("no ipv6 forwarding", 0, 0, conf_h_ignore, 0, "no ipv6 forwarding"),
 	CONF_KW_H("vrf", 0, CONF_ARGS_ANY, h_vrf, 0, "vrf NAME"),
 	CONF_KW_H("route-map", 0, CONF_ARGS_ANY, conf_h_unsupported, 0, "route-map NAME ..."),
-	CONF_KW_H("key chain", 0, CONF_ARGS_ANY, conf_h_unsupported, 0, "key chain NAME"),
+	CONF_KW_H("key chain", 1, 1, h_key_chain, 0, "key chain NAME"),
 	CONF_KW_H("access-list", 0, CONF_ARGS_ANY, conf_h_unsupported, 0, "access-list ..."),
 	CONF_KW_H("ip prefix-list", 0, CONF_ARGS_ANY, conf_h_unsupported, 0,
 	    "ip prefix-list ..."),
@@ -300,7 +310,8 @@ static const struct conf_table top_table = { "top level", kw_top, nitems(kw_top)
 /* Every block's table, for "'X' is only valid under 'Y'"; the top level is skipped. */
 static const struct conf_table *const all_tables[] = {
 	&top_table, &rip_conf_router_table, &rip_conf_iface_table, &bfd_conf_iface_table,
-	&zebra_iface_table, &vty_table, &service_conf_table,
+	&zebra_iface_table, &vty_table, &service_conf_table, &keychain_conf_table,
+	&keychain_key_conf_table,
 };
 
 int
@@ -315,8 +326,15 @@ riposted_conf_parse_buf(const char *name, const char *buf, size_t len,
 	    err, errlen);
 	p.user = &log_seen_flag;
 	if (conf_parse_buf(&p, buf, len) != 0 ||
-	    service_conf_validate(&p, conf->services, conf->n_services) != 0)
+	    service_conf_validate(&p, conf->services, conf->n_services) != 0 ||
+	    keychain_conf_validate(&p, &conf->keychains) != 0 ||
+	    rip_conf_auth_validate(&p, &conf->rip, &conf->keychains) != 0)
 		goto fail;
+	/* RIP owns its copy: the engine takes its configuration away (rip_engine_new). */
+	if (keychain_set_dup(&conf->rip.keychains, &conf->keychains) != 0) {
+		conf_err(&p, "out of memory");
+		goto fail;
+	}
 	for (size_t i = 0; i < conf->n_services; i++)
 		for (size_t a = 0; a < conf->services[i].n_addrs; a++)
 			if (rip_conf_service_prefix_add(&conf->rip,
@@ -382,6 +400,7 @@ riposted_conf_print(FILE *out, const struct riposted_conf *conf)
 	if (head)
 		fputs("!\n", out);
 
+	keychain_conf_print(out, &conf->keychains);
 	rip_conf_print_router(out, &conf->rip);
 	for (size_t i = 0; i < conf->rip.n_ifaces; i++) {
 		const struct rip_conf_iface *ifc = &conf->rip.ifaces[i];

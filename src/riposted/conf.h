@@ -11,6 +11,8 @@
  *	interface IFNAME	rip/conf.c (RIP's statements), bfd/conf.c (BFD's
  *				timers), and the zebra statements below
  *	service NAME		health/conf.c (service_conf_table)
+ *	key chain NAME		lib/keychain.c (its `key N` blocks too); RIP gets a
+ *				copy (rip.keychains) for `ip rip authentication`
  *	line vty		everything in it ignored with a warning
  *
  * The lexer is lib/conf.c's; errors are "file:line: message" and reject
@@ -25,6 +27,7 @@
 
 #include "bfd/conf.h"
 #include "health/conf.h"
+#include "lib/keychain.h"
 #include "lib/log.h"
 #include "rip/conf.h"
 
@@ -44,6 +47,9 @@ struct riposted_conf {
 
 	struct service_conf *services;
 	size_t n_services;
+
+	/* key chain blocks: for RIP's authentication now, for BFD's later. */
+	struct keychain_set keychains;
 };
 
 void	riposted_conf_init(struct riposted_conf *conf);

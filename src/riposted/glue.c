@@ -111,6 +111,13 @@ ops_random(void *ctx)
 	return arc4random();
 }
 
+/* Key lifetimes and RFC 4822 sequence numbers are wall-clock time. */
+static int64_t
+ops_wallclock(void *ctx)
+{
+	return (int64_t)time(NULL);
+}
+
 /* ------------------------------------------------------------- BFD glue */
 
 static void
@@ -410,6 +417,7 @@ daemon_start(struct daemon *d, struct riposted_conf *conf)
 		log_warnx("out of memory");
 		return -1;
 	}
+	rip_engine_set_wallclock(d->eng, ops_wallclock);
 	/* Before the kernel dump: the services follow the links and addresses in it. */
 	if ((d->svcd = svcd_new(d->loop, &so)) == NULL) {
 		log_warnx("out of memory");

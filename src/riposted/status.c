@@ -77,9 +77,11 @@ ctl_show_status(void *ctx, const struct ctl_request *req, FILE *out)
 		    (unsigned long long)e->rx_requests, (unsigned long long)e->rx_responses,
 		    (unsigned long long)bad, (unsigned long long)badr);
 		fprintf(out, "sent: %llu packets, %llu periodic, %llu triggered and %llu urgent "
-		    "updates, %zu queued\n", (unsigned long long)is.tx_packets,
+		    "updates, %zu queued, %llu not sent (no valid key)\n",
+		    (unsigned long long)is.tx_packets,
 		    (unsigned long long)e->tx_periodic, (unsigned long long)e->tx_triggered,
-		    (unsigned long long)e->tx_urgent, is.tx_queued);
+		    (unsigned long long)e->tx_urgent, is.tx_queued,
+		    (unsigned long long)e->tx_no_key);
 		fprintf(out, "services: %zu; BFD %s\n", svcd_count(d->svcd),
 		    d->bfd != NULL ? "on" : "off");
 		fprintf(out, "kernel: %llu routes changed, %llu deleted, %llu errors, %llu resyncs\n",
@@ -117,6 +119,7 @@ ctl_show_status(void *ctx, const struct ctl_request *req, FILE *out)
 	json_key(&w, "periodic_updates"); json_uint(&w, e->tx_periodic);
 	json_key(&w, "triggered_updates"); json_uint(&w, e->tx_triggered);
 	json_key(&w, "urgent_updates"); json_uint(&w, e->tx_urgent);
+	json_key(&w, "tx_no_key"); json_uint(&w, e->tx_no_key);
 	json_key(&w, "services"); json_uint(&w, svcd_count(d->svcd));
 	json_key(&w, "bfd"); json_bool(&w, d->bfd != NULL);
 	json_key(&w, "route_changes"); json_uint(&w, e->route_changes);

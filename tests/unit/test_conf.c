@@ -157,6 +157,31 @@ assert_conf_equal(const struct riposted_conf *a, const struct riposted_conf *b)
 		assert_int_equal(a->rip.ifaces[i].send_version, b->rip.ifaces[i].send_version);
 		assert_int_equal(a->rip.ifaces[i].recv_version, b->rip.ifaces[i].recv_version);
 		assert_int_equal(a->rip.ifaces[i].bfd, b->rip.ifaces[i].bfd);
+		assert_int_equal(a->rip.ifaces[i].auth_mode, b->rip.ifaces[i].auth_mode);
+		assert_int_equal(a->rip.ifaces[i].md5_auth_len, b->rip.ifaces[i].md5_auth_len);
+		assert_string_equal(a->rip.ifaces[i].auth_string, b->rip.ifaces[i].auth_string);
+		assert_string_equal(a->rip.ifaces[i].auth_keychain, b->rip.ifaces[i].auth_keychain);
+	}
+	/* Key chains: the daemon's, and RIP's copy of them. */
+	for (int copy = 0; copy < 2; copy++) {
+		const struct keychain_set *x = copy ? &a->rip.keychains : &a->keychains;
+		const struct keychain_set *y = copy ? &b->rip.keychains : &b->keychains;
+		assert_int_equal(x->n, y->n);
+		for (i = 0; i < x->n; i++) {
+			assert_string_equal(x->chains[i].name, y->chains[i].name);
+			assert_int_equal(x->chains[i].n_keys, y->chains[i].n_keys);
+			for (size_t k = 0; k < x->chains[i].n_keys; k++) {
+				const struct keychain_key *p = &x->chains[i].keys[k];
+				const struct keychain_key *q = &y->chains[i].keys[k];
+				assert_int_equal(p->id, q->id);
+				assert_string_equal(p->secret, q->secret);
+				assert_int_equal(p->algo, q->algo);
+				assert_int_equal(p->accept.start, q->accept.start);
+				assert_int_equal(p->accept.end, q->accept.end);
+				assert_int_equal(p->send.start, q->send.start);
+				assert_int_equal(p->send.end, q->send.end);
+			}
+		}
 	}
 	assert_int_equal(a->n_bfd_ifaces, b->n_bfd_ifaces);
 	for (i = 0; i < a->n_bfd_ifaces; i++) {
@@ -414,6 +439,46 @@ static const struct stmt_case {
 	    NULL },
 	{ "interface eth0\n ip rip split-horizon\ninterface eth1\ninterface eth0",
 	    "interface eth0\n ip rip split-horizon\n!\ninterface eth1\n!\n", NULL },
+	/* authentication: FRR's default auth-length is old-ripd; secrets are printed */
+	{ "interface eth1\n ip rip authentication mode md5\n ip rip authentication string s3",
+	    "interface eth1\n ip rip authentication mode md5 auth-length old-ripd\n"
+	    " ip rip authentication string s3\n!\n", NULL },
+	{ "interface eth1\n ip rip authentication mode md5 auth-length rfc\n"
+	    " ip rip authentication string 1234567890123456",
+	    "interface eth1\n ip rip authentication mode md5 auth-length rfc\n"
+	    " ip rip authentication string 1234567890123456\n!\n", NULL },
+	{ "interface eth1\n ip rip authentication string pw\n ip rip authentication mode text",
+	    "interface eth1\n ip rip authentication mode text\n"
+	    " ip rip authentication string pw\n!\n", NULL },
+	{ "interface eth1\n ip rip authentication mode text\n ip rip authentication string pw\n"
+	    " no ip rip authentication mode\n no ip rip authentication string",
+	    "interface eth1\n!\n", NULL },
+	/* FRR's written form: `exit` after each key and chain; both date orders */
+	{ "key chain anycast\n key 1\n  key-string s3cret\n"
+	    "  cryptographic-algorithm hmac-sha-256\n"
+	    "  accept-lifetime 00:00:00 Jan 1 2026 infinite\n"
+	    "  send-lifetime 00:00:00 1 january 2026 duration 86400\n exit\n"
+	    " key 2\n  key-string other\n  send-lifetime 12:30:05 Mar 31 2026 01:02:03 Apr 1 2026\n"
+	    " exit\nexit\n!\ninterface eth1\n ip rip authentication mode md5 auth-length rfc\n"
+	    " ip rip authentication key-chain anycast",
+	    "key chain anycast\n key 1\n  key-string s3cret\n"
+	    "  cryptographic-algorithm hmac-sha-256\n"
+	    "  accept-lifetime 00:00:00 Jan 1 2026 infinite\n"
+	    "  send-lifetime 00:00:00 Jan 1 2026 00:00:00 Jan 2 2026\n"
+	    " key 2\n  key-string other\n  send-lifetime 12:30:05 Mar 31 2026 01:02:03 Apr 1 2026\n"
+	    "!\ninterface eth1\n ip rip authentication mode md5 auth-length rfc\n"
+	    " ip rip authentication key-chain anycast\n!\n", NULL },
+	/* a chain right after another chain's key (not the key's `key`) */
+	{ "key chain a\n key 1\n  key-string x\nkey chain b\n key 2\n  key-string y\n"
+	    " key 3\n  key-string z\n",
+	    "key chain a\n key 1\n  key-string x\n!\nkey chain b\n key 2\n  key-string y\n"
+	    " key 3\n  key-string z\n!\n", NULL },
+	/* keys sorted by id; `key N` again edits it; `no` forms */
+	{ "key chain k\n key 9\n  key-string nine\n key 3\n  key-string three\n"
+	    "  cryptographic-algorithm md5\n  no cryptographic-algorithm\n"
+	    "  accept-lifetime 00:00:00 Jan 1 2026 infinite\n  no accept-lifetime\n"
+	    " key 9\n  key-string nine2\n key 5\n  key-string five\n no key 5",
+	    "key chain k\n key 3\n  key-string three\n key 9\n  key-string nine2\n!\n", NULL },
 };
 
 static void
@@ -584,17 +649,89 @@ static const struct err_case {
 	    NAME ":2: redistribute: unknown route source 'foo' (connected, static or kernel)" },
 	{ "route-map RM permit 10", NAME ":1: 'route-map' is not supported by riposted" },
 	{ "router rip\nroute-map RM permit 10", NAME ":2: 'route-map' is not supported by riposted" },
-	{ "key chain k", NAME ":1: 'key chain' is not supported by riposted" },
+	/* key chains (lib/keychain.c) */
+	{ "key chain k\n key 1", NAME ":2: key chain k key 1: no key-string" },
+	{ "key chain k\n key 1\n  key-string a\n key 2\n!\n",
+	    NAME ":4: key chain k key 2: no key-string" },
+	{ "key chain k\n key 2147483648", NAME ":2: key 2147483648 out of range 0..2147483647" },
+	{ "key chain k\n key x", NAME ":2: key: 'x' is not a number" },
+	{ "key chain", NAME ":1: key chain: missing argument (usage: key chain NAME)" },
+	{ "key chain "
+	    "k234567890123456789012345678901234567890123456789012345678901234",
+	    NAME ":1: key chain name too long (max 63 characters)" },
+	{ "key 1", NAME ":1: 'key' is only valid under 'key chain NAME'" },
+	{ "key-string x", NAME ":1: 'key-string' is only valid under 'key N'" },
+	{ "key chain k\n key-string x", NAME ":2: 'key-string' is only valid under 'key N'" },
+	{ "key chain k\n key 1\n  foo",
+	    NAME ":3: in key chain k key 1: unknown statement 'foo'" },
+	{ "key chain k\n key 1\n  key-string "
+	    "x2345678901234567890123456789012345678901234567890123456789012345678901234567890"
+	    "1234567890123456789012345678901234567890123456789",
+	    NAME ":3: key-string too long (max 128 characters)" },
+	{ "key chain k\n key 1\n  cryptographic-algorithm sha256",
+	    NAME ":3: cryptographic-algorithm: unknown algorithm 'sha256' (md5, hmac-sha-1, "
+	    "hmac-sha-256, hmac-sha-384 or hmac-sha-512)" },
+	{ "key chain k\n key 1\n  accept-lifetime 00:00:00 Jan 1 2026",
+	    NAME ":3: accept-lifetime: missing argument (usage: accept-lifetime HH:MM:SS MONTH "
+	    "DAY YEAR HH:MM:SS MONTH DAY YEAR|infinite|duration SECONDS)" },
+	{ "key chain k\n key 1\n  send-lifetime 25:00:00 Jan 1 2026 infinite",
+	    NAME ":3: send-lifetime: '25:00:00' is not a time (HH:MM:SS) (usage: send-lifetime "
+	    "HH:MM:SS MONTH DAY YEAR HH:MM:SS MONTH DAY YEAR|infinite|duration SECONDS)" },
+	{ "key chain k\n key 1\n  send-lifetime 00:00:00 Foo 1 2026 infinite",
+	    NAME ":3: send-lifetime: no month in 'Foo 1' (Jan..Dec) (usage: send-lifetime "
+	    "HH:MM:SS MONTH DAY YEAR HH:MM:SS MONTH DAY YEAR|infinite|duration SECONDS)" },
+	{ "key chain k\n key 1\n  send-lifetime 00:00:00 Feb 29 2026 infinite",
+	    NAME ":3: send-lifetime: day '29' out of range 1..28 for February 2026 (usage: "
+	    "send-lifetime HH:MM:SS MONTH DAY YEAR HH:MM:SS MONTH DAY YEAR|infinite|duration "
+	    "SECONDS)" },
+	{ "key chain k\n key 1\n  accept-lifetime 00:00:00 Jan 1 1969 infinite",
+	    NAME ":3: accept-lifetime: year '1969' out of range 1970..2105 (usage: "
+	    "accept-lifetime HH:MM:SS MONTH DAY YEAR HH:MM:SS MONTH DAY YEAR|infinite|duration "
+	    "SECONDS)" },
+	{ "key chain k\n key 1\n  accept-lifetime 00:00:00 Jan 2 2026 00:00:00 Jan 1 2026",
+	    NAME ":3: accept-lifetime: the lifetime ends before it starts (usage: "
+	    "accept-lifetime HH:MM:SS MONTH DAY YEAR HH:MM:SS MONTH DAY YEAR|infinite|duration "
+	    "SECONDS)" },
+	{ "key chain k\n key 1\n  accept-lifetime 00:00:00 Jan 2 2026 duration 0",
+	    NAME ":3: accept-lifetime: duration '0' out of range 1..2147483646 (usage: "
+	    "accept-lifetime HH:MM:SS MONTH DAY YEAR HH:MM:SS MONTH DAY YEAR|infinite|duration "
+	    "SECONDS)" },
+	{ "key chain k\n key 1\n  accept-lifetime 00:00:00 Jan 2 2026 forever",
+	    NAME ":3: accept-lifetime: the end is a date, 'infinite' or 'duration SECONDS' "
+	    "(usage: accept-lifetime HH:MM:SS MONTH DAY YEAR HH:MM:SS MONTH DAY YEAR|infinite|"
+	    "duration SECONDS)" },
 	{ "access-list 1 permit any", NAME ":1: 'access-list' is not supported by riposted" },
 	{ "ip prefix-list p seq 5 permit any",
 	    NAME ":1: 'ip prefix-list' is not supported by riposted" },
 	{ "ip route 10.0.0.0/8 10.1.1.1", NAME ":1: 'ip route' is not supported by riposted" },
 	{ "router ospf", NAME ":1: 'router ospf' is not supported by riposted" },
 	{ "router ripng", NAME ":1: 'router ripng' is not supported by riposted" },
+	/* ip rip authentication (rip/conf.c) */
 	{ "interface eth0\n ip rip authentication mode md5",
-	    NAME ":2: 'ip rip authentication' is not supported by riposted" },
-	{ "interface eth0\n ip rip authentication string secret",
-	    NAME ":2: 'ip rip authentication' is not supported by riposted" },
+	    NAME ":2: interface eth0: ip rip authentication mode md5 needs 'ip rip "
+	    "authentication string' or 'key-chain'" },
+	{ "interface eth0\n ip rip authentication mode text\n!\nhostname r1",
+	    NAME ":2: interface eth0: ip rip authentication mode text needs 'ip rip "
+	    "authentication string' or 'key-chain'" },
+	{ "interface eth0\n ip rip authentication mode sha",
+	    NAME ":2: ip rip authentication mode: unknown mode 'sha' (md5 or text)" },
+	{ "interface eth0\n ip rip authentication mode md5 auth-length 16",
+	    NAME ":2: ip rip authentication mode md5 auth-length: '16' is neither rfc nor "
+	    "old-ripd" },
+	{ "interface eth0\n ip rip authentication mode md5 auth-length",
+	    NAME ":2: ip rip authentication mode: expected 'auth-length rfc|old-ripd' (usage: "
+	    "ip rip authentication mode md5 [auth-length rfc|old-ripd]|text)" },
+	{ "interface eth0\n ip rip authentication mode text rfc",
+	    NAME ":2: ip rip authentication mode: too many arguments (usage: ip rip "
+	    "authentication mode md5 [auth-length rfc|old-ripd]|text)" },
+	{ "interface eth0\n ip rip authentication string 12345678901234567",
+	    NAME ":2: ip rip authentication string: longer than 16 characters" },
+	{ "interface eth0\n ip rip authentication mode md5\n ip rip authentication key-chain k",
+	    NAME ":3: interface eth0: key chain 'k' is not defined" },
+	{ "key chain k\n key 1\n  key-string a\ninterface eth0\n"
+	    " ip rip authentication mode md5\n ip rip authentication key-chain k\n"
+	    " ip rip authentication string b",
+	    NAME ":7: interface eth0: both an authentication string and a key-chain; use one" },
 	{ "interface eth0\n ip rip v2-broadcast",
 	    NAME ":2: 'ip rip v2-broadcast' is not supported by riposted" },
 	{ "interface eth0\n ip rip bfd profile fast",

@@ -114,6 +114,16 @@ static const struct pkt_vec pkt_vecs[] = {
 	    BYTES(HDR(2, 2, 0), AUTH_KEYED(44, 1, 20, 7), RTE_10, TRAILER, D20) },
 	{ "keyed auth_len 20, 16 bytes (FRR/Quagga/BIRD MD5)", RIP_PKT_OK, 2, 2, 1, 3,
 	    BYTES(HDR(2, 2, 0), AUTH_KEYED(44, 1, 20, 7), RTE_10, TRAILER, D16) },
+	{ "keyed auth_len 32 (RFC 4822 HMAC-SHA-256)", RIP_PKT_OK, 2, 2, 1, 3,
+	    BYTES(HDR(2, 2, 0), AUTH_KEYED(44, 1, 32, 7), RTE_10, TRAILER, D16, D16) },
+	{ "keyed auth_len 48 (RFC 4822 HMAC-SHA-384)", RIP_PKT_OK, 2, 2, 1, 3,
+	    BYTES(HDR(2, 2, 0), AUTH_KEYED(44, 1, 48, 7), RTE_10, TRAILER, D16, D16, D16) },
+	{ "keyed auth_len 64 (RFC 4822 HMAC-SHA-512)", RIP_PKT_OK, 2, 2, 1, 3,
+	    BYTES(HDR(2, 2, 0), AUTH_KEYED(44, 1, 64, 7), RTE_10, TRAILER, D16, D16, D16, D16) },
+	{ "keyed auth_len 32, 16 bytes", RIP_PKT_BAD_AUTH, 0, 0, 0, 0,
+	    BYTES(HDR(2, 2, 0), AUTH_KEYED(44, 1, 32, 7), RTE_10, TRAILER, D16) },
+	{ "keyed auth_len 24 (no such digest)", RIP_PKT_BAD_AUTH, 0, 0, 0, 0,
+	    BYTES(HDR(2, 2, 0), AUTH_KEYED(44, 1, 24, 7), RTE_10, TRAILER, D20, D4) },
 	{ "keyed 2 rte", RIP_PKT_OK, 2, 2, 2, 3,
 	    BYTES(HDR(2, 2, 0), AUTH_KEYED(64, 9, 16, 1), RTE_10, RTE_192, TRAILER, D16) },
 	{ "keyed no rte", RIP_PKT_OK, 2, 2, 0, 3,
@@ -301,6 +311,8 @@ test_size_limit(void **state)
 	static const uint8_t keyed20[] = { AUTH_KEYED(0, 1, 20, 7) };
 	static const uint8_t trailer16[] = { TRAILER, D16 };
 	static const uint8_t trailer20[] = { TRAILER, D20 };
+	static const uint8_t keyed64[] = { AUTH_KEYED(0, 1, 64, 7) };
+	static const uint8_t trailer64[] = { TRAILER, D20, D20, D20, D4 };
 	static const struct {
 		const char *name;
 		size_t nrte;           /* route entries after the header (and auth entry) */
@@ -332,7 +344,16 @@ test_size_limit(void **state)
 		    RIP_CMD_RESPONSE, RIP_PKT_OK },
 		{ "keyed auth + 25 + trailer (544)", 25, keyed, trailer16, 20, 0,
 		    RIP_CMD_RESPONSE, RIP_PKT_TOO_LONG },
+		/*
+		 * 529 octets used to be too long (the longest trailer was 24);
+		 * HMAC-SHA-512's is 68 (RFC 4822 2.5), so this length is legal
+		 * and only the trailer's framing is wrong.
+		 */
 		{ "keyed auth + 24 + trailer + 1 byte (529)", 24, keyed20, trailer20, 24, 1,
+		    RIP_CMD_RESPONSE, RIP_PKT_BAD_AUTH },
+		{ "keyed auth + 24 + 64-byte trailer (572)", 24, keyed64, trailer64, 68, 0,
+		    RIP_CMD_RESPONSE, RIP_PKT_OK },
+		{ "keyed auth + 24 + 64-byte trailer + 1 byte (573)", 24, keyed64, trailer64, 68, 1,
 		    RIP_CMD_RESPONSE, RIP_PKT_TOO_LONG },
 		{ "keyed auth + 25, no trailer (524)", 25, keyed, NULL, 0, 0, RIP_CMD_RESPONSE,
 		    RIP_PKT_TOO_LONG },
