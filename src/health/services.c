@@ -44,7 +44,6 @@ struct svcd_service {
 	struct svcd_aset	 old;		/* n > 0 during a move: still announced */
 	struct svcd_aset	 gone;		/* n > 0 after a move: withdrawn, removed soon */
 	bool			 announced;	/* in rotation: at its metric */
-	bool			 drain_route;	/* drained while announced: drain metric until drained */
 	bool			 drained_by_op;	/* ripostectl drain: in the state file */
 	uint8_t			 route_metric;	/* what is announced now; 0: withdrawn */
 	bool			 addr_present;	/* every address confirmed on its interface */
@@ -304,26 +303,31 @@ svcd_ungone_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	sv->gone.n = 0;
 }
 
-/* What the service is announced with now: its metric when up, the drain metric while draining. */
+/*
+ * What the service is announced with now: the state machine's last action
+ * says what (service.h), this maps it to a metric.  A drain does not
+ * withdraw at once: it announces SVCD_DRAIN_METRIC until the drain time is
+ * over, then withdraws.  A router that keeps alternates (riposted) moves
+ * to the other server at once either way; a router that keeps only the
+ * best path (FRR, BIRD, Quagga) would drop a withdrawn route and wait for
+ * the other server's next periodic update with nowhere to send the
+ * queries, but a worse metric from its current next hop only makes the
+ * other offer win when that update comes, while the draining server still
+ * answers.  With a drain-time longer than those routers' update interval
+ * no query is lost behind them either.
+ */
 static uint8_t
 svcd_want_metric(const struct svcd_service *sv)
 {
-	if (sv->svc.state == SVC_UP)
+	switch (sv->svc.route) {
+	case SVC_ACT_ANNOUNCE:
 		return sv->conf.metric;
-	/*
-	 * A drain does not withdraw at once: it announces SVCD_DRAIN_METRIC
-	 * until the drain time is over, then withdraws.  A router that keeps
-	 * alternates (riposted) moves to the other server at once either way;
-	 * a router that keeps only the best path (FRR, BIRD, Quagga) would
-	 * drop a withdrawn route and wait for the other server's next periodic
-	 * update with nowhere to send the queries, but a worse metric from its
-	 * current next hop only makes the other offer win when that update
-	 * comes, while the draining server still answers.  With a drain-time
-	 * longer than those routers' update interval no query is lost behind
-	 * them either.  Not while an address is missing: that is a blackhole.
-	 */
-	if (sv->svc.state == SVC_DRAINING && sv->drain_route && sv->svc.ready)
+	case SVC_ACT_DRAIN:
 		return sv->conf.metric > SVCD_DRAIN_METRIC ? sv->conf.metric : SVCD_DRAIN_METRIC;
+	case SVC_ACT_NONE:
+	case SVC_ACT_WITHDRAW:
+		break;
+	}
 	return 0;
 }
 
@@ -466,8 +470,6 @@ svcd_apply(struct svcd_service *sv, const struct svc_out *out)
 
 	if (out->changed) {
 		svcd_log_out(out);
-		if (out->to == SVC_DRAINING)
-			sv->drain_route = out->action == SVC_ACT_WITHDRAW;
 		/* Failing checks: the address goes, after the urgent sends. */
 		if (out->to == SVC_DOWN && (out->from == SVC_UP || out->from == SVC_INIT) &&
 		    (out->event == SVC_EV_CHECK_FAIL || out->event == SVC_EV_PROCESS_DIED) &&
@@ -932,7 +934,7 @@ svcd_drain(struct svcd *d, const char *name, bool undrain, FILE *out)
 	else
 		fprintf(out, "service %s: %s -> %s; %s, address kept, withdrawn and drained in "
 		    "%lld ms\n", name, svc_state_name(o.from), svc_state_name(o.to),
-		    o.action == SVC_ACT_WITHDRAW ? "announced at the drain metric" :
+		    o.action == SVC_ACT_DRAIN ? "announced at the drain metric" :
 		    "was not announced", (long long)(sv->conf.svc.drain_time / RTIME_MS));
 	return 0;
 }

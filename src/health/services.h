@@ -4,15 +4,20 @@
  * announce or withdraw the service's addresses (through the RIP engine),
  * add or remove them on their interface (through the kernel module).
  *
- *	state change		addresses			route
- *	-> up			confirmed by the kernel first	announced (urgent)
- *	up -> down (checks)	removed after the urgent	withdrawn (urgent)
- *				sends, unless keep-address
- *	up -> down (address	added again			withdrawn (urgent)
- *	  or interface gone)
- *	init -> down		removed, unless keep-address	-
- *	-> draining		kept for drain-time		metric 14 (urgent)
- *	-> drained		kept				withdrawn (urgent)
+ * Each transition comes with an action of the state machine (service.h);
+ * this module maps it to the route and carries out the address part:
+ *
+ *	state change		action	addresses			route
+ *	-> up			ANNOUNCE confirmed by the kernel first	announced (urgent)
+ *	up -> down (checks)	WITHDRAW removed after the urgent	withdrawn (urgent)
+ *					sends, unless keep-address
+ *	up -> down (address,	WITHDRAW added again (when missing)	withdrawn (urgent)
+ *	  interface gone/down)
+ *	init -> down		NONE	removed, unless keep-address	-
+ *	up -> draining		DRAIN	kept for drain-time		metric 14 (urgent)
+ *	draining -> drained	WITHDRAW kept				withdrawn (urgent)
+ *	draining -> down	WITHDRAW kept				withdrawn (urgent)
+ *	  (undrain)
  *
  * The address is added at start, before the first check: a service that
  * passes `rise` rounds is announced at once, and a check of the service
