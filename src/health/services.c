@@ -56,6 +56,7 @@ struct svcd_service {
 struct svcd_link {
 	unsigned		 ifindex;
 	char			 name[IFNAMSIZ];
+	bool			 up;		/* up with carrier (kr_link.up) */
 };
 struct svcd_kaddr {
 	unsigned		 ifindex;
@@ -94,6 +95,15 @@ svcd_link_index(const struct svcd *d, const char *name)
 		if (strcmp(d->links[i].name, name) == 0)
 			return d->links[i].ifindex;
 	return 0;
+}
+
+static bool
+svcd_link_up(const struct svcd *d, unsigned ifindex)
+{
+	for (size_t i = 0; i < d->n_links; i++)
+		if (d->links[i].ifindex == ifindex)
+			return d->links[i].up;
+	return false;
 }
 
 static bool
@@ -140,6 +150,15 @@ svcd_set_present(const struct svcd *d, const struct svcd_aset *set, char *why, s
 		snprintf(why, len, "interface %s does not exist", set->ifname);
 		return false;
 	}
+	/*
+	 * An address on a down interface stays in the kernel but loses its
+	 * local route: packets for it are not delivered, so announcing it
+	 * would be a blackhole.
+	 */
+	if (!svcd_link_up(d, set->ifindex)) {
+		snprintf(why, len, "interface %s is down", set->ifname);
+		return false;
+	}
 	for (size_t i = 0; i < set->n; i++)
 		if (!svcd_kaddr_has(d, set->ifindex, set->addrs[i])) {
 			snprintf(why, len, "address %s missing on %s",
@@ -155,7 +174,7 @@ svcd_set_present(const struct svcd *d, const struct svcd_aset *set, char *why, s
 }
 
 void
-svcd_kernel_link(struct svcd *d, unsigned ifindex, const char *ifname, bool deleted)
+svcd_kernel_link(struct svcd *d, unsigned ifindex, const char *ifname, bool up, bool deleted)
 {
 	size_t i;
 
@@ -181,6 +200,7 @@ svcd_kernel_link(struct svcd *d, unsigned ifindex, const char *ifname, bool dele
 			d->n_links++;
 		}
 		d->links[i].ifindex = ifindex;
+		d->links[i].up = up;
 		snprintf(d->links[i].name, sizeof(d->links[i].name), "%s", ifname);
 	}
 	/* The config names interfaces: follow renames, creations and deletions by name. */
@@ -391,7 +411,7 @@ svcd_sync(struct svcd_service *sv)
 	bool ready = moving ? svcd_set_present(d, &sv->old, why, sizeof(why)) : cur_ok;
 	if (!moving)
 		memcpy(why, cur_why, sizeof(why));
-	if (!ready && sv->cur.want && sv->cur.ifindex != 0)
+	if (!ready && sv->cur.want && sv->cur.ifindex != 0 && svcd_link_up(d, sv->cur.ifindex))
 		snprintf(why + strlen(why), sizeof(why) - strlen(why), ", adding it again");
 	svc_set_ready(&sv->svc, ready, why, clock_mono_now(), &out);
 	if (out.changed)

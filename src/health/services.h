@@ -27,9 +27,11 @@
  * link and IPv4 address notification on (svcd_kernel_link,
  * svcd_kernel_addr; create the svcd before the first dump), and a service
  * is announced only while each of its addresses is confirmed on its
- * interface.  One that goes missing (`ip addr del`, the interface
- * deleted) is withdrawn at once and added again; the service comes back
- * when the kernel confirms it.  A service whose interface does not exist
+ * interface, and while that interface is up.  One that goes missing
+ * (`ip addr del`, the interface deleted) is withdrawn at once and added
+ * again; the service comes back when the kernel confirms it.  An interface
+ * set down (`ip link set lo down`) keeps its addresses but loses their
+ * local routes: withdrawn at once too, back when the interface is up.  A service whose interface does not exist
  * stays down, with that reason in `show services`, until it appears.
  *
  * A reload changes a service in place (svcconf.h says what can be); a new
@@ -84,8 +86,9 @@ void		 svcd_set_state_file(struct svcd *, const char *path);
 void		 svcd_configure(struct svcd *, const struct service_conf *services,
 		    size_t n_services);
 /* The kernel's links and IPv4 addresses, from its dump and its notifications. */
+/* up: up with carrier; a service is not announced while its interface is down. */
 void		 svcd_kernel_link(struct svcd *, unsigned ifindex, const char *ifname,
-		    bool deleted);
+		    bool up, bool deleted);
 void		 svcd_kernel_addr(struct svcd *, unsigned ifindex, struct prefix4 addr,
 		    bool deleted);
 /* For --check: warn about each service whose interface is not on this host; how many. */

@@ -272,7 +272,7 @@ kr_link_cb(void *ctx, const struct kr_link *l, bool deleted)
 	    clock_mono_now());
 	/* Services announce an address only while the kernel has it (services.h). */
 	if (d->svcd != NULL)
-		svcd_kernel_link(d->svcd, l->ifindex, l->name, deleted);
+		svcd_kernel_link(d->svcd, l->ifindex, l->name, l->up, deleted);
 }
 
 static void
