@@ -62,6 +62,12 @@ struct svcd_kaddr {
 	unsigned		 ifindex;
 	struct prefix4		 p;
 };
+/* A prefix held as a service address (svcd_ops.hold), and where it was last put. */
+struct svcd_held {
+	struct prefix4		 p;
+	unsigned		 ifindex;
+	bool			 mark;
+};
 
 struct svcd {
 	struct ev_loop		*loop;
@@ -72,10 +78,13 @@ struct svcd {
 	size_t			 n_links, cap_links;
 	struct svcd_kaddr	*kaddrs;
 	size_t			 n_kaddrs, cap_kaddrs;
+	struct svcd_held	*held;
+	size_t			 n_held, cap_held;
 	char			*state_path;
 	char			 (*restore)[SVC_NAME_MAX];	/* drained before the restart */
 	size_t			 n_restore;
 	bool			 configured;
+	bool			 configuring;	/* d->s is being rebuilt: no hold changes */
 };
 
 static double
@@ -85,6 +94,7 @@ svcd_sec(rtime_t t)
 }
 
 static void	svcd_sync(struct svcd_service *);
+static void	svcd_hold_sync(struct svcd *);
 
 /* ------------------------------------------------------ the kernel's view */
 
@@ -173,6 +183,58 @@ svcd_set_present(const struct svcd *d, const struct svcd_aset *set, char *why, s
 	return true;
 }
 
+/*
+ * Tell the engine which prefixes are service addresses: every address of
+ * every service's sets (configured, moved from, being removed), and one no
+ * service has any more while the kernel still has it where it was put.
+ */
+static void
+svcd_hold_sync(struct svcd *d)
+{
+	/* svcd_configure calls again once every service is in place. */
+	if (d->configuring)
+		return;
+	for (size_t h = 0; h < d->n_held; h++)
+		d->held[h].mark = false;
+	for (size_t s = 0; s < d->n; s++) {
+		const struct svcd_service *sv = d->s[s];
+		const struct svcd_aset *sets[] = { &sv->cur, &sv->old, &sv->gone };
+		for (size_t k = 0; k < 3; k++) {
+			for (size_t a = 0; a < sets[k]->n; a++) {
+				struct prefix4 p = sets[k]->addrs[a];
+				size_t h;
+				for (h = 0; h < d->n_held; h++)
+					if (prefix4_equal(d->held[h].p, p))
+						break;
+				if (h == d->n_held) {
+					if (!svcd_grow((void **)&d->held, &d->cap_held, d->n_held,
+					    sizeof(*d->held))) {
+						log_warnx("services: out of memory for a service prefix");
+						continue;
+					}
+					d->held[d->n_held++] = (struct svcd_held){ p, 0, false };
+					if (d->ops.hold != NULL)
+						d->ops.hold(d->ops.ctx, p, true);
+				}
+				if (sets[k]->ifindex != 0)
+					d->held[h].ifindex = sets[k]->ifindex;
+				d->held[h].mark = true;
+			}
+		}
+	}
+	for (size_t h = 0; h < d->n_held;) {
+		struct svcd_held *e = &d->held[h];
+		if (e->mark || (e->ifindex != 0 && svcd_kaddr_has(d, e->ifindex, e->p))) {
+			h++;
+			continue;
+		}
+		struct prefix4 p = e->p;
+		*e = d->held[--d->n_held];
+		if (d->ops.hold != NULL)
+			d->ops.hold(d->ops.ctx, p, false);
+	}
+}
+
 void
 svcd_kernel_link(struct svcd *d, unsigned ifindex, const char *ifname, bool up, bool deleted)
 {
@@ -211,6 +273,7 @@ svcd_kernel_link(struct svcd *d, unsigned ifindex, const char *ifname, bool up, 
 			sets[k]->ifindex = svcd_link_index(d, sets[k]->ifname);
 		svcd_sync(sv);
 	}
+	svcd_hold_sync(d);
 }
 
 void
@@ -243,6 +306,9 @@ svcd_kernel_addr(struct svcd *d, unsigned ifindex, struct prefix4 p, bool delete
 		    svcd_in_set(&sv->gone, ifindex, p))
 			svcd_sync(sv);
 	}
+	/* A removed address that no service has any more is released only now. */
+	if (deleted)
+		svcd_hold_sync(d);
 }
 
 /* ----------------------------------------------------------- addresses */
@@ -321,6 +387,7 @@ svcd_ungone_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)revents;
 	svcd_set_addresses(sv, &sv->gone, &sv->cur, false);
 	sv->gone.n = 0;
+	svcd_hold_sync(sv->owner);
 }
 
 /*
@@ -460,6 +527,7 @@ svcd_sync(struct svcd_service *sv)
 	}
 	if (moving && sv->old.want)
 		svcd_set_addresses(sv, &sv->old, &sv->cur, true);
+	svcd_hold_sync(d);
 }
 
 /*
@@ -851,6 +919,7 @@ svcd_configure(struct svcd *d, const struct service_conf *services, size_t n_ser
 		log_warnx("services: out of memory, keeping the running ones");
 		return;
 	}
+	d->configuring = true;
 	/* Stop what went first: its addresses may be a new service's. */
 	for (size_t i = 0; i < d->n; i++) {
 		bool found = false;
@@ -889,6 +958,7 @@ svcd_configure(struct svcd *d, const struct service_conf *services, size_t n_ser
 	free(d->s);
 	d->s = next;
 	d->n = n;
+	d->configuring = false;
 	if (!d->configured) {
 		d->configured = true;
 		svcd_restore(d);
@@ -896,6 +966,8 @@ svcd_configure(struct svcd *d, const struct service_conf *services, size_t n_ser
 	/* New services: their addresses are added, and a missing interface is said once. */
 	for (size_t i = 0; i < d->n; i++)
 		svcd_sync(d->s[i]);
+	/* Removed services' addresses stay held until their removal is confirmed. */
+	svcd_hold_sync(d);
 	if (save)
 		svcd_state_save(d);
 }
@@ -1188,6 +1260,7 @@ svcd_free(struct svcd *d)
 	free(d->s);
 	free(d->links);
 	free(d->kaddrs);
+	free(d->held);
 	free(d->state_path);
 	free(d->restore);
 	free(d);

@@ -62,6 +62,14 @@ struct svcd_ops {
 	void (*announce)(void *ctx, struct prefix4 prefix, uint8_t metric, bool up);
 	/* Add or remove prefix on interface ifname; 0 or -1 (logged by the callee). */
 	int (*address)(void *ctx, const char *ifname, struct prefix4 prefix, bool add);
+	/*
+	 * prefix is a service address, or no longer: held from the service's
+	 * start until no service has it and its removal from the interface is
+	 * confirmed by the kernel, so it is never taken for an ordinary
+	 * (connected) address meanwhile, not even during a move or after a
+	 * reload that removed the service.  Called on changes only.
+	 */
+	void (*hold)(void *ctx, struct prefix4 prefix, bool held);
 	void *ctx;
 };
 
