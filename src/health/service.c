@@ -19,7 +19,9 @@ struct svc_trans {
  * Pairs not listed are ignored: the state does not move and nothing is
  * logged.  That covers passes while UP, failures while DOWN, and every
  * check result while DRAINING/DRAINED (a drained service stays drained).
- * INIT has never been announced, so leaving it needs no WITHDRAW.
+ * INIT has never been announced, so leaving it needs no WITHDRAW.  A
+ * WITHDRAW when nothing is announced (the end of a drain that began
+ * withdrawn) comes back as NONE (svc_dispatch).
  */
 static const struct svc_trans svc_table[] = {
 	{ SVC_INIT,	SVC_EV_CHECK_PASS,	SVC_UP,		SVC_ACT_ANNOUNCE },
@@ -28,11 +30,11 @@ static const struct svc_trans svc_table[] = {
 	{ SVC_INIT,	SVC_EV_DRAIN,		SVC_DRAINING,	SVC_ACT_NONE },
 	{ SVC_UP,	SVC_EV_CHECK_FAIL,	SVC_DOWN,	SVC_ACT_WITHDRAW },
 	{ SVC_UP,	SVC_EV_PROCESS_DIED,	SVC_DOWN,	SVC_ACT_WITHDRAW },
-	{ SVC_UP,	SVC_EV_DRAIN,		SVC_DRAINING,	SVC_ACT_WITHDRAW },
+	{ SVC_UP,	SVC_EV_DRAIN,		SVC_DRAINING,	SVC_ACT_DRAIN },
 	{ SVC_DOWN,	SVC_EV_CHECK_PASS,	SVC_UP,		SVC_ACT_ANNOUNCE },
 	{ SVC_DOWN,	SVC_EV_DRAIN,		SVC_DRAINING,	SVC_ACT_NONE },
-	{ SVC_DRAINING,	SVC_EV_DRAIN_TIMER,	SVC_DRAINED,	SVC_ACT_NONE },
-	{ SVC_DRAINING,	SVC_EV_UNDRAIN,		SVC_DOWN,	SVC_ACT_NONE },
+	{ SVC_DRAINING,	SVC_EV_DRAIN_TIMER,	SVC_DRAINED,	SVC_ACT_WITHDRAW },
+	{ SVC_DRAINING,	SVC_EV_UNDRAIN,		SVC_DOWN,	SVC_ACT_WITHDRAW },
 	{ SVC_DRAINED,	SVC_EV_UNDRAIN,		SVC_DOWN,	SVC_ACT_NONE },
 	/* Not ready: the address is not there, announcing it would blackhole. */
 	{ SVC_UP,	SVC_EV_NOT_READY,	SVC_DOWN,	SVC_ACT_WITHDRAW },
@@ -85,6 +87,8 @@ svc_action_name(enum svc_action a)
 		return "none";
 	case SVC_ACT_ANNOUNCE:
 		return "announce";
+	case SVC_ACT_DRAIN:
+		return "drain";
 	case SVC_ACT_WITHDRAW:
 		return "withdraw";
 	}
@@ -224,6 +228,12 @@ svc_dispatch(struct svc *svc, enum svc_event ev, rtime_t now,
 	out->from = svc->state;
 	out->to = t->next;
 	out->action = t->action;
+	if (t->action == SVC_ACT_WITHDRAW && svc->route == SVC_ACT_NONE)
+		out->action = SVC_ACT_NONE;	/* nothing is out */
+	if (out->action == SVC_ACT_WITHDRAW)
+		svc->route = SVC_ACT_NONE;
+	else if (out->action != SVC_ACT_NONE)
+		svc->route = out->action;
 	snprintf(out->log, sizeof(out->log), "service %s: %s, %s -> %s",
 	    svc->cfg.name, why, svc_state_name(t->state),
 	    svc_state_name(t->next));
@@ -232,8 +242,12 @@ svc_dispatch(struct svc *svc, enum svc_event ev, rtime_t now,
 	svc->since = now;
 	svc->transitions++;
 	svc->drain_deadline = RTIME_NEVER;
-	if (t->next == SVC_DRAINING)
+	if (t->next == SVC_DRAINING) {
 		svc->drain_deadline = now + svc->cfg.drain_time;
+		svc->drain_route = t->action == SVC_ACT_DRAIN;
+	} else {
+		svc->drain_route = false;
+	}
 	if (ev == SVC_EV_UNDRAIN) {
 		/* Back through rise: rounds seen while drained do not count. */
 		svc->consec_pass = svc->consec_fail = 0;
@@ -403,6 +417,17 @@ svc_set_ready(struct svc *svc, bool ready, const char *why, rtime_t now,
 	if (svc->ready == ready)
 		return SVC_OK;
 	svc->ready = ready;
+	if (svc->state == SVC_DRAINING) {
+		/*
+		 * The drain announcement follows the address: a missing one is
+		 * a blackhole, not a worse path.  The drain itself goes on.
+		 */
+		if (svc->drain_route) {
+			out->action = ready ? SVC_ACT_DRAIN : SVC_ACT_WITHDRAW;
+			svc->route = ready ? SVC_ACT_DRAIN : SVC_ACT_NONE;
+		}
+		return SVC_OK;
+	}
 	if (!ready)
 		svc_dispatch(svc, SVC_EV_NOT_READY, now, why, out);
 	else if (svc->consec_pass >= svc->cfg.rise)

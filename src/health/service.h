@@ -5,8 +5,9 @@
  * elsewhere; this module only consumes their results and decides whether
  * the service address should be announced.  It never touches sockets, the
  * clock or the RIP code: the caller passes `now`, and every transition comes
- * back as one log line and an action (ANNOUNCE / WITHDRAW) for the announcer,
- * which is a separate module (STYLE habit 8).
+ * back as one log line and an action (ANNOUNCE / DRAIN / WITHDRAW) for the
+ * announcer, which is a separate module (STYLE habit 8) and only maps the
+ * actions to announce and withdraw calls.
  *
  * Rounds.  A round passes when every check has reported a pass since the
  * previous round ended.  Any failing result ends the round at once as failed
@@ -16,12 +17,17 @@
  *
  * Drain.  DRAIN takes the service out of rotation at once and keeps the
  * address for drain_time (state DRAINING), then the service is DRAINED.
- * The action is WITHDRAW; the announcer (services.c) carries it out in two
- * steps: it announces the address at a worse metric (SVCD_DRAIN_METRIC)
- * while DRAINING, so routers that keep only their best path still have one
- * until the other server's offer reaches them, and withdraws it when the
- * service is DRAINED.  Check results keep being counted while draining but
- * never move the state.  UNDRAIN goes to DOWN
+ * Out of UP the action is DRAIN: announce the address at a worse metric
+ * (services.h: SVCD_DRAIN_METRIC), so routers that keep only their best
+ * path still have one until the other server's offer reaches them; the
+ * end of the drain (DRAINED, or UNDRAIN) is a WITHDRAW.  A drain of a
+ * service that was not announced announces nothing, and a WITHDRAW of
+ * nothing comes back as NONE (svc.route says what is out).  While the
+ * drain's address is missing (svc_set_ready) the drain announcement is
+ * withdrawn, and made again when the address is back: the state stays
+ * DRAINING, the action comes back without a transition.  Check results
+ * keep being counted while draining but never move the state.  UNDRAIN
+ * goes to DOWN
  * with the round counters cleared, so the service must pass `rise` fresh
  * rounds before it is announced again: announcing a service that was just
  * being worked on, on the strength of rounds from before, is the riskier
@@ -96,7 +102,8 @@ enum svc_event {
 
 enum svc_action {
 	SVC_ACT_NONE,
-	SVC_ACT_ANNOUNCE,
+	SVC_ACT_ANNOUNCE,	/* at the service's metric */
+	SVC_ACT_DRAIN,		/* at the drain metric: still a path, the worst one */
 	SVC_ACT_WITHDRAW,
 };
 
@@ -131,6 +138,9 @@ struct svc {
 	rtime_t			 since;		/* time of the last transition */
 	rtime_t			 drain_deadline; /* RTIME_NEVER unless DRAINING */
 	bool			 ready;		/* svc_set_ready(); true after svc_init() */
+	/* What the actions so far left announced: ANNOUNCE, DRAIN or NONE. */
+	enum svc_action		 route;
+	bool			 drain_route;	/* this drain began announced (out of UP) */
 	unsigned		 consec_pass;	/* rounds */
 	unsigned		 consec_fail;	/* rounds */
 	uint64_t		 rounds;
@@ -138,7 +148,10 @@ struct svc {
 	struct svc_check_stat	 checks[SVC_MAX_CHECKS];
 };
 
-/* What one call produced; `changed` is false when the state did not move. */
+/*
+ * What one call produced; `changed` is false when the state did not move
+ * (then `action` is NONE, but for svc_set_ready while DRAINING).
+ */
 struct svc_out {
 	bool		 changed;
 	bool		 blocked;	/* `rise` rounds passed, but not ready */

@@ -44,7 +44,6 @@ struct svcd_service {
 	struct svcd_aset	 old;		/* n > 0 during a move: still announced */
 	struct svcd_aset	 gone;		/* n > 0 after a move: withdrawn, removed soon */
 	bool			 announced;	/* in rotation: at its metric */
-	bool			 drain_route;	/* drained while announced: drain metric until drained */
 	bool			 drained_by_op;	/* ripostectl drain: in the state file */
 	uint8_t			 route_metric;	/* what is announced now; 0: withdrawn */
 	bool			 addr_present;	/* every address confirmed on its interface */
@@ -57,10 +56,17 @@ struct svcd_service {
 struct svcd_link {
 	unsigned		 ifindex;
 	char			 name[IFNAMSIZ];
+	bool			 up;		/* up with carrier (kr_link.up) */
 };
 struct svcd_kaddr {
 	unsigned		 ifindex;
 	struct prefix4		 p;
+};
+/* A prefix held as a service address (svcd_ops.hold), and where it was last put. */
+struct svcd_held {
+	struct prefix4		 p;
+	unsigned		 ifindex;
+	bool			 mark;
 };
 
 struct svcd {
@@ -72,10 +78,13 @@ struct svcd {
 	size_t			 n_links, cap_links;
 	struct svcd_kaddr	*kaddrs;
 	size_t			 n_kaddrs, cap_kaddrs;
+	struct svcd_held	*held;
+	size_t			 n_held, cap_held;
 	char			*state_path;
 	char			 (*restore)[SVC_NAME_MAX];	/* drained before the restart */
 	size_t			 n_restore;
 	bool			 configured;
+	bool			 configuring;	/* d->s is being rebuilt: no hold changes */
 };
 
 static double
@@ -85,6 +94,7 @@ svcd_sec(rtime_t t)
 }
 
 static void	svcd_sync(struct svcd_service *);
+static void	svcd_hold_sync(struct svcd *);
 
 /* ------------------------------------------------------ the kernel's view */
 
@@ -95,6 +105,15 @@ svcd_link_index(const struct svcd *d, const char *name)
 		if (strcmp(d->links[i].name, name) == 0)
 			return d->links[i].ifindex;
 	return 0;
+}
+
+static bool
+svcd_link_up(const struct svcd *d, unsigned ifindex)
+{
+	for (size_t i = 0; i < d->n_links; i++)
+		if (d->links[i].ifindex == ifindex)
+			return d->links[i].up;
+	return false;
 }
 
 static bool
@@ -141,6 +160,15 @@ svcd_set_present(const struct svcd *d, const struct svcd_aset *set, char *why, s
 		snprintf(why, len, "interface %s does not exist", set->ifname);
 		return false;
 	}
+	/*
+	 * An address on a down interface stays in the kernel but loses its
+	 * local route: packets for it are not delivered, so announcing it
+	 * would be a blackhole.
+	 */
+	if (!svcd_link_up(d, set->ifindex)) {
+		snprintf(why, len, "interface %s is down", set->ifname);
+		return false;
+	}
 	for (size_t i = 0; i < set->n; i++)
 		if (!svcd_kaddr_has(d, set->ifindex, set->addrs[i])) {
 			snprintf(why, len, "address %s missing on %s",
@@ -155,8 +183,60 @@ svcd_set_present(const struct svcd *d, const struct svcd_aset *set, char *why, s
 	return true;
 }
 
+/*
+ * Tell the engine which prefixes are service addresses: every address of
+ * every service's sets (configured, moved from, being removed), and one no
+ * service has any more while the kernel still has it where it was put.
+ */
+static void
+svcd_hold_sync(struct svcd *d)
+{
+	/* svcd_configure calls again once every service is in place. */
+	if (d->configuring)
+		return;
+	for (size_t h = 0; h < d->n_held; h++)
+		d->held[h].mark = false;
+	for (size_t s = 0; s < d->n; s++) {
+		const struct svcd_service *sv = d->s[s];
+		const struct svcd_aset *sets[] = { &sv->cur, &sv->old, &sv->gone };
+		for (size_t k = 0; k < 3; k++) {
+			for (size_t a = 0; a < sets[k]->n; a++) {
+				struct prefix4 p = sets[k]->addrs[a];
+				size_t h;
+				for (h = 0; h < d->n_held; h++)
+					if (prefix4_equal(d->held[h].p, p))
+						break;
+				if (h == d->n_held) {
+					if (!svcd_grow((void **)&d->held, &d->cap_held, d->n_held,
+					    sizeof(*d->held))) {
+						log_warnx("services: out of memory for a service prefix");
+						continue;
+					}
+					d->held[d->n_held++] = (struct svcd_held){ p, 0, false };
+					if (d->ops.hold != NULL)
+						d->ops.hold(d->ops.ctx, p, true);
+				}
+				if (sets[k]->ifindex != 0)
+					d->held[h].ifindex = sets[k]->ifindex;
+				d->held[h].mark = true;
+			}
+		}
+	}
+	for (size_t h = 0; h < d->n_held;) {
+		struct svcd_held *e = &d->held[h];
+		if (e->mark || (e->ifindex != 0 && svcd_kaddr_has(d, e->ifindex, e->p))) {
+			h++;
+			continue;
+		}
+		struct prefix4 p = e->p;
+		*e = d->held[--d->n_held];
+		if (d->ops.hold != NULL)
+			d->ops.hold(d->ops.ctx, p, false);
+	}
+}
+
 void
-svcd_kernel_link(struct svcd *d, unsigned ifindex, const char *ifname, bool deleted)
+svcd_kernel_link(struct svcd *d, unsigned ifindex, const char *ifname, bool up, bool deleted)
 {
 	size_t i;
 
@@ -182,6 +262,7 @@ svcd_kernel_link(struct svcd *d, unsigned ifindex, const char *ifname, bool dele
 			d->n_links++;
 		}
 		d->links[i].ifindex = ifindex;
+		d->links[i].up = up;
 		snprintf(d->links[i].name, sizeof(d->links[i].name), "%s", ifname);
 	}
 	/* The config names interfaces: follow renames, creations and deletions by name. */
@@ -192,6 +273,7 @@ svcd_kernel_link(struct svcd *d, unsigned ifindex, const char *ifname, bool dele
 			sets[k]->ifindex = svcd_link_index(d, sets[k]->ifname);
 		svcd_sync(sv);
 	}
+	svcd_hold_sync(d);
 }
 
 void
@@ -224,6 +306,9 @@ svcd_kernel_addr(struct svcd *d, unsigned ifindex, struct prefix4 p, bool delete
 		    svcd_in_set(&sv->gone, ifindex, p))
 			svcd_sync(sv);
 	}
+	/* A removed address that no service has any more is released only now. */
+	if (deleted)
+		svcd_hold_sync(d);
 }
 
 /* ----------------------------------------------------------- addresses */
@@ -302,28 +387,34 @@ svcd_ungone_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	(void)revents;
 	svcd_set_addresses(sv, &sv->gone, &sv->cur, false);
 	sv->gone.n = 0;
+	svcd_hold_sync(sv->owner);
 }
 
-/* What the service is announced with now: its metric when up, the drain metric while draining. */
+/*
+ * What the service is announced with now: the state machine's last action
+ * says what (service.h), this maps it to a metric.  A drain does not
+ * withdraw at once: it announces SVCD_DRAIN_METRIC until the drain time is
+ * over, then withdraws.  A router that keeps alternates (riposted) moves
+ * to the other server at once either way; a router that keeps only the
+ * best path (FRR, BIRD, Quagga) would drop a withdrawn route and wait for
+ * the other server's next periodic update with nowhere to send the
+ * queries, but a worse metric from its current next hop only makes the
+ * other offer win when that update comes, while the draining server still
+ * answers.  With a drain-time longer than those routers' update interval
+ * no query is lost behind them either.
+ */
 static uint8_t
 svcd_want_metric(const struct svcd_service *sv)
 {
-	if (sv->svc.state == SVC_UP)
+	switch (sv->svc.route) {
+	case SVC_ACT_ANNOUNCE:
 		return sv->conf.metric;
-	/*
-	 * A drain does not withdraw at once: it announces SVCD_DRAIN_METRIC
-	 * until the drain time is over, then withdraws.  A router that keeps
-	 * alternates (riposted) moves to the other server at once either way;
-	 * a router that keeps only the best path (FRR, BIRD, Quagga) would
-	 * drop a withdrawn route and wait for the other server's next periodic
-	 * update with nowhere to send the queries, but a worse metric from its
-	 * current next hop only makes the other offer win when that update
-	 * comes, while the draining server still answers.  With a drain-time
-	 * longer than those routers' update interval no query is lost behind
-	 * them either.  Not while an address is missing: that is a blackhole.
-	 */
-	if (sv->svc.state == SVC_DRAINING && sv->drain_route && sv->svc.ready)
+	case SVC_ACT_DRAIN:
 		return sv->conf.metric > SVCD_DRAIN_METRIC ? sv->conf.metric : SVCD_DRAIN_METRIC;
+	case SVC_ACT_NONE:
+	case SVC_ACT_WITHDRAW:
+		break;
+	}
 	return 0;
 }
 
@@ -387,7 +478,7 @@ svcd_sync(struct svcd_service *sv)
 	bool ready = moving ? svcd_set_present(d, &sv->old, why, sizeof(why)) : cur_ok;
 	if (!moving)
 		memcpy(why, cur_why, sizeof(why));
-	if (!ready && sv->cur.want && sv->cur.ifindex != 0)
+	if (!ready && sv->cur.want && sv->cur.ifindex != 0 && svcd_link_up(d, sv->cur.ifindex))
 		snprintf(why + strlen(why), sizeof(why) - strlen(why), ", adding it again");
 	svc_set_ready(&sv->svc, ready, why, clock_mono_now(), &out);
 	if (out.changed)
@@ -436,6 +527,7 @@ svcd_sync(struct svcd_service *sv)
 	}
 	if (moving && sv->old.want)
 		svcd_set_addresses(sv, &sv->old, &sv->cur, true);
+	svcd_hold_sync(d);
 }
 
 /*
@@ -466,8 +558,6 @@ svcd_apply(struct svcd_service *sv, const struct svc_out *out)
 
 	if (out->changed) {
 		svcd_log_out(out);
-		if (out->to == SVC_DRAINING)
-			sv->drain_route = out->action == SVC_ACT_WITHDRAW;
 		/* Failing checks: the address goes, after the urgent sends. */
 		if (out->to == SVC_DOWN && (out->from == SVC_UP || out->from == SVC_INIT) &&
 		    (out->event == SVC_EV_CHECK_FAIL || out->event == SVC_EV_PROCESS_DIED) &&
@@ -829,6 +919,7 @@ svcd_configure(struct svcd *d, const struct service_conf *services, size_t n_ser
 		log_warnx("services: out of memory, keeping the running ones");
 		return;
 	}
+	d->configuring = true;
 	/* Stop what went first: its addresses may be a new service's. */
 	for (size_t i = 0; i < d->n; i++) {
 		bool found = false;
@@ -867,6 +958,7 @@ svcd_configure(struct svcd *d, const struct service_conf *services, size_t n_ser
 	free(d->s);
 	d->s = next;
 	d->n = n;
+	d->configuring = false;
 	if (!d->configured) {
 		d->configured = true;
 		svcd_restore(d);
@@ -874,6 +966,8 @@ svcd_configure(struct svcd *d, const struct service_conf *services, size_t n_ser
 	/* New services: their addresses are added, and a missing interface is said once. */
 	for (size_t i = 0; i < d->n; i++)
 		svcd_sync(d->s[i]);
+	/* Removed services' addresses stay held until their removal is confirmed. */
+	svcd_hold_sync(d);
 	if (save)
 		svcd_state_save(d);
 }
@@ -932,7 +1026,7 @@ svcd_drain(struct svcd *d, const char *name, bool undrain, FILE *out)
 	else
 		fprintf(out, "service %s: %s -> %s; %s, address kept, withdrawn and drained in "
 		    "%lld ms\n", name, svc_state_name(o.from), svc_state_name(o.to),
-		    o.action == SVC_ACT_WITHDRAW ? "announced at the drain metric" :
+		    o.action == SVC_ACT_DRAIN ? "announced at the drain metric" :
 		    "was not announced", (long long)(sv->conf.svc.drain_time / RTIME_MS));
 	return 0;
 }
@@ -1166,6 +1260,7 @@ svcd_free(struct svcd *d)
 	free(d->s);
 	free(d->links);
 	free(d->kaddrs);
+	free(d->held);
 	free(d->state_path);
 	free(d->restore);
 	free(d);

@@ -4,15 +4,20 @@
  * announce or withdraw the service's addresses (through the RIP engine),
  * add or remove them on their interface (through the kernel module).
  *
- *	state change		addresses			route
- *	-> up			confirmed by the kernel first	announced (urgent)
- *	up -> down (checks)	removed after the urgent	withdrawn (urgent)
- *				sends, unless keep-address
- *	up -> down (address	added again			withdrawn (urgent)
- *	  or interface gone)
- *	init -> down		removed, unless keep-address	-
- *	-> draining		kept for drain-time		metric 14 (urgent)
- *	-> drained		kept				withdrawn (urgent)
+ * Each transition comes with an action of the state machine (service.h);
+ * this module maps it to the route and carries out the address part:
+ *
+ *	state change		action	addresses			route
+ *	-> up			ANNOUNCE confirmed by the kernel first	announced (urgent)
+ *	up -> down (checks)	WITHDRAW removed after the urgent	withdrawn (urgent)
+ *					sends, unless keep-address
+ *	up -> down (address,	WITHDRAW added again (when missing)	withdrawn (urgent)
+ *	  interface gone/down)
+ *	init -> down		NONE	removed, unless keep-address	-
+ *	up -> draining		DRAIN	kept for drain-time		metric 14 (urgent)
+ *	draining -> drained	WITHDRAW kept				withdrawn (urgent)
+ *	draining -> down	WITHDRAW kept				withdrawn (urgent)
+ *	  (undrain)
  *
  * The address is added at start, before the first check: a service that
  * passes `rise` rounds is announced at once, and a check of the service
@@ -22,9 +27,11 @@
  * link and IPv4 address notification on (svcd_kernel_link,
  * svcd_kernel_addr; create the svcd before the first dump), and a service
  * is announced only while each of its addresses is confirmed on its
- * interface.  One that goes missing (`ip addr del`, the interface
- * deleted) is withdrawn at once and added again; the service comes back
- * when the kernel confirms it.  A service whose interface does not exist
+ * interface, and while that interface is up.  One that goes missing
+ * (`ip addr del`, the interface deleted) is withdrawn at once and added
+ * again; the service comes back when the kernel confirms it.  An interface
+ * set down (`ip link set lo down`) keeps its addresses but loses their
+ * local routes: withdrawn at once too, back when the interface is up.  A service whose interface does not exist
  * stays down, with that reason in `show services`, until it appears.
  *
  * A reload changes a service in place (svcconf.h says what can be); a new
@@ -55,6 +62,14 @@ struct svcd_ops {
 	void (*announce)(void *ctx, struct prefix4 prefix, uint8_t metric, bool up);
 	/* Add or remove prefix on interface ifname; 0 or -1 (logged by the callee). */
 	int (*address)(void *ctx, const char *ifname, struct prefix4 prefix, bool add);
+	/*
+	 * prefix is a service address, or no longer: held from the service's
+	 * start until no service has it and its removal from the interface is
+	 * confirmed by the kernel, so it is never taken for an ordinary
+	 * (connected) address meanwhile, not even during a move or after a
+	 * reload that removed the service.  Called on changes only.
+	 */
+	void (*hold)(void *ctx, struct prefix4 prefix, bool held);
 	void *ctx;
 };
 
@@ -79,8 +94,9 @@ void		 svcd_set_state_file(struct svcd *, const char *path);
 void		 svcd_configure(struct svcd *, const struct service_conf *services,
 		    size_t n_services);
 /* The kernel's links and IPv4 addresses, from its dump and its notifications. */
+/* up: up with carrier; a service is not announced while its interface is down. */
 void		 svcd_kernel_link(struct svcd *, unsigned ifindex, const char *ifname,
-		    bool deleted);
+		    bool up, bool deleted);
 void		 svcd_kernel_addr(struct svcd *, unsigned ifindex, struct prefix4 addr,
 		    bool deleted);
 /* For --check: warn about each service whose interface is not on this host; how many. */

@@ -9,7 +9,8 @@
  *    the dumps of kr_dump() and kr_flush_ours();
  *  - the monitor socket: non-blocking, subscribed to link, IPv4 address and
  *    IPv4 route notifications, with a large receive buffer; an overrun
- *    (ENOBUFS) is recovered by a full re-dump.
+ *    (ENOBUFS) is recovered by a full re-dump, and what the dump no longer
+ *    shows is reported as deleted (krview.h keeps what was reported).
  *
  * Requests go through one queue.  Outside a batch a request is queued and
  * flushed at once, so the call is synchronous.  Inside a batch (and while a
@@ -50,6 +51,7 @@
 
 #include "../lib/clock.h"
 #include "../lib/log.h"
+#include "krview.h"
 
 /* RTA_PRIORITY of every route of ours (see the top of the file). */
 #define KR_PRIORITY 20
@@ -134,6 +136,9 @@ struct kr {
 
 	struct log_ratelimit rl_req;
 	struct log_ratelimit rl_bad;
+
+	struct krview view; /* what the callbacks were told, for a resync */
+	bool dump_partial;  /* a dump gave up on NLM_F_DUMP_INTR */
 };
 
 /* What a route message says, before the caller's filters. */
@@ -466,6 +471,7 @@ kr_dispatch(struct kr *kr, const struct nlmsghdr *nlh, void *arg)
 			kr_bad(kr, "link message", why);
 			return;
 		}
+		krview_link(&kr->view, &link, deleted);
 		if (kr->cb.link != NULL)
 			kr->cb.link(kr->cb.ctx, &link, deleted);
 		return;
@@ -487,6 +493,7 @@ kr_dispatch(struct kr *kr, const struct nlmsghdr *nlh, void *arg)
 			kr_bad(kr, "address message", why);
 			return;
 		}
+		krview_addr(&kr->view, &addr, deleted);
 		if (kr->cb.addr != NULL)
 			kr->cb.addr(kr->cb.ctx, &addr, deleted);
 		return;
@@ -510,6 +517,7 @@ kr_dispatch(struct kr *kr, const struct nlmsghdr *nlh, void *arg)
 		}
 		if (!kr_route_wanted(&ri))
 			return;
+		krview_route(&kr->view, &ri.rt, deleted);
 		if (kr->cb.route != NULL)
 			kr->cb.route(kr->cb.ctx, &ri.rt, deleted);
 		return;
@@ -1136,6 +1144,7 @@ kr_dump_type(struct kr *kr, uint16_t type, const struct kr_dump_filter *f, kr_ms
 			/* Later monitor events complete the picture. */
 			log_notice("kr: dump %u interrupted %d times, using the last one",
 			    type, try);
+			kr->dump_partial = true;
 			return 0;
 		}
 	}
@@ -1239,7 +1248,10 @@ kr_monitor_fd(const struct kr *kr)
 /*
  * Events were lost.  What is queued now predates the loss, so applying it
  * after a fresh dump could roll the caller's view back (an address added,
- * then its lost deletion): drop it, then dump.
+ * then its lost deletion): drop it, then dump.  The dump says what exists;
+ * what was reported before and is not in it any more was deleted while the
+ * events were lost, and is reported so now.  Not after a dump that the
+ * kernel kept interrupting: something in it may be missing, not gone.
  */
 static int
 kr_resync(struct kr *kr)
@@ -1256,7 +1268,18 @@ kr_resync(struct kr *kr)
 		return -1;
 	}
 	log_notice("kr: monitor overrun, re-reading links, addresses and routes");
-	return kr_dump(kr);
+	krview_resync_begin(&kr->view);
+	kr->dump_partial = false;
+	if (kr_dump(kr) < 0)
+		return -1;
+	if (kr->dump_partial) {
+		log_notice("kr: the re-read was interrupted, deletions wait for their notifications");
+		return 0;
+	}
+	size_t gone = krview_resync_end(&kr->view, &kr->cb);
+	if (gone > 0)
+		log_notice("kr: %zu links, addresses or routes disappeared during the overrun", gone);
+	return 0;
 }
 
 int
@@ -1407,6 +1430,7 @@ kr_close(struct kr *kr)
 	free(kr->q);
 	free(kr->req_rx);
 	free(kr->mon_rx);
+	krview_free(&kr->view);
 	free(kr);
 }
 

@@ -86,7 +86,9 @@ int kr_dump(struct kr *kr);
 
 int kr_monitor_fd(const struct kr *kr);
 /* Read and dispatch every pending monitor message; 0, or -1 on a fatal socket error.
- * On ENOBUFS (events lost) it re-dumps everything so the caller's view is complete again. */
+ * On ENOBUFS (events lost) it re-dumps everything so the caller's view is complete again:
+ * what is in the dump is reported as usual, what was reported before and is not in it
+ * any more is reported as deleted (routes, then addresses, then links). */
 int kr_monitor_read(struct kr *kr);
 
 void kr_batch_begin(struct kr *kr);

@@ -486,12 +486,21 @@ rip_redist_metric(const struct rip_conf *conf, enum rip_redist_kind kind)
 	return m != 0 ? m : conf->default_metric;
 }
 
-/* A service's address is announced only while its checks pass (rip_engine_service). */
+/*
+ * A service's address is announced only while its checks pass
+ * (rip_engine_service), never as a connected route: the configured ones,
+ * and those the services still hold at run time (rip_engine_service_prefix:
+ * an address a reload moved away from or removed is on its interface until
+ * its removal is confirmed, no longer in the configuration).
+ */
 static bool
-rip_is_service_prefix(const struct rip_conf *conf, struct prefix4 pfx)
+rip_is_service_prefix(const struct rip_engine *eng, struct prefix4 pfx)
 {
-	for (size_t i = 0; i < conf->n_service_prefixes; i++)
-		if (prefix4_equal(conf->service_prefixes[i], pfx))
+	for (size_t i = 0; i < eng->conf.n_service_prefixes; i++)
+		if (prefix4_equal(eng->conf.service_prefixes[i], pfx))
+			return true;
+	for (size_t i = 0; i < eng->n_svc_held; i++)
+		if (prefix4_equal(eng->svc_held[i], pfx))
 			return true;
 	return false;
 }
@@ -503,14 +512,15 @@ rip_is_service_prefix(const struct rip_conf *conf, struct prefix4 pfx)
  * too.  A /32 on lo (the seed's anycast 10.128.224.2/32) counts.
  */
 static size_t
-rip_iface_connected_set(const struct rip_conf *conf, const struct rip_iface *ifp,
+rip_iface_connected_set(const struct rip_engine *eng, const struct rip_iface *ifp,
     struct prefix4 *pfx, uint8_t *metric)
 {
+	const struct rip_conf *conf = &eng->conf;
 	size_t n = 0;
 	if (!ifp->up)
 		return 0;
 	for (size_t i = 0; i < ifp->n_addr; i++) {
-		if (ip4_is_martian(ifp->addr[i]) || rip_is_service_prefix(conf, ifp->addr_pfx[i]))
+		if (ip4_is_martian(ifp->addr[i]) || rip_is_service_prefix(eng, ifp->addr_pfx[i]))
 			continue;
 		bool covered = rip_conf_network_match(conf, ifp->name, ifp->addr[i]);
 		if (!covered && !conf->redist[RIP_REDIST_CONNECTED].enabled)
@@ -533,7 +543,7 @@ rip_conn_apply(struct rip_engine *eng, struct rip_iface *ifp, const struct rip_c
     rtime_t now)
 {
 	struct rip_conn_snapshot cur;
-	cur.n = ifp != NULL ? rip_iface_connected_set(&eng->conf, ifp, cur.pfx, cur.metric) : 0;
+	cur.n = ifp != NULL ? rip_iface_connected_set(eng, ifp, cur.pfx, cur.metric) : 0;
 	for (size_t i = 0; i < old->n; i++) {
 		bool keep = false;
 		for (size_t j = 0; j < cur.n; j++)
@@ -545,6 +555,21 @@ rip_conn_apply(struct rip_engine *eng, struct rip_iface *ifp, const struct rip_c
 	for (size_t j = 0; j < cur.n; j++)
 		rip_local_set(eng, cur.pfx[j], RIP_ORIGIN_CONNECTED, ifp->ifindex, cur.metric[j], true,
 		    now);
+}
+
+/* Every interface's connected set, before a change that may move them all; NULL when out of memory. */
+static struct rip_conn_snapshot *
+rip_conn_snapshot_all(const struct rip_engine *eng)
+{
+	size_t n_if = 0, i = 0;
+	for (struct rip_iface *ifp = eng->ifaces; ifp != NULL; ifp = ifp->next)
+		n_if++;
+	struct rip_conn_snapshot *old = calloc(n_if + 1, sizeof(*old));
+	if (old == NULL)
+		return NULL;
+	for (struct rip_iface *ifp = eng->ifaces; ifp != NULL; ifp = ifp->next, i++)
+		old[i].n = rip_iface_connected_set(eng, ifp, old[i].pfx, old[i].metric);
+	return old;
 }
 
 /* Drop every path learned over ifindex (link down: RFC 2453 3.8 does not wait for the timeout). */
@@ -625,7 +650,7 @@ rip_engine_link(struct rip_engine *eng, unsigned ifindex, const char *name, bool
 	struct rip_conn_snapshot old;
 	if (ifp == NULL)
 		return;
-	old.n = rip_iface_connected_set(&eng->conf, ifp, old.pfx, old.metric);
+	old.n = rip_iface_connected_set(eng, ifp, old.pfx, old.metric);
 	bool was_up = ifp->up;
 	snprintf(ifp->name, sizeof(ifp->name), "%s", name);
 	ifp->up = up && !deleted;
@@ -661,7 +686,7 @@ rip_engine_addr(struct rip_engine *eng, unsigned ifindex, uint32_t addr, uint8_t
 	struct rip_conn_snapshot old;
 	if (ifp == NULL || len > 32)
 		return;
-	old.n = rip_iface_connected_set(&eng->conf, ifp, old.pfx, old.metric);
+	old.n = rip_iface_connected_set(eng, ifp, old.pfx, old.metric);
 	size_t i;
 	for (i = 0; i < ifp->n_addr; i++)
 		if (ifp->addr[i] == addr && ifp->addr_pfx[i].len == len)
@@ -1026,6 +1051,40 @@ rip_send_urgent(struct rip_engine *eng, rtime_t now)
 }
 
 void
+rip_engine_service_prefix(struct rip_engine *eng, struct prefix4 prefix, bool held, rtime_t now)
+{
+	size_t i;
+
+	for (i = 0; i < eng->n_svc_held; i++)
+		if (prefix4_equal(eng->svc_held[i], prefix))
+			break;
+	if (held == (i < eng->n_svc_held))
+		return;
+	struct rip_conn_snapshot *old = rip_conn_snapshot_all(eng);
+	if (held) {
+		if (eng->n_svc_held == eng->cap_svc_held) {
+			size_t cap = eng->cap_svc_held ? eng->cap_svc_held * 2 : 16;
+			struct prefix4 *a = realloc(eng->svc_held, cap * sizeof(*a));
+			if (a == NULL) {
+				free(old);
+				return;
+			}
+			eng->svc_held = a;
+			eng->cap_svc_held = cap;
+		}
+		eng->svc_held[eng->n_svc_held++] = prefix;
+	} else {
+		eng->svc_held[i] = eng->svc_held[--eng->n_svc_held];
+	}
+	if (old == NULL)
+		return;
+	i = 0;
+	for (struct rip_iface *ifp = eng->ifaces; ifp != NULL; ifp = ifp->next, i++)
+		rip_conn_apply(eng, ifp, &old[i], now);
+	free(old);
+}
+
+void
 rip_engine_service(struct rip_engine *eng, struct prefix4 prefix, uint8_t metric, bool up,
     rtime_t now)
 {
@@ -1214,14 +1273,8 @@ rip_engine_new(struct rip_conf *conf, const struct rip_ops *ops, rtime_t now)
 void
 rip_engine_reconfigure(struct rip_engine *eng, struct rip_conf *conf, rtime_t now)
 {
-	size_t n_if = 0;
-	for (struct rip_iface *ifp = eng->ifaces; ifp != NULL; ifp = ifp->next)
-		n_if++;
-	struct rip_conn_snapshot *old = calloc(n_if + 1, sizeof(*old));
-	size_t i = 0;
-	for (struct rip_iface *ifp = eng->ifaces; ifp != NULL; ifp = ifp->next, i++)
-		if (old != NULL)
-			old[i].n = rip_iface_connected_set(&eng->conf, ifp, old[i].pfx, old[i].metric);
+	struct rip_conn_snapshot *old = rip_conn_snapshot_all(eng);
+	size_t i;
 
 	bool timers_changed = conf->t_update != eng->conf.t_update;
 	rip_conf_free(&eng->conf);
@@ -1293,5 +1346,6 @@ rip_engine_free(struct rip_engine *eng)
 	rib_free(&eng->rib);
 	rip_conf_free(&eng->conf);
 	free(eng->kroutes);
+	free(eng->svc_held);
 	free(eng);
 }

@@ -170,6 +170,9 @@ struct rip_engine {
 	size_t n_kroutes, cap_kroutes;
 	/* Counters for responses from sources beyond RIP_MAX_NEIGHBORS. */
 	struct rip_neighbor overflow;
+	/* Service prefixes held at run time (rip_engine_service_prefix). */
+	struct prefix4 *svc_held;
+	size_t n_svc_held, cap_svc_held;
 };
 
 /* Takes ownership of *conf (the caller must not free it); NULL on allocation failure. */
@@ -197,11 +200,24 @@ void rip_engine_kernel_route_lost(struct rip_engine *eng, struct prefix4 prefix,
 /*
  * A health-checked service address: announced with `metric` while up,
  * withdrawn (metric 16, or the best alternate) when not; either change goes
- * out as an urgent update.  A prefix that is a configured service address
- * (conf->service_prefixes) is never announced as a connected route, so the address
- * riposted adds for a service is announced only through this call.
+ * out as an urgent update.  A service prefix is never announced as a
+ * connected route, so the address riposted adds for a service is announced
+ * only through this call.  Service prefixes are the configured ones
+ * (conf->service_prefixes) and those held at run time through
+ * rip_engine_service_prefix().
  */
 void rip_engine_service(struct rip_engine *eng, struct prefix4 prefix, uint8_t metric, bool up,
+    rtime_t now);
+/*
+ * The services hold prefix (a service address that is, or may still be, on
+ * an interface), or no longer.  The configuration alone is not enough: a
+ * reload that moves a service's addresses or removes the service drops
+ * them from conf->service_prefixes while the old address is still on its
+ * interface, until its removal is confirmed; held, it is not announced as
+ * connected meanwhile.  Released, an address still present becomes an
+ * ordinary connected one.
+ */
+void rip_engine_service_prefix(struct rip_engine *eng, struct prefix4 prefix, bool held,
     rtime_t now);
 
 /* A neighbour's BFD session changed state (what the BFD module reports). */

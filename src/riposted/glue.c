@@ -217,6 +217,16 @@ svc_announce(void *ctx, struct prefix4 prefix, uint8_t metric, bool up)
 	glue_end(d);
 }
 
+static void
+svc_hold(void *ctx, struct prefix4 prefix, bool held)
+{
+	struct daemon *d = ctx;
+
+	glue_begin(d);
+	rip_engine_service_prefix(d->eng, prefix, held, clock_mono_now());
+	glue_end(d);
+}
+
 static int
 svc_address(void *ctx, const char *ifname, struct prefix4 prefix, bool add)
 {
@@ -279,7 +289,7 @@ kr_link_cb(void *ctx, const struct kr_link *l, bool deleted)
 	    clock_mono_now());
 	/* Services announce an address only while the kernel has it (services.h). */
 	if (d->svcd != NULL)
-		svcd_kernel_link(d->svcd, l->ifindex, l->name, deleted);
+		svcd_kernel_link(d->svcd, l->ifindex, l->name, l->up, deleted);
 }
 
 static void
@@ -395,7 +405,7 @@ daemon_start(struct daemon *d, struct riposted_conf *conf)
 		ops_send, ops_route_install, ops_route_remove, ops_iface_enable, ops_random, NULL,
 		ops_neighbor_new,
 	};
-	static const struct svcd_ops sops = { svc_announce, svc_address, NULL };
+	static const struct svcd_ops sops = { svc_announce, svc_address, svc_hold, NULL };
 	struct kr_callbacks kcb = krcb;
 	struct rip_ops o = ops;
 	struct svcd_ops so = sops;
@@ -403,6 +413,9 @@ daemon_start(struct daemon *d, struct riposted_conf *conf)
 	kcb.ctx = d;
 	o.ctx = d;
 	so.ctx = d;
+	/* First: the services' callbacks (svc_hold) kick the engine from svcd_configure on. */
+	ev_timer_init(&d->timer, daemon_timer_cb, 0., 0.);
+	d->timer.data = d;
 	if ((d->kr = kr_open(&kcb)) == NULL) {
 		log_warn("netlink");
 		return -1;
@@ -439,8 +452,6 @@ daemon_start(struct daemon *d, struct riposted_conf *conf)
 	bfd_apply_config(d);
 	svcd_configure(d->svcd, d->conf.services, d->conf.n_services);
 
-	ev_timer_init(&d->timer, daemon_timer_cb, 0., 0.);
-	d->timer.data = d;
 	ev_io_init(&d->kr_watch, kr_watch_cb, kr_monitor_fd(d->kr), EV_READ);
 	d->kr_watch.data = d;
 	ev_io_start(d->loop, &d->kr_watch);

@@ -785,6 +785,48 @@ test_big_flush(struct kr *kr, struct rec *r)
 	r->counting = false;
 }
 
+/*
+ * An address deleted while the monitor overflowed: its RTM_DELADDR is
+ * dropped with the rest of the stale queue, and the re-dump does not show
+ * it.  The resync must report it deleted (krview.h), or the caller keeps it.
+ */
+static void
+test_resync_deletion(struct kr *kr, struct rec *r)
+{
+	struct kr_nexthop a = { ip("10.9.0.2"), if_veth0 };
+	uint32_t vip = ip("10.128.224.7"), base = ip("100.64.0.0");
+	struct addr_want aw = { if_lo, vip, 32, false };
+	struct kr_stats st0, st1;
+	bool reported = false;
+
+	settle(kr, r);
+	sh("ip addr add 10.128.224.7/32 dev lo");
+	check(wait_for(kr, r, pred_addr, &aw, 2000), "resync: monitor reports 10.128.224.7/32 on lo");
+	sh("ip addr del 10.128.224.7/32 dev lo");
+	kr_get_stats(kr, &st0);
+	kr_batch_begin(kr);
+	for (unsigned i = 0; i < BIG; i++)
+		kr_route_change(kr, (struct prefix4){ base + i, 32 }, &a, 1, 1);
+	kr_batch_end(kr);
+	r->counting = false;
+	rec_clear(r);
+	int rc = kr_monitor_read(kr);
+	kr_get_stats(kr, &st1);
+	for (size_t i = 0; i < r->nev; i++)
+		if (r->ev[i].kind == EV_ADDR && r->ev[i].deleted && r->ev[i].addr.addr == vip &&
+		    r->ev[i].addr.ifindex == if_lo)
+			reported = true;
+	check(rc == 0 && st1.resyncs > st0.resyncs, "resync: the monitor overflowed and was re-read");
+	check(reported, "resync: the address deleted during the overrun is reported deleted");
+	kr_batch_begin(kr);
+	for (unsigned i = 0; i < BIG; i++)
+		kr_route_delete(kr, (struct prefix4){ base + i, 32 });
+	kr_batch_end(kr);
+	r->counting = true;
+	settle(kr, r);
+	r->counting = false;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -823,6 +865,7 @@ main(int argc, char **argv)
 	test_big(kr, &r, 32);
 	test_big(kr, &r, 24);
 	test_big_flush(kr, &r);
+	test_resync_deletion(kr, &r);
 
 	struct kr_stats st;
 	kr_get_stats(kr, &st);

@@ -2446,6 +2446,87 @@ test_service_backup_metric(void **state)
 	assert_int_equal(rib_route_best(h_route(h, any))->origin, RIP_ORIGIN_CONNECTED);
 }
 
+/* Does prefix have a connected path (on lo) in the table? */
+static bool
+h_connected(struct harness *h, struct prefix4 p)
+{
+	struct rip_route *r = h_route(h, p);
+	return r != NULL && rib_path_find(r, RIP_ORIGIN_CONNECTED, 0, IF_LO) != NULL;
+}
+
+/* Responses on ifindex since mark that carry prefix p with a usable metric (< 16). */
+static size_t
+h_usable_sends(const struct harness *h, size_t mark, unsigned ifindex, struct prefix4 p)
+{
+	rtime_t when[16];
+	return h_sends_of(h, mark, ifindex, p, -1, when, 16) -
+	    h_sends_of(h, mark, ifindex, p, RIP_INFINITY, when, 16);
+}
+
+/*
+ * A reload that moves a service to another address (make-before-break):
+ * the old address is still on lo until the withdrawal went out and its
+ * removal is confirmed, but the new configuration no longer lists it.
+ * Held by the services (rip_engine_service_prefix), it is never a
+ * connected route meanwhile, whatever `network` covers lo.  A removed
+ * service alike.  Released while still present, it is an ordinary
+ * connected address.
+ */
+static void
+test_service_prefix_held(void **state)
+{
+	struct harness *h = *state;
+	struct prefix4 any = PFX(ANYCAST, 32), next = PFX(ANYCAST + 1, 32);
+
+	h_std(h, CONF_SVC);
+	rip_engine_service_prefix(h->eng, any, true, h->now);
+	rip_engine_service(h->eng, any, 1, true, h->now);
+	h_advance(h, SEC(1));
+	size_t mark = h->n_pkts;
+
+	/* SIGHUP: the configuration now says 10.128.224.3, and the glue's order follows. */
+	h_reconf(h, CONF_STD "service dns\n address 10.128.224.3/32\n check tcp 127.0.0.1:53\n");
+	assert_false(h_connected(h, any));
+	rip_engine_service_prefix(h->eng, next, true, h->now);
+	h_addr(h, IF_LO, next.addr, 32);
+	assert_false(h_connected(h, next));
+	rip_engine_service(h->eng, next, 1, true, h->now);
+	rip_engine_service(h->eng, any, 1, false, h->now);
+	/* SVCD_UNADDR_DELAY later the old address goes; a periodic update meanwhile. */
+	h_until_periodic(h);
+	assert_false(h_connected(h, any));
+	assert_int_equal(h_usable_sends(h, mark, IF_ETH0, any), 0);
+	rip_engine_addr(h->eng, IF_LO, ANYCAST, 32, true, h->now);
+	rip_engine_service_prefix(h->eng, any, false, h->now);
+	h_advance(h, SEC(40));
+	assert_int_equal(h_usable_sends(h, mark, IF_ETH0, any), 0);
+	assert_int_equal(h_sent(h, mark, IF_ETH0, any), RIP_INFINITY);
+	assert_int_equal(h_sent(h, mark, IF_ETH0, next), 1);
+	assert_int_equal(rib_route_best(h_route(h, next))->origin, RIP_ORIGIN_SERVICE);
+
+	/* The service is removed by a reload: its address is held until it is gone. */
+	mark = h->n_pkts;
+	h_reconf(h, CONF_STD);
+	rip_engine_service(h->eng, next, 1, false, h->now);
+	h_advance(h, MS(150));
+	assert_false(h_connected(h, next));
+	rip_engine_addr(h->eng, IF_LO, next.addr, 32, true, h->now);
+	rip_engine_service_prefix(h->eng, next, false, h->now);
+	h_advance(h, SEC(40));
+	assert_int_equal(h_usable_sends(h, mark, IF_ETH0, next), 0);
+	assert_false(h_connected(h, next));
+
+	/* Released while present (the operator's own address now): connected. */
+	rip_engine_service_prefix(h->eng, next, true, h->now);
+	h_addr(h, IF_LO, next.addr, 32);
+	assert_false(h_connected(h, next));
+	rip_engine_service_prefix(h->eng, next, false, h->now);
+	assert_true(h_connected(h, next));
+	/* And held again: the connected route goes at once. */
+	rip_engine_service_prefix(h->eng, next, true, h->now);
+	assert_false(h_connected(h, next));
+}
+
 static unsigned nbr_new_calls;
 static uint32_t nbr_new_last;
 
@@ -2628,6 +2709,7 @@ main(void)
 		T(test_bad_nexthop_prefix),
 		T(test_service_urgent),
 		T(test_service_backup_metric),
+		T(test_service_prefix_held),
 		T(test_bfd_neighbor_down),
 		T(test_link_down_connected_alternate),
 		T(test_bfd_admindown_and_never_up),

@@ -268,7 +268,9 @@ test_drain(void **state)
 	assert_int_equal(svc_next_timer(&svc), RTIME_NEVER);
 	assert_int_equal(svc_drain(&svc, t0, &out), SVC_OK);
 	assert_int_equal(svc.state, SVC_DRAINING);
-	assert_int_equal(out.action, SVC_ACT_WITHDRAW);
+	/* Out of rotation, but still a path: announced at the drain metric. */
+	assert_int_equal(out.action, SVC_ACT_DRAIN);
+	assert_int_equal(svc.route, SVC_ACT_DRAIN);
 	assert_string_equal(out.log,
 	    "service dns: drain requested for 10 s, up -> draining");
 	assert_int_equal(svc_next_timer(&svc), t0 + 10 * RTIME_SEC);
@@ -284,7 +286,8 @@ test_drain(void **state)
 	svc_tick(&svc, t0 + 10 * RTIME_SEC, &out);
 	assert_true(out.changed);
 	assert_int_equal(svc.state, SVC_DRAINED);
-	assert_int_equal(out.action, SVC_ACT_NONE);
+	assert_int_equal(out.action, SVC_ACT_WITHDRAW);
+	assert_int_equal(svc.route, SVC_ACT_NONE);
 	assert_string_equal(out.log,
 	    "service dns: drain time 10 s elapsed, draining -> drained");
 	assert_int_equal(svc_next_timer(&svc), RTIME_NEVER);
@@ -331,7 +334,7 @@ test_failure_while_draining(void **state)
 		probe(&svc, 1, true, NULL, &out);
 	}
 	svc_drain(&svc, fake_now, &out);
-	assert_int_equal(out.action, SVC_ACT_WITHDRAW);
+	assert_int_equal(out.action, SVC_ACT_DRAIN);
 	for (i = 0; i < 5; i++) {
 		probe(&svc, 0, false, "timeout 300 ms", &out);
 		assert_false(out.changed);
@@ -367,7 +370,39 @@ test_drain_from_down(void **state)
 	assert_int_equal(svc.state, SVC_DOWN);
 	svc_drain(&svc, fake_now, &out);
 	assert_int_equal(svc.state, SVC_DRAINING);
-	/* Already withdrawn: no second WITHDRAW. */
+	/* Already withdrawn: nothing to drain, and no WITHDRAW at its end. */
+	assert_int_equal(out.action, SVC_ACT_NONE);
+	svc_set_ready(&svc, false, "x", fake_now, &out);
+	assert_int_equal(out.action, SVC_ACT_NONE);
+	svc_set_ready(&svc, true, "y", fake_now, &out);
+	assert_int_equal(out.action, SVC_ACT_NONE);
+	svc_tick(&svc, fake_now + 10 * RTIME_SEC, &out);
+	assert_int_equal(svc.state, SVC_DRAINED);
+	assert_true(out.changed);
+	assert_int_equal(out.action, SVC_ACT_NONE);
+	assert_int_equal(svc.route, SVC_ACT_NONE);
+}
+
+/* Undrain while draining announced: the drain route is withdrawn. */
+static void
+test_undrain_while_draining(void **state)
+{
+	struct svc svc;
+	struct svc_out out;
+
+	(void)state;
+	setup_svc(&svc, 1);
+	bring_up(&svc);
+	svc_drain(&svc, fake_now, &out);
+	assert_int_equal(out.action, SVC_ACT_DRAIN);
+	svc_undrain(&svc, fake_now, &out);
+	assert_int_equal(out.to, SVC_DOWN);
+	assert_int_equal(out.action, SVC_ACT_WITHDRAW);
+	assert_int_equal(svc.route, SVC_ACT_NONE);
+	/* A drain from DOWN after that announces nothing. */
+	svc_drain(&svc, fake_now, &out);
+	assert_int_equal(out.action, SVC_ACT_NONE);
+	svc_undrain(&svc, fake_now, &out);
 	assert_int_equal(out.action, SVC_ACT_NONE);
 }
 
@@ -384,6 +419,7 @@ test_names(void **state)
 	assert_string_equal(svc_event_name(SVC_EV_PROCESS_DIED),
 	    "process-died");
 	assert_string_equal(svc_action_name(SVC_ACT_WITHDRAW), "withdraw");
+	assert_string_equal(svc_action_name(SVC_ACT_DRAIN), "drain");
 }
 
 static void
@@ -559,23 +595,40 @@ test_not_ready_blocks_rise(void **state)
 	assert_int_equal(out.to, SVC_UP);
 }
 
-/* While drained, readiness moves nothing (the announcer lowers the route itself). */
+/*
+ * While draining, readiness moves no state, but the drain announcement
+ * follows the address: withdrawn while it is missing (a blackhole), made
+ * again when it is back.  The drain time runs on.
+ */
 static void
 test_not_ready_while_draining(void **state)
 {
 	struct svc svc;
 	struct svc_out out;
+	rtime_t t0;
 
 	(void)state;
 	setup_svc(&svc, 1);
 	bring_up(&svc);
-	svc_drain(&svc, fake_now, &out);
-	svc_set_ready(&svc, false, "x", fake_now, &out);
+	t0 = fake_now;
+	svc_drain(&svc, t0, &out);
+	assert_int_equal(out.action, SVC_ACT_DRAIN);
+	svc_set_ready(&svc, false, "x", t0 + RTIME_SEC, &out);
 	assert_false(out.changed);
+	assert_int_equal(out.action, SVC_ACT_WITHDRAW);
+	assert_int_equal(svc.route, SVC_ACT_NONE);
 	assert_int_equal(svc.state, SVC_DRAINING);
-	svc_set_ready(&svc, true, "y", fake_now, &out);
+	svc_set_ready(&svc, true, "y", t0 + 2 * RTIME_SEC, &out);
 	assert_false(out.changed);
+	assert_int_equal(out.action, SVC_ACT_DRAIN);
+	assert_int_equal(svc.route, SVC_ACT_DRAIN);
 	assert_int_equal(svc.state, SVC_DRAINING);
+	assert_int_equal(svc_next_timer(&svc), t0 + 10 * RTIME_SEC);
+	/* Missing at the end of the drain: nothing is out, nothing to withdraw. */
+	svc_set_ready(&svc, false, "x", t0 + 3 * RTIME_SEC, &out);
+	svc_tick(&svc, t0 + 10 * RTIME_SEC, &out);
+	assert_int_equal(svc.state, SVC_DRAINED);
+	assert_int_equal(out.action, SVC_ACT_NONE);
 }
 
 static void
@@ -686,6 +739,7 @@ main(void)
 		cmocka_unit_test(test_drain),
 		cmocka_unit_test(test_failure_while_draining),
 		cmocka_unit_test(test_drain_from_down),
+		cmocka_unit_test(test_undrain_while_draining),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_config),
 		cmocka_unit_test(test_duration_good),
