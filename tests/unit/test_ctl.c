@@ -76,16 +76,16 @@ t_big(void *ctx, const struct ctl_request *req, FILE *out)
 }
 
 static const struct ctl_command t_table[] = {
-	{ "show routes", "[PREFIX]", "the routing table", 0, 1, t_echo },
-	{ "show status", NULL, "daemon status", 0, 0, t_echo },
-	{ "show interfaces", "[NAME]", "interfaces", 0, 1, t_echo },
-	{ "stop", NULL, "stop the daemon", 0, 0, t_echo },
-	{ "set debug", "LEVEL", "set the log level", 1, 1, t_echo },
-	{ "echo", "[WORD...]", "echo the words", 0, CTL_MAX_ARGS, t_echo },
-	{ "fail", NULL, "fail with a message", 0, 0, t_fail },
-	{ "quiet", NULL, "fail without a message", 0, 0, t_silent_fail },
-	{ "big", "BYTES", "a long reply", 1, 1, t_big },
-	{ "number", "N", "a usage error from the handler", 1, 1, t_badarg },
+	{ "show routes", "[PREFIX]", "the routing table", 0, 1, t_echo, 0 },
+	{ "show status", NULL, "daemon status", 0, 0, t_echo, 0 },
+	{ "show interfaces", "[NAME]", "interfaces", 0, 1, t_echo, 0 },
+	{ "stop", NULL, "stop the daemon", 0, 0, t_echo, 0 },
+	{ "set debug", "LEVEL", "set the log level", 1, 1, t_echo, 0 },
+	{ "echo", "[WORD...]", "echo the words", 0, CTL_MAX_ARGS, t_echo, 0 },
+	{ "fail", NULL, "fail with a message", 0, 0, t_fail, 0 },
+	{ "quiet", NULL, "fail without a message", 0, 0, t_silent_fail, 0 },
+	{ "big", "BYTES", "a long reply", 1, 1, t_big, 0 },
+	{ "number", "N", "a usage error from the handler", 1, 1, t_badarg, 0 },
 };
 #define T_N (sizeof(t_table) / sizeof(t_table[0]))
 
@@ -278,12 +278,12 @@ test_command_find(void **state)
 
 /* A table where a command is a prefix of others, word-wise and letter-wise. */
 static const struct ctl_command t_nested[] = {
-	{ "show", "[WHAT]", "show something", 0, 1, t_echo },
-	{ "show routes", NULL, "routes", 0, 0, t_echo },
-	{ "show rip", NULL, "rip", 0, 0, t_echo },
-	{ "showall", NULL, "everything", 0, 0, t_echo },
-	{ "help", "[X]", "our own help", 0, 1, t_echo },
-	{ "hello", NULL, "hi", 0, 0, t_echo },
+	{ "show", "[WHAT]", "show something", 0, 1, t_echo, 0 },
+	{ "show routes", NULL, "routes", 0, 0, t_echo, 0 },
+	{ "show rip", NULL, "rip", 0, 0, t_echo, 0 },
+	{ "showall", NULL, "everything", 0, 0, t_echo, 0 },
+	{ "help", "[X]", "our own help", 0, 1, t_echo, 0 },
+	{ "hello", NULL, "hi", 0, 0, t_echo, 0 },
 };
 
 static void
@@ -474,7 +474,7 @@ test_help(void **state)
 
 	/* JSON. */
 	static const struct ctl_command one[] = {
-		{ "show \"q\"", NULL, "tab\there", 0, 0, t_echo },
+		{ "show \"q\"", NULL, "tab\there", 0, 0, t_echo, 0 },
 	};
 	body = dispatch_ok(one, 1, "help --json\n");
 	assert_string_equal(body,
