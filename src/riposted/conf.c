@@ -290,7 +290,8 @@ h_control_mode(struct conf_parser *p, const struct conf_kw *kw, void *target, in
 	size_t n = strlen(s);
 
 	/* Permissions only: set-id and sticky bits mean nothing on a socket. */
-	if (n == 0 || n > 4 || strspn(s, "01234567") != n || (v = (unsigned)strtoul(s, NULL, 8)) > 0777)
+	if (n == 0 || n > 4 || strspn(s, "01234567") != n ||
+	    (v = (unsigned)strtoul(s, NULL, 8)) > 0777)
 		return conf_err(p, "control-mode: '%s' is not an octal mode 0..0777 (e.g. 0660)", s);
 	conf->control_mode = v;
 	return 0;
@@ -512,9 +513,9 @@ riposted_conf_resolve(const char *name, struct riposted_conf *conf, char *err,
 			c->run_gid = conf->check_gid;
 			/* c->args starts with the program, NUL-terminated. */
 			if (privs_path_secure(c->args, conf->check_uid, why, sizeof(why)) != 0) {
-				snprintf(err, errlen, "%s:%u: service %s: check exec %s: %s: not safe "
-				    "to run as %s", name, s->check_lines[k], s->svc.name, c->args,
-				    why, cu);
+				snprintf(err, errlen, "%s:%u: service %s: check exec %s: not safe to "
+				    "run as %s: %s", name, s->check_lines[k], s->svc.name, c->args,
+				    cu, why);
 				return -1;
 			}
 		}

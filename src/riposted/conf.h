@@ -87,8 +87,9 @@ int	riposted_conf_parse_file(const char *path, struct riposted_conf *conf, char 
  * of the grammar stay off the system): the users and groups are looked up
  * ("name:line: user x: no such user"), every exec check gets the check
  * user (run_as) and its program must be safe to run as that user
- * (privs_path_secure: "name:line: service dns: check exec /tmp/c.sh: /tmp/c.sh
- * is writable by others (mode 0777)").  0, or -1 with the message in err.
+ * (privs_path_secure: "name:line: service dns: check exec /tmp/c.sh: not safe
+ * to run as nobody: /tmp/c.sh is writable by others (mode 0777)").  0, or -1
+ * with the message in err.
  */
 int	riposted_conf_resolve(const char *name, struct riposted_conf *conf, char *err,
 	    size_t errlen);
