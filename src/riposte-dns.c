@@ -24,6 +24,16 @@
 #include "lib/log.h"
 #include "lib/pidfile.h"
 
+/*
+ * Started as root without `user`, riposte-dns still gives root up once its
+ * sockets are bound: it runs as RIPOSTE_DNS_USER when that user exists (a
+ * package makes it, owning nothing but what it must write), else as
+ * RIPOSTE_DNS_USER_FALLBACK, which every Debian system has.  `user root`
+ * keeps root.
+ */
+#define RIPOSTE_DNS_USER "riposte-dns"
+#define RIPOSTE_DNS_USER_FALLBACK "nobody"
+
 struct dnsd {
 	const char *conf_path;
 	char *conf_abs; /* for reloads: daemon() changed to "/" */
@@ -32,6 +42,7 @@ struct dnsd {
 	struct dnsconf conf;
 	struct dns_server *srv;
 	struct pidfile *pidfile_lock; /* NULL: no pidfile configured */
+	const char *run_user; /* who we run as once the sockets are bound; NULL: as started */
 	ev_signal sig_term, sig_int, sig_hup; /* data: this struct */
 	uint64_t reloads, reload_failures;
 };
@@ -204,7 +215,9 @@ usage(FILE *out)
 	    "  zone NAME hosts PATH       a hosts input: NAME and its reverse zones\n"
 	    "  identity TEXT              NSID and id.server/hostname.bind (default: host name)\n"
 	    "  version TEXT|hide          version.bind (default \"riposte-dns %s\")\n"
-	    "  user NAME                  run as NAME once the sockets are bound\n"
+	    "  user NAME                  run as NAME once the sockets are bound (default,\n"
+	    "                             when started as root: riposte-dns if that user\n"
+	    "                             exists, else nobody; `user root` keeps root)\n"
 	    "  pidfile PATH               lock and pid file (default: none); with `user`,\n"
 	    "                             in a directory that user may write, or it is\n"
 	    "                             emptied instead of removed at exit\n"
@@ -329,6 +342,15 @@ do_export(const struct dnsconf *conf, const char *dir)
 	return rc;
 }
 
+/* No `user` given: riposte-dns if it exists, else nobody (RIPOSTE_DNS_USER). */
+static struct passwd *
+default_user(void)
+{
+	struct passwd *pw = getpwnam(RIPOSTE_DNS_USER);
+
+	return pw != NULL ? pw : getpwnam(RIPOSTE_DNS_USER_FALLBACK);
+}
+
 /* As root: what the sockets need; after: nothing more.  The order matters (groups first). */
 static void
 drop_privileges(const struct passwd *pw)
@@ -380,8 +402,8 @@ log_started(const struct dnsd *d, const struct dns_gen *gen, unsigned workers)
 	}
 	log_info("riposte-dns %s started: %zu zones, %zu records, %u workers, listening on %s "
 	    "(UDP and TCP)%s%s, identity \"%s\"", RIPOSTE_DNS_VERSION, gen_zone_count(gen),
-	    gen->records, workers, listen, d->conf.user[0] ? ", user " : "", d->conf.user,
-	    d->conf.identity);
+	    gen->records, workers, listen, d->run_user != NULL ? ", user " : "",
+	    d->run_user != NULL ? d->run_user : "", d->conf.identity);
 }
 
 int
@@ -469,6 +491,16 @@ main(int argc, char **argv)
 	}
 	if (d.conf.user[0] != '\0' && (pw = getpwnam(d.conf.user)) == NULL)
 		fatalx("%s: user %s: no such user", d.conf_path, d.conf.user);
+	if (pw == NULL && geteuid() == 0 && (pw = default_user()) == NULL)
+		fatalx("%s: no `user`, and neither user %s nor %s exists: give one, or "
+		    "`user root` to stay root", d.conf_path, RIPOSTE_DNS_USER,
+		    RIPOSTE_DNS_USER_FALLBACK);
+	/* `user root`: stay root, as asked. */
+	if (pw != NULL && pw->pw_uid == 0 && geteuid() == 0)
+		pw = NULL;
+	/* getpwnam()'s buffer is reused by the next lookup: keep the name. */
+	char *run_user = pw != NULL ? strdup(pw->pw_name) : NULL;
+	d.run_user = run_user;
 	/*
 	 * One riposte-dns per pidfile, found out before the zones load and
 	 * anything is bound (SO_REUSEPORT would let a second one bind next
@@ -506,8 +538,13 @@ main(int argc, char **argv)
 	if (d.pidfile_lock != NULL && pidfile_write(d.pidfile_lock) != 0)
 		fatal("pidfile %s", d.pidfile);
 	if (pw != NULL) {
+		if (d.conf.user[0] == '\0')
+			log_notice("no `user` in %s: running as %s once the sockets are bound "
+			    "(`user root` keeps root)", d.conf_abs, pw->pw_name);
 		drop_privileges(pw);
 		pidfile_removable(&d, pw);
+	} else if (geteuid() == 0) {
+		log_warnx("`user root`: riposte-dns keeps running as root");
 	}
 
 	signal(SIGPIPE, SIG_IGN);
@@ -547,5 +584,6 @@ main(int argc, char **argv)
 	dnsconf_free(&d.conf);
 	free(d.conf_abs);
 	free(pid_abs);
+	free(run_user);
 	return 0;
 }

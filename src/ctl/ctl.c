@@ -36,7 +36,7 @@
  */
 static const struct ctl_command ctl_help_cmd = {
 	"help", "[COMMAND]", "list the commands, or those that start with COMMAND",
-	0, CTL_MAX_ARGS, NULL,
+	0, CTL_MAX_ARGS, NULL, CTL_CMD_READONLY,
 };
 
 /* snprintf into err, tolerating errlen 0. */
@@ -484,9 +484,60 @@ ctl_json_error(char **body, size_t *body_len)
 	return 0;
 }
 
+static bool
+ctl_in_group(gid_t want, gid_t gid, const gid_t *groups, size_t n)
+{
+	if (want == CTL_NO_GROUP)
+		return false;
+	if (gid == want)
+		return true;
+	for (size_t i = 0; i < n; i++)
+		if (groups[i] == want)
+			return true;
+	return false;
+}
+
+enum ctl_access
+ctl_access_of(uid_t uid, gid_t gid, const gid_t *groups, size_t n, gid_t full_group,
+    gid_t readonly_group)
+{
+	if (uid == 0 || ctl_in_group(full_group, gid, groups, n))
+		return CTL_ACCESS_FULL;
+	if (ctl_in_group(readonly_group, gid, groups, n))
+		return CTL_ACCESS_READONLY;
+	return CTL_ACCESS_NONE;
+}
+
+const char *
+ctl_access_name(enum ctl_access a)
+{
+	return a == CTL_ACCESS_FULL ? "full" : a == CTL_ACCESS_READONLY ? "read-only" : "none";
+}
+
 int
 ctl_dispatch(const struct ctl_command *table, size_t n, void *ctx, const char *line,
     size_t len, char **body, size_t *body_len)
+{
+	return ctl_dispatch_peer(table, n, ctx, NULL, line, len, body, body_len);
+}
+
+/* "drain dns": the command's words and its arguments, for the log. */
+static void
+ctl_log_command(const struct ctl_peer *peer, const struct ctl_command *cmd,
+    const struct ctl_request *req)
+{
+	char args[256] = "";
+	size_t off = 0;
+
+	for (int i = 0; i < req->argc; i++)
+		ctl_errcat(args, sizeof(args), &off, " %s", req->argv[i]);
+	log_info("ctl: %s%s by uid %u gid %u pid %ld", cmd->words, args, (unsigned)peer->uid,
+	    (unsigned)peer->gid, (long)peer->pid);
+}
+
+int
+ctl_dispatch_peer(const struct ctl_command *table, size_t n, void *ctx,
+    const struct ctl_peer *peer, const char *line, size_t len, char **body, size_t *body_len)
 {
 	char buf[CTL_MAX_LINE + 1];
 	char err[256];
@@ -514,13 +565,28 @@ ctl_dispatch(const struct ctl_command *table, size_t n, void *ctx, const char *l
 			cmd = ctl_command_find(table, n, &req, err, sizeof(err));
 	}
 
+	if (cmd != NULL)
+		req.peer = peer;
 	if (cmd == NULL) {
 		fprintf(out, "%s\n", err);
 		rc = CTL_USAGE;
+	} else if (peer != NULL && !(cmd->flags & CTL_CMD_READONLY) &&
+	    peer->access != CTL_ACCESS_FULL) {
+		/* The command exists (so a typo still says USAGE), but not for this client. */
+		fprintf(out, "permission denied: '%s' needs full access (uid %u has %s access: "
+		    "root and the control group's members have full access)\n", cmd->words,
+		    (unsigned)peer->uid, ctl_access_name(peer->access));
+		log_info("ctl: %s refused to uid %u gid %u pid %ld (%s access)", cmd->words,
+		    (unsigned)peer->uid, (unsigned)peer->gid, (long)peer->pid,
+		    ctl_access_name(peer->access));
+		rc = CTL_ERR;
 	} else if (cmd->fn == NULL)
 		rc = ctl_help(table, n, &req, out);
-	else
+	else {
+		if (peer != NULL && !(cmd->flags & CTL_CMD_READONLY))
+			ctl_log_command(peer, cmd, &req);
 		rc = cmd->fn(ctx, &req, out);
+	}
 	if (rc != CTL_OK && rc != CTL_USAGE)
 		rc = CTL_ERR;
 
@@ -569,6 +635,7 @@ struct ctl_client {
 	size_t in_len;
 	bool eof;     /* the client has sent all it will send */
 	bool closing; /* close once the queue is written */
+	struct ctl_peer peer;
 };
 
 struct ctl_server {
@@ -585,6 +652,7 @@ struct ctl_server {
 	struct ctl_client *clients;
 	unsigned nclients;
 	struct log_ratelimit rl;
+	gid_t full_group, readonly_group;
 };
 
 static int64_t
@@ -695,7 +763,8 @@ ctl_client_request(struct ctl_client *c, const char *line, size_t len)
 	size_t body_len;
 	int status;
 
-	status = ctl_dispatch(srv->table, srv->n, srv->ctx, line, len, &body, &body_len);
+	status = ctl_dispatch_peer(srv->table, srv->n, srv->ctx, &c->peer, line, len, &body,
+	    &body_len);
 	if (ctl_client_enqueue(c, status, body, body_len) < 0) {
 		log_rl(&srv->rl, ctl_now_us(srv), LOG_LVL_WARN,
 		    "ctl: out of memory, closing a control connection");
@@ -830,17 +899,60 @@ ctl_reject(int fd, const char *msg)
 	close(fd);
 }
 
+/*
+ * The client's credentials and what they allow.  The supplementary groups
+ * come from SO_PEERGROUPS (Linux 4.13); without it only the primary group
+ * counts.  -1 when the kernel says nothing (then the client is refused).
+ */
+static int
+ctl_peer_get(struct ctl_server *srv, int fd, struct ctl_peer *peer)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	gid_t groups[256];
+	socklen_t glen = sizeof(groups);
+	size_t ng = 0;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 || len != sizeof(cred))
+		return -1;
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &glen) == 0)
+		ng = glen / sizeof(groups[0]);
+	peer->pid = cred.pid;
+	peer->uid = cred.uid;
+	peer->gid = cred.gid;
+	peer->access = ctl_access_of(cred.uid, cred.gid, groups, ng, srv->full_group,
+	    srv->readonly_group);
+	return 0;
+}
+
 static void
 ctl_client_new(struct ctl_server *srv, int fd)
 {
-	struct ctl_client *c = calloc(1, sizeof(*c));
+	struct ctl_client *c;
+	struct ctl_peer peer;
 
-	if (c == NULL) {
+	memset(&peer, 0, sizeof(peer));
+	if (ctl_peer_get(srv, fd, &peer) != 0) {
+		log_rl(&srv->rl, ctl_now_us(srv), LOG_LVL_WARN, "ctl: no credentials of a client: %s",
+		    strerror(errno));
+		ctl_reject(fd, "permission denied: no credentials\n");
+		return;
+	}
+	if (peer.access == CTL_ACCESS_NONE) {
+		log_rl(&srv->rl, ctl_now_us(srv), LOG_LVL_INFO, "ctl: refused uid %u gid %u "
+			    "pid %ld: not root, not in the control group or the read-only group",
+			    (unsigned)peer.uid, (unsigned)peer.gid, (long)peer.pid);
+		ctl_reject(fd, "permission denied: not root, not in riposted's control group or "
+		    "read-only group\n");
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		ctl_reject(fd, "out of memory\n");
 		return;
 	}
 	c->srv = srv;
 	c->fd = fd;
+	c->peer = peer;
 	ev_io_init(&c->io, ctl_client_io_cb, fd, EV_READ);
 	c->io.data = c;
 	ev_init(&c->idle, ctl_client_idle_cb);
@@ -853,7 +965,8 @@ ctl_client_new(struct ctl_server *srv, int fd)
 	srv->nclients++;
 	ev_io_start(srv->loop, &c->io);
 	ev_timer_again(srv->loop, &c->idle);
-	log_debug("ctl: client %d connected", fd);
+	log_debug("ctl: client %d connected: uid %u gid %u pid %ld, %s access", fd,
+	    (unsigned)peer.uid, (unsigned)peer.gid, (long)peer.pid, ctl_access_name(peer.access));
 }
 
 static void
@@ -953,6 +1066,23 @@ struct ctl_server *
 ctl_server_start(struct ev_loop *loop, const char *path, const struct ctl_command *table,
     size_t n, void *ctx)
 {
+	static const struct ctl_server_opts defaults = {
+		CTL_SOCKET_MODE, CTL_NO_GROUP, CTL_NO_GROUP,
+	};
+
+	return ctl_server_start_opts(loop, path, table, n, ctx, &defaults);
+}
+
+void
+ctl_server_set_readonly_group(struct ctl_server *srv, gid_t gid)
+{
+	srv->readonly_group = gid;
+}
+
+struct ctl_server *
+ctl_server_start_opts(struct ev_loop *loop, const char *path, const struct ctl_command *table,
+    size_t n, void *ctx, const struct ctl_server_opts *opts)
+{
 	struct ctl_server *srv;
 	struct sockaddr_un sa;
 	struct stat st;
@@ -970,15 +1100,18 @@ ctl_server_start(struct ev_loop *loop, const char *path, const struct ctl_comman
 		goto fail;
 
 	/*
-	 * bind() creates the file with 0777 & ~umask; a umask makes it 0660
-	 * from the start, where a chmod() afterwards would leave a window.
+	 * bind() creates the file with 0777 & ~umask; a umask makes it the
+	 * mode from the start, where a chmod() afterwards would leave a
+	 * window.  The group follows before listen(): until then nobody can
+	 * connect, and the creator's group is the narrower one anyway.
 	 */
-	old_mask = umask(0117);
+	old_mask = umask(~opts->mode & 0777);
 	rc = bind(srv->fd, (const struct sockaddr *)&sa, sizeof(sa));
 	umask(old_mask);
 	if (rc < 0)
 		goto fail;
-	if (stat(path, &st) < 0 || listen(srv->fd, SOMAXCONN) < 0) {
+	if ((opts->group != CTL_NO_GROUP && chown(path, (uid_t)-1, opts->group) < 0) ||
+	    stat(path, &st) < 0 || listen(srv->fd, SOMAXCONN) < 0) {
 		saved = errno;
 		unlink(path);
 		errno = saved;
@@ -986,6 +1119,9 @@ ctl_server_start(struct ev_loop *loop, const char *path, const struct ctl_comman
 	}
 	srv->dev = st.st_dev;
 	srv->ino = st.st_ino;
+	/* Full access follows the file: its group (root's when none was configured). */
+	srv->full_group = st.st_gid;
+	srv->readonly_group = opts->readonly_group;
 	srv->loop = loop;
 	srv->table = table;
 	srv->n = n;

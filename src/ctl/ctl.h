@@ -47,12 +47,52 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #define CTL_MAX_LINE 1024
 #define CTL_MAX_ARGS 16
 #define CTL_DEFAULT_SOCKET "/run/riposted.sock"
 #define CTL_MAX_CLIENTS 64
 #define CTL_IDLE_TIMEOUT 60.0 /* seconds */
+
+/*
+ * Who may do what.  The server reads every client's credentials
+ * (SO_PEERCRED, and its supplementary groups through SO_PEERGROUPS) when
+ * it connects:
+ *
+ *	full		root, and members of the full group (the socket file's
+ *			group: riposted's control-group, root's group by default)
+ *	read-only	members of the read-only group (control-readonly-group):
+ *			the commands flagged CTL_CMD_READONLY and help
+ *	none		anybody else (the socket's mode may let them connect):
+ *			one ERR "permission denied" and the connection is closed
+ *
+ * The socket file's permissions (0660 by default) are the first gate; this
+ * is the second, and the only one that tells read-only from full.
+ */
+enum ctl_access {
+	CTL_ACCESS_NONE,
+	CTL_ACCESS_READONLY,
+	CTL_ACCESS_FULL,
+};
+
+struct ctl_peer {
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+	enum ctl_access access;
+};
+
+/* (gid_t)-1 where a group is not configured. */
+#define CTL_NO_GROUP ((gid_t)-1)
+
+/*
+ * The access of a client with uid, primary gid and supplementary groups
+ * (n of them); pure.
+ */
+enum ctl_access ctl_access_of(uid_t uid, gid_t gid, const gid_t *groups, size_t n,
+    gid_t full_group, gid_t readonly_group);
+const char *ctl_access_name(enum ctl_access a);
 
 /*
  * The words of a request; after ctl_command_find() only the arguments that
@@ -62,6 +102,7 @@ struct ctl_request {
 	int argc;
 	char *argv[CTL_MAX_ARGS];
 	bool json; /* "--json" or "-j" was given */
+	const struct ctl_peer *peer; /* who asked (server); NULL: full access */
 };
 
 /* What ctl_dispatch() and a handler return; the reply's status word. */
@@ -80,7 +121,11 @@ struct ctl_command {
 	 * when the request asked for JSON.
 	 */
 	int (*fn)(void *ctx, const struct ctl_request *req, FILE *out);
+	/* CTL_CMD_READONLY: it only reads, a read-only client may run it. */
+	unsigned flags;
 };
+
+#define CTL_CMD_READONLY 0x1
 
 /*
  * Split a request line into words.  len bytes of line are parsed (a trailing
@@ -119,6 +164,15 @@ const struct ctl_command *ctl_command_find(const struct ctl_command *table, size
 int ctl_dispatch(const struct ctl_command *table, size_t n, void *ctx, const char *line,
     size_t len, char **body, size_t *body_len);
 
+/*
+ * ctl_dispatch() for a client: with peer NULL it is ctl_dispatch(); else
+ * a command without CTL_CMD_READONLY is refused (ERR "permission denied:
+ * ...") unless peer->access is full, and one that runs is logged with the
+ * peer's uid, gid and pid (info; these change riposted's state).
+ */
+int ctl_dispatch_peer(const struct ctl_command *table, size_t n, void *ctx,
+    const struct ctl_peer *peer, const char *line, size_t len, char **body, size_t *body_len);
+
 /* The status word of a reply: "OK", "ERR" or "USAGE". */
 const char *ctl_status_word(int status);
 
@@ -136,6 +190,21 @@ struct ev_loop;
  */
 struct ctl_server *ctl_server_start(struct ev_loop *loop, const char *path,
     const struct ctl_command *table, size_t n, void *ctx);
+/*
+ * Who may connect: the socket file's mode (CTL_SOCKET_MODE) and group
+ * (CTL_NO_GROUP: the creator's), which is also the full group, and the
+ * read-only group (see enum ctl_access).
+ */
+#define CTL_SOCKET_MODE 0660
+struct ctl_server_opts {
+	mode_t mode;
+	gid_t group;
+	gid_t readonly_group;
+};
+struct ctl_server *ctl_server_start_opts(struct ev_loop *loop, const char *path,
+    const struct ctl_command *table, size_t n, void *ctx, const struct ctl_server_opts *opts);
+/* A new read-only group (a reload); the file's mode and group stay as made. */
+void ctl_server_set_readonly_group(struct ctl_server *srv, gid_t gid);
 /* Close all clients and the socket, and unlink the path if it is still ours. */
 void ctl_server_stop(struct ctl_server *srv);
 

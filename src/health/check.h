@@ -28,7 +28,9 @@
  *		`ab cd`); "" is an empty argument.  An unterminated quote or
  *		a backslash at the end is an error.  Up to 32 words, 511
  *		characters (words plus one separator each).  The canonical
- *		form quotes only what needs it: /bin/sh -c 'exit 3'.
+ *		form quotes only what needs it: /bin/sh -c 'exit 3'.  It runs
+ *		as run_uid/run_gid (below), with no capabilities, no new
+ *		privileges and PATH=CHECK_EXEC_PATH as its only environment.
  *	check process PIDFILE
  *		Reads the pid from PIDFILE (absolute) and watches the process
  *		through a pidfd: its exit is reported at once (CHECK_DIED),
@@ -55,6 +57,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 #include "lib/clock.h"
 
@@ -86,7 +89,19 @@ struct check_conf {
 	unsigned		 argc;
 	/* process */
 	char			 path[CHECK_PATH_MAX];
+	/*
+	 * exec: who runs it, set by the daemon (riposted's check-user):
+	 * the program runs as run_uid/run_gid, without capabilities, with
+	 * no_new_privs and an environment of PATH=CHECK_EXEC_PATH alone.
+	 * run_as false (unit tests): as we are, otherwise the same.
+	 */
+	bool			 run_as;
+	uid_t			 run_uid;
+	gid_t			 run_gid;
 };
+
+/* The exec check's whole environment. */
+#define CHECK_EXEC_PATH		"/usr/sbin:/usr/bin:/sbin:/bin"
 
 /*
  * Parse the words after "check" (e.g. "dns 127.0.0.1 test.home A expect

@@ -10,6 +10,11 @@
  * makes its own process group, puts stdio on /dev/null, closes the other
  * fds, vforks and execs the command, waits for it and writes its status to
  * a pipe.  A timeout SIGKILLs the whole group.
+ *
+ * The monitor also becomes the check's user (check_conf.run_uid, riposted's
+ * check-user) before the vfork, without capabilities and with
+ * no_new_privs (privs.h), and the command gets PATH=CHECK_EXEC_PATH as its
+ * whole environment: nothing of the daemon's is inherited.
  */
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -22,6 +27,7 @@
 #include <unistd.h>
 
 #include "health/check_impl.h"
+#include "lib/privs.h"
 
 /* The monitor's report on the pipe: { kind, value }. */
 enum exec_msg {
@@ -32,6 +38,9 @@ enum exec_msg {
 
 /* Set by the vfork child, which shares the monitor's memory. */
 static volatile int exec_errno;
+
+/* The command's whole environment. */
+static const char *const exec_env[] = { "PATH=" CHECK_EXEC_PATH, NULL };
 
 /*
  * Run the command and wait for it; 0 with its wait status, or -1.  A
@@ -46,8 +55,8 @@ exec_vfork(const char *const argv[], int *status)
 	if ((pid = vfork()) == -1)
 		return -1;
 	if (pid == 0) {
-		/* execv() does not change its argv; the type is historical. */
-		execv(argv[0], (char *const *)argv);
+		/* execve() does not change its argv; the type is historical. */
+		execve(argv[0], (char *const *)argv, (char *const *)exec_env);
 		exec_errno = errno;
 		_exit(127);
 	}
@@ -73,7 +82,7 @@ exec_report(int wfd, int kind, int value)
  * here on.  Never returns.
  */
 static void __attribute__((noreturn))
-exec_monitor(const char *const argv[], int wfd)
+exec_monitor(const struct check_conf *c, const char *const argv[], int wfd)
 {
 	struct sigaction sa;
 	sigset_t none;
@@ -100,6 +109,9 @@ exec_monitor(const char *const argv[], int wfd)
 	if (wfd > 3)
 		(void)close_range(3, (unsigned)wfd - 1, 0);
 	(void)close_range((unsigned)wfd + 1, ~0U, 0);
+	/* Last, so that a failure is still reported through the pipe. */
+	if (c->run_as && privs_child_drop(c->run_uid, c->run_gid) != 0)
+		goto fail;
 
 	if (exec_vfork(argv, &status) == -1)
 		goto fail;
@@ -247,7 +259,7 @@ check_exec_start(struct check *ck)
 	e = errno;
 	if (pid == 0) {
 		close(p[0]);
-		exec_monitor(ck->argv, p[1]);
+		exec_monitor(&ck->conf, ck->argv, p[1]);
 	}
 	close(p[1]);
 	if (pid == -1) {

@@ -725,6 +725,7 @@ h_check(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc,
 	if (check_conf_parse(conf_raw_from(p, argv[0]), &sv->checks[i], msg, sizeof(msg)) != 0)
 		return conf_err(p, "%s", msg);
 	check_conf_format(&sv->checks[i], sv->svc.check_names[i], SVC_CHECK_NAME_MAX);
+	sv->check_lines[i] = p->line;
 	sv->svc.n_checks++;
 	return 0;
 }

@@ -50,6 +50,7 @@ struct service_conf {
 	uint8_t metric;      /* 1..15, default 1; above 1 makes a backup */
 	bool keep_address;   /* keep the address when withdrawn for failing checks */
 	unsigned line;       /* where the block starts, for messages */
+	unsigned check_lines[SVC_MAX_CHECKS]; /* where each check is, for messages */
 };
 
 /* The statements inside a service block. */

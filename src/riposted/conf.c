@@ -18,6 +18,9 @@ riposted_conf_init(struct riposted_conf *conf)
 	/* FRR's default for `log stdout` is debugging; ours is quieter. */
 	conf->log_level = LOG_LVL_INFO;
 	rip_conf_init(&conf->rip);
+	conf->control_mode = RIPOSTED_CONTROL_MODE_DEFAULT;
+	conf->uid = conf->check_uid = (uid_t)-1;
+	conf->gid = conf->check_gid = conf->control_gid = conf->control_ro_gid = (gid_t)-1;
 }
 
 void
@@ -264,6 +267,46 @@ h_line_vty(struct conf_parser *p, const struct conf_kw *kw, void *target, int ar
 	return 0;
 }
 
+/* user, check-user, control-group, control-readonly-group: a name, looked up later. */
+static int
+h_priv_name(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc,
+    char **argv)
+{
+	struct riposted_conf *conf = target;
+	char *name;
+	unsigned *line;
+
+	switch (kw->value) {
+	case 0: name = conf->user; line = &conf->user_line; break;
+	case 1: name = conf->check_user; line = &conf->check_user_line; break;
+	case 2: name = conf->control_group; line = &conf->control_group_line; break;
+	default: name = conf->control_ro_group; line = &conf->control_ro_group_line; break;
+	}
+	if (!privs_name_ok(argv[0]))
+		return conf_err(p, "%s: invalid %s name '%s'", kw->words,
+		    kw->value == 0 || kw->value == 1 ? "user" : "group", argv[0]);
+	memcpy(name, argv[0], strlen(argv[0]) + 1);
+	*line = p->line;
+	return 0;
+}
+
+static int
+h_control_mode(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc,
+    char **argv)
+{
+	struct riposted_conf *conf = target;
+	const char *s = argv[0];
+	unsigned v = 0;
+	size_t n = strlen(s);
+
+	/* Permissions only: set-id and sticky bits mean nothing on a socket. */
+	if (n == 0 || n > 4 || strspn(s, "01234567") != n ||
+	    (v = (unsigned)strtoul(s, NULL, 8)) > 0777)
+		return conf_err(p, "control-mode: '%s' is not an octal mode 0..0777 (e.g. 0660)", s);
+	conf->control_mode = v;
+	return 0;
+}
+
 static const struct conf_kw kw_top[] = {
 	CONF_KW_H("hostname", 1, 1, h_hostname, 0, "hostname NAME"),
 	CONF_KW_H("no hostname", 0, 1, h_no_hostname, 0, "no hostname [NAME]"),
@@ -303,6 +346,11 @@ static const struct conf_kw kw_top[] = {
 	CONF_KW_H("ip prefix-list", 0, CONF_ARGS_ANY, conf_h_unsupported, 0,
 	    "ip prefix-list ..."),
 	CONF_KW_H("ip route", 0, CONF_ARGS_ANY, conf_h_unsupported, 0, "ip route ..."),
+	CONF_KW_H("user", 1, 1, h_priv_name, 0, "user NAME"),
+	CONF_KW_H("check-user", 1, 1, h_priv_name, 1, "check-user NAME"),
+	CONF_KW_H("control-group", 1, 1, h_priv_name, 2, "control-group NAME"),
+	CONF_KW_H("control-readonly-group", 1, 1, h_priv_name, 3, "control-readonly-group NAME"),
+	CONF_KW_H("control-mode", 1, 1, h_control_mode, 0, "control-mode MODE"),
 };
 
 static const struct conf_table top_table = { "top level", kw_top, nitems(kw_top), NULL };
@@ -361,6 +409,8 @@ riposted_conf_parse_file(const char *path, struct riposted_conf *conf, char *err
 		return -1;
 	rc = riposted_conf_parse_buf(path, buf, len, conf, err, errlen);
 	free(buf);
+	if (rc == 0 && (rc = riposted_conf_resolve(path, conf, err, errlen)) != 0)
+		riposted_conf_free(conf);
 	return rc;
 }
 
@@ -397,6 +447,19 @@ riposted_conf_print(FILE *out, const struct riposted_conf *conf)
 		fputc('\n', out);
 		head = true;
 	}
+	if (conf->user[0] != '\0')
+		fprintf(out, "user %s\n", conf->user);
+	if (conf->check_user[0] != '\0')
+		fprintf(out, "check-user %s\n", conf->check_user);
+	if (conf->control_group[0] != '\0')
+		fprintf(out, "control-group %s\n", conf->control_group);
+	if (conf->control_mode != RIPOSTED_CONTROL_MODE_DEFAULT)
+		fprintf(out, "control-mode %04o\n", conf->control_mode);
+	if (conf->control_ro_group[0] != '\0')
+		fprintf(out, "control-readonly-group %s\n", conf->control_ro_group);
+	head = head || conf->user[0] != '\0' || conf->check_user[0] != '\0' ||
+	    conf->control_group[0] != '\0' || conf->control_ro_group[0] != '\0' ||
+	    conf->control_mode != RIPOSTED_CONTROL_MODE_DEFAULT;
 	if (head)
 		fputs("!\n", out);
 
@@ -413,4 +476,68 @@ riposted_conf_print(FILE *out, const struct riposted_conf *conf)
 	}
 	for (size_t i = 0; i < conf->n_services; i++)
 		service_conf_print(out, &conf->services[i]);
+}
+
+/* ---- what the names and programs mean on this host ---- */
+
+int
+riposted_conf_resolve(const char *name, struct riposted_conf *conf, char *err,
+    size_t errlen)
+{
+	const char *cu = conf->check_user[0] != '\0' ? conf->check_user :
+	    RIPOSTED_CHECK_USER_DEFAULT;
+	bool any_exec = false;
+	char why[512];
+
+	if (conf->user[0] != '\0' && privs_user(conf->user, &conf->uid, &conf->gid) != 0) {
+		snprintf(err, errlen, "%s:%u: user %s: no such user", name, conf->user_line,
+		    conf->user);
+		return -1;
+	}
+	if (conf->control_group[0] != '\0' &&
+	    privs_group(conf->control_group, &conf->control_gid) != 0) {
+		snprintf(err, errlen, "%s:%u: control-group %s: no such group", name,
+		    conf->control_group_line, conf->control_group);
+		return -1;
+	}
+	if (conf->control_ro_group[0] != '\0' &&
+	    privs_group(conf->control_ro_group, &conf->control_ro_gid) != 0) {
+		snprintf(err, errlen, "%s:%u: control-readonly-group %s: no such group", name,
+		    conf->control_ro_group_line, conf->control_ro_group);
+		return -1;
+	}
+	if (conf->check_user[0] != '\0' &&
+	    privs_user(conf->check_user, &conf->check_uid, &conf->check_gid) != 0) {
+		snprintf(err, errlen, "%s:%u: check-user %s: no such user", name,
+		    conf->check_user_line, conf->check_user);
+		return -1;
+	}
+	for (size_t i = 0; i < conf->n_services; i++) {
+		struct service_conf *s = &conf->services[i];
+		for (unsigned k = 0; k < s->svc.n_checks; k++) {
+			struct check_conf *c = &s->checks[k];
+			if (c->kind != CHECK_EXEC)
+				continue;
+			/* The default user only matters, and must exist, with an exec check. */
+			if (!any_exec && conf->check_user[0] == '\0' &&
+			    privs_user(cu, &conf->check_uid, &conf->check_gid) != 0) {
+				snprintf(err, errlen, "%s:%u: service %s: check exec runs as user %s, "
+				    "and there is no such user: set check-user", name,
+				    s->check_lines[k], s->svc.name, cu);
+				return -1;
+			}
+			any_exec = true;
+			c->run_as = true;
+			c->run_uid = conf->check_uid;
+			c->run_gid = conf->check_gid;
+			/* c->args starts with the program, NUL-terminated. */
+			if (privs_path_secure(c->args, conf->check_uid, why, sizeof(why)) != 0) {
+				snprintf(err, errlen, "%s:%u: service %s: check exec %s: not safe to "
+				    "run as %s: %s", name, s->check_lines[k], s->svc.name, c->args,
+				    cu, why);
+				return -1;
+			}
+		}
+	}
+	return 0;
 }

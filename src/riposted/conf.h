@@ -29,6 +29,7 @@
 #include "health/conf.h"
 #include "lib/keychain.h"
 #include "lib/log.h"
+#include "lib/privs.h"
 #include "rip/conf.h"
 
 struct riposted_conf {
@@ -50,7 +51,23 @@ struct riposted_conf {
 
 	/* key chain blocks: for RIP's authentication now, for BFD's later. */
 	struct keychain_set keychains;
+	/*
+	 * Privileges (README "Privileges"): the names as written ("" when
+	 * not given) and their lines; riposted_conf_resolve() looks them up.
+	 */
+	char user[PRIVS_NAME_MAX];		/* run as; "": stay root */
+	char check_user[PRIVS_NAME_MAX];	/* exec checks run as; "": nobody */
+	char control_group[PRIVS_NAME_MAX];	/* the control socket's group */
+	char control_ro_group[PRIVS_NAME_MAX];	/* may show, not act */
+	unsigned control_mode;			/* the control socket's mode (0660) */
+	unsigned user_line, check_user_line, control_group_line, control_ro_group_line;
+	/* Looked up; (uid_t)-1 / (gid_t)-1 when not configured. */
+	uid_t uid, check_uid;
+	gid_t gid, check_gid, control_gid, control_ro_gid;
 };
+
+#define RIPOSTED_CHECK_USER_DEFAULT "nobody"
+#define RIPOSTED_CONTROL_MODE_DEFAULT 0660
 
 void	riposted_conf_init(struct riposted_conf *conf);
 void	riposted_conf_free(struct riposted_conf *conf);
@@ -66,6 +83,20 @@ int	riposted_conf_parse_buf(const char *name, const char *buf, size_t len,
 	    struct riposted_conf *conf, char *err, size_t errlen);
 /* Read the file and parse it; errors as above, plus "PATH: cannot read: strerror". */
 int	riposted_conf_parse_file(const char *path, struct riposted_conf *conf, char *err,
+	    size_t errlen);
+
+/*
+ * What the names and files of the configuration mean on this host, for
+ * --check, the start and every reload (riposted_conf_parse_file() calls
+ * it; riposted_conf_parse_buf() does not, so the fuzzer and the unit tests
+ * of the grammar stay off the system): the users and groups are looked up
+ * ("name:line: user x: no such user"), every exec check gets the check
+ * user (run_as) and its program must be safe to run as that user
+ * (privs_path_secure: "name:line: service dns: check exec /tmp/c.sh: not safe
+ * to run as nobody: /tmp/c.sh is writable by others (mode 0777)").  0, or -1
+ * with the message in err.
+ */
+int	riposted_conf_resolve(const char *name, struct riposted_conf *conf, char *err,
 	    size_t errlen);
 
 /* The canonical config text (what --print shows); parses back to an equal config. */

@@ -8,6 +8,7 @@
  *			kernel, BFD and services; every callback gets the
  *			struct daemon through its ctx pointer (no globals)
  *	status.c	the control socket's command table and `show status`
+ *	privs.c		the user riposted becomes and the capabilities it keeps
  */
 #ifndef RIPOSTE_RIPOSTED_DAEMON_H
 #define RIPOSTE_RIPOSTED_DAEMON_H
@@ -16,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "ctl/ctl.h"
 #include "lib/clock.h"
@@ -47,6 +49,11 @@ struct daemon {
 	ev_signal sig_term, sig_int, sig_hup;
 	rtime_t started;
 	uint64_t reloads, reload_failures;
+	/* privs.c: who we run as after the start, and the capabilities kept. */
+	bool privs_dropped;
+	uid_t run_uid;
+	gid_t run_gid;
+	uint64_t caps;
 };
 
 /* glue.c */
@@ -60,6 +67,13 @@ void	daemon_finish(struct daemon *d);
 void	daemon_stop(struct daemon *d);
 /* Logging as the configuration says (stderr in the foreground). */
 void	daemon_log_config(const struct daemon *d, const struct riposted_conf *conf);
+
+/* privs.c */
+/* After daemon_start(): become the configured user with what riposted needs; 0 or -1. */
+int	daemon_privs_drop(struct daemon *d);
+/* Before a reload applies nc: what it may not change; 0, or -1 with "file:line: ...". */
+int	daemon_privs_reload(struct daemon *d, const struct riposted_conf *nc, char *err,
+	    size_t errlen);
 
 /* status.c */
 extern const struct ctl_command daemon_ctl_commands[];

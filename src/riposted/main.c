@@ -324,11 +324,20 @@ main(int argc, char **argv)
 	 * and we must find that out before kr_flush_ours().  Its commands
 	 * run from the loop only, once everything below is set up.
 	 */
-	if ((d.ctl = ctl_server_start(d.loop, d.ctl_path, daemon_ctl_commands,
-	    daemon_n_ctl_commands, &d)) == NULL)
+	struct ctl_server_opts copts = {
+		conf.control_mode, conf.control_gid, conf.control_ro_gid,
+	};
+	if ((d.ctl = ctl_server_start_opts(d.loop, d.ctl_path, daemon_ctl_commands,
+	    daemon_n_ctl_commands, &d, &copts)) == NULL)
 		fatal("control socket %s", d.ctl_path);
 	if (daemon_start(&d, &conf) != 0)
 		fatalx("cannot start");
+	/*
+	 * Everything that needs root is open now (the pidfile, the control
+	 * socket, netlink, UDP 520): become `user` with what is still needed.
+	 */
+	if (daemon_privs_drop(&d) != 0)
+		fatalx("cannot drop privileges");
 
 	ev_timer_init(&d.term_timer, term_timer_cb, 0., 0.);
 	d.term_timer.data = &d;

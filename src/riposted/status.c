@@ -274,21 +274,26 @@ ctl_reload(void *ctx, const struct ctl_request *req, FILE *out)
 	return json_end(&w);
 }
 
+/* CTL_CMD_READONLY: a member of control-readonly-group may run it (ctl.h). */
 const struct ctl_command daemon_ctl_commands[] = {
 	{ "show routes", "[PREFIX]", "the RIP table: every path, active or alternate (within PREFIX)",
-	    0, 1, ctl_show_routes },
-	{ "show interfaces", NULL, "interfaces, addresses and RIP state", 0, 0, ctl_show_interfaces },
-	{ "show neighbors", NULL, "neighbours, last heard, drops per reason", 0, 0, ctl_show_neighbors },
-	{ "show status", NULL, "timers, counters, kernel and config state", 0, 0, ctl_show_status },
+	    0, 1, ctl_show_routes, CTL_CMD_READONLY },
+	{ "show interfaces", NULL, "interfaces, addresses and RIP state", 0, 0, ctl_show_interfaces,
+	    CTL_CMD_READONLY },
+	{ "show neighbors", NULL, "neighbours, last heard, drops per reason", 0, 0, ctl_show_neighbors,
+	    CTL_CMD_READONLY },
+	{ "show status", NULL, "timers, counters, kernel and config state", 0, 0, ctl_show_status,
+	    CTL_CMD_READONLY },
 	{ "show services", "[NAME]", "services: state, each check's last result and latency",
-	    0, 1, ctl_show_services },
-	{ "show bfd", NULL, "BFD sessions: peer, state, timers", 0, 0, ctl_show_bfd },
+	    0, 1, ctl_show_services, CTL_CMD_READONLY },
+	{ "show bfd", NULL, "BFD sessions: peer, state, timers", 0, 0, ctl_show_bfd,
+	    CTL_CMD_READONLY },
 	{ "drain", "SERVICE", "withdraw the service, keep its address answering for drain-time",
-	    1, 1, ctl_drain },
+	    1, 1, ctl_drain, 0 },
 	{ "undrain", "SERVICE", "end a drain: announced again after rise passed rounds",
-	    1, 1, ctl_undrain },
+	    1, 1, ctl_undrain, 0 },
 	{ "reload", NULL, "read the configuration file again and apply it (like SIGHUP)",
-	    0, 0, ctl_reload },
+	    0, 0, ctl_reload, 0 },
 };
 
 const size_t daemon_n_ctl_commands = sizeof(daemon_ctl_commands) / sizeof(daemon_ctl_commands[0]);

@@ -103,17 +103,17 @@ fz_has_json(const uint8_t *data, size_t size)
 }
 
 static const struct ctl_command fz_table[] = {
-	{ "show routes", "[PREFIX]", "the RIP routing table", 0, 1, fz_echo },
-	{ "show interfaces", "[NAME]", "interfaces", 0, 1, fz_echo },
-	{ "show neighbors", NULL, "neighbors", 0, 0, fz_echo },
-	{ "show status", NULL, "status and counters", 0, 0, fz_echo },
-	{ "show", "WHAT", "anything else", 1, 1, fz_echo },
-	{ "set log level", "LEVEL", "log level", 1, 1, fz_echo },
-	{ "set", "KEY VALUE", "a setting", 2, 2, fz_echo },
-	{ "stop", NULL, "stop", 0, 0, fz_echo },
-	{ "echo", "[WORD...]", "echo", 0, CTL_MAX_ARGS, fz_echo },
-	{ "clear", "WHAT", "fails", 1, 3, fz_fail },
-	{ "number", "N", "a usage error", 1, 1, fz_usage },
+	{ "show routes", "[PREFIX]", "the RIP routing table", 0, 1, fz_echo, 0 },
+	{ "show interfaces", "[NAME]", "interfaces", 0, 1, fz_echo, 0 },
+	{ "show neighbors", NULL, "neighbors", 0, 0, fz_echo, 0 },
+	{ "show status", NULL, "status and counters", 0, 0, fz_echo, 0 },
+	{ "show", "WHAT", "anything else", 1, 1, fz_echo, 0 },
+	{ "set log level", "LEVEL", "log level", 1, 1, fz_echo, 0 },
+	{ "set", "KEY VALUE", "a setting", 2, 2, fz_echo, 0 },
+	{ "stop", NULL, "stop", 0, 0, fz_echo, 0 },
+	{ "echo", "[WORD...]", "echo", 0, CTL_MAX_ARGS, fz_echo, 0 },
+	{ "clear", "WHAT", "fails", 1, 3, fz_fail, 0 },
+	{ "number", "N", "a usage error", 1, 1, fz_usage, 0 },
 };
 
 int

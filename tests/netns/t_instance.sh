@@ -163,7 +163,9 @@ run_dns() {
 # uid_of PID
 uid_of() { awk '/^Uid:/ {print $2}' "/proc/$1/status"; }
 
-dns_conf "$DD/a.conf" "pidfile a.pid"
+# `user root`: riposte-dns started as root gives root up by default (t_privs
+# tests that); here the pidfile sits in a root-only directory and must go.
+dns_conf "$DD/a.conf" "pidfile a.pid" "user root"
 run_dns -c a.conf
 check_eq "riposte-dns (daemonized, relative -c) started" 0 "$RC"
 wait_file "$DD/a.pid" || bail "riposte-dns wrote no pidfile: $OUT"
@@ -218,7 +220,7 @@ kill -TERM "$N"
 check_within 5 "it exited after SIGTERM" dead "$N"
 wait "$N" 2>/dev/null
 check_eq "its pidfile is left empty (it names no process)" "0" "$(stat -c %s "$DD/r.pid" 2>/dev/null)"
-dns_conf "$DD/r2.conf" "pidfile r.pid"
+dns_conf "$DD/r2.conf" "pidfile r.pid" "user root"
 ip netns exec "$(nsname d1)" "$RIPOSTE_DNS" -d -c "$DD/r2.conf" </dev/null >"$DD/r2.log" 2>&1 {RPT_OUT}>&- {RPT_ERR}>&- &
 N=$!
 _track "$N" "riposte-dns d1 takeover"

@@ -16,6 +16,8 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -263,6 +265,20 @@ static const struct stmt_case {
 	    NAME ":1: 'lo:0' is an address label, not an interface: using interface 'lo'" },
 	{ "exit", "", NULL },
 	{ "end", "", NAME ":1: 'end' is not used by riposted, ignored" },
+	/* privileges (the names are looked up by riposted_conf_resolve, below) */
+	{ "user nobody", "user nobody\n!\n", NULL },
+	{ "user nobody\nuser daemon", "user daemon\n!\n", NULL },
+	{ "check-user daemon", "check-user daemon\n!\n", NULL },
+	{ "control-group adm", "control-group adm\n!\n", NULL },
+	{ "control-readonly-group daemon", "control-readonly-group daemon\n!\n", NULL },
+	{ "control-mode 0666", "control-mode 0666\n!\n", NULL },
+	{ "control-mode 600", "control-mode 0600\n!\n", NULL },
+	{ "control-mode 0660", "", NULL },
+	{ "control-mode 0", "control-mode 0000\n!\n", NULL },
+	{ "hostname r1\nuser nobody\ncheck-user nobody\ncontrol-group adm\ncontrol-mode 0666\n"
+	  "control-readonly-group daemon",
+	    "hostname r1\nuser nobody\ncheck-user nobody\ncontrol-group adm\ncontrol-mode 0666\n"
+	    "control-readonly-group daemon\n!\n", NULL },
 	{ "password zebra", "", NAME ":1: 'password' is not used by riposted, ignored" },
 	{ "password 8 AbCdEf", "", NAME ":1: 'password' is not used by riposted, ignored" },
 	{ "enable password zebra", "",
@@ -780,6 +796,21 @@ static const struct err_case {
 	{ "service dns\n check", NAME ":2: check: missing argument (usage: check dns|tcp|exec|process ...)" },
 	{ "interface eth0\n shutdown",
 	    NAME ":2: 'shutdown' is not supported by riposted: use 'ip link set eth0 down'" },
+	/* privileges */
+	{ "user", NAME ":1: user: missing argument (usage: user NAME)" },
+	{ "user a b", NAME ":1: user: too many arguments (usage: user NAME)" },
+	{ "user a/b", NAME ":1: user: invalid user name 'a/b'" },
+	{ "user -x", NAME ":1: user: invalid user name '-x'" },
+	{ "check-user abcdefghijklmnopqrstuvwxyz012345",
+	    NAME ":1: check-user: invalid user name 'abcdefghijklmnopqrstuvwxyz012345'" },
+	{ "control-group a:b", NAME ":1: control-group: invalid group name 'a:b'" },
+	{ "control-readonly-group a,b", NAME ":1: control-readonly-group: invalid group name 'a,b'" },
+	{ "control-mode 0888", NAME ":1: control-mode: '0888' is not an octal mode 0..0777 (e.g. 0660)" },
+	{ "control-mode 1777", NAME ":1: control-mode: '1777' is not an octal mode 0..0777 (e.g. 0660)" },
+	{ "control-mode 06600", NAME ":1: control-mode: '06600' is not an octal mode 0..0777 (e.g. 0660)" },
+	{ "control-mode rw", NAME ":1: control-mode: 'rw' is not an octal mode 0..0777 (e.g. 0660)" },
+	{ "control-mode -1", NAME ":1: control-mode: '-1' is not an octal mode 0..0777 (e.g. 0660)" },
+	{ "control-mode", NAME ":1: control-mode: missing argument (usage: control-mode MODE)" },
 	/* line numbers count comments, blank lines and CRLF lines */
 	{ "! comment\n\n# another\r\nhostname r1\r\n\r\n bogus\r\n", NAME ":6: unknown statement 'bogus'" },
 };
@@ -1200,6 +1231,109 @@ test_helpers(void **state)
 	riposted_conf_free(&c);
 }
 
+/* riposted_conf_resolve: the names on this host and the exec checks' programs. */
+static const struct resolve_case {
+	const char *in;
+	const char *err; /* NULL: resolves */
+} resolve_cases[] = {
+	{ "user no-such-user-riposte", NAME ":1: user no-such-user-riposte: no such user" },
+	{ "hostname a\ncheck-user no-such-user-riposte",
+	    NAME ":2: check-user no-such-user-riposte: no such user" },
+	{ "control-group no-such-group-riposte",
+	    NAME ":1: control-group no-such-group-riposte: no such group" },
+	{ "control-readonly-group no-such-group-riposte",
+	    NAME ":1: control-readonly-group no-such-group-riposte: no such group" },
+	{ "user root\ncheck-user root\ncontrol-group root\ncontrol-readonly-group root", NULL },
+	/* A missing check user matters only with an exec check. */
+	{ "service web\n address 192.0.2.80\n check tcp 127.0.0.1:80", NULL },
+};
+
+static void
+test_resolve(void **state)
+{
+	for (size_t i = 0; i < sizeof(resolve_cases) / sizeof(resolve_cases[0]); i++) {
+		const struct resolve_case *tc = &resolve_cases[i];
+		struct riposted_conf c;
+		char err[512] = "";
+
+		assert_int_equal(riposted_conf_parse_buf(NAME, tc->in, strlen(tc->in), &c, err,
+		    sizeof(err)), 0);
+		int rc = riposted_conf_resolve(NAME, &c, err, sizeof(err));
+		if (tc->err == NULL && rc != 0)
+			fail_msg("case %zu '%s': %s", i, tc->in, err);
+		if (tc->err != NULL && (rc != -1 || strcmp(err, tc->err) != 0))
+			fail_msg("case %zu '%s':\nexpected: %s\ngot:      %s", i, tc->in, tc->err,
+			    rc == 0 ? "(resolved)" : err);
+		riposted_conf_free(&c);
+	}
+
+	/* Resolved: the ids, and every exec check runs as the check user. */
+	struct riposted_conf c;
+	char err[512];
+	const char *in = "user root\ncheck-user root\ncontrol-readonly-group root\n"
+	    "service web\n address 192.0.2.80\n check tcp 127.0.0.1:80\n check exec /bin/true";
+	assert_int_equal(riposted_conf_parse_buf(NAME, in, strlen(in), &c, err, sizeof(err)), 0);
+	assert_false(c.services[0].checks[1].run_as);
+	assert_int_equal(riposted_conf_resolve(NAME, &c, err, sizeof(err)), 0);
+	assert_int_equal(c.uid, 0);
+	assert_int_equal(c.check_uid, 0);
+	assert_int_equal(c.control_ro_gid, 0);
+	assert_int_equal(c.control_gid, (gid_t)-1);
+	assert_false(c.services[0].checks[0].run_as);	/* tcp */
+	assert_true(c.services[0].checks[1].run_as);
+	assert_int_equal(c.services[0].checks[1].run_uid, 0);
+	assert_int_equal(c.services[0].checks[1].run_gid, 0);
+	riposted_conf_free(&c);
+}
+
+/* An exec check whose program others may change is refused, at the check's line. */
+static void
+test_resolve_script_security(void **state)
+{
+	char dir[] = "/tmp/test_conf_sec_XXXXXX", prog[64], in[512], want[1024], err[1024];
+	struct riposted_conf c;
+	int fd;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(prog, sizeof(prog), "%s/check.sh", dir);
+	fd = open(prog, O_WRONLY | O_CREAT | O_TRUNC, 0755);
+	assert_true(fd >= 0);
+	close(fd);
+	snprintf(in, sizeof(in), "check-user root\n!\nservice web\n address 192.0.2.80\n"
+	    " check tcp 127.0.0.1:80\n check exec %s --flag\n", prog);
+	assert_int_equal(riposted_conf_parse_buf(NAME, in, strlen(in), &c, err, sizeof(err)), 0);
+	assert_int_equal(riposted_conf_resolve(NAME, &c, err, sizeof(err)), 0);
+	riposted_conf_free(&c);
+
+	assert_int_equal(chmod(prog, 0777), 0);
+	assert_int_equal(riposted_conf_parse_buf(NAME, in, strlen(in), &c, err, sizeof(err)), 0);
+	assert_int_equal(riposted_conf_resolve(NAME, &c, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), NAME ":6: service web: check exec %s: not safe to run as "
+	    "root: %s is writable by others (mode 0777)", prog, prog);
+	assert_string_equal(err, want);
+	riposted_conf_free(&c);
+
+	/* The same through the file: --check, the start and reloads read it so. */
+	char path[128];
+	snprintf(path, sizeof(path), "%s/r.conf", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(in, f);
+	fclose(f);
+	assert_int_equal(riposted_conf_parse_file(path, &c, err, sizeof(err)), -1);
+	snprintf(want, sizeof(want), "%s:6: service web: check exec %s: not safe to run as "
+	    "root: %s is writable by others (mode 0777)", path, prog, prog);
+	assert_string_equal(err, want);
+	assert_int_equal(c.n_services, 0);	/* rejected whole */
+	riposted_conf_free(&c);
+	assert_int_equal(chmod(prog, 0755), 0);
+	assert_int_equal(riposted_conf_parse_file(path, &c, err, sizeof(err)), 0);
+	riposted_conf_free(&c);
+	unlink(path);
+	unlink(prog);
+	rmdir(dir);
+}
+
 static void
 test_file_errors(void **state)
 {
@@ -1426,6 +1560,8 @@ main(void)
 		cmocka_unit_test(test_crlf),
 		cmocka_unit_test(test_helpers),
 		cmocka_unit_test(test_file_errors),
+		cmocka_unit_test(test_resolve),
+		cmocka_unit_test(test_resolve_script_security),
 		cmocka_unit_test(test_round_trip_embedded),
 		cmocka_unit_test(test_round_trip_files),
 		cmocka_unit_test(test_example_values),

@@ -76,16 +76,16 @@ t_big(void *ctx, const struct ctl_request *req, FILE *out)
 }
 
 static const struct ctl_command t_table[] = {
-	{ "show routes", "[PREFIX]", "the routing table", 0, 1, t_echo },
-	{ "show status", NULL, "daemon status", 0, 0, t_echo },
-	{ "show interfaces", "[NAME]", "interfaces", 0, 1, t_echo },
-	{ "stop", NULL, "stop the daemon", 0, 0, t_echo },
-	{ "set debug", "LEVEL", "set the log level", 1, 1, t_echo },
-	{ "echo", "[WORD...]", "echo the words", 0, CTL_MAX_ARGS, t_echo },
-	{ "fail", NULL, "fail with a message", 0, 0, t_fail },
-	{ "quiet", NULL, "fail without a message", 0, 0, t_silent_fail },
-	{ "big", "BYTES", "a long reply", 1, 1, t_big },
-	{ "number", "N", "a usage error from the handler", 1, 1, t_badarg },
+	{ "show routes", "[PREFIX]", "the routing table", 0, 1, t_echo, 0 },
+	{ "show status", NULL, "daemon status", 0, 0, t_echo, 0 },
+	{ "show interfaces", "[NAME]", "interfaces", 0, 1, t_echo, 0 },
+	{ "stop", NULL, "stop the daemon", 0, 0, t_echo, 0 },
+	{ "set debug", "LEVEL", "set the log level", 1, 1, t_echo, 0 },
+	{ "echo", "[WORD...]", "echo the words", 0, CTL_MAX_ARGS, t_echo, 0 },
+	{ "fail", NULL, "fail with a message", 0, 0, t_fail, 0 },
+	{ "quiet", NULL, "fail without a message", 0, 0, t_silent_fail, 0 },
+	{ "big", "BYTES", "a long reply", 1, 1, t_big, 0 },
+	{ "number", "N", "a usage error from the handler", 1, 1, t_badarg, 0 },
 };
 #define T_N (sizeof(t_table) / sizeof(t_table[0]))
 
@@ -278,12 +278,12 @@ test_command_find(void **state)
 
 /* A table where a command is a prefix of others, word-wise and letter-wise. */
 static const struct ctl_command t_nested[] = {
-	{ "show", "[WHAT]", "show something", 0, 1, t_echo },
-	{ "show routes", NULL, "routes", 0, 0, t_echo },
-	{ "show rip", NULL, "rip", 0, 0, t_echo },
-	{ "showall", NULL, "everything", 0, 0, t_echo },
-	{ "help", "[X]", "our own help", 0, 1, t_echo },
-	{ "hello", NULL, "hi", 0, 0, t_echo },
+	{ "show", "[WHAT]", "show something", 0, 1, t_echo, 0 },
+	{ "show routes", NULL, "routes", 0, 0, t_echo, 0 },
+	{ "show rip", NULL, "rip", 0, 0, t_echo, 0 },
+	{ "showall", NULL, "everything", 0, 0, t_echo, 0 },
+	{ "help", "[X]", "our own help", 0, 1, t_echo, 0 },
+	{ "hello", NULL, "hi", 0, 0, t_echo, 0 },
 };
 
 static void
@@ -474,7 +474,7 @@ test_help(void **state)
 
 	/* JSON. */
 	static const struct ctl_command one[] = {
-		{ "show \"q\"", NULL, "tab\there", 0, 0, t_echo },
+		{ "show \"q\"", NULL, "tab\there", 0, 0, t_echo, 0 },
 	};
 	body = dispatch_ok(one, 1, "help --json\n");
 	assert_string_equal(body,
@@ -1144,6 +1144,103 @@ test_server_socket_file(void **state)
 	assert_int_equal(errno, ENOENT);
 }
 
+/* The socket file's mode and group as asked, and full access follows its group. */
+static void
+test_server_socket_opts(void **state)
+{
+	struct e2e *e = *state;
+	struct stat st;
+	struct ctl_server_opts o = { 0600, CTL_NO_GROUP, CTL_NO_GROUP };
+
+	e->srv = ctl_server_start_opts(e->loop, e->path, t_table, T_N, NULL, &o);
+	assert_non_null(e->srv);
+	assert_int_equal(stat(e->path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(st.st_gid, getegid());
+	ctl_server_stop(e->srv);
+	e->srv = NULL;
+
+	/* Another group: only root may give a file to a group it is not in. */
+	o.mode = 0666;
+	o.group = geteuid() == 0 ? 1 : getegid();
+	e->srv = ctl_server_start_opts(e->loop, e->path, t_table, T_N, NULL, &o);
+	assert_non_null(e->srv);
+	assert_int_equal(stat(e->path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0666);
+	assert_int_equal(st.st_gid, o.group);
+}
+
+static void
+test_access(void **state)
+{
+	const gid_t groups[] = { 10, 20, 30 };
+
+	(void)state;
+	/* root always; the full group by primary or supplementary membership. */
+	assert_int_equal(ctl_access_of(0, 999, NULL, 0, CTL_NO_GROUP, CTL_NO_GROUP),
+	    CTL_ACCESS_FULL);
+	assert_int_equal(ctl_access_of(1000, 5, NULL, 0, 5, 7), CTL_ACCESS_FULL);
+	assert_int_equal(ctl_access_of(1000, 1000, groups, 3, 20, 7), CTL_ACCESS_FULL);
+	/* read-only when only in that group; full wins when in both. */
+	assert_int_equal(ctl_access_of(1000, 7, NULL, 0, 5, 7), CTL_ACCESS_READONLY);
+	assert_int_equal(ctl_access_of(1000, 1000, groups, 3, 5, 30), CTL_ACCESS_READONLY);
+	assert_int_equal(ctl_access_of(1000, 1000, groups, 3, 10, 30), CTL_ACCESS_FULL);
+	/* nobody else; an unset group matches no one, not even gid (gid_t)-1. */
+	assert_int_equal(ctl_access_of(1000, 1000, groups, 3, 5, 7), CTL_ACCESS_NONE);
+	assert_int_equal(ctl_access_of(1000, CTL_NO_GROUP, NULL, 0, CTL_NO_GROUP, CTL_NO_GROUP),
+	    CTL_ACCESS_NONE);
+	assert_string_equal(ctl_access_name(CTL_ACCESS_READONLY), "read-only");
+}
+
+static const struct ctl_command t_ro_table[] = {
+	{ "show status", NULL, "daemon status", 0, 0, t_echo, CTL_CMD_READONLY },
+	{ "stop", NULL, "stop the daemon", 0, 0, t_echo, 0 },
+};
+
+static void
+test_dispatch_peer(void **state)
+{
+	const struct ctl_peer ro = { 123, 5, 7, CTL_ACCESS_READONLY };
+	const struct ctl_peer full = { 124, 6, 8, CTL_ACCESS_FULL };
+	char *body;
+	size_t len;
+
+	(void)state;
+	/* Read-only: the flagged commands and help run, the others are refused. */
+	assert_int_equal(ctl_dispatch_peer(t_ro_table, 2, NULL, &ro, "show status\n", 12, &body,
+	    &len), CTL_OK);
+	assert_string_equal(body, "argc=0 json=0\n");
+	free(body);
+	assert_int_equal(ctl_dispatch_peer(t_ro_table, 2, NULL, &ro, "help\n", 5, &body, &len),
+	    CTL_OK);
+	free(body);
+	assert_int_equal(ctl_dispatch_peer(t_ro_table, 2, NULL, &ro, "stop\n", 5, &body, &len),
+	    CTL_ERR);
+	assert_string_equal(body, "permission denied: 'stop' needs full access (uid 5 has "
+	    "read-only access: root and the control group's members have full access)\n");
+	free(body);
+	assert_int_equal(ctl_dispatch_peer(t_ro_table, 2, NULL, &ro, "s --json\n", 9, &body,
+	    &len), CTL_USAGE);	/* ambiguous: still a usage error first */
+	free(body);
+	assert_int_equal(ctl_dispatch_peer(t_ro_table, 2, NULL, &ro, "sto --json\n", 11, &body,
+	    &len), CTL_ERR);
+	assert_string_equal(body, "{\"error\":\"permission denied: 'stop' needs full access "
+	    "(uid 5 has read-only access: root and the control group's members have full "
+	    "access)\"}\n");
+	free(body);
+	/* A typo is a typo whoever asks. */
+	assert_int_equal(ctl_dispatch_peer(t_ro_table, 2, NULL, &ro, "stpo\n", 5, &body, &len),
+	    CTL_USAGE);
+	free(body);
+	/* Full access, or no peer (the fuzzer, the tests): everything. */
+	assert_int_equal(ctl_dispatch_peer(t_ro_table, 2, NULL, &full, "stop\n", 5, &body, &len),
+	    CTL_OK);
+	assert_string_equal(body, "argc=0 json=0\n");
+	free(body);
+	assert_int_equal(ctl_dispatch(t_ro_table, 2, NULL, "stop\n", 5, &body, &len), CTL_OK);
+	free(body);
+}
+
 /*
  * ripostectl itself (the binary meson built, $RIPOSTECTL) against the real
  * server: exit status, stdout and stderr.
@@ -1360,6 +1457,9 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_server_eof, e2e_setup, e2e_teardown),
 		cmocka_unit_test_setup_teardown(test_server_max_clients, e2e_setup, e2e_teardown),
 		cmocka_unit_test_setup_teardown(test_server_socket_file, e2e_setup, e2e_teardown),
+		cmocka_unit_test_setup_teardown(test_server_socket_opts, e2e_setup, e2e_teardown),
+		cmocka_unit_test(test_access),
+		cmocka_unit_test(test_dispatch_peer),
 		cmocka_unit_test_setup_teardown(test_ripostectl, e2e_setup, e2e_teardown),
 	};
 

@@ -270,6 +270,15 @@ test_numbers(void **state)
 	assert_int_equal(c.udp_size, 4096);
 	dnsconf_free(&c);
 
+	/*
+	 * `user root` is a name like any other here; riposte-dns.c keeps root
+	 * for it, and without `user` (c.user "") gives root up for riposte-dns
+	 * or nobody (tests/netns/t_privs.sh runs both).
+	 */
+	parse_ok("user root\n", &c);
+	assert_string_equal(c.user, "root");
+	dnsconf_free(&c);
+
 	static const struct {
 		const char *text;
 		unsigned ms;
