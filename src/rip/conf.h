@@ -43,6 +43,8 @@ struct rip_conf_iface {
 	/* ip rip bfd: the routes of this interface's neighbours follow their BFD
 	 * sessions (the session timers are BFD's own settings, bfd/conf.h) */
 	bool bfd;
+	/* ip rip ttl-security: send with TTL 255, accept only TTL 255 (GTSM, RFC 5082) */
+	bool ttl_security;
 };
 
 enum rip_redist_kind {
@@ -83,6 +85,14 @@ struct rip_conf {
 
 	bool allow_ecmp; /* default on (FRR's default is off; ours differs on purpose) */
 
+	/*
+	 * max-routes N: prefixes learned from neighbours (default
+	 * RIP_CONF_MAX_ROUTES); max-routes N per-neighbor: the offers one
+	 * neighbour may have in the RIB (0, the default: only the overall limit).
+	 */
+	uint32_t max_routes;
+	uint32_t max_routes_neighbor;
+
 	struct rip_conf_iface *ifaces;
 	size_t n_ifaces;
 
@@ -94,6 +104,8 @@ struct rip_conf {
 	struct prefix4 *service_prefixes;
 	size_t n_service_prefixes;
 };
+
+#define RIP_CONF_MAX_ROUTES 100000
 
 /* Defaults in one place. */
 void rip_conf_init(struct rip_conf *conf);

@@ -104,6 +104,7 @@ struct cap_pkt {
 	uint32_t src, dst;
 	uint16_t port;
 	uint8_t command;
+	unsigned flags; /* RIP_SEND_* */
 	enum cap_kind kind;
 	rtime_t when;
 	size_t nrte;
@@ -138,6 +139,12 @@ struct harness {
 	uint32_t rnd;
 	bool rnd_fixed;
 	uint32_t rnd_value;
+
+	size_t n_gone;                     /* neighbor_gone calls */
+	uint32_t gone_last;
+	size_t limit_hits[RIP_LIMIT_COUNT]; /* limit_hit calls, by limit */
+	uint32_t limit_nbr[RIP_LIMIT_COUNT];
+	uint32_t limit_value[RIP_LIMIT_COUNT];
 };
 
 static size_t
@@ -201,7 +208,7 @@ h_iface_src(unsigned ifindex)
 
 static void
 ops_send(void *ctx, unsigned ifindex, uint32_t src, uint32_t dst, uint16_t port,
-    const uint8_t *buf, size_t len)
+    const uint8_t *buf, size_t len, unsigned flags)
 {
 	struct harness *h = ctx;
 	struct rip_packet pkt;
@@ -225,6 +232,7 @@ ops_send(void *ctx, unsigned ifindex, uint32_t src, uint32_t dst, uint16_t port,
 	c->dst = dst;
 	c->port = port;
 	c->command = pkt.command;
+	c->flags = flags;
 	c->when = h->now;
 	c->nrte = pkt.nrte;
 	for (size_t i = 0; i < pkt.nrte; i++) {
@@ -290,6 +298,24 @@ ops_random(void *ctx)
 	return h->rnd;
 }
 
+static void
+ops_neighbor_gone(void *ctx, uint32_t addr, unsigned ifindex)
+{
+	struct harness *h = ctx;
+	h->n_gone++;
+	h->gone_last = addr;
+}
+
+static void
+ops_limit_hit(void *ctx, enum rip_limit which, uint32_t neighbor, uint32_t limit)
+{
+	struct harness *h = ctx;
+	assert_true((unsigned)which < RIP_LIMIT_COUNT);
+	h->limit_hits[which]++;
+	h->limit_nbr[which] = neighbor;
+	h->limit_value[which] = limit;
+}
+
 static int
 h_setup(void **state)
 {
@@ -337,6 +363,7 @@ h_start(struct harness *h, const char *text)
 {
 	static const struct rip_ops ops = {
 		ops_send, ops_route_install, ops_route_remove, ops_iface_enable, ops_random, NULL, NULL,
+		ops_neighbor_gone, ops_limit_hit,
 	};
 	struct rip_conf conf;
 	struct rip_ops o = ops;
@@ -493,7 +520,8 @@ static void
 h_input(struct harness *h, unsigned ifindex, uint32_t src, uint16_t port, const uint8_t *buf,
     size_t len)
 {
-	rip_engine_input(h->eng, ifindex, src, port, RIP_GROUP, buf, len, h->now);
+	/* TTL 1: what FRR and BIRD send without ttl-security (and we too). */
+	rip_engine_input(h->eng, ifindex, src, port, RIP_GROUP, 1, buf, len, h->now);
 }
 
 static void
@@ -890,17 +918,28 @@ test_learn_drops(void **state)
 	struct harness *h = *state;
 
 	h_std(h, CONF_STD);
+	/*
+	 * N1 and N2 are neighbours already (a bad packet from a source never
+	 * heard makes none, checked below): their drops count against them.
+	 */
+	RESP(h, IF_ETH0, N1, E(NET_Y, 24, 1));
+	RESP(h, IF_ETH0, N2, E(NET_Y, 24, 1));
+	h_advance(h, SEC(6));
+	h_clear(h);
 	for (size_t i = 0; i < nitems(cases); i++) {
 		uint8_t buf[RIP_PKT_MAX + 2 * RIP_RTE_LEN];
 		size_t len;
 		struct ent e = E(NET_X, 24, 1);
-		uint64_t before[RIP_DROP_COUNT], nbefore = 0, rx = h->eng->rx_responses;
+		uint64_t before[RIP_DROP_COUNT], nbefore = 0, npackets = 0;
+		uint64_t rx = h->eng->rx_responses;
 		size_t routes = h->eng->rib.n_routes;
 		struct rip_neighbor *n = h_nbr(h, cases[i].src);
 
 		memcpy(before, h->eng->drops, sizeof(before));
-		if (n != NULL)
+		if (n != NULL) {
 			nbefore = n->bad_packets[cases[i].reason];
+			npackets = n->packets;
+		}
 		if (cases[i].mangle == MANGLE_AUTH) {
 			struct rip_rte rte = { RIP_AF_INET, 0, NET_X, ip4_mask(24), 0, 1 };
 			len = rip_packet_encode(buf, sizeof(buf), RIP_CMD_RESPONSE, &rte, 1,
@@ -940,9 +979,18 @@ test_learn_drops(void **state)
 			n = h_nbr(h, cases[i].src);
 			assert_non_null(n);
 			assert_int_equal(n->bad_packets[cases[i].reason], nbefore + 1);
-			assert_int_equal(n->packets, 0);
+			assert_int_equal(n->packets, npackets);
 		}
 	}
+	/* A bad packet from a router never heard before: counted, and no neighbour made. */
+	size_t nbrs = h->eng->n_neighbors;
+	uint8_t vbuf[RIP_PKT_MAX];
+	struct ent ve = E(NET_X, 24, 1);
+	size_t vlen = h_encode(vbuf, sizeof(vbuf), RIP_CMD_RESPONSE, &ve, 1);
+	vbuf[1] = 1;
+	h_input(h, IF_ETH0, IP(10, 0, 1, 9), RIP_PORT, vbuf, vlen);
+	assert_null(h_nbr(h, IP(10, 0, 1, 9)));
+	assert_int_equal(h->eng->n_neighbors, nbrs);
 	/* Nothing was learned, so nothing was said. */
 	h_run(h);
 	assert_int_equal(h_count(h, 0, IF_ETH1, CAP_TRIGGERED), 0);
@@ -982,8 +1030,8 @@ test_learn_size_limit(void **state)
 	assert_null(h_route(h, PFX(IP(172, 16, RIP_MAX_RTE, 0), 24)));
 	assert_true(rib_path_find(h_route(h, PFX(NET_X, 24)), RIP_ORIGIN_RIP, N2, 0) == NULL);
 	assert_int_equal(h->eng->drops[RIP_DROP_TOO_LONG], 1);
-	assert_int_equal(h_nbr(h, N2)->bad_packets[RIP_DROP_TOO_LONG], 1);
-	assert_int_equal(h_nbr(h, N2)->routes, 0);
+	/* A packet that failed validation makes no neighbour (proto.h RIP_MAX_NEIGHBORS). */
+	assert_null(h_nbr(h, N2));
 	assert_string_equal(rip_drop_name(RIP_DROP_TOO_LONG), "longer than 512 octets");
 }
 
@@ -1800,7 +1848,8 @@ test_request_refused(void **state)
 		    RIP_DROP_REQ_PASSIVE, false },
 		{ "passive eth1, specific entry", IF_ETH1, IP(10, 0, 2, 77), 40000, false,
 		    RIP_DROP_REQ_PASSIVE, false },
-		{ "loopback", IF_LO, IP(127, 0, 0, 5), RIP_PORT, true, RIP_DROP_REQ_PASSIVE, true },
+		/* A source never heard before: a refused request makes no neighbour of it. */
+		{ "loopback", IF_LO, IP(127, 0, 0, 5), RIP_PORT, true, RIP_DROP_REQ_PASSIVE, false },
 	};
 	struct harness *h = *state;
 
