@@ -182,8 +182,11 @@ ops_neighbor_gone(void *ctx, uint32_t addr, unsigned ifindex)
 {
 	struct daemon *d = ctx;
 	char peer[IP4_STRLEN];
+	/* Forged sources expire by the hundred: a few lines, then a count. */
+	static struct log_ratelimit rl = LOG_RATELIMIT_INIT(5);
 
-	log_info("rip: neighbour %s expired (nothing valid heard for the route timeout)",
+	log_rl(&rl, clock_mono_now(), LOG_LVL_INFO,
+	    "rip: neighbour %s expired (nothing valid heard for the route timeout)",
 	    ip4_ntop(addr, peer));
 	if (d->bfd != NULL)
 		bfd_mgr_remove(d->bfd, addr, ifindex);
