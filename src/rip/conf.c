@@ -34,6 +34,8 @@ static const struct rip_range range_update = { "timers basic update", 1, 2147483
 static const struct rip_range range_timeout = { "timers basic timeout", 1, 2147483 };
 static const struct rip_range range_garbage = { "timers basic garbage", 1, 2147483 };
 static const struct rip_range range_ecmp = { "allow-ecmp", 1, 65535 };
+/* Ten million routes is ~1.5 GB; beyond that the limit protects nothing. */
+static const struct rip_range range_max_routes = { "max-routes", 1, 10000000 };
 
 static int
 rip_uint(struct conf_parser *p, const char *word, const struct rip_range *r, uint32_t *out)
@@ -51,6 +53,8 @@ rip_conf_init(struct rip_conf *conf)
 	conf->t_timeout = 180;
 	conf->t_garbage = 120;
 	conf->allow_ecmp = true;
+	conf->max_routes = RIP_CONF_MAX_ROUTES;
+	conf->max_routes_neighbor = 0;
 }
 
 struct rip_conf_iface
@@ -426,6 +430,41 @@ h_allow_ecmp(struct conf_parser *p, const struct conf_kw *kw, void *target, int 
 	return 0;
 }
 
+/* max-routes N [per-neighbor], no max-routes [N] [per-neighbor] */
+static int
+h_max_routes(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc,
+    char **argv)
+{
+	struct rip_conf *conf = target;
+	bool no = kw->value != 0, per_neighbor = false;
+	uint32_t n = 0;
+	int a = 0;
+
+	if (a < argc && strcmp(argv[a], "per-neighbor") != 0) {
+		if (rip_uint(p, argv[a], &range_max_routes, &n) != 0)
+			return -1;
+		a++;
+	} else if (!no) {
+		return conf_usage(p, kw, "missing the number of routes");
+	}
+	if (a < argc) {
+		if (strcmp(argv[a], "per-neighbor") != 0)
+			return conf_err(p, "%s: unexpected '%s' (usage: %s)", kw->words, argv[a],
+			    kw->help);
+		per_neighbor = true;
+	}
+	if (no) {
+		struct rip_conf def;
+		rip_conf_init(&def);
+		n = per_neighbor ? def.max_routes_neighbor : def.max_routes;
+	}
+	if (per_neighbor)
+		conf->max_routes_neighbor = n;
+	else
+		conf->max_routes = n;
+	return 0;
+}
+
 /* ---- interface ---- */
 
 static int
@@ -573,6 +612,16 @@ rip_conf_auth_validate(struct conf_parser *p, const struct rip_conf *conf,
 	return 0;
 }
 
+/* ip rip ttl-security: BIRD's `ttl security`; FRR's ripd has none. */
+static int
+h_ttl_security(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc,
+    char **argv)
+{
+	struct rip_conf_iface *ifc = target;
+	ifc->ttl_security = kw->value == 0;
+	return 0;
+}
+
 /* ---- the tables ---- */
 
 static void
@@ -612,6 +661,8 @@ static const struct conf_kw kw_rip[] = {
 	CONF_KW_H("distribute-list", 0, CONF_ARGS_ANY, conf_h_unsupported, 0,
 	    "distribute-list ..."),
 	CONF_KW_H("route", 0, CONF_ARGS_ANY, conf_h_unsupported, 0, "route A.B.C.D/M"),
+	CONF_KW_H("max-routes", 1, 2, h_max_routes, 0, "max-routes N [per-neighbor]"),
+	CONF_KW_H("no max-routes", 0, 2, h_max_routes, 1, "no max-routes [N] [per-neighbor]"),
 };
 
 const struct conf_table rip_conf_router_table = {
@@ -649,6 +700,8 @@ static const struct conf_kw kw_iface[] = {
 	CONF_KW_H("ip rip v2-broadcast", 0, 0, conf_h_unsupported, 0, "ip rip v2-broadcast"),
 	CONF_KW_H("ip rip bfd", 0, CONF_ARGS_ANY, h_rip_bfd, 0, "ip rip bfd"),
 	CONF_KW_H("no ip rip bfd", 0, 0, h_rip_bfd, 1, "no ip rip bfd"),
+	CONF_KW_H("ip rip ttl-security", 0, 0, h_ttl_security, 0, "ip rip ttl-security"),
+	CONF_KW_H("no ip rip ttl-security", 0, 0, h_ttl_security, 1, "no ip rip ttl-security"),
 };
 
 const struct conf_table rip_conf_iface_table = {
@@ -691,6 +744,10 @@ p_router(FILE *out, const struct conf_kw *kw, const void *target, const char *in
 	fprintf(out, "%stimers basic %u %u %u\n", indent, conf->t_update, conf->t_timeout,
 	    conf->t_garbage);
 	fprintf(out, "%s%sallow-ecmp\n", indent, conf->allow_ecmp ? "" : "no ");
+	if (conf->max_routes != RIP_CONF_MAX_ROUTES)
+		fprintf(out, "%smax-routes %u\n", indent, conf->max_routes);
+	if (conf->max_routes_neighbor != 0)
+		fprintf(out, "%smax-routes %u per-neighbor\n", indent, conf->max_routes_neighbor);
 }
 
 static void
@@ -715,6 +772,8 @@ p_iface(FILE *out, const struct conf_kw *kw, const void *target, const char *ind
 	if (ifc->auth_keychain[0] != '\0')
 		fprintf(out, "%sip rip authentication key-chain %s\n", indent,
 		    ifc->auth_keychain);
+	if (ifc->ttl_security)
+		fprintf(out, "%sip rip ttl-security\n", indent);
 }
 
 void

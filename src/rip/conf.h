@@ -61,6 +61,8 @@ struct rip_conf_iface {
 	char auth_string[RIP_AUTH_STRING_MAX + 1];
 	char auth_keychain[KEYCHAIN_NAME_MAX + 1];
 	unsigned auth_line;	/* the last authentication statement, for errors */
+	/* ip rip ttl-security: send with TTL 255, accept only TTL 255 (GTSM, RFC 5082) */
+	bool ttl_security;
 };
 
 enum rip_redist_kind {
@@ -101,6 +103,14 @@ struct rip_conf {
 
 	bool allow_ecmp; /* default on (FRR's default is off; ours differs on purpose) */
 
+	/*
+	 * max-routes N: prefixes learned from neighbours (default
+	 * RIP_CONF_MAX_ROUTES); max-routes N per-neighbor: the offers one
+	 * neighbour may have in the RIB (0, the default: only the overall limit).
+	 */
+	uint32_t max_routes;
+	uint32_t max_routes_neighbor;
+
 	struct rip_conf_iface *ifaces;
 	size_t n_ifaces;
 
@@ -119,6 +129,8 @@ struct rip_conf {
 	 */
 	struct keychain_set keychains;
 };
+
+#define RIP_CONF_MAX_ROUTES 100000
 
 /* Defaults in one place. */
 void rip_conf_init(struct rip_conf *conf);

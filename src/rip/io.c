@@ -1,7 +1,8 @@
 /*
  * io.c - RIP's socket.  Reads are batched with recvmmsg and the socket is
  * read dry (bounded per wake-up) before the caller does expensive work such
- * as kernel route changes; sends go through a token bucket.
+ * as kernel route changes; sends go through a token bucket, our updates
+ * ahead of answers to requests (io.h).
  */
 #include "io.h"
 
@@ -40,13 +41,26 @@
 #define RIP_IO_BURST 10
 #define RIP_IO_INTERVAL_US 1000
 #define RIP_IO_QUEUE_MAX 65536
+/*
+ * Answers: room for one whole-table answer of 100k routes (4000
+ * datagrams) and then some; beyond it, answers are dropped and counted.
+ */
+#define RIP_IO_REPLY_QUEUE_MAX 4096
 
 struct rip_io_pkt {
 	unsigned ifindex;
 	uint32_t src, dst;
 	uint16_t port;
 	uint16_t len;
+	uint8_t ttl; /* 0: the socket's (1 for multicast, the system's for unicast) */
 	uint8_t buf[RIP_PKT_RX_MAX];	/* an authenticated datagram has a trailer */
+};
+
+enum { RIP_IO_Q_UPDATE = 0, RIP_IO_Q_REPLY, RIP_IO_NQ };
+
+struct rip_io_queue {
+	struct rip_io_pkt *q; /* ring */
+	size_t head, len, cap, max;
 };
 
 struct rip_io {
@@ -57,8 +71,7 @@ struct rip_io {
 	rip_io_input_fn input;
 	rip_io_batch_fn batch;
 	void *ctx;
-	struct rip_io_pkt *q; /* ring */
-	size_t q_head, q_len, q_cap;
+	struct rip_io_queue qs[RIP_IO_NQ]; /* drained in this order */
 	double tokens;
 	rtime_t tokens_at;
 	struct rip_io_stats st;
@@ -71,7 +84,8 @@ rip_io_read(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct rip_io *io = w->data;
 	static uint8_t bufs[RIP_IO_BATCH][RIP_IO_PKT_MAX];
-	static uint8_t cbufs[RIP_IO_BATCH][CMSG_SPACE(sizeof(struct in_pktinfo))];
+	static uint8_t cbufs[RIP_IO_BATCH][CMSG_SPACE(sizeof(struct in_pktinfo)) +
+	    CMSG_SPACE(sizeof(int))];
 	struct mmsghdr msgs[RIP_IO_BATCH];
 	struct iovec iov[RIP_IO_BATCH];
 	struct sockaddr_in from[RIP_IO_BATCH];
@@ -106,6 +120,7 @@ rip_io_read(struct ev_loop *loop, ev_io *w, int revents)
 			struct msghdr *mh = &msgs[i].msg_hdr;
 			unsigned ifindex = 0;
 			uint32_t dst = 0;
+			int ttl = -1;
 			size_t len = msgs[i].msg_len;
 			io->st.rx_packets++;
 			/*
@@ -123,6 +138,8 @@ rip_io_read(struct ev_loop *loop, ev_io *w, int revents)
 					memcpy(&pi, CMSG_DATA(c), sizeof(pi));
 					ifindex = (unsigned)pi.ipi_ifindex;
 					dst = ntohl(pi.ipi_addr.s_addr);
+				} else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL) {
+					memcpy(&ttl, CMSG_DATA(c), sizeof(ttl));
 				}
 			}
 			if (ifindex == 0 || from[i].sin_family != AF_INET) {
@@ -130,7 +147,7 @@ rip_io_read(struct ev_loop *loop, ev_io *w, int revents)
 				continue;
 			}
 			io->input(io->ctx, ifindex, ntohl(from[i].sin_addr.s_addr),
-			    ntohs(from[i].sin_port), dst, bufs[i], len);
+			    ntohs(from[i].sin_port), dst, ttl, bufs[i], len);
 		}
 		total += (unsigned)n;
 		if (n < RIP_IO_BATCH)
@@ -174,6 +191,18 @@ rip_io_msg(const struct rip_io_pkt *p, struct msghdr *mh, struct sockaddr_in *to
 	c->cmsg_type = IP_PKTINFO;
 	c->cmsg_len = CMSG_LEN(sizeof(pi));
 	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	mh->msg_controllen = CMSG_SPACE(sizeof(pi));
+	if (p->ttl != 0) {
+		/* A per-datagram TTL wins over IP_TTL and IP_MULTICAST_TTL (Linux ip_cmsg_send). */
+		int ttl = p->ttl;
+		mh->msg_controllen = cbuflen;
+		c = CMSG_NXTHDR(mh, c);
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_TTL;
+		c->cmsg_len = CMSG_LEN(sizeof(ttl));
+		memcpy(CMSG_DATA(c), &ttl, sizeof(ttl));
+		mh->msg_controllen = CMSG_SPACE(sizeof(pi)) + CMSG_SPACE(sizeof(ttl));
+	}
 }
 
 /*
@@ -182,19 +211,19 @@ rip_io_msg(const struct rip_io_pkt *p, struct msghdr *mh, struct sockaddr_in *to
  * -1 when the socket is full and the rest must wait.
  */
 static int
-rip_io_send_burst(struct rip_io *io, size_t n)
+rip_io_send_burst(struct rip_io *io, struct rip_io_queue *q, size_t n)
 {
 	struct mmsghdr mm[RIP_IO_BURST];
 	struct sockaddr_in to[RIP_IO_BURST];
 	struct iovec iov[RIP_IO_BURST];
-	uint8_t cbuf[RIP_IO_BURST][CMSG_SPACE(sizeof(struct in_pktinfo))];
+	uint8_t cbuf[RIP_IO_BURST][CMSG_SPACE(sizeof(struct in_pktinfo)) + CMSG_SPACE(sizeof(int))];
 
 	if (n > RIP_IO_BURST)
 		n = RIP_IO_BURST;
-	if (n > io->q_len)
-		n = io->q_len;
+	if (n > q->len)
+		n = q->len;
 	for (size_t i = 0; i < n; i++) {
-		rip_io_msg(&io->q[(io->q_head + i) % io->q_cap], &mm[i].msg_hdr, &to[i], &iov[i],
+		rip_io_msg(&q->q[(q->head + i) % q->cap], &mm[i].msg_hdr, &to[i], &iov[i],
 		    cbuf[i], sizeof(cbuf[i]));
 		mm[i].msg_len = 0;
 	}
@@ -206,7 +235,7 @@ rip_io_send_burst(struct rip_io *io, size_t n)
 	if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == ENOBUFS))
 		return -1; /* retry later */
 	/* The first datagram failed for good (no route, interface gone): drop it. */
-	const struct rip_io_pkt *p = &io->q[io->q_head];
+	const struct rip_io_pkt *p = &q->q[q->head];
 	static struct log_ratelimit rl = LOG_RATELIMIT_INIT(5);
 	io->st.tx_errors++;
 	log_rl(&rl, clock_mono_now(), LOG_LVL_WARN, "rip: send to %u.%u.%u.%u on ifindex %u: %s",
@@ -225,30 +254,41 @@ rip_io_refill(struct rip_io *io)
 	io->tokens_at = now;
 }
 
+static size_t
+rip_io_queued(const struct rip_io *io)
+{
+	return io->qs[RIP_IO_Q_UPDATE].len + io->qs[RIP_IO_Q_REPLY].len;
+}
+
 static void
 rip_io_drain(struct rip_io *io, bool force)
 {
 	rip_io_refill(io);
-	while (io->q_len > 0 && (force || io->tokens >= 1.0)) {
-		int n = rip_io_send_burst(io, force ? RIP_IO_BURST : (size_t)io->tokens);
+	while (rip_io_queued(io) > 0 && (force || io->tokens >= 1.0)) {
+		/* Our updates first; answers only when none waits. */
+		struct rip_io_queue *q = &io->qs[io->qs[RIP_IO_Q_UPDATE].len > 0 ? RIP_IO_Q_UPDATE :
+		    RIP_IO_Q_REPLY];
+		int n = rip_io_send_burst(io, q, force ? RIP_IO_BURST : (size_t)io->tokens);
 		if (n < 0)
 			break;
-		io->q_head = (io->q_head + (size_t)n) % io->q_cap;
-		io->q_len -= (size_t)n;
+		q->head = (q->head + (size_t)n) % q->cap;
+		q->len -= (size_t)n;
 		io->tokens -= n;
 	}
-	if (io->q_len > 0 && !ev_is_active(&io->pace)) {
+	size_t queued = rip_io_queued(io);
+	if (queued > 0 && !ev_is_active(&io->pace)) {
 		/*
 		 * Wake when a whole burst (or the rest of the queue) may go:
 		 * the same rate with a tenth of the wake-ups, which showed as a
 		 * third of riposted's CPU per update cycle in bench-rip-scale.
 		 */
-		double want = io->q_len < RIP_IO_BURST ? (double)io->q_len : RIP_IO_BURST;
+		double want = queued < RIP_IO_BURST ? (double)queued : RIP_IO_BURST;
 		double wait = (want - io->tokens) * RIP_IO_INTERVAL_US / 1e6;
 		ev_timer_set(&io->pace, wait > RIP_IO_INTERVAL_US / 1e6 ? wait : RIP_IO_INTERVAL_US / 1e6, 0.);
 		ev_timer_start(io->loop, &io->pace);
 	}
-	io->st.tx_queued = io->q_len;
+	io->st.tx_queued = io->qs[RIP_IO_Q_UPDATE].len;
+	io->st.tx_replies_queued = io->qs[RIP_IO_Q_REPLY].len;
 }
 
 static void
@@ -261,36 +301,41 @@ rip_io_pace(struct ev_loop *loop, ev_timer *w, int revents)
 
 void
 rip_io_send(struct rip_io *io, unsigned ifindex, uint32_t src, uint32_t dst, uint16_t port,
-    const uint8_t *buf, size_t len)
+    const uint8_t *buf, size_t len, unsigned flags)
 {
+	bool reply = (flags & RIP_IO_REPLY) != 0;
+	struct rip_io_queue *q = &io->qs[reply ? RIP_IO_Q_REPLY : RIP_IO_Q_UPDATE];
+	uint64_t *drops = reply ? &io->st.tx_reply_drops : &io->st.tx_queue_drops;
+
 	if (len > RIP_PKT_RX_MAX)
 		return;
-	if (io->q_len == io->q_cap) {
-		size_t cap = io->q_cap ? io->q_cap * 2 : 256;
-		if (cap > RIP_IO_QUEUE_MAX) {
-			io->st.tx_queue_drops++;
+	if (q->len == q->cap) {
+		size_t cap = q->cap ? q->cap * 2 : 256;
+		if (cap > q->max) {
+			(*drops)++;
 			return;
 		}
-		struct rip_io_pkt *q = malloc(cap * sizeof(*q));
-		if (q == NULL) {
-			io->st.tx_queue_drops++;
+		struct rip_io_pkt *n = malloc(cap * sizeof(*n));
+		if (n == NULL) {
+			(*drops)++;
 			return;
 		}
-		for (size_t i = 0; i < io->q_len; i++)
-			q[i] = io->q[(io->q_head + i) % io->q_cap];
-		free(io->q);
-		io->q = q;
-		io->q_cap = cap;
-		io->q_head = 0;
+		for (size_t i = 0; i < q->len; i++)
+			n[i] = q->q[(q->head + i) % q->cap];
+		free(q->q);
+		q->q = n;
+		q->cap = cap;
+		q->head = 0;
 	}
-	struct rip_io_pkt *p = &io->q[(io->q_head + io->q_len) % io->q_cap];
+	struct rip_io_pkt *p = &q->q[(q->head + q->len) % q->cap];
 	p->ifindex = ifindex;
 	p->src = src;
 	p->dst = dst;
 	p->port = port;
 	p->len = (uint16_t)len;
+	p->ttl = (flags & RIP_IO_TTL255) ? 255 : 0;
 	memcpy(p->buf, buf, len);
-	io->q_len++;
+	q->len++;
 	rip_io_drain(io, false);
 }
 
@@ -298,9 +343,9 @@ void
 rip_io_flush(struct rip_io *io, unsigned timeout_ms)
 {
 	rtime_t deadline = clock_mono_now() + (rtime_t)timeout_ms * RTIME_MS;
-	while (io->q_len > 0 && clock_mono_now() < deadline) {
+	while (rip_io_queued(io) > 0 && clock_mono_now() < deadline) {
 		rip_io_drain(io, true);
-		if (io->q_len > 0)
+		if (rip_io_queued(io) > 0)
 			usleep(1000);
 	}
 }
@@ -337,6 +382,8 @@ rip_io_open(struct ev_loop *loop, uint16_t port, rip_io_input_fn input, rip_io_b
 	}
 	setsockopt(io->fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
 	setsockopt(io->fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
+	/* The TTL of every datagram, for ip rip ttl-security (RFC 5082). */
+	setsockopt(io->fd, IPPROTO_IP, IP_RECVTTL, &on, sizeof(on));
 	setsockopt(io->fd, IPPROTO_IP, IP_MULTICAST_LOOP, &off, sizeof(off));
 	setsockopt(io->fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl));
 	setsockopt(io->fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
@@ -356,6 +403,8 @@ rip_io_open(struct ev_loop *loop, uint16_t port, rip_io_input_fn input, rip_io_b
 	io->ctx = ctx;
 	io->tokens = RIP_IO_BURST;
 	io->tokens_at = clock_mono_now();
+	io->qs[RIP_IO_Q_UPDATE].max = RIP_IO_QUEUE_MAX;
+	io->qs[RIP_IO_Q_REPLY].max = RIP_IO_REPLY_QUEUE_MAX;
 	ev_io_init(&io->rx, rip_io_read, io->fd, EV_READ);
 	io->rx.data = io;
 	ev_io_start(loop, &io->rx);
@@ -372,7 +421,8 @@ rip_io_close(struct rip_io *io)
 	ev_io_stop(io->loop, &io->rx);
 	ev_timer_stop(io->loop, &io->pace);
 	close(io->fd);
-	free(io->q);
+	for (int i = 0; i < RIP_IO_NQ; i++)
+		free(io->qs[i].q);
 	free(io);
 }
 
@@ -380,5 +430,6 @@ void
 rip_io_get_stats(const struct rip_io *io, struct rip_io_stats *out)
 {
 	*out = io->st;
-	out->tx_queued = io->q_len;
+	out->tx_queued = io->qs[RIP_IO_Q_UPDATE].len;
+	out->tx_replies_queued = io->qs[RIP_IO_Q_REPLY].len;
 }

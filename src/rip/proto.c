@@ -6,7 +6,10 @@
  * requests (3.9.1), periodic and triggered updates (3.8, 3.10.1), split
  * horizon with poisoned reverse (3.4.3), timeouts and garbage collection
  * (3.8), connected/static/kernel/default origination, and the goodbye on
- * shutdown (metric 16 for everything we advertise).
+ * shutdown (metric 16 for everything we advertise).  Also what a hostile
+ * on-link sender may cost us: GTSM (ip rip ttl-security), max-routes
+ * overall and per neighbour, RIP_MAX_PATHS offers per prefix, neighbour
+ * expiry, and the request rate per source (proto.h).
  *
  * Pure: packets, interface events and the time come in as arguments, and
  * everything that leaves goes through struct rip_ops.
@@ -41,7 +44,21 @@ static const char *const rip_drop_names[RIP_DROP_COUNT] = {
 	[RIP_DROP_AUTH_KEY] = "no valid key",
 	[RIP_DROP_AUTH_FAIL] = "authentication failed",
 	[RIP_DROP_AUTH_SEQNO] = "sequence number decreased",
+	[RIP_DROP_TTL] = "TTL not 255",
+	[RIP_DROP_REQ_RATE] = "request rate limit",
 };
+
+static const char *const rip_limit_names[RIP_LIMIT_COUNT] = {
+	[RIP_LIMIT_ROUTES] = "max-routes reached",
+	[RIP_LIMIT_NEIGHBOR] = "max-routes per-neighbor reached",
+	[RIP_LIMIT_PATHS] = "paths per prefix reached",
+};
+
+const char *
+rip_limit_name(enum rip_limit which)
+{
+	return (unsigned)which < RIP_LIMIT_COUNT ? rip_limit_names[which] : "unknown";
+}
 
 /* The codec's errors map onto the first drop reasons: -err - 1. */
 _Static_assert(-RIP_PKT_BAD_AUTH - 1 == RIP_DROP_BAD_AUTH, "codec errors and drop reasons");
@@ -209,7 +226,7 @@ rip_iface_max_rte(const struct rip_iface *ifp)
  */
 static bool
 rip_input_auth(struct rip_engine *eng, struct rip_iface *ifp, struct rip_neighbor *nbr,
-    const uint8_t *buf, size_t len, const struct rip_packet *pkt)
+    const uint8_t *buf, size_t len, const struct rip_packet *pkt, int *seq_key, uint32_t *seq)
 {
 	static const enum rip_drop reason[] = {
 		[-RIP_AUTH_ERR_MISSING] = RIP_DROP_AUTH_MISSING,
@@ -222,6 +239,7 @@ rip_input_auth(struct rip_engine *eng, struct rip_iface *ifp, struct rip_neighbo
 	uint32_t seqno = 0;
 	int rc;
 
+	*seq_key = -1;
 	if (!rip_iface_auth(eng, ifp, &ac)) {
 		if (!pkt->has_auth)
 			return true;
@@ -234,9 +252,19 @@ rip_input_auth(struct rip_engine *eng, struct rip_iface *ifp, struct rip_neighbo
 		rip_drop(eng, nbr, reason[-rc]);
 		return false;
 	}
-	/* A query tool's request (no neighbour entry) has no sequence to follow. */
-	if (pkt->auth.type != RIP_AUTH_CRYPTO || nbr == NULL)
+	*seq_key = -1;
+	if (pkt->auth.type != RIP_AUTH_CRYPTO)
 		return true;
+	/*
+	 * A sender we do not know yet: its sequence starts here, recorded by
+	 * the caller once the packet made it a neighbour, so that a replay of
+	 * this very packet is refused like any other.
+	 */
+	if (nbr == NULL) {
+		*seq_key = key_id;
+		*seq = seqno;
+		return true;
+	}
 	if (!rip_auth_seq_ok(nbr->auth_seq, key_id, seqno)) {
 		rip_drop(eng, nbr, RIP_DROP_AUTH_SEQNO);
 		return false;
@@ -247,9 +275,17 @@ rip_input_auth(struct rip_engine *eng, struct rip_iface *ifp, struct rip_neighbo
 
 /* ------------------------------------------------------------------ output */
 
+/* RFC 5082 3: with GTSM on, everything we send there leaves with TTL 255. */
+static unsigned
+rip_iface_send_flags(const struct rip_iface *ifp)
+{
+	return ifp->conf.ttl_security ? RIP_SEND_TTL255 : 0;
+}
+
 struct rip_out {
 	struct rip_engine *eng;
 	struct rip_iface *ifp;
+	unsigned flags;    /* RIP_SEND_REPLY for answers; TTL 255 is added per interface */
 	uint32_t dst[1 + 16];
 	uint16_t port[1 + 16];
 	size_t n_dst;
@@ -266,7 +302,8 @@ rip_out_flush(struct rip_out *o)
 	size_t len = rip_encode_signed(o->eng, o->ifp, buf, RIP_CMD_RESPONSE, o->rte, o->n);
 	uint32_t src = rip_iface_source(o->ifp);
 	for (size_t i = 0; i < o->n_dst && len > 0; i++) {
-		o->eng->ops.send(o->eng->ops.ctx, o->ifp->ifindex, src, o->dst[i], o->port[i], buf, len);
+		o->eng->ops.send(o->eng->ops.ctx, o->ifp->ifindex, src, o->dst[i], o->port[i], buf, len,
+		    o->flags | rip_iface_send_flags(o->ifp));
 		o->eng->tx_packets++;
 		o->ifp->sent_packets++;
 	}
@@ -379,7 +416,8 @@ rip_send_request_to(struct rip_engine *eng, struct rip_iface *ifp, uint32_t dst,
 
 	if (len == 0)
 		return;
-	eng->ops.send(eng->ops.ctx, ifp->ifindex, rip_iface_source(ifp), dst, port, buf, len);
+	eng->ops.send(eng->ops.ctx, ifp->ifindex, rip_iface_source(ifp), dst, port, buf, len,
+	    rip_iface_send_flags(ifp));
 	eng->tx_packets++;
 }
 
@@ -774,14 +812,18 @@ rip_engine_kernel_route_lost(struct rip_engine *eng, struct prefix4 prefix, rtim
 /* -------------------------------------------------------------- input */
 
 static struct rip_neighbor *
-rip_neighbor_get(struct rip_engine *eng, uint32_t addr, unsigned ifindex, rtime_t now)
+rip_neighbor_find(const struct rip_engine *eng, uint32_t addr)
 {
-	for (struct rip_neighbor *n = eng->neighbors; n != NULL; n = n->next) {
-		if (n->addr == addr) {
-			n->ifindex = ifindex;
+	for (struct rip_neighbor *n = eng->neighbors; n != NULL; n = n->next)
+		if (n->addr == addr)
 			return n;
-		}
-	}
+	return NULL;
+}
+
+/* A source whose packet passed validation becomes a neighbour (proto.h RIP_MAX_NEIGHBORS). */
+static struct rip_neighbor *
+rip_neighbor_new(struct rip_engine *eng, uint32_t addr, unsigned ifindex, rtime_t now)
+{
 	/* Bounded: a flood of forged sources must not eat memory. */
 	if (eng->n_neighbors >= RIP_MAX_NEIGHBORS)
 		return NULL;
@@ -795,9 +837,140 @@ rip_neighbor_get(struct rip_engine *eng, uint32_t addr, unsigned ifindex, rtime_
 	n->next = eng->neighbors;
 	eng->neighbors = n;
 	eng->n_neighbors++;
+	rip_schedule_sweep(eng, now + rip_sec(eng->conf.t_timeout));
 	if (eng->ops.neighbor_new != NULL)
 		eng->ops.neighbor_new(eng->ops.ctx, addr, ifindex);
 	return n;
+}
+
+/*
+ * Forget the neighbours that sent nothing valid for the route timeout and
+ * hold no route any more (RFC 2453 3.8 timed their routes out already, or
+ * soon will); returns the next time one may expire.
+ */
+static rtime_t
+rip_neighbors_expire(struct rip_engine *eng, rtime_t now)
+{
+	rtime_t next = RTIME_NEVER, timeout = rip_sec(eng->conf.t_timeout);
+	struct rip_neighbor **pp = &eng->neighbors;
+
+	while (*pp != NULL) {
+		struct rip_neighbor *n = *pp;
+		rtime_t deadline = n->last_heard + timeout;
+		if (deadline <= now && n->n_paths == 0) {
+			*pp = n->next;
+			eng->n_neighbors--;
+			eng->neighbors_expired++;
+			if (eng->ops.neighbor_gone != NULL)
+				eng->ops.neighbor_gone(eng->ops.ctx, n->addr, n->ifindex);
+			free(n);
+			continue;
+		}
+		/* Still holding routes: their own expiry brings the next sweep. */
+		if (deadline > now && deadline < next)
+			next = deadline;
+		pp = &n->next;
+	}
+	return next;
+}
+
+/* Counts an offer dropped at a limit; tells the daemon once (proto.h rip_ops.limit_hit). */
+static void
+rip_limit_drop(struct rip_engine *eng, struct rip_neighbor *nbr, enum rip_limit which)
+{
+	bool *logged = which == RIP_LIMIT_NEIGHBOR ? &nbr->limit_logged : &eng->limit_logged[which];
+	uint32_t limit = which == RIP_LIMIT_ROUTES ? eng->conf.max_routes :
+	    which == RIP_LIMIT_NEIGHBOR ? eng->conf.max_routes_neighbor : RIP_MAX_PATHS;
+
+	eng->limit_drops[which]++;
+	nbr->limit_drops[which]++;
+	if (*logged)
+		return;
+	*logged = true;
+	if (eng->ops.limit_hit != NULL)
+		eng->ops.limit_hit(eng->ops.ctx, which, which == RIP_LIMIT_ROUTES ? 0 : nbr->addr,
+		    limit);
+}
+
+/* At each periodic update: a limit no longer reached is reported again when it is. */
+static void
+rip_limit_rearm(struct rip_engine *eng)
+{
+	uint32_t per = eng->conf.max_routes_neighbor;
+
+	if (eng->rib.n_rip_routes < eng->conf.max_routes)
+		eng->limit_logged[RIP_LIMIT_ROUTES] = false;
+	if (eng->limit_drops[RIP_LIMIT_PATHS] == eng->limit_drops_seen)
+		eng->limit_logged[RIP_LIMIT_PATHS] = false;
+	eng->limit_drops_seen = eng->limit_drops[RIP_LIMIT_PATHS];
+	for (struct rip_neighbor *n = eng->neighbors; n != NULL; n = n->next)
+		if (per == 0 || n->n_paths < per)
+			n->limit_logged = false;
+	if (per == 0 || eng->overflow.n_paths < per)
+		eng->overflow.limit_logged = false;
+}
+
+/*
+ * May nbr add an offer of a prefix it does not offer yet?  max-routes per
+ * neighbour, then overall (a prefix no neighbour offers yet is a new RIP
+ * route), then the offers of one prefix: at RIP_MAX_PATHS the worst one
+ * makes room for a better one.
+ */
+static bool
+rip_limit_admit(struct rip_engine *eng, struct rip_neighbor *nbr, struct rip_route *r,
+    uint8_t metric)
+{
+	uint32_t per = eng->conf.max_routes_neighbor;
+
+	if (per != 0 && nbr->n_paths >= per) {
+		rip_limit_drop(eng, nbr, RIP_LIMIT_NEIGHBOR);
+		return false;
+	}
+	if ((r == NULL || r->n_rip == 0) && eng->rib.n_rip_routes >= eng->conf.max_routes) {
+		rip_limit_drop(eng, nbr, RIP_LIMIT_ROUTES);
+		return false;
+	}
+	if (r == NULL || r->n_rip < RIP_MAX_PATHS)
+		return true;
+	struct rip_path *worst = NULL;
+	for (struct rip_path *q = r->paths; q != NULL; q = q->next) {
+		if (q->origin != RIP_ORIGIN_RIP)
+			continue;
+		if (worst == NULL || q->metric > worst->metric ||
+		    (q->metric == worst->metric && worst->active && !q->active))
+			worst = q;
+	}
+	if (worst == NULL || worst->metric <= metric) {
+		rip_limit_drop(eng, nbr, RIP_LIMIT_PATHS);
+		return false;
+	}
+	/* The caller adds the new path and selects again. */
+	rib_path_remove(&eng->rib, r, worst);
+	return true;
+}
+
+/* Token bucket per source (GCRA), proto.h RIP_REQ_*: true when this request may be answered. */
+static bool
+rip_request_allowed(struct rip_engine *eng, uint32_t src, rtime_t now)
+{
+	uint8_t k[4] = { (uint8_t)(src >> 24), (uint8_t)(src >> 16), (uint8_t)(src >> 8),
+		(uint8_t)src };
+	struct rip_req_slot *s =
+	    &eng->req_slots[siphash24(&eng->rib.key, k, sizeof(k)) % RIP_REQ_SLOTS];
+
+	if (s->addr != src) {
+		if (s->full_at > now) {
+			s = &eng->req_shared; /* held by another source that asked lately */
+		} else {
+			s->addr = src; /* the old source's bucket is full again: nothing lost */
+			s->full_at = now;
+		}
+	}
+	rtime_t t = s->full_at > now ? s->full_at : now;
+	if (t + RIP_REQ_INTERVAL - now > RIP_REQ_BURST * RIP_REQ_INTERVAL)
+		return false;
+	s->full_at = t + RIP_REQ_INTERVAL;
+	return true;
 }
 
 static void
@@ -810,8 +983,8 @@ rip_drop(struct rip_engine *eng, struct rip_neighbor *nbr, enum rip_drop reason)
 
 /* RFC 2453 3.9.2: one valid route entry of a response. */
 static void
-rip_process_rte(struct rip_engine *eng, struct rip_iface *ifp, uint32_t src,
-    const struct rip_rte *rte, uint8_t plen, rtime_t now)
+rip_process_rte(struct rip_engine *eng, struct rip_iface *ifp, struct rip_neighbor *nbr,
+    uint32_t src, const struct rip_rte *rte, uint8_t plen, rtime_t now)
 {
 	struct prefix4 pfx = { rte->addr, plen };
 	uint8_t metric = (uint8_t)(rte->metric + 1 > RIP_INFINITY ? RIP_INFINITY : rte->metric + 1);
@@ -835,10 +1008,14 @@ rip_process_rte(struct rip_engine *eng, struct rip_iface *ifp, uint32_t src,
 		 */
 		if (r != NULL && r->metric < RIP_INFINITY && rte->metric > r->metric)
 			return;
+		if (!rip_limit_admit(eng, nbr, r, metric))
+			return;
 		if (r == NULL && (r = rib_get(&eng->rib, pfx, now)) == NULL)
 			return;
 		if ((p = rib_path_add(&eng->rib, r, RIP_ORIGIN_RIP, src, ifp->ifindex, now)) == NULL)
 			return;
+		p->owner = &nbr->n_paths;
+		nbr->n_paths++;
 	} else if (metric >= RIP_INFINITY) {
 		/* Withdrawn by the neighbour: the best alternate takes over now. */
 		rib_path_remove(&eng->rib, r, p);
@@ -891,7 +1068,7 @@ rip_process_response(struct rip_engine *eng, struct rip_iface *ifp, struct rip_n
 			nbr->bad_routes[-RIP_RTE_BAD_NEXTHOP - 1]++;
 		}
 		nbr->routes++;
-		rip_process_rte(eng, ifp, src, &rte, plen, now);
+		rip_process_rte(eng, ifp, nbr, src, &rte, plen, now);
 	}
 }
 
@@ -900,7 +1077,8 @@ static void
 rip_process_request(struct rip_engine *eng, struct rip_iface *ifp, uint32_t src, uint16_t port,
     const struct rip_packet *pkt)
 {
-	struct rip_out o = { .eng = eng, .ifp = ifp };
+	/* Answers wait behind our own updates (io.h): a request flood delays no update. */
+	struct rip_out o = { .eng = eng, .ifp = ifp, .flags = RIP_SEND_REPLY };
 	o.dst[0] = src;
 	o.port[0] = port;
 	o.n_dst = 1;
@@ -940,7 +1118,7 @@ rip_process_request(struct rip_engine *eng, struct rip_iface *ifp, uint32_t src,
 
 void
 rip_engine_input(struct rip_engine *eng, unsigned ifindex, uint32_t src, uint16_t port,
-    uint32_t dst, const uint8_t *buf, size_t len, rtime_t now)
+    uint32_t dst, int ttl, const uint8_t *buf, size_t len, rtime_t now)
 {
 	struct rip_packet pkt;
 	struct rip_iface *ifp = rip_iface_by_index(eng, ifindex);
@@ -964,6 +1142,21 @@ rip_engine_input(struct rip_engine *eng, unsigned ifindex, uint32_t src, uint16_
 		rip_drop(eng, NULL, RIP_DROP_IFACE_DISABLED);
 		return;
 	}
+	/*
+	 * Only a router (port 520) is a neighbour.  A known one has what it
+	 * sends counted against it; a new one is made only below, once its
+	 * packet passed every check, so invalid packets make no entries.
+	 */
+	if (port == RIP_PORT)
+		nbr = rip_neighbor_find(eng, src);
+	/*
+	 * RFC 5082 3: with GTSM on, a packet that did not leave a router on
+	 * this link with TTL 255 (so was forged or forwarded) is dropped first.
+	 */
+	if (ifp->conf.ttl_security && ttl != 255) {
+		rip_drop(eng, nbr, RIP_DROP_TTL);
+		return;
+	}
 	if (rip_is_own_address(eng, src)) {
 		rip_drop(eng, NULL, RIP_DROP_OWN_ADDRESS);
 		return;
@@ -977,12 +1170,6 @@ rip_engine_input(struct rip_engine *eng, unsigned ifindex, uint32_t src, uint16_
 		rip_drop(eng, NULL, RIP_DROP_NOT_CONNECTED);
 		return;
 	}
-	/*
-	 * Only a router (port 520) is a neighbour: a query tool's request
-	 * must not make a neighbour entry, nor start a BFD session with it.
-	 */
-	if (port == RIP_PORT)
-		nbr = rip_neighbor_get(eng, src, ifindex, now);
 	if (err != RIP_PKT_OK) {
 		rip_drop(eng, nbr, (enum rip_drop)(-err - 1));
 		return;
@@ -991,7 +1178,9 @@ rip_engine_input(struct rip_engine *eng, unsigned ifindex, uint32_t src, uint16_
 		rip_drop(eng, nbr, RIP_DROP_VERSION_1);
 		return;
 	}
-	if (!rip_input_auth(eng, ifp, nbr, buf, len, &pkt))
+	int seq_key;
+	uint32_t seq;
+	if (!rip_input_auth(eng, ifp, nbr, buf, len, &pkt, &seq_key, &seq))
 		return;
 	/*
 	 * No updates go out on a passive interface (nor on loopback, which is
@@ -1002,12 +1191,27 @@ rip_engine_input(struct rip_engine *eng, unsigned ifindex, uint32_t src, uint16_
 		rip_drop(eng, nbr, RIP_DROP_REQ_PASSIVE);
 		return;
 	}
+	/*
+	 * Valid: a router's first one makes it a neighbour (a query tool's
+	 * request must not make a neighbour entry, nor start a BFD session
+	 * with it).
+	 */
+	if (nbr == NULL && port == RIP_PORT) {
+		nbr = rip_neighbor_new(eng, src, ifindex, now);
+		if (nbr != NULL && seq_key >= 0)
+			rip_auth_seq_update(nbr->auth_seq, (uint8_t)seq_key, seq, ++eng->auth_stamp);
+	}
 	if (nbr != NULL) {
 		nbr->packets++;
 		nbr->last_heard = now;
+		nbr->ifindex = ifindex;
 	}
 	if (pkt.command == RIP_CMD_REQUEST) {
 		eng->rx_requests++;
+		if (!rip_request_allowed(eng, src, now)) {
+			rip_drop(eng, nbr, RIP_DROP_REQ_RATE);
+			return;
+		}
 		rip_process_request(eng, ifp, src, port, &pkt);
 		return;
 	}
@@ -1184,6 +1388,9 @@ rip_sweep(struct rip_engine *eng, rtime_t now)
 		if (r->gc_deadline < next)
 			next = r->gc_deadline;
 	}
+	rtime_t nbr_next = rip_neighbors_expire(eng, now);
+	if (nbr_next < next)
+		next = nbr_next;
 	if (next != RTIME_NEVER && next < now + RIP_SWEEP_GRANULARITY)
 		next = now + RIP_SWEEP_GRANULARITY;
 	eng->next_sweep = next;
@@ -1222,6 +1429,7 @@ rip_engine_run(struct rip_engine *eng, rtime_t now)
 		rip_clear_changed(eng);
 		eng->trig_pending = false;
 		eng->tx_periodic++;
+		rip_limit_rearm(eng);
 		eng->next_periodic = now + rip_jitter(eng, rip_sec(eng->conf.t_update));
 	} else if (eng->trig_pending && eng->trig_quiet_until <= now) {
 		/*
@@ -1252,9 +1460,17 @@ struct rip_engine *
 rip_engine_new(struct rip_conf *conf, const struct rip_ops *ops, rtime_t now)
 {
 	struct rip_engine *eng = calloc(1, sizeof(*eng));
+	uint8_t kb[SIPHASH_KEY_LEN];
+
 	if (eng == NULL)
 		return NULL;
-	if (rib_init(&eng->rib) != 0) {
+	/* The RIB's hash key (rib.h): the daemon's random source is getrandom-seeded arc4random. */
+	for (size_t i = 0; i < sizeof(kb); i += 4) {
+		uint32_t r = ops->random(ops->ctx);
+		memcpy(kb + i, &r, 4);
+	}
+	struct siphash_key key = siphash_key_from_bytes(kb);
+	if (rib_init(&eng->rib, &key) != 0) {
 		free(eng);
 		return NULL;
 	}

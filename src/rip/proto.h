@@ -27,10 +27,51 @@ struct rip_nexthop {
 	unsigned ifindex;
 };
 
+/* Flags of struct rip_ops.send. */
+#define RIP_SEND_REPLY  0x1 /* an answer to a request: it waits behind our own updates */
+#define RIP_SEND_TTL255 0x2 /* ip rip ttl-security: sent with TTL 255 (RFC 5082) */
+
+/* The limits on what neighbours may make us hold (rip_ops.limit_hit, counters). */
+enum rip_limit {
+	RIP_LIMIT_ROUTES = 0,   /* max-routes: a new prefix beyond the overall limit */
+	RIP_LIMIT_NEIGHBOR,     /* max-routes N per-neighbor: beyond this neighbour's share */
+	RIP_LIMIT_PATHS,        /* RIP_MAX_PATHS offers of one prefix held already */
+	RIP_LIMIT_COUNT,
+};
+const char *rip_limit_name(enum rip_limit which);
+
+/*
+ * Offers of one prefix kept (the best, ECMP members and alternates): more
+ * than any real network needs, few enough that forged sources cannot grow
+ * one prefix's list without bound.  A new offer beyond it replaces the
+ * worst one when it is better, and is dropped otherwise.
+ */
+#define RIP_MAX_PATHS 16
+
+/*
+ * Requests (RFC 2453 3.9.1) are answered at most RIP_REQ_BURST at once and
+ * then one per RIP_REQ_INTERVAL per source: a router asks when it starts
+ * and when an interface or BFD session comes up, a query tool now and then.
+ * Sources are tracked in RIP_REQ_SLOTS slots chosen by a keyed hash; a
+ * source whose slot is held by another busy source shares one extra bucket
+ * with every such source, so many forged sources get no more than one.
+ */
+#define RIP_REQ_BURST 4
+#define RIP_REQ_INTERVAL (2 * RTIME_SEC)
+#define RIP_REQ_SLOTS 256
+
+struct rip_req_slot {
+	uint32_t addr;
+	rtime_t full_at; /* when the bucket is full again (GCRA's theoretical arrival time) */
+};
+
 struct rip_ops {
-	/* Send one datagram from our address `src` on ifindex to dst:port (host order). */
+	/*
+	 * Send one datagram from our address `src` on ifindex to dst:port
+	 * (host order); flags are RIP_SEND_*.
+	 */
 	void (*send)(void *ctx, unsigned ifindex, uint32_t src, uint32_t dst, uint16_t port,
-	    const uint8_t *buf, size_t len);
+	    const uint8_t *buf, size_t len, unsigned flags);
 	/* Install or replace prefix -> next hops in the kernel (n >= 1). */
 	void (*route_install)(void *ctx, struct prefix4 prefix, const struct rip_nexthop *nh,
 	    size_t n, uint8_t metric);
@@ -43,6 +84,14 @@ struct rip_ops {
 	void *ctx;
 	/* Optional (may be NULL): a neighbour was heard for the first time (BFD starts here). */
 	void (*neighbor_new)(void *ctx, uint32_t addr, unsigned ifindex);
+	/* Optional: a neighbour expired (nothing valid heard for the route timeout); stop BFD. */
+	void (*neighbor_gone)(void *ctx, uint32_t addr, unsigned ifindex);
+	/*
+	 * Optional: a limit was reached and an offer dropped; called once until
+	 * the count is under the limit again (the daemon logs it).  neighbor is
+	 * 0 for the overall limits.
+	 */
+	void (*limit_hit)(void *ctx, enum rip_limit which, uint32_t neighbor, uint32_t limit);
 };
 
 /*
@@ -88,6 +137,8 @@ enum rip_drop {
 	RIP_DROP_AUTH_KEY,        /* no key with that id accepted now (unknown or expired) */
 	RIP_DROP_AUTH_FAIL,       /* wrong password or digest */
 	RIP_DROP_AUTH_SEQNO,      /* RFC 4822 sequence number below the last one */
+	RIP_DROP_TTL,             /* ip rip ttl-security and the TTL was not 255 (RFC 5082) */
+	RIP_DROP_REQ_RATE,        /* request beyond its source's rate (RIP_REQ_BURST) */
 	RIP_DROP_COUNT,
 };
 const char *rip_drop_name(enum rip_drop reason);
@@ -108,12 +159,15 @@ struct rip_neighbor {
 	rtime_t first_heard;
 	rtime_t last_heard;
 	bool bfd_down;       /* BFD says the path is down: its responses are ignored */
+	bool limit_logged;   /* limit_hit was called for its max-routes per-neighbor */
+	size_t n_paths;      /* its offers held in the RIB (rip_path.owner) */
 	uint64_t packets;    /* accepted packets */
 	uint64_t routes;     /* accepted route entries */
 	uint64_t bad_packets[RIP_DROP_COUNT];
 	uint64_t bad_routes[RIP_RTE_DROP_COUNT];
 	/* RFC 4822 3.2.2: the last sequence number per key id */
 	struct rip_auth_seq auth_seq[RIP_AUTH_SEQ_SLOTS];
+	uint64_t limit_drops[RIP_LIMIT_COUNT]; /* offers dropped at a limit */
 };
 
 #define RIP_MAX_IFADDR 16
@@ -136,6 +190,12 @@ struct rip_iface {
 	uint64_t sent_packets;
 };
 
+/*
+ * Neighbours are made only from packets that passed validation, and one
+ * that sent nothing valid for the route timeout (and whose routes are all
+ * gone) is forgotten, counters and all, so forged sources cannot keep the
+ * table full.
+ */
 #define RIP_MAX_NEIGHBORS 256
 
 struct rip_engine {
@@ -162,6 +222,10 @@ struct rip_engine {
 	uint32_t auth_seqno;       /* the last RFC 4822 sequence number sent */
 	uint64_t auth_stamp;       /* a counter for rip_auth_seq_update() */
 	rip_wallclock_fn *wallclock;
+	uint64_t limit_drops[RIP_LIMIT_COUNT];  /* offers dropped at a limit, by limit */
+	uint64_t limit_drops_seen;              /* RIP_LIMIT_PATHS drops at the last periodic update */
+	bool limit_logged[RIP_LIMIT_COUNT];     /* limit_hit called, not re-armed yet */
+	uint64_t neighbors_expired;
 	bool shutting_down;
 
 	/* Kernel routes of other protocols, remembered so a reload can start or
@@ -173,6 +237,10 @@ struct rip_engine {
 	/* Service prefixes held at run time (rip_engine_service_prefix). */
 	struct prefix4 *svc_held;
 	size_t n_svc_held, cap_svc_held;
+
+	/* Request rate limit per source (RIP_REQ_*), keyed like the RIB. */
+	struct rip_req_slot req_slots[RIP_REQ_SLOTS];
+	struct rip_req_slot req_shared;
 };
 
 /* Takes ownership of *conf (the caller must not free it); NULL on allocation failure. */
@@ -182,9 +250,12 @@ void rip_engine_set_wallclock(struct rip_engine *eng, rip_wallclock_fn *fn);
 /* Swap in a new configuration (ownership taken), keeping learned routes. */
 void rip_engine_reconfigure(struct rip_engine *eng, struct rip_conf *conf, rtime_t now);
 
-/* A datagram arrived on ifindex from src:port, addressed to dst. */
+/*
+ * A datagram arrived on ifindex from src:port, addressed to dst, with this
+ * IP TTL (-1 when unknown, which ip rip ttl-security refuses).
+ */
 void rip_engine_input(struct rip_engine *eng, unsigned ifindex, uint32_t src, uint16_t port,
-    uint32_t dst, const uint8_t *buf, size_t len, rtime_t now);
+    uint32_t dst, int ttl, const uint8_t *buf, size_t len, rtime_t now);
 
 /* Links and addresses as the kernel reports them. */
 void rip_engine_link(struct rip_engine *eng, unsigned ifindex, const char *name, bool up,

@@ -1,9 +1,10 @@
 /*
  * rib.c - routes, their paths and the choice of the active ones.
  *
- * A chained hash table keyed by prefix, grown at load factor 1, holds the
- * routes; each route keeps a short list of paths.  The selection rule and
- * the loop-free condition for alternates are described in rib.h.
+ * A chained hash table keyed by prefix (SipHash-2-4 under a random key,
+ * rib.h), grown at load factor 1, holds the routes; each route keeps a
+ * short list of paths.  The selection rule and the loop-free condition for
+ * alternates are described in rib.h.
  */
 #include "rib.h"
 
@@ -11,6 +12,8 @@
 #include <string.h>
 
 #include "packet.h"
+
+static void rib_path_uncount(struct rib *rib, struct rip_route *route, const struct rip_path *p);
 
 static const char *const rip_origin_names[RIP_ORIGIN_COUNT] = {
 	[RIP_ORIGIN_RIP] = "rip",
@@ -28,18 +31,18 @@ rip_origin_name(enum rip_origin origin)
 }
 
 static size_t
-rib_hash(struct prefix4 p, size_t n_buckets)
+rib_hash(const struct rib *rib, struct prefix4 p, size_t n_buckets)
 {
-	/* A 64-bit multiplicative hash of address and length. */
-	uint64_t k = ((uint64_t)p.addr << 8) | p.len;
-	k *= 0x9e3779b97f4a7c15ull;
-	return (size_t)(k >> 32) & (n_buckets - 1);
+	uint8_t k[5] = { (uint8_t)(p.addr >> 24), (uint8_t)(p.addr >> 16), (uint8_t)(p.addr >> 8),
+		(uint8_t)p.addr, p.len };
+	return (size_t)siphash24(&rib->key, k, sizeof(k)) & (n_buckets - 1);
 }
 
 int
-rib_init(struct rib *rib)
+rib_init(struct rib *rib, const struct siphash_key *key)
 {
 	memset(rib, 0, sizeof(*rib));
+	rib->key = *key;
 	rib->n_buckets = 1024;
 	rib->buckets = calloc(rib->n_buckets, sizeof(*rib->buckets));
 	return rib->buckets == NULL ? -1 : 0;
@@ -73,7 +76,7 @@ rib_free(struct rib *rib)
 struct rip_route *
 rib_lookup(const struct rib *rib, struct prefix4 prefix)
 {
-	struct rip_route *r = rib->buckets[rib_hash(prefix, rib->n_buckets)];
+	struct rip_route *r = rib->buckets[rib_hash(rib, prefix, rib->n_buckets)];
 	for (; r != NULL; r = r->hnext)
 		if (prefix4_equal(r->prefix, prefix))
 			return r;
@@ -91,7 +94,7 @@ rib_grow(struct rib *rib)
 		struct rip_route *r, *next;
 		for (r = rib->buckets[i]; r != NULL; r = next) {
 			next = r->hnext;
-			size_t h = rib_hash(r->prefix, n);
+			size_t h = rib_hash(rib, r->prefix, n);
 			r->hnext = b[h];
 			b[h] = r;
 		}
@@ -116,7 +119,7 @@ rib_get(struct rib *rib, struct prefix4 prefix, rtime_t now)
 	r->metric = RIP_INFINITY;
 	r->gc_deadline = RTIME_NEVER;
 	r->since = now;
-	size_t h = rib_hash(prefix, rib->n_buckets);
+	size_t h = rib_hash(rib, prefix, rib->n_buckets);
 	r->hnext = rib->buckets[h];
 	rib->buckets[h] = r;
 	rib->n_routes++;
@@ -126,17 +129,31 @@ rib_get(struct rib *rib, struct prefix4 prefix, rtime_t now)
 void
 rib_remove(struct rib *rib, struct rip_route *route)
 {
-	struct rip_route **pp = &rib->buckets[rib_hash(route->prefix, rib->n_buckets)];
+	struct rip_route **pp = &rib->buckets[rib_hash(rib, route->prefix, rib->n_buckets)];
 	for (; *pp != NULL; pp = &(*pp)->hnext) {
 		if (*pp == route) {
 			*pp = route->hnext;
 			for (struct rip_path *p = route->paths; p != NULL; p = p->next)
-				rib->n_paths--;
+				rib_path_uncount(rib, route, p);
 			rib_route_free(route);
 			rib->n_routes--;
 			return;
 		}
 	}
+}
+
+/* The counters a path is part of, when it goes. */
+static void
+rib_path_uncount(struct rib *rib, struct rip_route *route, const struct rip_path *p)
+{
+	rib->n_paths--;
+	if (p->origin != RIP_ORIGIN_RIP)
+		return;
+	rib->n_rip_paths--;
+	if (--route->n_rip == 0)
+		rib->n_rip_routes--;
+	if (p->owner != NULL)
+		(*p->owner)--;
 }
 
 struct rip_path *
@@ -170,6 +187,11 @@ rib_path_add(struct rib *rib, struct rip_route *route, enum rip_origin origin, u
 	p->next = route->paths;
 	route->paths = p;
 	rib->n_paths++;
+	if (origin == RIP_ORIGIN_RIP) {
+		rib->n_rip_paths++;
+		if (route->n_rip++ == 0)
+			rib->n_rip_routes++;
+	}
 	return p;
 }
 
@@ -179,8 +201,8 @@ rib_path_remove(struct rib *rib, struct rip_route *route, struct rip_path *path)
 	for (struct rip_path **pp = &route->paths; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == path) {
 			*pp = path->next;
+			rib_path_uncount(rib, route, path);
 			free(path);
-			rib->n_paths--;
 			return;
 		}
 	}

@@ -22,6 +22,7 @@
 
 #include "../lib/addr.h"
 #include "../lib/clock.h"
+#include "../lib/siphash.h"
 
 #define RIP_MAX_ECMP 16
 
@@ -48,6 +49,13 @@ struct rip_path {
 	bool active;        /* selected (one of the ECMP set) */
 	rtime_t since;      /* when it was learned or last changed */
 	rtime_t expires;    /* RFC 2453 3.8 timeout, RTIME_NEVER for local */
+	/*
+	 * RIP paths: the offering neighbour's path count, decremented when
+	 * the path goes, wherever that happens (rib_route_select drops
+	 * alternates too); the engine's per-neighbour limit reads it.  NULL
+	 * for local origins.  The counter must outlive the path.
+	 */
+	size_t *owner;
 };
 
 struct rip_route {
@@ -59,6 +67,7 @@ struct rip_route {
 	bool changed;       /* RFC 2453 3.10.1 route change flag */
 	bool installed;     /* our route is in the kernel ... */
 	uint8_t urgent;     /* urgent sends still to go (proto.h RIP_URGENT_SENDS) */
+	uint16_t n_rip;     /* RIP paths (bounded by the engine, RIP_MAX_PATHS) */
 	uint32_t kernel_fp; /* ... with the next-hop set of this fingerprint (rib_route_nexthop_fp) */
 	rtime_t gc_deadline; /* RFC 2453 3.8 garbage-collection deadline, RTIME_NEVER when valid */
 	rtime_t since;       /* when the best last changed */
@@ -69,9 +78,17 @@ struct rib {
 	size_t n_buckets; /* power of two */
 	size_t n_routes;
 	size_t n_paths;
+	size_t n_rip_routes; /* routes with at least one RIP path (max-routes counts these) */
+	size_t n_rip_paths;
+	/*
+	 * Buckets are chosen by SipHash-2-4 under a key drawn at start: the
+	 * prefixes come from neighbours, and with a known hash one could send
+	 * prefixes that all land in one chain and make every lookup a walk.
+	 */
+	struct siphash_key key;
 };
 
-int rib_init(struct rib *rib);
+int rib_init(struct rib *rib, const struct siphash_key *key);
 void rib_free(struct rib *rib);
 struct rip_route *rib_lookup(const struct rib *rib, struct prefix4 prefix);
 /* Find or create (metric 16, no paths); NULL on allocation failure. */

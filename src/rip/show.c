@@ -217,6 +217,12 @@ show_drop_name(unsigned i)
 	return rip_drop_name((enum rip_drop)i);
 }
 
+static const char *
+show_limit_name(unsigned i)
+{
+	return rip_limit_name((enum rip_limit)i);
+}
+
 static void
 show_counters_text(FILE *out, const char *what, const uint64_t *v, size_t n,
     const char *(*name)(unsigned))
@@ -235,21 +241,24 @@ show_neighbor(const struct rip_engine *eng, const struct rip_neighbor *n, const 
 		fprintf(out, "%s\n  {\"address\":\"%s\",\"interface\":", *first ? "" : ",", addr);
 		json_string(out, show_ifname(eng, n->ifindex));
 		fprintf(out, ",\"last_heard_ago_ms\":%lld,\"packets\":%llu,\"routes\":%llu,"
-		    "\"bad_packets\":", show_ms(now - n->last_heard), (unsigned long long)n->packets,
-		    (unsigned long long)n->routes);
+		    "\"routes_held\":%zu,\"bad_packets\":", show_ms(now - n->last_heard),
+		    (unsigned long long)n->packets, (unsigned long long)n->routes, n->n_paths);
 		show_counters_json(out, n->bad_packets, RIP_DROP_COUNT, show_drop_name);
 		fputs(",\"bad_routes\":", out);
 		show_counters_json(out, n->bad_routes, RIP_RTE_DROP_COUNT, rip_rte_drop_name);
+		fputs(",\"limit_drops\":", out);
+		show_counters_json(out, n->limit_drops, RIP_LIMIT_COUNT, show_limit_name);
 		fputc('}', out);
 		*first = false;
 		return;
 	}
-	fprintf(out, "%-15s %-12s %6llds ago  %llu packets, %llu routes\n", addr,
+	fprintf(out, "%-15s %-12s %6llds ago  %llu packets, %llu routes, %zu held\n", addr,
 	    show_ifname(eng, n->ifindex), show_age(now, n->last_heard),
-	    (unsigned long long)n->packets, (unsigned long long)n->routes);
+	    (unsigned long long)n->packets, (unsigned long long)n->routes, n->n_paths);
 	show_counters_text(out, "dropped packets", n->bad_packets, RIP_DROP_COUNT, show_drop_name);
 	show_counters_text(out, "rejected routes", n->bad_routes, RIP_RTE_DROP_COUNT,
 	    rip_rte_drop_name);
+	show_counters_text(out, "dropped routes", n->limit_drops, RIP_LIMIT_COUNT, show_limit_name);
 }
 
 void
@@ -271,11 +280,17 @@ rip_show_neighbors(const struct rip_engine *eng, FILE *out, bool json, rtime_t n
 		show_counters_json(out, eng->drops, RIP_DROP_COUNT, show_drop_name);
 		fputs(",\"rejected_routes\":", out);
 		show_counters_json(out, eng->rte_drops, RIP_RTE_DROP_COUNT, rip_rte_drop_name);
-		fputs("}\n", out);
+		fputs(",\"limit_drops\":", out);
+		show_counters_json(out, eng->limit_drops, RIP_LIMIT_COUNT, show_limit_name);
+		fprintf(out, ",\"expired\":%llu}\n", (unsigned long long)eng->neighbors_expired);
 	} else {
 		fputs("All sources:\n", out);
 		show_counters_text(out, "dropped packets", eng->drops, RIP_DROP_COUNT, show_drop_name);
 		show_counters_text(out, "rejected routes", eng->rte_drops, RIP_RTE_DROP_COUNT,
 		    rip_rte_drop_name);
+		show_counters_text(out, "dropped routes", eng->limit_drops, RIP_LIMIT_COUNT,
+		    show_limit_name);
+		fprintf(out, "    neighbours expired: %llu\n",
+		    (unsigned long long)eng->neighbors_expired);
 	}
 }

@@ -68,11 +68,13 @@ daemon_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 
 static void
 ops_send(void *ctx, unsigned ifindex, uint32_t src, uint32_t dst, uint16_t port,
-    const uint8_t *buf, size_t len)
+    const uint8_t *buf, size_t len, unsigned flags)
 {
 	struct daemon *d = ctx;
 
-	rip_io_send(d->io, ifindex, src, dst, port, buf, len);
+	rip_io_send(d->io, ifindex, src, dst, port, buf, len,
+	    ((flags & RIP_SEND_REPLY) ? RIP_IO_REPLY : 0) |
+	    ((flags & RIP_SEND_TTL255) ? RIP_IO_TTL255 : 0));
 }
 
 static void
@@ -181,6 +183,40 @@ ops_neighbor_new(void *ctx, uint32_t addr, unsigned ifindex)
 	bfd_neighbor(ctx, addr, ifindex);
 }
 
+/* A neighbour the engine forgot (nothing valid for the route timeout): its BFD session goes too. */
+static void
+ops_neighbor_gone(void *ctx, uint32_t addr, unsigned ifindex)
+{
+	struct daemon *d = ctx;
+	char peer[IP4_STRLEN];
+	/* Forged sources expire by the hundred: a few lines, then a count. */
+	static struct log_ratelimit rl = LOG_RATELIMIT_INIT(5);
+
+	log_rl(&rl, clock_mono_now(), LOG_LVL_INFO,
+	    "rip: neighbour %s expired (nothing valid heard for the route timeout)",
+	    ip4_ntop(addr, peer));
+	if (d->bfd != NULL)
+		bfd_mgr_remove(d->bfd, addr, ifindex);
+}
+
+/* Called once per episode by the engine (proto.h rip_ops.limit_hit). */
+static void
+ops_limit_hit(void *ctx, enum rip_limit which, uint32_t neighbor, uint32_t limit)
+{
+	char peer[IP4_STRLEN];
+
+	if (which == RIP_LIMIT_ROUTES)
+		log_warnx("rip: max-routes %u reached: new routes are dropped (counted in show "
+		    "status) until there is room", limit);
+	else if (which == RIP_LIMIT_NEIGHBOR)
+		log_warnx("rip: neighbour %s reached max-routes %u per-neighbor: its new routes "
+		    "are dropped (show neighbors)", neighbor != 0 ? ip4_ntop(neighbor, peer) :
+		    "(others)", limit);
+	else
+		log_warnx("rip: a prefix offered by %s already has %u paths: offers no better "
+		    "than the worst are dropped", ip4_ntop(neighbor, peer), limit);
+}
+
 /* After start and every reload: BFD where configured, nowhere else. */
 static void
 bfd_apply_config(struct daemon *d)
@@ -258,12 +294,12 @@ svc_address(void *ctx, const char *ifname, struct prefix4 prefix, bool add)
 /* ------------------------------------------------------------ socket glue */
 
 static void
-io_input(void *ctx, unsigned ifindex, uint32_t src, uint16_t port, uint32_t dst,
+io_input(void *ctx, unsigned ifindex, uint32_t src, uint16_t port, uint32_t dst, int ttl,
     const uint8_t *buf, size_t len)
 {
 	struct daemon *d = ctx;
 
-	rip_engine_input(d->eng, ifindex, src, port, dst, buf, len, clock_mono_now());
+	rip_engine_input(d->eng, ifindex, src, port, dst, ttl, buf, len, clock_mono_now());
 }
 
 static void
@@ -405,7 +441,7 @@ daemon_start(struct daemon *d, struct riposted_conf *conf)
 	static const struct kr_callbacks krcb = { kr_link_cb, kr_addr_cb, kr_route_cb, NULL };
 	static const struct rip_ops ops = {
 		ops_send, ops_route_install, ops_route_remove, ops_iface_enable, ops_random, NULL,
-		ops_neighbor_new,
+		ops_neighbor_new, ops_neighbor_gone, ops_limit_hit,
 	};
 	static const struct svcd_ops sops = { svc_announce, svc_address, svc_hold, NULL };
 	struct kr_callbacks kcb = krcb;

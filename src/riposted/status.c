@@ -72,6 +72,19 @@ ctl_show_status(void *ctx, const struct ctl_request *req, FILE *out)
 		    e->conf.t_update, e->conf.t_timeout, e->conf.t_garbage, next_update);
 		fprintf(out, "routes: %zu (%zu paths), ECMP %s\n", e->rib.n_routes, e->rib.n_paths,
 		    e->conf.allow_ecmp ? "on" : "off");
+		fprintf(out, "limits: %zu of max-routes %u learned", e->rib.n_rip_routes,
+		    e->conf.max_routes);
+		if (e->conf.max_routes_neighbor != 0)
+			fprintf(out, ", %u per neighbour", e->conf.max_routes_neighbor);
+		fprintf(out, "; dropped at max-routes %llu, per-neighbor %llu, paths per prefix "
+		    "%llu\n", (unsigned long long)e->limit_drops[RIP_LIMIT_ROUTES],
+		    (unsigned long long)e->limit_drops[RIP_LIMIT_NEIGHBOR],
+		    (unsigned long long)e->limit_drops[RIP_LIMIT_PATHS]);
+		fprintf(out, "neighbours: %zu, %llu expired; requests over the rate limit %llu, "
+		    "TTL not 255 %llu\n", e->n_neighbors,
+		    (unsigned long long)e->neighbors_expired,
+		    (unsigned long long)e->drops[RIP_DROP_REQ_RATE],
+		    (unsigned long long)e->drops[RIP_DROP_TTL]);
 		fprintf(out, "received: %llu packets (%llu requests, %llu responses), %llu dropped, "
 		    "%llu route entries rejected\n", (unsigned long long)e->rx_packets,
 		    (unsigned long long)e->rx_requests, (unsigned long long)e->rx_responses,
@@ -82,6 +95,9 @@ ctl_show_status(void *ctx, const struct ctl_request *req, FILE *out)
 		    (unsigned long long)e->tx_periodic, (unsigned long long)e->tx_triggered,
 		    (unsigned long long)e->tx_urgent, is.tx_queued,
 		    (unsigned long long)e->tx_no_key);
+		fprintf(out, "answers to requests: %zu queued, %llu dropped (queue full); "
+		    "updates dropped (queue full) %llu\n", is.tx_replies_queued,
+		    (unsigned long long)is.tx_reply_drops, (unsigned long long)is.tx_queue_drops);
 		fprintf(out, "services: %zu; BFD %s\n", svcd_count(d->svcd),
 		    d->bfd != NULL ? "on" : "off");
 		fprintf(out, "kernel: %llu routes changed, %llu deleted, %llu errors, %llu resyncs\n",
@@ -116,6 +132,23 @@ ctl_show_status(void *ctx, const struct ctl_request *req, FILE *out)
 	json_key(&w, "tx_packets"); json_uint(&w, is.tx_packets);
 	json_key(&w, "tx_errors"); json_uint(&w, is.tx_errors);
 	json_key(&w, "tx_queued"); json_uint(&w, is.tx_queued);
+	json_key(&w, "tx_queue_drops"); json_uint(&w, is.tx_queue_drops);
+	json_key(&w, "tx_replies_queued"); json_uint(&w, is.tx_replies_queued);
+	json_key(&w, "tx_reply_drops"); json_uint(&w, is.tx_reply_drops);
+	json_key(&w, "limits");
+	json_obj_begin(&w);
+	json_key(&w, "max_routes"); json_uint(&w, e->conf.max_routes);
+	json_key(&w, "max_routes_per_neighbor"); json_uint(&w, e->conf.max_routes_neighbor);
+	json_key(&w, "max_paths"); json_uint(&w, RIP_MAX_PATHS);
+	json_key(&w, "learned_routes"); json_uint(&w, e->rib.n_rip_routes);
+	json_key(&w, "dropped_max_routes"); json_uint(&w, e->limit_drops[RIP_LIMIT_ROUTES]);
+	json_key(&w, "dropped_per_neighbor"); json_uint(&w, e->limit_drops[RIP_LIMIT_NEIGHBOR]);
+	json_key(&w, "dropped_paths"); json_uint(&w, e->limit_drops[RIP_LIMIT_PATHS]);
+	json_obj_end(&w);
+	json_key(&w, "neighbors"); json_uint(&w, e->n_neighbors);
+	json_key(&w, "neighbors_expired"); json_uint(&w, e->neighbors_expired);
+	json_key(&w, "requests_rate_limited"); json_uint(&w, e->drops[RIP_DROP_REQ_RATE]);
+	json_key(&w, "ttl_drops"); json_uint(&w, e->drops[RIP_DROP_TTL]);
 	json_key(&w, "periodic_updates"); json_uint(&w, e->tx_periodic);
 	json_key(&w, "triggered_updates"); json_uint(&w, e->tx_triggered);
 	json_key(&w, "urgent_updates"); json_uint(&w, e->tx_urgent);

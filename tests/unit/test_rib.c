@@ -36,6 +36,11 @@
  *               route.
  *   scale       20000 routes from one neighbour: install, periodic packing,
  *               timeout.
+ *   hostile     max-routes overall and per neighbour (excess dropped and
+ *               counted, good routes kept, reported once), RIP_MAX_PATHS,
+ *               neighbour expiry, the request rate per source, answers
+ *               marked to queue behind updates, ip rip ttl-security
+ *               (RFC 5082), the statements' parse and print, the keyed RIB.
  * Every datagram the engine sends is checked in ops_send (decodes, version
  * 2, <= 25 entries, metrics 1..16, sent from the interface's address) and
  * every kernel install in ops_route_install (1..16 next hops, metric < 16).
@@ -104,6 +109,7 @@ struct cap_pkt {
 	uint32_t src, dst;
 	uint16_t port;
 	uint8_t command;
+	unsigned flags; /* RIP_SEND_* */
 	enum cap_kind kind;
 	rtime_t when;
 	size_t nrte;
@@ -138,6 +144,12 @@ struct harness {
 	uint32_t rnd;
 	bool rnd_fixed;
 	uint32_t rnd_value;
+
+	size_t n_gone;                     /* neighbor_gone calls */
+	uint32_t gone_last;
+	size_t limit_hits[RIP_LIMIT_COUNT]; /* limit_hit calls, by limit */
+	uint32_t limit_nbr[RIP_LIMIT_COUNT];
+	uint32_t limit_value[RIP_LIMIT_COUNT];
 };
 
 static size_t
@@ -201,7 +213,7 @@ h_iface_src(unsigned ifindex)
 
 static void
 ops_send(void *ctx, unsigned ifindex, uint32_t src, uint32_t dst, uint16_t port,
-    const uint8_t *buf, size_t len)
+    const uint8_t *buf, size_t len, unsigned flags)
 {
 	struct harness *h = ctx;
 	struct rip_packet pkt;
@@ -225,6 +237,7 @@ ops_send(void *ctx, unsigned ifindex, uint32_t src, uint32_t dst, uint16_t port,
 	c->dst = dst;
 	c->port = port;
 	c->command = pkt.command;
+	c->flags = flags;
 	c->when = h->now;
 	c->nrte = pkt.nrte;
 	for (size_t i = 0; i < pkt.nrte; i++) {
@@ -290,6 +303,24 @@ ops_random(void *ctx)
 	return h->rnd;
 }
 
+static void
+ops_neighbor_gone(void *ctx, uint32_t addr, unsigned ifindex)
+{
+	struct harness *h = ctx;
+	h->n_gone++;
+	h->gone_last = addr;
+}
+
+static void
+ops_limit_hit(void *ctx, enum rip_limit which, uint32_t neighbor, uint32_t limit)
+{
+	struct harness *h = ctx;
+	assert_true((unsigned)which < RIP_LIMIT_COUNT);
+	h->limit_hits[which]++;
+	h->limit_nbr[which] = neighbor;
+	h->limit_value[which] = limit;
+}
+
 static int
 h_setup(void **state)
 {
@@ -337,6 +368,7 @@ h_start(struct harness *h, const char *text)
 {
 	static const struct rip_ops ops = {
 		ops_send, ops_route_install, ops_route_remove, ops_iface_enable, ops_random, NULL, NULL,
+		ops_neighbor_gone, ops_limit_hit,
 	};
 	struct rip_conf conf;
 	struct rip_ops o = ops;
@@ -493,7 +525,8 @@ static void
 h_input(struct harness *h, unsigned ifindex, uint32_t src, uint16_t port, const uint8_t *buf,
     size_t len)
 {
-	rip_engine_input(h->eng, ifindex, src, port, RIP_GROUP, buf, len, h->now);
+	/* TTL 1: what FRR and BIRD send without ttl-security (and we too). */
+	rip_engine_input(h->eng, ifindex, src, port, RIP_GROUP, 1, buf, len, h->now);
 }
 
 static void
@@ -890,17 +923,28 @@ test_learn_drops(void **state)
 	struct harness *h = *state;
 
 	h_std(h, CONF_STD);
+	/*
+	 * N1 and N2 are neighbours already (a bad packet from a source never
+	 * heard makes none, checked below): their drops count against them.
+	 */
+	RESP(h, IF_ETH0, N1, E(NET_Y, 24, 1));
+	RESP(h, IF_ETH0, N2, E(NET_Y, 24, 1));
+	h_advance(h, SEC(6));
+	h_clear(h);
 	for (size_t i = 0; i < nitems(cases); i++) {
 		uint8_t buf[RIP_PKT_MAX + 2 * RIP_RTE_LEN];
 		size_t len;
 		struct ent e = E(NET_X, 24, 1);
-		uint64_t before[RIP_DROP_COUNT], nbefore = 0, rx = h->eng->rx_responses;
+		uint64_t before[RIP_DROP_COUNT], nbefore = 0, npackets = 0;
+		uint64_t rx = h->eng->rx_responses;
 		size_t routes = h->eng->rib.n_routes;
 		struct rip_neighbor *n = h_nbr(h, cases[i].src);
 
 		memcpy(before, h->eng->drops, sizeof(before));
-		if (n != NULL)
+		if (n != NULL) {
 			nbefore = n->bad_packets[cases[i].reason];
+			npackets = n->packets;
+		}
 		if (cases[i].mangle == MANGLE_AUTH) {
 			struct rip_rte rte = { RIP_AF_INET, 0, NET_X, ip4_mask(24), 0, 1 };
 			len = rip_packet_encode(buf, sizeof(buf), RIP_CMD_RESPONSE, &rte, 1,
@@ -940,9 +984,18 @@ test_learn_drops(void **state)
 			n = h_nbr(h, cases[i].src);
 			assert_non_null(n);
 			assert_int_equal(n->bad_packets[cases[i].reason], nbefore + 1);
-			assert_int_equal(n->packets, 0);
+			assert_int_equal(n->packets, npackets);
 		}
 	}
+	/* A bad packet from a router never heard before: counted, and no neighbour made. */
+	size_t nbrs = h->eng->n_neighbors;
+	uint8_t vbuf[RIP_PKT_MAX];
+	struct ent ve = E(NET_X, 24, 1);
+	size_t vlen = h_encode(vbuf, sizeof(vbuf), RIP_CMD_RESPONSE, &ve, 1);
+	vbuf[1] = 1;
+	h_input(h, IF_ETH0, IP(10, 0, 1, 9), RIP_PORT, vbuf, vlen);
+	assert_null(h_nbr(h, IP(10, 0, 1, 9)));
+	assert_int_equal(h->eng->n_neighbors, nbrs);
 	/* Nothing was learned, so nothing was said. */
 	h_run(h);
 	assert_int_equal(h_count(h, 0, IF_ETH1, CAP_TRIGGERED), 0);
@@ -982,8 +1035,8 @@ test_learn_size_limit(void **state)
 	assert_null(h_route(h, PFX(IP(172, 16, RIP_MAX_RTE, 0), 24)));
 	assert_true(rib_path_find(h_route(h, PFX(NET_X, 24)), RIP_ORIGIN_RIP, N2, 0) == NULL);
 	assert_int_equal(h->eng->drops[RIP_DROP_TOO_LONG], 1);
-	assert_int_equal(h_nbr(h, N2)->bad_packets[RIP_DROP_TOO_LONG], 1);
-	assert_int_equal(h_nbr(h, N2)->routes, 0);
+	/* A packet that failed validation makes no neighbour (proto.h RIP_MAX_NEIGHBORS). */
+	assert_null(h_nbr(h, N2));
 	assert_string_equal(rip_drop_name(RIP_DROP_TOO_LONG), "longer than 512 octets");
 }
 
@@ -1800,7 +1853,8 @@ test_request_refused(void **state)
 		    RIP_DROP_REQ_PASSIVE, false },
 		{ "passive eth1, specific entry", IF_ETH1, IP(10, 0, 2, 77), 40000, false,
 		    RIP_DROP_REQ_PASSIVE, false },
-		{ "loopback", IF_LO, IP(127, 0, 0, 5), RIP_PORT, true, RIP_DROP_REQ_PASSIVE, true },
+		/* A source never heard before: a refused request makes no neighbour of it. */
+		{ "loopback", IF_LO, IP(127, 0, 0, 5), RIP_PORT, true, RIP_DROP_REQ_PASSIVE, false },
 	};
 	struct harness *h = *state;
 
@@ -2667,6 +2721,413 @@ test_link_down_connected_alternate(void **state)
 	assert_true(h_route(h, net0) == NULL || rib_route_best(h_route(h, net0)) == NULL);
 }
 
+/* ------------------------------------------------ hostile neighbours */
+
+/*
+ * n routes 10.100.x.y/32 (first .. first + n - 1) from src, 25 to a
+ * datagram, as a flooding neighbour would send them.
+ */
+static void
+h_flood(struct harness *h, unsigned ifindex, uint32_t src, uint32_t first, size_t n,
+    uint8_t metric)
+{
+	struct ent e[RIP_MAX_RTE];
+	for (size_t done = 0; done < n;) {
+		size_t k = n - done < RIP_MAX_RTE ? n - done : RIP_MAX_RTE;
+		for (size_t i = 0; i < k; i++)
+			e[i] = (struct ent)E(IP(10, 100, 0, 0) + (uint32_t)(first + done + i), 32,
+			    metric);
+		h_response(h, ifindex, src, e, k);
+		done += k;
+	}
+}
+
+static struct prefix4
+h_flood_pfx(uint32_t i)
+{
+	return PFX(IP(10, 100, 0, 0) + i, 32);
+}
+
+/*
+ * max-routes (BIRD's import limit): a neighbour offering more prefixes
+ * than the limit gets the first ones in, the rest are dropped and counted,
+ * and the daemon is told once, not per entry.  What was learned before
+ * (N3's route) stays, routes already held keep refreshing, and an offer of
+ * a prefix we hold already (an alternate) is no new route.
+ */
+static void
+test_limit_max_routes(void **state)
+{
+	struct harness *h = *state;
+
+	h_std(h, CONF_STD " max-routes 100\n");
+	assert_int_equal(h->eng->conf.max_routes, 100);
+	RESP(h, IF_ETH1, N3, E(NET_Y, 24, 1));
+	h_flood(h, IF_ETH0, N1, 0, 250, 1);
+	assert_int_equal(h->eng->rib.n_rip_routes, 100);
+	assert_int_equal(h->eng->limit_drops[RIP_LIMIT_ROUTES], 151);
+	assert_int_equal(h_nbr(h, N1)->limit_drops[RIP_LIMIT_ROUTES], 151);
+	assert_int_equal(h->limit_hits[RIP_LIMIT_ROUTES], 1);
+	assert_int_equal(h->limit_nbr[RIP_LIMIT_ROUTES], 0);
+	assert_int_equal(h->limit_value[RIP_LIMIT_ROUTES], 100);
+	assert_true(h_kernel_has_gw(h, PFX(NET_Y, 24), N3, IF_ETH1));
+	/* 99 of N1's and N3's: the kernel holds exactly what the limit allows. */
+	assert_int_equal(h->n_kernel, 100);
+	assert_null(h_kernel(h, h_flood_pfx(200)));
+
+	/* The flood goes on: counted, not reported again. */
+	h_flood(h, IF_ETH0, N1, 250, 100, 1);
+	assert_int_equal(h->limit_hits[RIP_LIMIT_ROUTES], 1);
+	assert_int_equal(h->eng->limit_drops[RIP_LIMIT_ROUTES], 251);
+	/* N2 offers prefixes N1 gave us: alternates of held routes, not new routes. */
+	h_flood(h, IF_ETH0, N2, 0, 10, 1);
+	assert_int_equal(h->eng->limit_drops[RIP_LIMIT_ROUTES], 251);
+	assert_non_null(rib_path_find(h_route(h, h_flood_pfx(5)), RIP_ORIGIN_RIP, N2, 0));
+
+	/* N1 keeps refreshing what it has: it never times out. */
+	for (int i = 0; i < 10; i++) {
+		h_advance(h, SEC(30));
+		h_flood(h, IF_ETH0, N1, 0, 99, 1);
+		RESP(h, IF_ETH1, N3, E(NET_Y, 24, 1));
+	}
+	assert_int_equal(h->eng->rib.n_rip_routes, 100);
+	assert_true(h_kernel_has_gw(h, h_flood_pfx(98), N1, IF_ETH0));
+	assert_true(h_kernel_has_gw(h, PFX(NET_Y, 24), N3, IF_ETH1));
+	assert_string_equal(rip_limit_name(RIP_LIMIT_ROUTES), "max-routes reached");
+
+	/* Room again (N1's routes time out), then full again: reported a second time. */
+	h_advance(h, SEC(200));
+	assert_true(h->eng->rib.n_rip_routes < 100);
+	h_until_periodic(h);
+	h_flood(h, IF_ETH0, N1, 1000, 150, 1);
+	assert_int_equal(h->limit_hits[RIP_LIMIT_ROUTES], 2);
+}
+
+/*
+ * max-routes N per-neighbor: one neighbour cannot take the whole table;
+ * another still gets its new routes in.  Reported once per neighbour.
+ */
+static void
+test_limit_per_neighbor(void **state)
+{
+	struct harness *h = *state;
+
+	h_std(h, CONF_STD " max-routes 100\n max-routes 40 per-neighbor\n");
+	assert_int_equal(h->eng->conf.max_routes_neighbor, 40);
+	h_flood(h, IF_ETH0, N1, 0, 90, 1);
+	assert_int_equal(h_nbr(h, N1)->n_paths, 40);
+	assert_int_equal(h_nbr(h, N1)->limit_drops[RIP_LIMIT_NEIGHBOR], 50);
+	assert_int_equal(h->eng->limit_drops[RIP_LIMIT_NEIGHBOR], 50);
+	assert_int_equal(h->limit_hits[RIP_LIMIT_NEIGHBOR], 1);
+	assert_int_equal(h->limit_nbr[RIP_LIMIT_NEIGHBOR], N1);
+	h_flood(h, IF_ETH0, N1, 90, 30, 1);
+	assert_int_equal(h->limit_hits[RIP_LIMIT_NEIGHBOR], 1);
+
+	/* N3 is not held back by N1's flood. */
+	h_flood(h, IF_ETH1, N3, 500, 30, 1);
+	assert_int_equal(h_nbr(h, N3)->n_paths, 30);
+	assert_int_equal(h_nbr(h, N3)->limit_drops[RIP_LIMIT_NEIGHBOR], 0);
+	assert_true(h_kernel_has_gw(h, h_flood_pfx(529), N3, IF_ETH1));
+	assert_int_equal(h->eng->rib.n_rip_routes, 70);
+	/* A path that goes (withdrawn) makes room for one more. */
+	RESP(h, IF_ETH0, N1, E(IP(10, 100, 0, 0), 32, RIP_INFINITY));
+	assert_int_equal(h_nbr(h, N1)->n_paths, 39);
+	h_flood(h, IF_ETH0, N1, 700, 1, 1);
+	assert_int_equal(h_nbr(h, N1)->n_paths, 40);
+	assert_true(h_kernel_has_gw(h, h_flood_pfx(700), N1, IF_ETH0));
+
+	/* show neighbors says it. */
+	char *txt = NULL;
+	size_t tlen = 0;
+	FILE *f = open_memstream(&txt, &tlen);
+	rip_show_neighbors(h->eng, f, false, h->now);
+	fclose(f);
+	assert_non_null(strstr(txt, "dropped routes max-routes per-neighbor reached: 80"));
+	assert_non_null(strstr(txt, "40 held"));
+	free(txt);
+}
+
+/*
+ * RIP_MAX_PATHS offers of one prefix: 2000 forged sources made 2M paths
+ * for 1000 prefixes.  Beyond 16 an equal or worse offer is dropped and
+ * counted; a better one replaces the worst.
+ */
+static void
+test_limit_paths(void **state)
+{
+	struct harness *h = *state;
+	struct prefix4 x = PFX(NET_X, 24);
+
+	h_std(h, CONF_STD);
+	for (uint32_t i = 0; i < 40; i++)
+		RESP(h, IF_ETH0, IP(10, 0, 1, 10 + i), E(NET_X, 24, 3));
+	assert_int_equal(h_route(h, x)->n_rip, RIP_MAX_PATHS);
+	assert_int_equal(h->eng->rib.n_rip_paths, RIP_MAX_PATHS);
+	assert_int_equal(h->eng->limit_drops[RIP_LIMIT_PATHS], 40 - RIP_MAX_PATHS);
+	assert_int_equal(h->limit_hits[RIP_LIMIT_PATHS], 1);
+	assert_int_equal(h_kernel(h, x)->n, RIP_MAX_PATHS);
+	/* A better offer gets in (and the others, no longer loop-free, go). */
+	RESP(h, IF_ETH0, N1, E(NET_X, 24, 1));
+	assert_true(h_kernel_has_gw(h, x, N1, IF_ETH0));
+	assert_int_equal(h_kernel(h, x)->n, 1);
+	assert_true(h_route(h, x)->n_rip <= RIP_MAX_PATHS);
+	assert_int_equal(h->eng->limit_drops[RIP_LIMIT_PATHS], 40 - RIP_MAX_PATHS);
+	/* The neighbours' path counts follow paths removed inside rib_route_select. */
+	size_t held = 0;
+	for (struct rip_neighbor *n = h->eng->neighbors; n != NULL; n = n->next)
+		held += n->n_paths;
+	assert_int_equal(held, h->eng->rib.n_rip_paths);
+}
+
+/*
+ * A neighbour that sends nothing valid for the route timeout is forgotten
+ * once its routes are gone (the daemon stops its BFD session); so forged
+ * sources that filled the table leave it, and a router that comes later
+ * becomes a neighbour (and gets BFD).
+ */
+static void
+test_neighbor_expiry(void **state)
+{
+	struct harness *h = *state;
+
+	h_std(h, CONF_STD);
+	RESP(h, IF_ETH0, N1, E(NET_X, 24, 1));
+	h_request(h, IF_ETH0, N2, RIP_PORT, WHOLE_TABLE);
+	assert_non_null(h_nbr(h, N1));
+	assert_non_null(h_nbr(h, N2));
+	h_advance(h, SEC(179));
+	assert_non_null(h_nbr(h, N2));
+	h_advance(h, SEC(2));
+	/* N2 only asked: gone at the timeout.  N1's route timed out with it. */
+	assert_null(h_nbr(h, N2));
+	assert_null(h_nbr(h, N1));
+	assert_int_equal(h->n_gone, 2);
+	assert_int_equal(h->eng->neighbors_expired, 2);
+	assert_null(h_kernel(h, PFX(NET_X, 24)));
+
+	/* Forged sources fill the table with valid requests from port 520. */
+	size_t gone = h->n_gone;
+	for (uint32_t i = 0; i < RIP_MAX_NEIGHBORS; i++) {
+		uint32_t src = i < 200 ? IP(10, 0, 1, 20 + i) : IP(10, 0, 2, 20 + i - 200);
+		h_request(h, i < 200 ? IF_ETH0 : IF_ETH1, src, RIP_PORT,
+		    ENTS(E(NET_Z, 24, 16)));
+		h_advance(h, MS(100));
+	}
+	assert_int_equal(h->eng->n_neighbors, RIP_MAX_NEIGHBORS);
+	/* A real router now: routed, but no room for it as a neighbour. */
+	RESP(h, IF_ETH0, N1, E(NET_Y, 24, 1));
+	assert_null(h_nbr(h, N1));
+	assert_true(h_kernel_has_gw(h, PFX(NET_Y, 24), N1, IF_ETH0));
+	/* The forged ones expire; N1 keeps talking and becomes a neighbour. */
+	for (int i = 0; i < 8; i++) {
+		h_advance(h, SEC(30));
+		RESP(h, IF_ETH0, N1, E(NET_Y, 24, 1));
+	}
+	assert_int_equal(h->n_gone, gone + RIP_MAX_NEIGHBORS);
+	assert_non_null(h_nbr(h, N1));
+	assert_int_equal(h->eng->n_neighbors, 1);
+	assert_true(h_kernel_has_gw(h, PFX(NET_Y, 24), N1, IF_ETH0));
+}
+
+/*
+ * Requests per source: RIP_REQ_BURST answered at once, the next refused
+ * and counted, one more per RIP_REQ_INTERVAL.  Thousands of forged sources
+ * get no more than a slot each plus one shared bucket.  Answers are marked
+ * RIP_SEND_REPLY (they queue behind our updates, io.h); updates are not.
+ */
+static void
+test_request_rate_limit(void **state)
+{
+	struct harness *h = *state;
+
+	h_std(h, CONF_STD);
+	RESP(h, IF_ETH0, N1, E(NET_X, 24, 1));
+	h_advance(h, SEC(6));
+	size_t mark = h->n_pkts;
+	for (int i = 0; i < RIP_REQ_BURST + 3; i++)
+		h_request(h, IF_ETH0, N2, RIP_PORT, WHOLE_TABLE);
+	assert_int_equal(h_count(h, mark, IF_ETH0, -1), RIP_REQ_BURST);
+	assert_int_equal(h->eng->drops[RIP_DROP_REQ_RATE], 3);
+	assert_int_equal(h_nbr(h, N2)->bad_packets[RIP_DROP_REQ_RATE], 3);
+	for (size_t i = mark; i < h->n_pkts; i++)
+		assert_true(h->pkts[i].flags & RIP_SEND_REPLY);
+	/* Another source is not held back by N2. */
+	mark = h->n_pkts;
+	h_request(h, IF_ETH0, IP(10, 0, 1, 40), 40000, WHOLE_TABLE);
+	assert_int_equal(h_count(h, mark, IF_ETH0, -1), 1);
+	/* One more per interval. */
+	h_advance(h, RIP_REQ_INTERVAL);
+	mark = h->n_pkts;
+	h_request(h, IF_ETH0, N2, RIP_PORT, WHOLE_TABLE);
+	h_request(h, IF_ETH0, N2, RIP_PORT, WHOLE_TABLE);
+	assert_int_equal(h_count(h, mark, IF_ETH0, -1), 1);
+	assert_string_equal(rip_drop_name(RIP_DROP_REQ_RATE), "request rate limit");
+
+	/* 5000 forged sources on a /16 of eth0, one request each. */
+	h_addr(h, IF_ETH0, IP(10, 1, 0, 1), 16);
+	mark = h->n_pkts;
+	uint64_t dropped = h->eng->drops[RIP_DROP_REQ_RATE];
+	for (uint32_t i = 0; i < 5000; i++)
+		h_request(h, IF_ETH0, IP(10, 1, 0, 0) + 2 + i, 40000, WHOLE_TABLE);
+	size_t answered = h_count(h, mark, IF_ETH0, -1);
+	assert_true(answered <= RIP_REQ_SLOTS + RIP_REQ_BURST);
+	assert_int_equal(h->eng->drops[RIP_DROP_REQ_RATE] - dropped, 5000 - answered);
+
+	/* Our own updates are not answers. */
+	h_clear(h);
+	h_until_periodic(h);
+	assert_true(h_count(h, 0, IF_ETH0, CAP_PERIODIC) > 0);
+	for (size_t i = 0; i < h->n_pkts; i++)
+		if (h->pkts[i].kind == CAP_PERIODIC)
+			assert_false(h->pkts[i].flags & RIP_SEND_REPLY);
+}
+
+/*
+ * ip rip ttl-security (GTSM, RFC 5082): on eth0 only TTL 255 is accepted
+ * (anything else dropped and counted, against a known neighbour too), and
+ * everything sent there is marked for TTL 255; eth1 is unchanged.
+ */
+static void
+test_ttl_security(void **state)
+{
+	struct harness *h = *state;
+	uint8_t buf[RIP_PKT_MAX];
+	struct ent e = E(NET_X, 24, 1);
+	size_t len = h_encode(buf, sizeof(buf), RIP_CMD_RESPONSE, &e, 1);
+
+	h_std(h, CONF_STD "interface eth0\n ip rip ttl-security\n");
+	rip_engine_input(h->eng, IF_ETH0, N1, RIP_PORT, RIP_GROUP, 64, buf, len, h->now);
+	rip_engine_input(h->eng, IF_ETH0, N1, RIP_PORT, RIP_GROUP, 1, buf, len, h->now);
+	rip_engine_input(h->eng, IF_ETH0, N1, RIP_PORT, RIP_GROUP, -1, buf, len, h->now);
+	assert_int_equal(h->eng->drops[RIP_DROP_TTL], 3);
+	assert_null(h_kernel(h, PFX(NET_X, 24)));
+	assert_null(h_nbr(h, N1));
+	rip_engine_input(h->eng, IF_ETH0, N1, RIP_PORT, RIP_GROUP, 255, buf, len, h->now);
+	assert_true(h_kernel_has_gw(h, PFX(NET_X, 24), N1, IF_ETH0));
+	rip_engine_input(h->eng, IF_ETH0, N1, RIP_PORT, RIP_GROUP, 254, buf, len, h->now);
+	assert_int_equal(h_nbr(h, N1)->bad_packets[RIP_DROP_TTL], 1);
+	assert_int_equal(h->eng->drops[RIP_DROP_TTL], 4);
+	/* eth1 has no ttl-security: TTL 1 is fine there. */
+	RESP(h, IF_ETH1, N3, E(NET_Y, 24, 1));
+	assert_true(h_kernel_has_gw(h, PFX(NET_Y, 24), N3, IF_ETH1));
+	assert_string_equal(rip_drop_name(RIP_DROP_TTL), "TTL not 255");
+
+	h_clear(h);
+	h_until_periodic(h);
+	assert_true(h_count(h, 0, IF_ETH0, CAP_PERIODIC) > 0);
+	assert_true(h_count(h, 0, IF_ETH1, CAP_PERIODIC) > 0);
+	for (size_t i = 0; i < h->n_pkts; i++)
+		assert_int_equal((h->pkts[i].flags & RIP_SEND_TTL255) != 0,
+		    h->pkts[i].ifindex == IF_ETH0);
+}
+
+/* The new statements parse, print in canonical form and refuse bad values. */
+static void
+test_limit_conf(void **state)
+{
+	static const struct {
+		const char *text;
+		bool ok;
+		uint32_t max, per;
+		bool ttl;
+	} cases[] = {
+		{ "router rip\n", true, RIP_CONF_MAX_ROUTES, 0, false },
+		{ "router rip\n max-routes 5000\n", true, 5000, 0, false },
+		{ "router rip\n max-routes 300 per-neighbor\n", true, RIP_CONF_MAX_ROUTES, 300,
+		    false },
+		{ "router rip\n max-routes 300 per-neighbor\n no max-routes per-neighbor\n", true,
+		    RIP_CONF_MAX_ROUTES, 0, false },
+		{ "router rip\n max-routes 7\n no max-routes 7\n", true, RIP_CONF_MAX_ROUTES, 0,
+		    false },
+		{ "router rip\ninterface eth0\n ip rip ttl-security\n", true, RIP_CONF_MAX_ROUTES,
+		    0, true },
+		{ "router rip\ninterface eth0\n ip rip ttl-security\n no ip rip ttl-security\n",
+		    true, RIP_CONF_MAX_ROUTES, 0, false },
+		{ "router rip\n max-routes 0\n", false, 0, 0, false },
+		{ "router rip\n max-routes many\n", false, 0, 0, false },
+		{ "router rip\n max-routes 10 per-peer\n", false, 0, 0, false },
+		{ "router rip\n max-routes per-neighbor\n", false, 0, 0, false },
+		{ "router rip\n max-routes 10000001\n", false, 0, 0, false },
+		{ "router rip\ninterface eth0\n ip rip ttl-security 254\n", false, 0, 0, false },
+	};
+	(void)state;
+	for (size_t i = 0; i < nitems(cases); i++) {
+		struct riposted_conf rc, again;
+		char err[256] = "", *txt = NULL;
+		size_t tlen = 0;
+
+		print_message("case %zu\n", i);
+		int rc1 = riposted_conf_parse_buf("t", cases[i].text, strlen(cases[i].text), &rc,
+		    err, sizeof(err));
+		assert_int_equal(rc1 == 0, cases[i].ok);
+		if (!cases[i].ok) {
+			assert_true(strlen(err) > 0);
+			continue;
+		}
+		assert_int_equal(rc.rip.max_routes, cases[i].max);
+		assert_int_equal(rc.rip.max_routes_neighbor, cases[i].per);
+		struct rip_conf_iface ifc = rip_conf_iface_get(&rc.rip, "eth0");
+		assert_int_equal(ifc.ttl_security, cases[i].ttl);
+		/* --print parses back to the same. */
+		FILE *f = open_memstream(&txt, &tlen);
+		riposted_conf_print(f, &rc);
+		fclose(f);
+		assert_int_equal(riposted_conf_parse_buf("p", txt, tlen, &again, err, sizeof(err)), 0);
+		assert_int_equal(again.rip.max_routes, cases[i].max);
+		assert_int_equal(again.rip.max_routes_neighbor, cases[i].per);
+		assert_int_equal(rip_conf_iface_get(&again.rip, "eth0").ttl_security, cases[i].ttl);
+		free(txt);
+		riposted_conf_free(&rc);
+		riposted_conf_free(&again);
+	}
+}
+
+/*
+ * The RIB's hash is keyed: two engines started with different random
+ * sources put the same prefixes in different buckets (so iterate them in a
+ * different order), and lookups work whatever the key.
+ */
+static void
+test_rib_keyed(void **state)
+{
+	struct siphash_key k1 = { 1, 2 }, k2 = { 3, 4 };
+	struct rib a, b;
+	struct rib_iter it;
+	(void)state;
+
+	assert_int_equal(rib_init(&a, &k1), 0);
+	assert_int_equal(rib_init(&b, &k2), 0);
+	for (uint32_t i = 0; i < 5000; i++) {
+		assert_non_null(rib_get(&a, PFX(IP(10, 0, 0, 0) + (i << 8), 24), 0));
+		assert_non_null(rib_get(&b, PFX(IP(10, 0, 0, 0) + (i << 8), 24), 0));
+	}
+	for (uint32_t i = 0; i < 5000; i++)
+		assert_non_null(rib_lookup(&b, PFX(IP(10, 0, 0, 0) + (i << 8), 24)));
+	assert_null(rib_lookup(&a, PFX(IP(10, 0, 0, 0), 25)));
+	size_t same = 0, n = 0;
+	struct rib_iter jt;
+	struct rip_route *rb = rib_first(&b, &jt);
+	for (struct rip_route *ra = rib_first(&a, &it); ra != NULL; ra = rib_next(&a, &it)) {
+		same += rb != NULL && prefix4_equal(ra->prefix, rb->prefix);
+		rb = rb != NULL ? rib_next(&b, &jt) : NULL;
+		n++;
+	}
+	assert_int_equal(n, 5000);
+	assert_true(same < 100);
+	/* No bucket is much longer than the load factor allows. */
+	size_t longest = 0;
+	for (size_t i = 0; i < a.n_buckets; i++) {
+		size_t len = 0;
+		for (struct rip_route *r = a.buckets[i]; r != NULL; r = r->hnext)
+			len++;
+		if (len > longest)
+			longest = len;
+	}
+	assert_true(longest < 12);
+	rib_free(&a);
+	rib_free(&b);
+}
+
 int
 main(void)
 {
@@ -2713,6 +3174,14 @@ main(void)
 		T(test_bfd_neighbor_down),
 		T(test_link_down_connected_alternate),
 		T(test_bfd_admindown_and_never_up),
+		T(test_limit_max_routes),
+		T(test_limit_per_neighbor),
+		T(test_limit_paths),
+		T(test_neighbor_expiry),
+		T(test_request_rate_limit),
+		T(test_ttl_security),
+		T(test_limit_conf),
+		T(test_rib_keyed),
 #undef T
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
