@@ -21,6 +21,7 @@
 
 #include "ctl/ctl.h"
 #include "lib/clock.h"
+#include "lib/log.h"
 #include "riposted/conf.h"
 
 #define RIPOSTED_DEFAULT_CONF "/etc/riposte/riposted.conf"
@@ -49,6 +50,7 @@ struct daemon {
 	ev_signal sig_term, sig_int, sig_hup;
 	rtime_t started;
 	uint64_t reloads, reload_failures;
+	struct log_ratelimit bfd_log_rl;	/* BFD transition lines */
 	/* privs.c: who we run as after the start, and the capabilities kept. */
 	bool privs_dropped;
 	uid_t run_uid;

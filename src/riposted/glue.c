@@ -141,17 +141,26 @@ bfd_event_cb(void *arg, const struct bfd_event *ev)
 	effect = rip_engine_neighbor_bfd(d->eng, ev->peer, ev->ifindex, &change,
 	    clock_mono_now());
 	glue_end(d);
+	/*
+	 * One line per transition, rate-limited: a neighbour (or a forger,
+	 * where BFD is not authenticated) can make a session flap as often
+	 * as it likes, and the log must survive that.
+	 */
+	rtime_t now = clock_mono_now();
 	switch (effect) {
 	case RIP_BFD_FOLLOWED:
-		log_info("bfd %s on %s: %s -> up", peer, ifname, bfd_state_name(ev->from));
+		log_rl(&d->bfd_log_rl, now, LOG_LVL_INFO, "bfd %s on %s: %s -> up", peer, ifname,
+		    bfd_state_name(ev->from));
 		break;
 	case RIP_BFD_INVALIDATED:
-		log_warnx("bfd %s on %s: up -> %s (%s): its routes are invalid now", peer, ifname,
-		    bfd_state_name(ev->to), bfd_diag_name(ev->diag));
+		log_rl(&d->bfd_log_rl, now, LOG_LVL_WARN, "bfd %s on %s: up -> %s (%s): its routes "
+		    "are invalid now", peer, ifname, bfd_state_name(ev->to),
+		    bfd_diag_name(ev->diag));
 		break;
 	case RIP_BFD_KEPT:
-		log_info("bfd %s on %s: up -> %s (the neighbour stopped BFD; its routes stay "
-		    "until RIP says otherwise)", peer, ifname, bfd_state_name(ev->to));
+		log_rl(&d->bfd_log_rl, now, LOG_LVL_INFO, "bfd %s on %s: up -> %s (the neighbour "
+		    "stopped BFD; its routes stay until RIP says otherwise)", peer, ifname,
+		    bfd_state_name(ev->to));
 		break;
 	case RIP_BFD_NOTHING:
 		log_debug("bfd %s on %s: %s -> %s", peer, ifname, bfd_state_name(ev->from),
@@ -451,6 +460,7 @@ daemon_start(struct daemon *d, struct riposted_conf *conf)
 	kcb.ctx = d;
 	o.ctx = d;
 	so.ctx = d;
+	d->bfd_log_rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(20);
 	/* First: the services' callbacks (svc_hold) kick the engine from svcd_configure on. */
 	ev_timer_init(&d->timer, daemon_timer_cb, 0., 0.);
 	d->timer.data = d;
