@@ -63,7 +63,7 @@ check_built(struct bfd_session *s)
 	uint8_t buf[BFD_PKT_LEN];
 	struct bfd_pkt p;
 
-	check(bfd_session_build(s, buf, sizeof(buf)) == BFD_PKT_LEN);
+	check(bfd_session_build(s, buf, sizeof(buf), 0) == BFD_PKT_LEN);
 	check(bfd_pkt_decode(buf, sizeof(buf), &p) == BFD_OK);
 	check(!((p.flags & BFD_F_POLL) && (p.flags & BFD_F_FINAL)));
 	check(p.state == s->state);
