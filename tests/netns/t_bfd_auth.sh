@@ -21,6 +21,10 @@
 # while both count "authentication failed"; the right key -> up again.
 # Then authentication off on both (reload): the same spoof does take r2's
 # session down, which is what proves the spoof is a real one.
+# Last, every type against BIRD with bfd_pair (tests/netns/bfd_pair.c, key id
+# 3): up on both ends; a wrong key: never up on either end.
+#
+#   p1 (bfd_pair) 10.0.33.1 ---- 10.0.33.0/24 ---- 10.0.33.8 w1 (BIRD 2)
 # shellcheck disable=SC2016 # single-quoted strings are eval'd later, on purpose
 # shellcheck disable=SC2317 # functions called through check/eval
 set -u
@@ -260,5 +264,64 @@ stop_riposted r2
 check_eq "riposted (r2) exits 0 on SIGTERM" 0 "$STOP_RC"
 stop_riposted r3
 check_eq "riposted (r3) exits 0 on SIGTERM" 0 "$STOP_RC"
+
+# ========================================= every type: bfd_pair <-> BIRD 2
+BFD_PAIR=${BFD_PAIR:-$RIPOSTE_BUILD/tests/bfd_pair}
+if ! command -v bird >/dev/null || ! command -v birdc >/dev/null || [[ ! -x $BFD_PAIR ]]; then
+	say "SKIP BIRD with every type: no bird/birdc or no $BFD_PAIR"
+else
+	ns_router p1 w1
+	link p1 w1 10.0.33.1/24 10.0.33.8/24 || bail "link p1-w1"
+	# w1_conf BIRD-TYPE KEY: BIRD's protocol bfd with a session to 10.0.33.1.
+	w1_conf() {
+		cat >"$T_DIR/w1.bird.conf" <<EOF
+log "$T_DIR/w1.bird.log" all;
+router id 10.0.33.8;
+protocol device { scan time 2; }
+protocol bfd bfd1 {
+  interface "*" { interval 100 ms; multiplier 3; authentication $1; password "$2" { id 3; }; };
+  neighbor 10.0.33.1 dev "veth-w1p1";
+}
+EOF
+	}
+	w1_bfd() { birdc_n w1 show bfd sessions 2>/dev/null | awk '$1 == "10.0.33.1" { print $3; exit }'; }
+	# pair_run TYPE KEY: bfd_pair in p1 until pair_stop; its output in $PAIR_OUT.
+	pair_run() {
+		PAIR_OUT=$T_DIR/p1.$1.$2.bfd
+		ip netns exec "$(nsname p1)" "$BFD_PAIR" 10.0.33.8 10.0.33.1 veth-p1w1 100 3 3784 "$1" 3 "$2" \
+			</dev/null >>"$PAIR_OUT" 2>>"$PAIR_OUT.err" {RPT_OUT}>&- {RPT_ERR}>&- &
+		PAIR_PID=$!
+		_track "$PAIR_PID" "bfd_pair p1 $1"
+		T_LOGS+=("$PAIR_OUT" "$PAIR_OUT.err")
+	}
+	pair_stop() { kill -TERM "$PAIR_PID" 2>/dev/null; wait_until 3 dead "$PAIR_PID"; wait "$PAIR_PID" 2>/dev/null; }
+	first=1
+	for t in simple keyed-md5 meticulous-keyed-md5 keyed-sha1 meticulous-keyed-sha1; do
+		key=bird-$t
+		key=${key:0:16}
+		w1_conf "${t//-/ }" "$key"
+		if ((first)); then
+			start_bird w1 || bail "start BIRD in w1"
+			first=0
+		else
+			birdc_n w1 configure >/dev/null || not_ok "BIRD: configure for $t"
+		fi
+		pair_run "$t" "$key"
+		check_within 5 "bfd_pair ($t) up with BIRD" grep -q ' up ' "$PAIR_OUT"
+		check_within 5 "BIRD: session Up ($t)" eval '[[ $(w1_bfd) == Up ]]'
+		pair_stop
+		check_within 3 "BIRD: session no longer Up after bfd_pair's AdminDown ($t)" eval '[[ $(w1_bfd) != Up ]]'
+	done
+	# The wrong key: neither end comes up.
+	pair_run meticulous-keyed-sha1 wrong-key
+	sleep 4
+	check "bfd_pair with a wrong key: never up with BIRD" eval "! grep -q ' up ' '$PAIR_OUT'"
+	check "BIRD: never Up with a wrong key" eval '[[ $(w1_bfd) != Up ]]'
+	kill -USR1 "$PAIR_PID"
+	wait_until 2 grep -q '^{' "$PAIR_OUT"
+	check_gt "bfd_pair: BIRD's packets counted as authentication failed" \
+		"$(grep '^{' "$PAIR_OUT" | tail -n 1 | jq -r '.drops["authentication failed"] // 0')" 0
+	pair_stop
+fi
 
 t_done
