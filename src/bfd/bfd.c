@@ -15,6 +15,11 @@
  * (source address, receiving interface) (RFC 5880 6.3); a packet whose
  * discriminator selects a session on another interface or from another
  * source is dropped as "no session".
+ *
+ * Authentication: the session core judges a packet with the key chain its
+ * session names, from the manager's own copy of the chains (replaced on
+ * reload, the sessions re-pointed by name); key lifetimes are wall-clock
+ * time, read here, since the core reads no clock.
  */
 #include "bfd/bfd.h"
 
@@ -27,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "bfd/session.h"
@@ -50,6 +56,7 @@ struct bfd_sess {
 	char ifname[IF_NAMESIZE];
 	uint32_t interval_us;		/* as configured */
 	uint8_t mult;
+	struct bfd_auth_conf auth;	/* as configured */
 	int fd;
 	uint16_t sport;
 	ev_timer timer;
@@ -59,7 +66,9 @@ struct bfd_sess {
 	uint64_t rx_packets;
 	uint64_t tx_packets;
 	uint64_t tx_errors;
+	uint64_t tx_no_key;
 	uint64_t rx_drops;		/* rejected by the core */
+	uint64_t rx_auth_drops;		/* of which for authentication */
 	unsigned busy;			/* inside a callback: free later */
 	bool removed;
 };
@@ -73,6 +82,7 @@ struct bfd_mgr {
 	void *cb_arg;
 	struct bfd_sess *sessions;
 	uint32_t next_discr;
+	struct keychain_set keys;	/* our copy, for the sessions' auth */
 	struct bfd_mgr_stats st;
 	struct log_ratelimit rl_tx;
 	struct log_ratelimit rl_rx;
@@ -176,11 +186,18 @@ fail:;
 	return -1;
 }
 
+/* Key lifetimes are wall-clock seconds (lib/keychain.h). */
+static int64_t
+bfd_wall(void)
+{
+	return (int64_t)time(NULL);
+}
+
 static void
 bfd_send(struct bfd_sess *bs)
 {
 	struct bfd_mgr *m = bs->mgr;
-	uint8_t buf[BFD_PKT_LEN];
+	uint8_t buf[BFD_PKT_MAX];
 	struct sockaddr_in to = {
 		.sin_family = AF_INET,
 		.sin_port = htons(m->port),
@@ -189,7 +206,13 @@ bfd_send(struct bfd_sess *bs)
 	char a[IP4_STRLEN];
 	int n;
 
-	n = bfd_session_build(&bs->s, buf, sizeof(buf));
+	n = bfd_session_build(&bs->s, buf, sizeof(buf), bfd_wall());
+	if (n == BFD_ERR_NO_KEY) {
+		/* RFC 5880 6.7: nothing unauthenticated; the peer times us out. */
+		bs->tx_no_key++;
+		m->st.tx_no_key++;
+		return;
+	}
 	if (n < 0 || bs->fd < 0) {
 		bs->tx_errors++;
 		m->st.tx_errors++;
@@ -332,9 +355,11 @@ bfd_input(struct bfd_mgr *m, const uint8_t *buf, size_t len, uint32_t src, unsig
 	}
 	now = clock_mono_now();
 	from = bs->s.state;
-	r = bfd_session_input(&bs->s, &p, now);
+	r = bfd_session_receive(&bs->s, &p, buf, bfd_wall(), now);
 	if (r < 0) {
 		bs->rx_drops++;
+		if (r == BFD_ERR_AUTH || (r <= BFD_ERR_AUTH_LEN && r >= BFD_ERR_AUTH_SEQ))
+			bs->rx_auth_drops++;
 		if (-r < BFD_ERR_COUNT)
 			m->st.drop_decode[-r]++;
 		return;
@@ -471,13 +496,46 @@ bfd_mgr_close(struct bfd_mgr *m)
 	}
 	ev_io_stop(m->loop, &m->rx);
 	close(m->fd);
+	keychain_set_free(&m->keys);
 	free(m);
+}
+
+/* The session's bfd_auth_cfg: its type and its chain in our copy. */
+static struct bfd_auth_cfg
+bfd_auth_of(const struct bfd_mgr *m, const struct bfd_auth_conf *ac)
+{
+	struct bfd_auth_cfg a = { .type = ac->type, .chain = NULL };
+
+	if (ac->type != BFD_AUTH_NONE)
+		a.chain = keychain_find(&m->keys, ac->keychain);
+	return a;
+}
+
+int
+bfd_mgr_keychains(struct bfd_mgr *m, const struct keychain_set *set)
+{
+	struct keychain_set old = m->keys, fresh;
+	struct bfd_sess *bs;
+
+	if (keychain_set_dup(&fresh, set) != 0) {
+		errno = ENOMEM;
+		return -1;
+	}
+	m->keys = fresh;
+	for (bs = m->sessions; bs != NULL; bs = bs->next) {
+		struct bfd_auth_cfg a = bfd_auth_of(m, &bs->auth);
+
+		bfd_session_set_auth(&bs->s, &a);
+	}
+	keychain_set_free(&old);
+	return 0;
 }
 
 int
 bfd_mgr_add(struct bfd_mgr *m, uint32_t peer, uint32_t local, unsigned ifindex,
-    uint32_t interval_us, uint8_t mult)
+    uint32_t interval_us, uint8_t mult, const struct bfd_auth_conf *auth)
 {
+	static const struct bfd_auth_conf no_auth;
 	struct bfd_sess *bs = bfd_find(m, peer, ifindex);
 	char ifname[IF_NAMESIZE];
 	rtime_t now = clock_mono_now();
@@ -488,6 +546,8 @@ bfd_mgr_add(struct bfd_mgr *m, uint32_t peer, uint32_t local, unsigned ifindex,
 		errno = EINVAL;
 		return -1;
 	}
+	if (auth == NULL)
+		auth = &no_auth;
 	if (if_indextoname(ifindex, ifname) == NULL)
 		return -1;
 	if (bs != NULL) {
@@ -501,6 +561,14 @@ bfd_mgr_add(struct bfd_mgr *m, uint32_t peer, uint32_t local, unsigned ifindex,
 			bs->sport = sport;
 			bs->local = local;
 			memcpy(bs->ifname, ifname, sizeof(ifname));
+		}
+		if (bs->auth.type != auth->type ||
+		    strcmp(bs->auth.keychain, auth->keychain) != 0) {
+			struct bfd_auth_cfg a;
+
+			bs->auth = *auth;
+			a = bfd_auth_of(m, &bs->auth);
+			bfd_session_set_auth(&bs->s, &a);
 		}
 		if (bs->interval_us == interval_us && bs->mult == mult)
 			return 0;
@@ -525,6 +593,7 @@ bfd_mgr_add(struct bfd_mgr *m, uint32_t peer, uint32_t local, unsigned ifindex,
 		.desired_min_tx = interval_us,
 		.required_min_rx = interval_us,
 		.detect_mult = mult,
+		.auth = bfd_auth_of(m, auth),
 		.rnd = bfd_arc4,
 	};
 	bs->mgr = m;
@@ -534,6 +603,7 @@ bfd_mgr_add(struct bfd_mgr *m, uint32_t peer, uint32_t local, unsigned ifindex,
 	memcpy(bs->ifname, ifname, sizeof(ifname));
 	bs->interval_us = interval_us;
 	bs->mult = mult;
+	bs->auth = *auth;
 	bs->fd = fd;
 	bs->sport = sport;
 	bs->created = bs->since = now;
@@ -661,6 +731,12 @@ bfd_show_json(const struct bfd_mgr *m, FILE *out, rtime_t now)
 		json_int(&w, bfd_detect(bs) / RTIME_MS);
 		json_key(&w, "poll");
 		json_bool(&w, bs->s.poll_active);
+		json_key(&w, "authentication");
+		json_str(&w, bfd_auth_type_name(bs->auth.type));
+		if (bs->auth.type != BFD_AUTH_NONE) {
+			json_key(&w, "key_chain");
+			json_str(&w, bs->auth.keychain);
+		}
 		json_key(&w, "age_ms");
 		json_int(&w, (now - bs->created) / RTIME_MS);
 		json_key(&w, "since_ms");
@@ -671,10 +747,14 @@ bfd_show_json(const struct bfd_mgr *m, FILE *out, rtime_t now)
 		json_uint(&w, bs->rx_packets);
 		json_key(&w, "rx_drops");
 		json_uint(&w, bs->rx_drops);
+		json_key(&w, "rx_auth_drops");
+		json_uint(&w, bs->rx_auth_drops);
 		json_key(&w, "tx_packets");
 		json_uint(&w, bs->tx_packets);
 		json_key(&w, "tx_errors");
 		json_uint(&w, bs->tx_errors);
+		json_key(&w, "tx_no_key");
+		json_uint(&w, bs->tx_no_key);
 		json_obj_end(&w);
 	}
 	json_arr_end(&w);
@@ -684,6 +764,8 @@ bfd_show_json(const struct bfd_mgr *m, FILE *out, rtime_t now)
 	json_uint(&w, m->st.tx_packets);
 	json_key(&w, "tx_errors");
 	json_uint(&w, m->st.tx_errors);
+	json_key(&w, "tx_no_key");
+	json_uint(&w, m->st.tx_no_key);
 	json_key(&w, "drops");
 	json_obj_begin(&w);
 	json_key(&w, "ttl not 255");
@@ -711,20 +793,27 @@ bfd_mgr_show(const struct bfd_mgr *m, FILE *out, bool json, rtime_t now)
 		bfd_show_json(m, out, now);
 		return;
 	}
-	fprintf(out, "%-15s %-12s %-15s %-9s %-9s %-13s %7s %9s %8s  %s\n", "Peer", "Interface",
-	    "Local", "State", "Remote", "Diag", "Tx(ms)", "Detect(ms)", "Since", "Rx/Tx/TxErr");
+	fprintf(out, "%-15s %-12s %-15s %-9s %-9s %-13s %7s %9s %8s  %-14s %s\n", "Peer",
+	    "Interface", "Local", "State", "Remote", "Diag", "Tx(ms)", "Detect(ms)", "Since",
+	    "Rx/Tx/TxErr", "Auth");
 	for (bs = m->sessions; bs != NULL; bs = bs->next) {
 		if (bs->removed)
 			continue;
-		fprintf(out, "%-15s %-12s %-15s %-9s %-9s %-13s %7u %9lld %7llds  %llu/%llu/%llu\n",
+		char rtx[64];
+
+		snprintf(rtx, sizeof(rtx), "%llu/%llu/%llu", (unsigned long long)bs->rx_packets,
+		    (unsigned long long)bs->tx_packets, (unsigned long long)bs->tx_errors);
+		fprintf(out, "%-15s %-12s %-15s %-9s %-9s %-13s %7u %9lld %7llds  %-14s %s\n",
 		    ip4_ntop(bs->peer, p), bs->ifname, ip4_ntop(bs->local, l),
 		    bfd_state_name(bs->s.state), bfd_state_name(bs->s.remote_state),
 		    bfd_diag_short(bs->s.local_diag), bfd_tx_ival(bs) / 1000,
 		    (long long)(bfd_detect(bs) / RTIME_MS),
-		    (long long)((now - bs->since) / RTIME_SEC),
-		    (unsigned long long)bs->rx_packets, (unsigned long long)bs->tx_packets,
-		    (unsigned long long)bs->tx_errors);
+		    (long long)((now - bs->since) / RTIME_SEC), rtx,
+		    bfd_auth_type_name(bs->auth.type));
 	}
+	if (m->st.tx_no_key != 0)
+		fprintf(out, "    packets not sent for want of a key: %llu\n",
+		    (unsigned long long)m->st.tx_no_key);
 	if (m->st.drop_ttl != 0)
 		fprintf(out, "    dropped packets ttl not 255: %llu\n",
 		    (unsigned long long)m->st.drop_ttl);

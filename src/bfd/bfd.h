@@ -15,7 +15,12 @@
  *  - a demultiplexer: your_discr when non-zero, else (source, ifindex)
  *    (RFC 5880 6.3);
  *  - local discriminators unique and non-zero, random start;
- *  - one ev_timer per session armed at bfd_session_next_deadline().
+ *  - one ev_timer per session armed at bfd_session_next_deadline();
+ *  - authentication (RFC 5880 6.7) per session, with the keys of a key
+ *    chain: the manager keeps its own copy of the key chains
+ *    (bfd_mgr_keychains()), a session names its chain; a packet that does
+ *    not authenticate is dropped and counted per reason, and changes
+ *    nothing; when no key may sign, nothing is sent (tx_no_key).
  *
  * State changes are reported through the callback, once per transition,
  * with the session's local diagnostic (why we went down) or, for a Down
@@ -31,9 +36,11 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "bfd/auth.h"
 #include "bfd/packet.h"
 #include "bfd/session.h"
 #include "lib/clock.h"
+#include "lib/keychain.h"
 
 struct ev_loop;
 struct bfd_mgr;
@@ -66,13 +73,21 @@ struct bfd_mgr	*bfd_mgr_open(struct ev_loop *loop, uint16_t port, bfd_event_fn c
 void		 bfd_mgr_close(struct bfd_mgr *);
 
 /*
+ * The key chains sessions may name (a deep copy; the sessions follow the
+ * new copy by name).  Call it before bfd_mgr_add() names a chain, and again
+ * after every reload.  0, or -1 (ENOMEM; the old copy stays).
+ */
+int		 bfd_mgr_keychains(struct bfd_mgr *, const struct keychain_set *set);
+/*
  * Start a session with peer from local on ifindex, or change the timers
- * of the existing one (a poll sequence, RFC 5880 6.8.3).  interval_us is
- * both our desired min tx and required min rx.  Returns 0, -1 on error
- * (errno; e.g. local address not ours: EADDRNOTAVAIL).
+ * of the existing one (a poll sequence, RFC 5880 6.8.3) and its
+ * authentication.  interval_us is both our desired min tx and required min
+ * rx; auth NULL: none (a chain the manager does not have: nothing is sent
+ * and nothing accepted).  Returns 0, -1 on error (errno; e.g. local
+ * address not ours: EADDRNOTAVAIL).
  */
 int		 bfd_mgr_add(struct bfd_mgr *, uint32_t peer, uint32_t local, unsigned ifindex,
-		    uint32_t interval_us, uint8_t mult);
+		    uint32_t interval_us, uint8_t mult, const struct bfd_auth_conf *auth);
 /* Stop a session: AdminDown is sent to the peer, then it is forgotten. */
 void		 bfd_mgr_remove(struct bfd_mgr *, uint32_t peer, unsigned ifindex);
 /* Remove every session on ifindex (interface gone or BFD turned off there). */
@@ -85,9 +100,10 @@ struct bfd_mgr_stats {
 	uint64_t	 rx_packets;
 	uint64_t	 tx_packets;
 	uint64_t	 tx_errors;
+	uint64_t	 tx_no_key;		/* authentication on, no key may sign */
 	uint64_t	 drop_ttl;		/* TTL not 255 (RFC 5881 5) */
 	uint64_t	 drop_no_session;
-	uint64_t	 drop_decode[BFD_ERR_COUNT];	/* index -err */
+	uint64_t	 drop_decode[BFD_ERR_COUNT];	/* index -err; authentication too */
 	uint64_t	 sessions;
 	uint64_t	 sessions_up;
 };

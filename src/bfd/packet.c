@@ -5,11 +5,57 @@
  * in the order of RFC 5880 6.8.6, so each dropped packet has exactly one
  * named reason.  The checks that need a session (discriminator lookup)
  * are left to session.c; the one that only needs the packet itself (Your
- * Discriminator zero outside Down/AdminDown) is done here.
+ * Discriminator zero outside Down/AdminDown) is done here, and so is the
+ * shape of the authentication section (its length against its type and
+ * the packet's Length); whether it authenticates needs the session's keys
+ * (auth.c, session.c).
  */
 #include "bfd/packet.h"
 
 #include "lib/cursor.h"
+
+/*
+ * RFC 5880 4.2-4.4: the authentication section starts right after the
+ * mandatory section and ends where Length says (Length >= 26 is checked
+ * already, and Length <= what arrived).  Its length must be the one of its
+ * type: 3 + a 1-16 byte password, 24 for MD5, 28 for SHA1 (6.7.2-6.7.4:
+ * anything else is discarded).  An unknown type is left to the session,
+ * which refuses any type but its own.
+ */
+static int
+bfd_pkt_decode_auth(const uint8_t *buf, struct bfd_pkt *p)
+{
+	const uint8_t *a = buf + BFD_PKT_LEN;
+
+	p->auth_type = a[0];
+	p->auth_len = a[1];
+	if (p->auth_len < 2 || BFD_PKT_LEN + p->auth_len != p->length)
+		return BFD_ERR_AUTH_LEN;
+	switch (p->auth_type) {
+	case BFD_AUTH_SIMPLE:
+		if (p->auth_len < 3 + 1 || p->auth_len > 3 + BFD_AUTH_SIMPLE_MAX)
+			return BFD_ERR_AUTH_LEN;
+		break;
+	case BFD_AUTH_KEYED_MD5:
+	case BFD_AUTH_MET_KEYED_MD5:
+		if (p->auth_len != BFD_AUTH_MD5_LEN)
+			return BFD_ERR_AUTH_LEN;
+		break;
+	case BFD_AUTH_KEYED_SHA1:
+	case BFD_AUTH_MET_KEYED_SHA1:
+		if (p->auth_len != BFD_AUTH_SHA1_LEN)
+			return BFD_ERR_AUTH_LEN;
+		break;
+	default:
+		return BFD_OK;
+	}
+	p->auth_key_id = a[2];
+	/* a[3] is Reserved: zero when sent, ignored on receipt (but digested). */
+	if (p->auth_type != BFD_AUTH_SIMPLE)
+		p->auth_seq = (uint32_t)a[4] << 24 | (uint32_t)a[5] << 16 |
+		    (uint32_t)a[6] << 8 | a[7];
+	return BFD_OK;
+}
 
 int
 bfd_pkt_decode(const uint8_t *buf, size_t len, struct bfd_pkt *p)
@@ -57,16 +103,15 @@ bfd_pkt_decode(const uint8_t *buf, size_t len, struct bfd_pkt *p)
 	if (p->your_discr == 0 && p->state != BFD_STATE_DOWN &&
 	    p->state != BFD_STATE_ADMINDOWN)
 		return BFD_ERR_YOUR_DISCR;
-	/* We never configure authentication, so 6.8.6 says discard. */
 	if (p->flags & BFD_F_AUTH)
-		return BFD_ERR_AUTH;
+		return bfd_pkt_decode_auth(buf, p);
 	return BFD_OK;
 }
 
 /*
  * Always writes the 24-byte mandatory section with Length 24 and the A
- * bit clear (we send no authentication).  Returns bytes written or an
- * error.
+ * bit clear: bfd_auth_sign() (auth.h) sets both when it appends the
+ * authentication section.  Returns bytes written or an error.
  */
 int
 bfd_pkt_encode(const struct bfd_pkt *p, uint8_t *buf, size_t len)
@@ -103,10 +148,17 @@ bfd_err_str(int err)
 	case BFD_ERR_MULTIPOINT: return "multipoint bit set";
 	case BFD_ERR_MY_DISCR: return "my discriminator zero";
 	case BFD_ERR_YOUR_DISCR: return "your discriminator zero outside down";
-	case BFD_ERR_AUTH: return "authentication not supported";
+	case BFD_ERR_AUTH: return "authentication not configured";
 	case BFD_ERR_BUFFER: return "buffer too small";
 	case BFD_ERR_DISCR_MISMATCH: return "your discriminator unknown";
 	case BFD_ERR_STATE: return "bad state";
+	case BFD_ERR_AUTH_LEN: return "bad authentication length";
+	case BFD_ERR_AUTH_MISSING: return "authentication missing";
+	case BFD_ERR_AUTH_TYPE: return "wrong authentication type";
+	case BFD_ERR_AUTH_KEY: return "no valid key";
+	case BFD_ERR_AUTH_FAILED: return "authentication failed";
+	case BFD_ERR_AUTH_SEQ: return "sequence number out of window";
+	case BFD_ERR_NO_KEY: return "no key to sign with";
 	}
 	return "unknown error";
 }

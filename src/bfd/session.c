@@ -7,8 +7,16 @@
  * deadlines: detection (6.8.4), restarted by every accepted packet, and
  * transmission (6.8.7), jittered to 75-100% so that sessions started
  * together do not stay in lock step.
+ *
+ * Authentication (6.7): a packet is judged before it touches the session,
+ * so a packet that fails changes nothing, not even the detection timer or
+ * the peer's sequence number.  Our sequence number starts random (6.8.1)
+ * and grows by one with every packet sent, which the meticulous types
+ * require and the others allow.
  */
 #include "bfd/session.h"
+
+#include "bfd/auth.h"
 
 #include <string.h>
 
@@ -186,25 +194,74 @@ bfd_session_init(struct bfd_session *s, const struct bfd_cfg *cfg,
 	}
 	s->detect_deadline = RTIME_NEVER;
 	s->tx_deadline = now;
+	bfd_session_set_auth(s, &cfg->auth);
+}
+
+void
+bfd_session_set_auth(struct bfd_session *s, const struct bfd_auth_cfg *auth)
+{
+	if (auth->type != s->auth.type) {
+		s->auth_seq_known = false;
+		/* 6.8.1: bfd.XmitAuthSeq starts at a random value. */
+		if (auth->type != BFD_AUTH_NONE)
+			s->xmit_auth_seq = s->rnd(s->rnd_arg);
+	}
+	s->auth = *auth;
 }
 
 /*
- * RFC 5880 6.8.6 after the codec's checks.  Returns 1 when the state
- * changed, 0 when not, or a negative enum bfd_err when the packet is
- * dropped.
+ * RFC 5880 6.7: the packet's authentication, then (6.7.3, 6.7.4) its
+ * sequence number: keyed, within [last, last + 3 x Detect Mult]; meticulous,
+ * within [last + 1, last + 3 x Detect Mult], in 32-bit circular space.  The
+ * peer's number is forgotten after two detection times without an
+ * authenticated packet (6.8.1), so a peer that restarted with a new random
+ * number is taken again.  Nothing is changed unless the packet is good.
  */
+static int
+bfd_session_auth(struct bfd_session *s, const struct bfd_pkt *p, const uint8_t *buf,
+    int64_t wall, rtime_t now)
+{
+	bool known = s->auth_seq_known;
+	int r;
+
+	if (buf == NULL && (s->auth.type != BFD_AUTH_NONE || (p->flags & BFD_F_AUTH)))
+		return s->auth.type == BFD_AUTH_NONE ? BFD_ERR_AUTH :
+		    (p->flags & BFD_F_AUTH) ? BFD_ERR_AUTH_FAILED : BFD_ERR_AUTH_MISSING;
+	r = bfd_auth_verify(s->auth.type, s->auth.chain, wall, p, buf);
+	if (r != BFD_OK || !bfd_auth_has_seq(s->auth.type))
+		return r;
+	if (known && now - s->auth_last_rx >= 2 * s->detect_time)
+		known = false;
+	if (known) {
+		uint32_t d = p->auth_seq - s->rcv_auth_seq;
+		uint32_t win = 3u * p->detect_mult;
+
+		if (d > win || (d == 0 && bfd_auth_meticulous(s->auth.type)))
+			return BFD_ERR_AUTH_SEQ;
+	}
+	s->rcv_auth_seq = p->auth_seq;
+	s->auth_seq_known = true;
+	s->auth_last_rx = now;
+	return BFD_OK;
+}
+
+/* RFC 5880 6.8.6 after the codec's checks (session.h). */
 int
-bfd_session_input(struct bfd_session *s, const struct bfd_pkt *p, rtime_t now)
+bfd_session_receive(struct bfd_session *s, const struct bfd_pkt *p, const uint8_t *buf,
+    int64_t wall, rtime_t now)
 {
 	static const enum bfd_event rx_ev[] = {
 		BFD_EV_RX_ADMINDOWN, BFD_EV_RX_DOWN, BFD_EV_RX_INIT, BFD_EV_RX_UP,
 	};
 	bool changed = false;
+	int r;
 
 	if (p->your_discr != 0 && p->your_discr != s->local_discr)
 		return BFD_ERR_DISCR_MISMATCH;
 	if (p->state > BFD_STATE_UP)
 		return BFD_ERR_STATE;
+	if ((r = bfd_session_auth(s, p, buf, wall, now)) != BFD_OK)
+		return r;
 
 	s->remote_discr = p->my_discr;
 	s->remote_state = p->state;
@@ -242,6 +299,12 @@ bfd_session_input(struct bfd_session *s, const struct bfd_pkt *p, rtime_t now)
 }
 
 int
+bfd_session_input(struct bfd_session *s, const struct bfd_pkt *p, rtime_t now)
+{
+	return bfd_session_receive(s, p, NULL, 0, now);
+}
+
+int
 bfd_session_timer(struct bfd_session *s, rtime_t now)
 {
 	int r = 0;
@@ -272,12 +335,21 @@ bfd_session_next_deadline(const struct bfd_session *s)
 	return d;
 }
 
-/* Writes the packet to send now; consumes a pending Final. */
+/* Writes the packet to send now; consumes a pending Final (session.h). */
 int
-bfd_session_build(struct bfd_session *s, uint8_t *buf, size_t len)
+bfd_session_build(struct bfd_session *s, uint8_t *buf, size_t len, int64_t wall)
 {
+	const struct keychain_key *key = NULL;
 	struct bfd_pkt p;
 	int n;
+
+	if (s->auth.type != BFD_AUTH_NONE) {
+		/* 6.7: never unauthenticated; no key, no packet. */
+		if (s->auth.chain == NULL ||
+		    (key = keychain_key_send(s->auth.chain, wall)) == NULL ||
+		    strlen(key->secret) > bfd_auth_key_max(s->auth.type))
+			return BFD_ERR_NO_KEY;
+	}
 
 	memset(&p, 0, sizeof(p));
 	p.version = BFD_VERSION;
@@ -296,6 +368,12 @@ bfd_session_build(struct bfd_session *s, uint8_t *buf, size_t len)
 	p.required_min_rx = s->required_min_rx;
 	p.required_min_echo_rx = 0;	/* no echo function */
 	n = bfd_pkt_encode(&p, buf, len);
+	if (n > 0 && key != NULL) {
+		n = bfd_auth_sign(s->auth.type, key, s->xmit_auth_seq, buf, len);
+		/* 6.7.3, 6.7.4: meticulous types need a new number every packet. */
+		if (n > 0)
+			s->xmit_auth_seq++;
+	}
 	if (n > 0)
 		s->send_final = false;
 	return n;

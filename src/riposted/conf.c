@@ -376,7 +376,9 @@ riposted_conf_parse_buf(const char *name, const char *buf, size_t len,
 	if (conf_parse_buf(&p, buf, len) != 0 ||
 	    service_conf_validate(&p, conf->services, conf->n_services) != 0 ||
 	    keychain_conf_validate(&p, &conf->keychains) != 0 ||
-	    rip_conf_auth_validate(&p, &conf->rip, &conf->keychains) != 0)
+	    rip_conf_auth_validate(&p, &conf->rip, &conf->keychains) != 0 ||
+	    bfd_conf_auth_validate(&p, conf->bfd_ifaces, conf->n_bfd_ifaces,
+	    &conf->keychains) != 0)
 		goto fail;
 	/* RIP owns its copy: the engine takes its configuration away (rip_engine_new). */
 	if (keychain_set_dup(&conf->rip.keychains, &conf->keychains) != 0) {

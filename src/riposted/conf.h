@@ -9,7 +9,7 @@
  *
  *	router rip		rip/conf.c (rip_conf_router_table)
  *	interface IFNAME	rip/conf.c (RIP's statements), bfd/conf.c (BFD's
- *				timers), and the zebra statements below
+ *				timers and authentication), and the zebra statements below
  *	service NAME		health/conf.c (service_conf_table)
  *	key chain NAME		lib/keychain.c (its `key N` blocks too); RIP gets a
  *				copy (rip.keychains) for `ip rip authentication`
@@ -49,7 +49,7 @@ struct riposted_conf {
 	struct service_conf *services;
 	size_t n_services;
 
-	/* key chain blocks: for RIP's authentication now, for BFD's later. */
+	/* key chain blocks: for RIP's and BFD's authentication (BFD's manager copies them). */
 	struct keychain_set keychains;
 	/*
 	 * Privileges (README "Privileges"): the names as written ("" when

@@ -182,7 +182,8 @@ bfd_neighbor(struct daemon *d, uint32_t addr, unsigned ifindex)
 	if (if_indextoname(ifindex, ifname) == NULL)
 		return;
 	bc = riposted_conf_bfd_iface(&d->conf, ifname);
-	if (bfd_mgr_add(d->bfd, addr, local, ifindex, bc.interval_ms * 1000u, bc.mult) != 0)
+	if (bfd_mgr_add(d->bfd, addr, local, ifindex, bc.interval_ms * 1000u, bc.mult,
+	    &bc.auth) != 0)
 		log_warn("bfd %s on %s: cannot start a session", ip4_ntop(addr, peer), ifname);
 }
 
@@ -243,6 +244,9 @@ bfd_apply_config(struct daemon *d)
 	}
 	if (d->bfd == NULL)
 		return;
+	/* The sessions' keys (RFC 5880 6.7): the manager's own copy, by chain name. */
+	if (bfd_mgr_keychains(d->bfd, &d->conf.keychains) != 0)
+		log_warn("bfd: cannot take the new key chains, the old ones stay");
 	for (struct rip_iface *ifp = d->eng->ifaces; ifp != NULL; ifp = ifp->next)
 		if (!ifp->conf.bfd)
 			bfd_mgr_remove_iface(d->bfd, ifp->ifindex);

@@ -1,7 +1,11 @@
 /*
  * bfd_pair.c - one BFD session on real sockets, for tests/netns/t_bfd.sh.
  *
- *	bfd_pair PEER LOCAL IFNAME INTERVAL_MS MULT [PORT]
+ *	bfd_pair PEER LOCAL IFNAME INTERVAL_MS MULT [PORT [AUTH KEY-ID SECRET]]
+ *
+ * With AUTH (simple, keyed-md5, meticulous-keyed-md5, keyed-sha1,
+ * meticulous-keyed-sha1) the session authenticates (RFC 5880 6.7) with one
+ * key, KEY-ID and SECRET, in a key chain of its own.
  *
  * Prints one line per state change on stdout, with the wall-clock time in
  * milliseconds since the epoch (comparable with the test's $EPOCHREALTIME):
@@ -34,6 +38,7 @@ static uint32_t peer, local, ival_us;
 static unsigned ifindex;
 static uint8_t mult;
 static bool slow;
+static struct bfd_auth_conf auth;
 
 static long long
 wall_ms(void)
@@ -105,7 +110,7 @@ on_usr2(struct ev_loop *loop, ev_signal *w, int revents)
 	(void)revents;
 	slow = !slow;
 	iv = slow ? 2 * ival_us : ival_us;
-	if (bfd_mgr_add(mgr, peer, local, ifindex, iv, mult) < 0)
+	if (bfd_mgr_add(mgr, peer, local, ifindex, iv, mult, &auth) < 0)
 		printf("%lld timers error %s\n", wall_ms(), strerror(errno));
 	else
 		printf("%lld timers %u\n", wall_ms(), (unsigned)(iv / 1000));
@@ -123,7 +128,8 @@ on_term(struct ev_loop *loop, ev_signal *w, int revents)
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: bfd_pair PEER LOCAL IFNAME INTERVAL_MS MULT [PORT]\n");
+	fprintf(stderr, "usage: bfd_pair PEER LOCAL IFNAME INTERVAL_MS MULT "
+	    "[PORT [AUTH KEY-ID SECRET]]\n");
 	exit(2);
 }
 
@@ -133,9 +139,26 @@ main(int argc, char **argv)
 	struct ev_loop *loop = ev_default_loop(0);
 	ev_signal sig_term, sig_int, sig_usr1, sig_usr2;
 	long ival, lmult, port = BFD_PORT;
+	struct keychain_key key;
+	struct keychain chain = { .name = "pair", .keys = &key, .n_keys = 1 };
+	struct keychain_set chains = { .chains = &chain, .n = 1 };
 
-	if (argc != 6 && argc != 7)
+	if (argc != 6 && argc != 7 && argc != 10)
 		usage();
+	if (argc == 10) {
+		long id = strtol(argv[8], NULL, 10);
+
+		memset(&key, 0, sizeof(key));
+		if (bfd_auth_type_parse(argv[7], &auth.type) != 0 || id < 0 || id > 255 ||
+		    strlen(argv[9]) == 0 || strlen(argv[9]) > KEYCHAIN_SECRET_MAX)
+			usage();
+		key.id = (uint32_t)id;
+		memcpy(key.secret, argv[9], strlen(argv[9]));
+		/* Always valid: from the epoch on. */
+		key.accept.start = key.send.start = 0;
+		key.accept.end = key.send.end = KEYCHAIN_INFINITE;
+		memcpy(auth.keychain, chain.name, strlen(chain.name));
+	}
 	if (ip4_parse(argv[1], &peer) < 0 || ip4_parse(argv[2], &local) < 0)
 		usage();
 	ifindex = if_nametoindex(argv[3]);
@@ -145,7 +168,7 @@ main(int argc, char **argv)
 	}
 	ival = strtol(argv[4], NULL, 10);
 	lmult = strtol(argv[5], NULL, 10);
-	if (argc == 7)
+	if (argc >= 7)
 		port = strtol(argv[6], NULL, 10);
 	if (ival < BFD_MIN_INTERVAL_MS || ival > BFD_MAX_INTERVAL_MS || lmult < 1 || lmult > 255 ||
 	    port < 1 || port > 65535)
@@ -160,13 +183,18 @@ main(int argc, char **argv)
 		fprintf(stderr, "bfd_pair: bfd_mgr_open: %s\n", strerror(errno));
 		return 1;
 	}
-	if (bfd_mgr_add(mgr, peer, local, ifindex, ival_us, mult) < 0) {
+	if (bfd_mgr_keychains(mgr, &chains) < 0) {
+		fprintf(stderr, "bfd_pair: bfd_mgr_keychains: %s\n", strerror(errno));
+		bfd_mgr_close(mgr);
+		return 1;
+	}
+	if (bfd_mgr_add(mgr, peer, local, ifindex, ival_us, mult, &auth) < 0) {
 		fprintf(stderr, "bfd_pair: bfd_mgr_add: %s\n", strerror(errno));
 		bfd_mgr_close(mgr);
 		return 1;
 	}
 	/* Idempotent when nothing changed. */
-	if (bfd_mgr_add(mgr, peer, local, ifindex, ival_us, mult) < 0) {
+	if (bfd_mgr_add(mgr, peer, local, ifindex, ival_us, mult, &auth) < 0) {
 		fprintf(stderr, "bfd_pair: bfd_mgr_add again: %s\n", strerror(errno));
 		bfd_mgr_close(mgr);
 		return 1;

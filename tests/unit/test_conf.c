@@ -190,6 +190,8 @@ assert_conf_equal(const struct riposted_conf *a, const struct riposted_conf *b)
 		assert_string_equal(a->bfd_ifaces[i].name, b->bfd_ifaces[i].name);
 		assert_int_equal(a->bfd_ifaces[i].interval_ms, b->bfd_ifaces[i].interval_ms);
 		assert_int_equal(a->bfd_ifaces[i].mult, b->bfd_ifaces[i].mult);
+		assert_int_equal(a->bfd_ifaces[i].auth.type, b->bfd_ifaces[i].auth.type);
+		assert_string_equal(a->bfd_ifaces[i].auth.keychain, b->bfd_ifaces[i].auth.keychain);
 	}
 	assert_int_equal(a->n_services, b->n_services);
 	for (i = 0; i < a->n_services; i++) {
@@ -495,6 +497,42 @@ static const struct stmt_case {
 	    "  accept-lifetime 00:00:00 Jan 1 2026 infinite\n  no accept-lifetime\n"
 	    " key 9\n  key-string nine2\n key 5\n  key-string five\n no key 5",
 	    "key chain k\n key 3\n  key-string three\n key 9\n  key-string nine2\n!\n", NULL },
+	/* BFD authentication (RFC 5880 6.7) with a key chain, every type */
+	{ "key chain bfdk\n key 1\n  key-string 01234567890123456789\n"
+	    "interface eth1\n ip rip bfd\n bfd authentication meticulous-keyed-sha1 key-chain bfdk",
+	    "key chain bfdk\n key 1\n  key-string 01234567890123456789\n!\n"
+	    "interface eth1\n ip rip bfd\n"
+	    " bfd authentication meticulous-keyed-sha1 key-chain bfdk\n!\n", NULL },
+	{ "key chain k\n key 1\n  key-string x\ninterface eth1\n bfd authentication keyed-sha1 key-chain k",
+	    "key chain k\n key 1\n  key-string x\n!\n"
+	    "interface eth1\n bfd authentication keyed-sha1 key-chain k\n!\n", NULL },
+	{ "key chain k\n key 1\n  key-string x\ninterface eth1\n bfd authentication keyed-md5 key-chain k\n"
+	    " bfd interval 100 multiplier 5",
+	    "key chain k\n key 1\n  key-string x\n!\n"
+	    "interface eth1\n bfd interval 100 multiplier 5\n bfd authentication keyed-md5 key-chain k\n!\n",
+	    NULL },
+	{ "key chain k\n key 1\n  key-string 0123456789abcdef\n"
+	    "interface eth1\n bfd authentication meticulous-keyed-md5 key-chain k",
+	    "key chain k\n key 1\n  key-string 0123456789abcdef\n!\n"
+	    "interface eth1\n bfd authentication meticulous-keyed-md5 key-chain k\n!\n", NULL },
+	{ "key chain k\n key 1\n  key-string x\ninterface eth1\n bfd authentication simple key-chain k",
+	    "key chain k\n key 1\n  key-string x\n!\n"
+	    "interface eth1\n bfd authentication simple key-chain k\n!\n", NULL },
+	/* the last one wins; `no` removes it */
+	{ "key chain k\n key 1\n  key-string x\ninterface eth1\n bfd authentication simple key-chain k\n"
+	    " bfd authentication keyed-md5 key-chain k",
+	    "key chain k\n key 1\n  key-string x\n!\n"
+	    "interface eth1\n bfd authentication keyed-md5 key-chain k\n!\n", NULL },
+	{ "key chain k\n key 1\n  key-string x\ninterface eth1\n bfd authentication simple key-chain k\n"
+	    " no bfd authentication",
+	    "key chain k\n key 1\n  key-string x\n!\ninterface eth1\n!\n", NULL },
+	/* a key of RIP's longer than BFD can use is fine in a chain BFD does not name */
+	{ "key chain rip\n key 1\n  key-string 012345678901234567890123456789\n"
+	    "key chain bfd\n key 1\n  key-string short\n"
+	    "interface eth1\n bfd authentication keyed-sha1 key-chain bfd",
+	    "key chain rip\n key 1\n  key-string 012345678901234567890123456789\n!\n"
+	    "key chain bfd\n key 1\n  key-string short\n!\n"
+	    "interface eth1\n bfd authentication keyed-sha1 key-chain bfd\n!\n", NULL },
 };
 
 static void
@@ -665,6 +703,35 @@ static const struct err_case {
 	    NAME ":2: redistribute: unknown route source 'foo' (connected, static or kernel)" },
 	{ "route-map RM permit 10", NAME ":1: 'route-map' is not supported by riposted" },
 	{ "router rip\nroute-map RM permit 10", NAME ":2: 'route-map' is not supported by riposted" },
+	/* BFD authentication (bfd/conf.c) */
+	{ "interface eth0\n bfd authentication md5 key-chain k",
+	    NAME ":2: bfd authentication: unknown type 'md5' (simple, keyed-md5, "
+	    "meticulous-keyed-md5, keyed-sha1 or meticulous-keyed-sha1)" },
+	{ "interface eth0\n bfd authentication none key-chain k",
+	    NAME ":2: bfd authentication: unknown type 'none' (simple, keyed-md5, "
+	    "meticulous-keyed-md5, keyed-sha1 or meticulous-keyed-sha1)" },
+	{ "interface eth0\n bfd authentication keyed-sha1 key-string k",
+	    NAME ":2: bfd authentication: expected 'key-chain NAME' (usage: bfd authentication "
+	    "TYPE key-chain NAME)" },
+	{ "interface eth0\n bfd authentication keyed-sha1",
+	    NAME ":2: bfd authentication: missing argument (usage: bfd authentication TYPE "
+	    "key-chain NAME)" },
+	{ "interface eth0\n bfd authentication keyed-sha1 key-chain nope",
+	    NAME ":2: interface eth0: key chain 'nope' is not defined" },
+	{ "key chain k\n key 1\n  key-string x\n key 4\n  key-string 012345678901234567890\n"
+	    "interface eth0\n ip rip bfd\n bfd authentication meticulous-keyed-sha1 key-chain k",
+	    NAME ":8: interface eth0: bfd authentication meticulous-keyed-sha1: key 4 of key chain "
+	    "'k' is longer than 20 characters" },
+	{ "key chain k\n key 1\n  key-string 01234567890123456\n"
+	    "interface eth0\n bfd authentication keyed-md5 key-chain k",
+	    NAME ":5: interface eth0: bfd authentication keyed-md5: key 1 of key chain "
+	    "'k' is longer than 16 characters" },
+	{ "key chain k\n key 1\n  key-string 01234567890123456\n"
+	    "interface eth0\n bfd authentication simple key-chain k",
+	    NAME ":5: interface eth0: bfd authentication simple: key 1 of key chain "
+	    "'k' is longer than 16 characters" },
+	{ "bfd authentication simple key-chain k",
+	    NAME ":1: 'bfd authentication' is only valid under 'interface IFNAME'" },
 	/* key chains (lib/keychain.c) */
 	{ "key chain k\n key 1", NAME ":2: key chain k key 1: no key-string" },
 	{ "key chain k\n key 1\n  key-string a\n key 2\n!\n",
