@@ -129,6 +129,24 @@ ctl_show_status(void *ctx, const struct ctl_request *req, FILE *out)
 	json_key(&w, "rx_responses"); json_uint(&w, e->rx_responses);
 	json_key(&w, "bad_packets"); json_uint(&w, bad);
 	json_key(&w, "bad_routes"); json_uint(&w, badr);
+	/*
+	 * Per reason, every sender together: what was dropped before its
+	 * sender became a neighbour (or after it expired) is only here.
+	 */
+	json_key(&w, "drops");
+	json_obj_begin(&w);
+	for (int i = 0; i < RIP_DROP_COUNT; i++) {
+		json_key(&w, rip_drop_name((enum rip_drop)i));
+		json_uint(&w, e->drops[i]);
+	}
+	json_obj_end(&w);
+	json_key(&w, "route_drops");
+	json_obj_begin(&w);
+	for (int i = 0; i < RIP_RTE_DROP_COUNT; i++) {
+		json_key(&w, rip_rte_drop_name((unsigned)i));
+		json_uint(&w, e->rte_drops[i]);
+	}
+	json_obj_end(&w);
 	json_key(&w, "tx_packets"); json_uint(&w, is.tx_packets);
 	json_key(&w, "tx_errors"); json_uint(&w, is.tx_errors);
 	json_key(&w, "tx_queued"); json_uint(&w, is.tx_queued);
