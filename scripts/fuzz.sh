@@ -142,7 +142,7 @@ for t in "${TARGETS[@]}"; do
 		echo "    log: $log"
 		for f in "${found[@]}"; do
 			echo "    input: $f"
-			echo "    reproduce: $BUILD/tests/$t -timeout=$UNIT_TIMEOUT -rss_limit_mb=$RSS_MB $f"
+			echo "    reproduce: $BUILD/tests/$t -timeout=$UNIT_TIMEOUT -rss_limit_mb=$RSS_MB${FUZZ_ARGS:+ $FUZZ_ARGS} $f"
 		done
 		((${#found[@]})) || echo "    (no input was saved; see the log)"
 	fi
