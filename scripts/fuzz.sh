@@ -55,7 +55,7 @@ build() {
 	# directory: a target removed from meson.build leaves its binary behind);
 	# only they and their libraries are built, the rest is built elsewhere.
 	mapfile -t ALL < <(ninja -C "$BUILD" -t targets all |
-		sed -n 's|^tests/\(fuzz_[A-Za-z0-9_]*\): c_LINKER.*|\1|p' | sort)
+		sed -n 's|^tests/\(fuzz_[A-Za-z0-9_]*\): [a-z]*_LINKER.*|\1|p' | sort)
 	((${#ALL[@]})) || { echo "fuzz.sh: $BUILD defines no fuzz_* executables"; return 1; }
 	ninja -C "$BUILD" "${ALL[@]/#/tests/}" | grep -v "^\["
 	((PIPESTATUS[0] == 0)) || { echo "fuzz.sh: building the fuzzers failed"; return 1; }
