@@ -11,6 +11,9 @@
 #   asan        build-asan/ with ASan+UBSan (gcc); its unit and fuzz suites,
 #               and the flood and SIGTERM namespace tests with that riposted
 #                                                                 (not with --quick)
+#   fuzz        scripts/fuzz.sh: build-fuzz/ (clang, libFuzzer), every fuzz
+#               target for FUZZ_SECONDS (default 3) seeded with its stored
+#               corpus; executions per target                     (not with --quick)
 #   netns       tests/netns/run.sh with build/riposted (root)    (not with --no-netns)
 #   lab         tests/lab/t_lab.sh: riposte-lab, riposte stack    (not with --no-netns)
 #   dns         tests/dns: smoke (dig/kdig), later_address, diff (against Knot),
@@ -104,6 +107,15 @@ script() {
 	record "$name" "$p" "$f" "($((SECONDS - t0)) s)"
 }
 
+# fuzz SECONDS: every libFuzzer target for SECONDS (scripts/fuzz.sh); the
+# summary line adds the executions and the corpus entries found.
+fuzz() {
+	local line
+	script fuzz scripts/fuzz.sh "$1"
+	line=$(grep -E '^total: [0-9]+ execs' "$LOGDIR/fuzz.log" | tail -n 1)
+	if [[ -n $line ]]; then SUMMARY[-1]+=" $(cut -d, -f1,2 <<<"${line#total: }")"; fi
+}
+
 # netns NAME BUILDDIR [TESTS...]: the namespace tests with BUILDDIR's riposted.
 netns() {
 	local name=$1 dir=$2; shift 2
@@ -160,6 +172,8 @@ if ((!QUICK && !ONLY_NETNS)); then
 	else
 		record asan-unit+fuzz 0 1 "(not run: no asan build)"
 	fi
+	# Each parser of untrusted input under libFuzzer for a few seconds; longer by hand.
+	fuzz "${FUZZ_SECONDS:-3}"
 fi
 
 section "summary ($((SECONDS - T_START)) s)"
