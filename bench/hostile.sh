@@ -43,6 +43,7 @@
 #   -r RUNS     update delays measured, with and without the flood (default 3; medians)
 #   -d DAEMONS  comma separated, of riposted,bird,frr (default all three)
 #   -s STABLE   seconds without growth that end the route flood (default 10)
+#   --report    run nothing: the table again from OUTDIR's results (same -r)
 # Every wait is bounded (route flood: 600 s; an update: 60 s).  Needs root,
 # FRR 8 (/usr/lib/frr) and BIRD 2.  Environment: RIPOSTE_BUILD.
 # shellcheck disable=SC2016 # single-quoted strings are eval'd later, on purpose
@@ -50,7 +51,7 @@ set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 ALL=riposted,bird,frr
-OUT="" N=1000000 FRR_N=100000 REQ=6000 RUNS=3 DAEMONS=$ALL STABLE=10 ONE=""
+REPORT=0 OUT="" N=1000000 FRR_N=100000 REQ=6000 RUNS=3 DAEMONS=$ALL STABLE=10 ONE=""
 usage() { sed -n '2,/^[^#]/{/^# shellcheck/d; /^#/p}' "$0" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 while (($#)); do
 	case $1 in
@@ -62,6 +63,7 @@ while (($#)); do
 	-d) DAEMONS=$2; shift ;;
 	-s) STABLE=$2; shift ;;
 	--one) ONE=$2; shift ;;   # internal: one daemon in this process
+	--report) REPORT=1 ;;     # only the table, from OUTDIR's results
 	-h | --help) usage 0 ;;
 	*) echo "hostile.sh: unknown option $1" >&2; usage 1 >&2 ;;
 	esac
@@ -229,14 +231,21 @@ for b in riposted ripostectl; do
 	[[ -x $RIPOSTE_BUILD/$b ]] || { echo "hostile.sh: no $RIPOSTE_BUILD/$b (build first)" >&2; exit 1; }
 done
 export RIPOSTE_BUILD
+((REPORT)) && [[ -z $OUT ]] && { echo "hostile.sh: --report wants -o OUTDIR" >&2; exit 1; }
 [[ -n $OUT ]] || OUT=$(mktemp -d /tmp/riposte-hostile.XXXXXX)
 mkdir -p "$OUT" && OUT=$(cd "$OUT" && pwd)
 IFS=, read -ra ds <<<"$DAEMONS"
 for d in "${ds[@]}"; do
 	[[ ,$ALL, == *,"$d",* ]] || { echo "hostile.sh: unknown daemon $d ($ALL)" >&2; exit 1; }
 done
-echo "# hostile benchmark: $DAEMONS; route flood $N (FRR $FRR_N), request flood $REQ, $RUNS runs; output in $OUT" >&2
-for d in "${ds[@]}"; do
+# get D KEY: a value from D's results ("-" when missing)
+get() { awk -F'\t' -v k="$2" '$1 == k { v = $2 } END { print (v == "" ? "-" : v) }' "$OUT/$1.res" 2>/dev/null || echo -; }
+((REPORT)) || echo "# hostile benchmark: $DAEMONS; route flood $N (FRR $FRR_N), request flood $REQ, $RUNS runs; output in $OUT" >&2
+((REPORT)) && for d in "${ds[@]}"; do
+	case $d in frr) FRR_N=$(get "$d" offered) ;; *) N=$(get "$d" offered) ;; esac
+	REQ=$(get "$d" flood_sent.1 | awk '{ print $1 }')
+done
+((REPORT)) || for d in "${ds[@]}"; do
 	rm -f "$OUT/$d.res"
 	: >"$OUT/$d.log"
 	for ph in requests routes; do
@@ -245,8 +254,6 @@ for d in "${ds[@]}"; do
 	done
 done
 
-# get D KEY: a value from D's results ("-" when missing)
-get() { awk -F'\t' -v k="$2" '$1 == k { v = $2 } END { print (v == "" ? "-" : v) }' "$OUT/$1.res" 2>/dev/null || echo -; }
 mb() { [[ $1 =~ ^[0-9]+$ ]] && awk -v k="$1" 'BEGIN { printf "%.1f MB", k / 1024 }' || echo -; }
 # med D PREFIX: median of the numbers PREFIX.1..RUNS
 med() {
@@ -273,6 +280,7 @@ c_kx() { get "$1" kernel_x; }
 c_kr2() { get "$1" kernel_r2; }
 c_rss() { echo "$(mb "$(get "$1" rss_before_kb)") / $(mb "$(get "$1" rss_after_kb)")"; }
 c_flood() { echo "$(get "$1" flood_s) s"; }
+c_sent() { get "$1" routes_sent | awk '{ print $(NF-1), "s" }'; }
 c_quiet() { delays "$1" quiet_ms; }
 c_reqflood() { delays "$1" flood_ms; }
 c_udp() { med "$1" flood_udp_out; }
@@ -288,7 +296,8 @@ row() { local d; printf '| %s |' "$1"; for d in "${ds[@]}"; do printf ' %s |' "$
 	row "x's routes in r1's kernel" c_kx
 	row "r2's 2000 routes still in r1's kernel" c_kr2
 	row "memory (VmRSS) before / after" c_rss
-	row "route flood: table stopped growing after" c_flood
+	row "route flood: x sent it in" c_sent
+	row "route flood: the table stopped growing after" c_flood
 	row "triggered update r1 -> r2, quiet" c_quiet
 	row "the same, 0.3 s into the request flood" c_reqflood
 	row "UDP datagrams r1 sent in the flood's first 10 s (median)" c_udp
