@@ -47,57 +47,8 @@ r1_conf "max-routes 5000" "max-routes 2000 per-neighbor"
 start_riposted r1 || bail "start riposted in r1"
 check_within "$T" "r1 learned r2's stub 10.2.2.0/24" has_kroute r1 10.2.2.0/24 proto "$RP" via 10.0.12.2
 
-cat >"$T_DIR/hostile.py" <<'EOF'
-# hostile.py MODE ...: what x sends to r1 (10.0.66.1:520).
-#   routes FIRST N TTL SECONDS   N /32 routes 10.64.0.0+FIRST.. from port 520, 25 a datagram
-#   requests N SOURCES PORT       N whole-table requests from forged sources 10.66.1.0..,
-#                                 TTL 255 (raw socket: the source is ours to choose)
-#   listen                        print the TTL of the first datagram to 224.0.0.9
-import socket, struct, sys, time
-R1 = "10.66.0.1"
-def hdr(cmd): return struct.pack("!BBH", cmd, 2, 0)
-def rte(addr, metric): return struct.pack("!HHII4sI", 2, 0, addr, 0xffffffff, bytes(4), metric)
-mode = sys.argv[1]
-if mode == "routes":
-    first, n, ttl, secs = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, ttl)
-    s.bind(("0.0.0.0", 520))
-    base = (10 << 24) | (64 << 16)
-    start, sent = time.monotonic(), 0
-    for i in range(0, n, 25):
-        k = min(25, n - i)
-        s.sendto(hdr(2) + b"".join(rte(base + first + i + j, 1) for j in range(k)), (R1, 520))
-        sent += 1
-        if sent % 100 == 0:
-            ahead = start + secs * i / n - time.monotonic()
-            if ahead > 0: time.sleep(ahead)
-    print("%d routes in %d datagrams in %.2f s" % (n, sent, time.monotonic() - start))
-elif mode == "requests":
-    n, nsrc, port = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-    raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
-    payload = hdr(1) + struct.pack("!HHII4sI", 0, 0, 0, 0, bytes(4), 16)
-    dst = socket.inet_aton(R1)
-    start = time.monotonic()
-    for i in range(n):
-        src = struct.pack("!I", (10 << 24) | (66 << 16) | (1 << 8) + i % nsrc)
-        udp = struct.pack("!HHHH", port, 520, 8 + len(payload), 0) + payload
-        ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(udp), i & 0xffff, 0, 255, 17, 0, src, dst)
-        raw.sendto(ip + udp, (R1, 0))
-    print("%d requests from %d sources in %.2f s" % (n, nsrc, time.monotonic() - start))
-elif mode == "listen":
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("224.0.0.9", 520))
-    s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, socket.inet_aton("224.0.0.9") + socket.inet_aton("10.66.0.66"))
-    s.setsockopt(socket.IPPROTO_IP, 12, 1)  # IP_RECVTTL (not in Python's socket module)
-    s.settimeout(12)
-    data, anc, flags, src = s.recvmsg(600, 64)
-    ttl = [struct.unpack("i", d[:4])[0] for (l, t, d) in anc if l == socket.IPPROTO_IP and t == socket.IP_TTL]
-    print("ttl=%s from %s" % (ttl[0] if ttl else "?", src[0]))
-EOF
-hx() { nsx x "$RPT_PY" "$T_DIR/hostile.py" "$@"; }
+# What x sends: tests/netns/ripcraft.py (shared with bench/hostile.sh).
+hx() { nsx x "$RPT_PY" "$RPT_ROOT/tests/netns/ripcraft.py" "$@"; }
 st() { rctl r1 show status --json; }
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$(riposted_pid r1)/status"; }
 x_routes() { ip -n "$(nsname r1)" -4 route show proto "$RP" | grep -c 'via 10.66.0.66'; }
