@@ -3,12 +3,25 @@
  * read dry (bounded per wake-up) before the caller does expensive work such
  * as kernel route changes; sends go through a token bucket, our updates
  * ahead of answers to requests (io.h).
+ *
+ * Answers leave through a second socket of their own, also bound to port
+ * 520 (RFC 2453 3.9.1: a response comes from the RIP port).  Most answers
+ * of a request flood go to forged on-link sources that never answer ARP;
+ * the kernel parks each in that neighbour's queue until resolution fails
+ * (about 3 s), charged to the send buffer of the socket it left from.  On a
+ * shared socket that buffer filled and our own updates waited behind
+ * datagrams that would never leave (t_hostile.sh, bench/hostile.sh); on
+ * their own socket only the answers wait.  Both sockets are one
+ * SO_REUSEPORT group; a cBPF program hands every unicast datagram to the
+ * first (ours), the answer socket joins no group (IP_MULTICAST_ALL off)
+ * and a socket filter drops what reaches it anyway (broadcasts).
  */
 #include "io.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
 #include <ev.h>
+#include <linux/filter.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <stdlib.h>
@@ -46,6 +59,13 @@
  * datagrams) and then some; beyond it, answers are dropped and counted.
  */
 #define RIP_IO_REPLY_QUEUE_MAX 4096
+/*
+ * The answer socket's send buffer: about 200 answer datagrams (an skb of
+ * a 504-octet datagram costs about 1.2 kB of it) in flight or parked in
+ * the kernel's ARP queues; when it is full, answers wait in their queue
+ * (and drop when that is full) until the socket is writable again.
+ */
+#define RIP_IO_REPLY_SNDBUF (256 << 10)
 
 struct rip_io_pkt {
 	unsigned ifindex;
@@ -65,8 +85,10 @@ struct rip_io_queue {
 
 struct rip_io {
 	struct ev_loop *loop;
-	int fd;
+	int fd;       /* ours: receives everything, sends our updates */
+	int reply_fd; /* answers to requests only; never receives */
 	ev_io rx;
+	ev_io reply_wr; /* active while the answer socket is full */
 	ev_timer pace;
 	rip_io_input_fn input;
 	rip_io_batch_fn batch;
@@ -227,7 +249,8 @@ rip_io_send_burst(struct rip_io *io, struct rip_io_queue *q, size_t n)
 		    cbuf[i], sizeof(cbuf[i]));
 		mm[i].msg_len = 0;
 	}
-	int sent = sendmmsg(io->fd, mm, (unsigned)n, MSG_DONTWAIT);
+	int fd = q == &io->qs[RIP_IO_Q_REPLY] ? io->reply_fd : io->fd;
+	int sent = sendmmsg(fd, mm, (unsigned)n, MSG_DONTWAIT);
 	if (sent > 0) {
 		io->st.tx_packets += (uint64_t)sent;
 		return sent;
@@ -254,10 +277,12 @@ rip_io_refill(struct rip_io *io)
 	io->tokens_at = now;
 }
 
+/* What may leave now: the answers not while their socket is full. */
 static size_t
 rip_io_queued(const struct rip_io *io)
 {
-	return io->qs[RIP_IO_Q_UPDATE].len + io->qs[RIP_IO_Q_REPLY].len;
+	return io->qs[RIP_IO_Q_UPDATE].len +
+	    (ev_is_active(&io->reply_wr) ? 0 : io->qs[RIP_IO_Q_REPLY].len);
 }
 
 static void
@@ -269,6 +294,15 @@ rip_io_drain(struct rip_io *io, bool force)
 		struct rip_io_queue *q = &io->qs[io->qs[RIP_IO_Q_UPDATE].len > 0 ? RIP_IO_Q_UPDATE :
 		    RIP_IO_Q_REPLY];
 		int n = rip_io_send_burst(io, q, force ? RIP_IO_BURST : (size_t)io->tokens);
+		if (n < 0 && q == &io->qs[RIP_IO_Q_REPLY]) {
+			/*
+			 * The answer socket is full (answers parked in ARP
+			 * queues): wait until it is writable, not on the pace.
+			 */
+			io->st.tx_reply_full++;
+			ev_io_start(io->loop, &io->reply_wr);
+			continue;
+		}
 		if (n < 0)
 			break;
 		q->head = (q->head + (size_t)n) % q->cap;
@@ -289,6 +323,14 @@ rip_io_drain(struct rip_io *io, bool force)
 	}
 	io->st.tx_queued = io->qs[RIP_IO_Q_UPDATE].len;
 	io->st.tx_replies_queued = io->qs[RIP_IO_Q_REPLY].len;
+}
+
+static void
+rip_io_reply_writable(struct ev_loop *loop, ev_io *w, int revents)
+{
+	(void)revents;
+	ev_io_stop(loop, w);
+	rip_io_drain(w->data, false);
 }
 
 static void
@@ -365,38 +407,106 @@ rip_io_join(struct rip_io *io, unsigned ifindex, bool on)
 	return 0;
 }
 
+/*
+ * A UDP socket for port, in the SO_REUSEPORT group of the other (both are
+ * ours: same user, opened together), not yet bound.  The sending options
+ * are the same for both, so an answer leaves as an update would: the
+ * interface and source from IP_PKTINFO, TTL 1 for multicast, TTL 255 per
+ * datagram for ttl-security (RIP_IO_TTL255), precedence internetwork
+ * control.
+ */
+static int
+rip_io_socket(void)
+{
+	int on = 1, off = 0, ttl = 1, tos = IPTOS_PREC_INTERNETCONTROL;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
+	setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &off, sizeof(off));
+	setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl));
+	setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+rip_io_bind(int fd, uint16_t port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
+
+	return bind(fd, (struct sockaddr *)&sin, sizeof(sin));
+}
+
+/*
+ * The answer socket must never receive (nothing reads it).  Unicast is
+ * steered away by the group's program (rip_io_open); multicast does not
+ * reach it with IP_MULTICAST_ALL off and no membership; a broadcast to the
+ * port reaches every socket bound to it, so a filter that keeps nothing
+ * drops it.  Both before bind: not a datagram may queue in between.
+ */
+static int
+rip_io_reply_setup(int fd)
+{
+	int off = 0, sndbuf = RIP_IO_REPLY_SNDBUF, rcvbuf = 0;
+	struct sock_filter drop[] = { BPF_STMT(BPF_RET | BPF_K, 0) };
+	struct sock_fprog prog = { .len = 1, .filter = drop };
+
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_ALL, &off, sizeof(off)) < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)); /* the kernel's minimum */
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
+	return 0;
+}
+
+/*
+ * The group's program: every datagram to the first socket of the group,
+ * ours.  The kernel numbers a group's sockets in the order they were bound
+ * (reuseport_add_sock appends); a socket leaving it is replaced by the
+ * last one, and both of ours leave together (rip_io_close).
+ */
+static int
+rip_io_steer(int fd)
+{
+	struct sock_filter first[] = { BPF_STMT(BPF_RET | BPF_K, 0) };
+	struct sock_fprog prog = { .len = 1, .filter = first };
+
+	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF, &prog, sizeof(prog));
+}
+
 struct rip_io *
 rip_io_open(struct ev_loop *loop, uint16_t port, rip_io_input_fn input, rip_io_batch_fn batch,
     void *ctx)
 {
 	struct rip_io *io = calloc(1, sizeof(*io));
-	int on = 1, off = 0, ttl = 1, tos = IPTOS_PREC_INTERNETCONTROL, rcvbuf = RIP_IO_RCVBUF;
-	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int on = 1, rcvbuf = RIP_IO_RCVBUF, e;
 
 	if (io == NULL)
 		return NULL;
-	io->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (io->fd < 0) {
-		free(io);
-		return NULL;
-	}
-	setsockopt(io->fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
-	setsockopt(io->fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on));
+	io->reply_fd = -1;
+	if ((io->fd = rip_io_socket()) < 0)
+		goto fail;
 	/* The TTL of every datagram, for ip rip ttl-security (RFC 5082). */
 	setsockopt(io->fd, IPPROTO_IP, IP_RECVTTL, &on, sizeof(on));
-	setsockopt(io->fd, IPPROTO_IP, IP_MULTICAST_LOOP, &off, sizeof(off));
-	setsockopt(io->fd, IPPROTO_IP, IP_MULTICAST_TTL, &ttl, sizeof(ttl));
-	setsockopt(io->fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos));
 	/* A large buffer: a neighbour's full table may arrive as one burst. */
 	if (setsockopt(io->fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
 		setsockopt(io->fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
-	if (bind(io->fd, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
-		int e = errno;
-		close(io->fd);
-		free(io);
-		errno = e;
-		return NULL;
-	}
+	/*
+	 * Ours first: the first socket bound to the port is index 0 of the
+	 * group, and the program is in place before the answer socket joins
+	 * it, so no unicast datagram is ever handed to that one.
+	 */
+	if (rip_io_bind(io->fd, port) < 0 || rip_io_steer(io->fd) < 0)
+		goto fail;
+	if ((io->reply_fd = rip_io_socket()) < 0 || rip_io_reply_setup(io->reply_fd) < 0 ||
+	    rip_io_bind(io->reply_fd, port) < 0)
+		goto fail;
 	io->loop = loop;
 	io->input = input;
 	io->batch = batch;
@@ -408,9 +518,20 @@ rip_io_open(struct ev_loop *loop, uint16_t port, rip_io_input_fn input, rip_io_b
 	ev_io_init(&io->rx, rip_io_read, io->fd, EV_READ);
 	io->rx.data = io;
 	ev_io_start(loop, &io->rx);
+	ev_io_init(&io->reply_wr, rip_io_reply_writable, io->reply_fd, EV_WRITE);
+	io->reply_wr.data = io;
 	ev_timer_init(&io->pace, rip_io_pace, 0., 0.);
 	io->pace.data = io;
 	return io;
+fail:
+	e = errno;
+	if (io->reply_fd >= 0)
+		close(io->reply_fd);
+	if (io->fd >= 0)
+		close(io->fd);
+	free(io);
+	errno = e;
+	return NULL;
 }
 
 void
@@ -419,7 +540,9 @@ rip_io_close(struct rip_io *io)
 	if (io == NULL)
 		return;
 	ev_io_stop(io->loop, &io->rx);
+	ev_io_stop(io->loop, &io->reply_wr);
 	ev_timer_stop(io->loop, &io->pace);
+	close(io->reply_fd);
 	close(io->fd);
 	for (int i = 0; i < RIP_IO_NQ; i++)
 		free(io->qs[i].q);

@@ -8,6 +8,9 @@
  * An answer leaves only when no update waits, so however many requests
  * arrive (each may ask for the whole table) our updates are not delayed;
  * the answer queue is the shorter one and drops (counted) when full.
+ * Answers leave through a socket of their own (also port 520), so what the
+ * kernel holds of them (ARP queues of forged sources) never fills the send
+ * buffer our updates need.
  */
 #ifndef RIPOSTE_RIP_IO_H
 #define RIPOSTE_RIP_IO_H
@@ -33,6 +36,7 @@ struct rip_io_stats {
 	uint64_t tx_errors;
 	uint64_t tx_queue_drops;  /* updates dropped: their queue was full */
 	uint64_t tx_reply_drops;  /* answers to requests dropped: their queue was full */
+	uint64_t tx_reply_full;   /* times the answer socket's send buffer was full */
 	size_t tx_queued;         /* updates waiting */
 	size_t tx_replies_queued; /* answers waiting */
 };

@@ -3,7 +3,10 @@
  * before answers to requests however many answers wait, the answer queue
  * is bounded (drops counted), RIP_IO_TTL255 sets the TTL of a datagram,
  * and the TTL of what arrives is handed to the input callback
- * (IP_RECVTTL, for ip rip ttl-security).
+ * (IP_RECVTTL, for ip rip ttl-security).  Answers leave through a second
+ * socket bound to the same port: they come from that port too, and every
+ * datagram sent to the port still reaches the input callback (none is
+ * handed to the answer socket, which nothing reads).
  *
  * A real socket pair on 127.0.0.1 with an unprivileged port: rip_io_open
  * binds it, a plain UDP socket receives what it sends (and sends to it).
@@ -58,22 +61,31 @@ h_receiver(uint16_t *port)
 	return fd;
 }
 
-/* Read one datagram: its first octet (our tag) and its TTL; -1 when none. */
+/* Read one datagram: its first octet (our tag), its TTL and source port; -1 when none. */
 static int
-h_recv(int fd, int *ttl)
+h_recv_from(int fd, int *ttl, uint16_t *sport)
 {
 	uint8_t buf[600], cbuf[64];
 	struct iovec iov = { buf, sizeof(buf) };
+	struct sockaddr_in from;
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-		.msg_controllen = sizeof(cbuf) };
+		.msg_controllen = sizeof(cbuf), .msg_name = &from, .msg_namelen = sizeof(from) };
 	ssize_t n = recvmsg(fd, &mh, MSG_DONTWAIT);
 	if (n <= 0)
 		return -1;
 	*ttl = -1;
+	*sport = ntohs(from.sin_port);
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c))
 		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL)
 			memcpy(ttl, CMSG_DATA(c), sizeof(*ttl));
 	return buf[0];
+}
+
+static int
+h_recv(int fd, int *ttl)
+{
+	uint16_t sport;
+	return h_recv_from(fd, ttl, &sport);
 }
 
 static struct rip_io *
@@ -234,6 +246,71 @@ test_ttl(void **state)
 	ev_loop_destroy(loop);
 }
 
+/*
+ * An answer leaves from the RIP port as an update does (RFC 2453 3.9.1),
+ * with TTL 255 when asked (ttl-security sends answers with it too).
+ */
+static void
+test_answer_from_port(void **state)
+{
+	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
+	struct rx rx = { 0 };
+	uint16_t port, dport, sport = 0;
+	struct rip_io *io = h_open(loop, &rx, &port);
+	int fd = h_receiver(&dport), ttl = 0;
+	unsigned lo = if_nametoindex("lo");
+	uint8_t buf[RIP_PKT_MAX] = { 'a' };
+	(void)state;
+
+	rip_io_send(io, lo, LOOP, LOOP, dport, buf, 24, RIP_IO_REPLY | RIP_IO_TTL255);
+	assert_int_equal(h_recv_from(fd, &ttl, &sport), 'a');
+	assert_int_equal(sport, port);
+	assert_int_equal(ttl, 255);
+	rip_io_send(io, lo, LOOP, LOOP, dport, buf, 24, RIP_IO_REPLY);
+	assert_int_equal(h_recv_from(fd, &ttl, &sport), 'a');
+	assert_int_equal(sport, port);
+	assert_true(ttl != 255 && ttl > 0);
+	buf[0] = 'u';
+	rip_io_send(io, lo, LOOP, LOOP, dport, buf, 24, 0);
+	assert_int_equal(h_recv_from(fd, &ttl, &sport), 'u');
+	assert_int_equal(sport, port);
+	rip_io_close(io);
+	close(fd);
+	ev_loop_destroy(loop);
+}
+
+/*
+ * Datagrams from 200 source ports (the kernel would spread them over a
+ * SO_REUSEPORT group by a hash of the addresses and ports) all reach the
+ * input callback: the group's program gives every one to our socket, none
+ * to the answer socket.
+ */
+static void
+test_all_input_reaches_us(void **state)
+{
+	struct ev_loop *loop = ev_loop_new(EVFLAG_AUTO);
+	struct rx rx = { 0 };
+	uint16_t port;
+	struct rip_io *io = h_open(loop, &rx, &port);
+	uint8_t buf[RIP_PKT_MAX] = { 2, 2 };
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(port),
+		.sin_addr.s_addr = htonl(LOOP) };
+	(void)state;
+
+	for (int i = 0; i < 200; i++) {
+		int s = socket(AF_INET, SOCK_DGRAM, 0);
+		assert_true(s >= 0);
+		assert_int_equal(sendto(s, buf, 24, 0, (struct sockaddr *)&to, sizeof(to)), 24);
+		close(s);
+		if (i % 50 == 49)
+			h_run_for(loop, 0.01);
+	}
+	h_run_for(loop, 0.05);
+	assert_int_equal(rx.n, 200);
+	rip_io_close(io);
+	ev_loop_destroy(loop);
+}
+
 int
 main(void)
 {
@@ -241,6 +318,8 @@ main(void)
 		cmocka_unit_test(test_updates_before_answers),
 		cmocka_unit_test(test_answer_queue_bounded),
 		cmocka_unit_test(test_ttl),
+		cmocka_unit_test(test_answer_from_port),
+		cmocka_unit_test(test_all_input_reaches_us),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
