@@ -16,8 +16,10 @@
 # 4. Request flood: r1 holds r2's 2000 static routes (80 datagrams per
 #    whole-table answer); x sends RPT_HOSTILE_REQ (6000) whole-table
 #    requests from 500 forged on-link sources (raw socket).  A triggered
-#    update of r1 (a new connected prefix on stub1) must reach r2 about as
-#    fast as without the flood.
+#    update of r1 (a new connected prefix on stub1) must reach r2 within
+#    300 ms (about 70 ms measured).  Not reproduced here (timers 5 15 10,
+#    one flood), but by bench/hostile.sh (default timers, the second and
+#    third flood): 2.4 s when answers shared the socket of our updates.
 # 5. 300 forged on-link sources send valid requests from port 520: the
 #    neighbour table fills (256), and after the route timeout (15 s) they
 #    are gone; r2 stays a neighbour.
@@ -133,7 +135,7 @@ say "triggered update r1 -> r2 during the flood: $flood ms (without: $base ms)"
 say "r1: answers queued $(jq .tx_replies_queued <<<"$after"), answers dropped $(jq .tx_reply_drops <<<"$after"), requests rate-limited $(($(jq .requests_rate_limited <<<"$after") - $(jq .requests_rate_limited <<<"$before"))), update queue drops $(jq .tx_queue_drops <<<"$after")"
 check_gt "the flood was answered up to the limits (rate-limited or queue full)" \
 	$(($(jq '.requests_rate_limited + .tx_reply_drops' <<<"$after") - $(jq '.requests_rate_limited + .tx_reply_drops' <<<"$before"))) 0
-check_le "a triggered update reaches r2 within 1 s under the flood (ms)" "$flood" 1000
+check_le "a triggered update reaches r2 within 300 ms under the flood (ms)" "$flood" 300
 check_eq "no update of ours was dropped" 0 "$(jq .tx_queue_drops <<<"$after")"
 
 # ---- 5. forged neighbours expire
