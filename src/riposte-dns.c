@@ -512,6 +512,7 @@ main(int argc, char **argv)
 			dnsconf_free(&d.conf);
 			free(d.conf_abs);
 			free(pid_abs);
+			free(run_user);
 			return 1;
 		}
 		pidfile_remove_at_exit(d.pidfile_lock);
