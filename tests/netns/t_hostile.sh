@@ -126,8 +126,16 @@ before=$(st)
 hx requests "$REQ_N" 500 40000 >"$T_DIR/req.out" 2>&1 &
 RQ=$!
 _track "$RQ" "request flood"
+# The sockets on port 520 while the answers pile up in ARP queues (forged
+# sources never answer ARP; the kernel charges those datagrams to the
+# socket they left from): the answers must leave from a socket of their
+# own, so the one our updates use never fills.
+for i in $(seq 1 12); do ip netns exec "$(nsname r1)" ss -uanmeH 'sport = :520'; sleep 0.1; done \
+	>"$T_DIR/ss.out" 2>/dev/null &
+SS=$!
 sleep 0.3
 flood=$(trig_delay 2)
+wait "$SS"
 wait "$RQ"
 after=$(st)
 say "request flood: $(cat "$T_DIR/req.out")"
@@ -137,6 +145,23 @@ check_gt "the flood was answered up to the limits (rate-limited or queue full)" 
 	$(($(jq '.requests_rate_limited + .tx_reply_drops' <<<"$after") - $(jq '.requests_rate_limited + .tx_reply_drops' <<<"$before"))) 0
 check_le "a triggered update reaches r2 within 300 ms under the flood (ms)" "$flood" 300
 check_eq "no update of ours was dropped" 0 "$(jq .tx_queue_drops <<<"$after")"
+# Per socket (inode) the largest send-buffer use seen ("t" in skmem).
+wmem=$(python3 - "$T_DIR/ss.out" <<'PYEOF'
+import re, sys
+most, cur = {}, None
+for line in open(sys.argv[1]):      # "ino:N ..." then, on the next line, "skmem:(...)"
+    ino = re.search(r'ino:(\d+)', line)
+    if ino:
+        cur = ino.group(1)
+    t = re.search(r'skmem:\([^)]*?\bt(\d+)', line)
+    if t and cur is not None:
+        most[cur] = max(most.get(cur, 0), int(t.group(1)))
+print(" ".join(str(v) for v in sorted(most.values())))
+PYEOF
+)
+say "port 520 sockets on r1 during the flood, largest send-buffer use each: $wmem"
+check_eq "two sockets on port 520 (updates; answers to requests)" 2 "$(wc -w <<<"$wmem")"
+check_eq "the socket of our updates never held queued datagrams" 0 "${wmem%% *}"
 
 # ---- 5. forged neighbours expire
 hx requests 300 300 520 >/dev/null
