@@ -95,9 +95,10 @@ ctl_show_status(void *ctx, const struct ctl_request *req, FILE *out)
 		    (unsigned long long)e->tx_periodic, (unsigned long long)e->tx_triggered,
 		    (unsigned long long)e->tx_urgent, is.tx_queued,
 		    (unsigned long long)e->tx_no_key);
-		fprintf(out, "answers to requests: %zu queued, %llu dropped (queue full); "
-		    "updates dropped (queue full) %llu\n", is.tx_replies_queued,
-		    (unsigned long long)is.tx_reply_drops, (unsigned long long)is.tx_queue_drops);
+		fprintf(out, "answers to requests: %zu queued, %llu dropped (queue full), their "
+		    "socket full %llu times; updates dropped (queue full) %llu\n",
+		    is.tx_replies_queued, (unsigned long long)is.tx_reply_drops,
+		    (unsigned long long)is.tx_reply_full, (unsigned long long)is.tx_queue_drops);
 		fprintf(out, "services: %zu; BFD %s\n", svcd_count(d->svcd),
 		    d->bfd != NULL ? "on" : "off");
 		fprintf(out, "kernel: %llu routes changed, %llu deleted, %llu errors, %llu resyncs\n",
@@ -153,6 +154,7 @@ ctl_show_status(void *ctx, const struct ctl_request *req, FILE *out)
 	json_key(&w, "tx_queue_drops"); json_uint(&w, is.tx_queue_drops);
 	json_key(&w, "tx_replies_queued"); json_uint(&w, is.tx_replies_queued);
 	json_key(&w, "tx_reply_drops"); json_uint(&w, is.tx_reply_drops);
+	json_key(&w, "tx_reply_full"); json_uint(&w, is.tx_reply_full);
 	json_key(&w, "limits");
 	json_obj_begin(&w);
 	json_key(&w, "max_routes"); json_uint(&w, e->conf.max_routes);
