@@ -627,9 +627,10 @@ dns_udp_rrl(struct dns_worker *wk, const union dns_sa *peer, uint8_t *resp, size
 	inet_ntop(peer->sa.sa_family, peer->sa.sa_family == AF_INET ?
 	    (const void *)&peer->v4.sin_addr : (const void *)&peer->v6.sin6_addr, addr,
 	    sizeof(addr));
-	log_rl(&wk->rl_rrl, now, LOG_LVL_INFO, "worker %u: rate limiting %s answers about %s "
-	    "to %s (%llu limited by this worker)", wk->id, dns_rrl_class_name(cls),
-	    dns_name_to_text(name, text), addr, (unsigned long long)wk->rrl_limited);
+	log_rl(&wk->rl_rrl, now, LOG_LVL_INFO, "worker %u: rate limiting answers to %s "
+	    "(%s about %s; %llu limited by this worker)", wk->id, addr,
+	    dns_rrl_class_name(cls), dns_name_to_text(name, text),
+	    (unsigned long long)wk->rrl_limited);
 out:
 	if (act == DNS_RRL_DROP)
 		return 0;
