@@ -5,9 +5,10 @@
  * lib/conf.c's, in riposte-dns's dialect: lines up to DNSCONF_LINE_MAX
  * bytes and DNSCONF_WORDS_MAX words, '#' comments, "quoted words" with \"
  * and \\.  This file owns the statements: one conf_table whose plain values
- * (workers, tcp-clients, tcp-idle-timeout, udp-size) are schema rows with
+ * (workers, tcp-clients, tcp-idle-timeout, udp-size, rrl-*) are schema rows with
  * their range and default, and whose other statements have handlers and
- * printers.  Every statement but listen and zone may be given once.  The
+ * printers.  Every statement but listen, zone and rrl-whitelist may be given
+ * once.  The
  * table's order is the printer's.  One error rejects the whole file.
  */
 #include "conf.h"
@@ -69,6 +70,7 @@ dnsconf_free(struct dnsconf *conf)
 	free(conf->zones);
 	free(conf->listen);
 	free(conf->pidfile);
+	free(conf->rrl_whitelist);
 	dnsconf_init(conf);
 }
 
@@ -435,6 +437,77 @@ p_pidfile(FILE *out, const struct conf_kw *kw, const void *target, const char *i
 	fputc('\n', out);
 }
 
+/* A prefix's text: "192.0.2.0/24", "2001:db8::/32"; an address alone is a host. */
+static void
+dnsconf_prefix_str(const struct dns_rrl_prefix *p, char *out, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	inet_ntop(p->family, p->addr, a, sizeof(a));
+	snprintf(out, len, "%s/%u", a, p->len);
+}
+
+/* ADDRESS[/LEN], IPv4 or IPv6, with no host bits set. */
+static int
+h_rrl_whitelist(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc,
+    char **argv)
+{
+	struct dnsconf *conf = target;
+	struct dns_rrl_prefix px, *a;
+	char *w = argv[0], *slash = strchr(w, '/');
+	char text[INET6_ADDRSTRLEN + 8];
+	uint32_t len;
+
+	memset(&px, 0, sizeof(px));
+	if (slash != NULL)
+		*slash = '\0';
+	if (inet_pton(AF_INET, w, px.addr) == 1)
+		px.family = AF_INET;
+	else if (inet_pton(AF_INET6, w, px.addr) == 1)
+		px.family = AF_INET6;
+	else
+		return conf_err(p, "rrl-whitelist: invalid address '%s' (IPv4 or IPv6 prefix)", w);
+	len = px.family == AF_INET ? 32 : 128;
+	if (slash != NULL && conf_uint(p, slash + 1, "rrl-whitelist prefix length", 0, len,
+	    &len) != 0)
+		return -1;
+	px.len = (uint8_t)len;
+	for (unsigned bit = len; bit < (px.family == AF_INET ? 32u : 128u); bit++) {
+		if ((px.addr[bit / 8] & (0x80 >> (bit % 8))) != 0) {
+			dnsconf_prefix_str(&px, text, sizeof(text));
+			return conf_err(p, "rrl-whitelist: %s has host bits set", text);
+		}
+	}
+	for (size_t i = 0; i < conf->n_rrl_whitelist; i++) {
+		const struct dns_rrl_prefix *o = &conf->rrl_whitelist[i];
+		if (o->family == px.family && o->len == px.len &&
+		    memcmp(o->addr, px.addr, sizeof(px.addr)) == 0) {
+			dnsconf_prefix_str(&px, text, sizeof(text));
+			return conf_err(p, "rrl-whitelist: %s given twice", text);
+		}
+	}
+	if (conf->n_rrl_whitelist >= CONF_LIST_MAX)
+		return conf_err(p, "rrl-whitelist: too many prefixes (max %d)", CONF_LIST_MAX);
+	a = realloc(conf->rrl_whitelist, (conf->n_rrl_whitelist + 1) * sizeof(*a));
+	if (a == NULL)
+		return conf_err(p, "out of memory");
+	a[conf->n_rrl_whitelist++] = px;
+	conf->rrl_whitelist = a;
+	return 0;
+}
+
+static void
+p_rrl_whitelist(FILE *out, const struct conf_kw *kw, const void *target, const char *indent)
+{
+	const struct dnsconf *conf = target;
+	char text[INET6_ADDRSTRLEN + 8];
+
+	for (size_t i = 0; i < conf->n_rrl_whitelist; i++) {
+		dnsconf_prefix_str(&conf->rrl_whitelist[i], text, sizeof(text));
+		fprintf(out, "%srrl-whitelist %s\n", indent, text);
+	}
+}
+
 /*
  * In the printer's order.  RFC 7766 6.2.3 leaves the TCP numbers to us:
  * NSD and Knot allow a few hundred connections and close idle ones after
@@ -442,6 +515,10 @@ p_pidfile(FILE *out, const struct conf_kw *kw, const void *target, const char *i
  * udp-size: RFC 6891 6.2.5, below 512 means 512 and above 4096 only
  * fragments; the default is the DNS Flag Day 2020 size, no IP
  * fragmentation on common paths.
+ *
+ * rrl-*: response rate limiting (rrl.h), on by default at NSD's numbers,
+ * 200 answers per second per bucket with every 2nd limited answer slipped
+ * (README: why); a bucket is a /24 or a /56, a class and a name.
  */
 static const struct conf_kw dnsconf_kws[] = {
 	CONF_KW_HPF("listen", 1, 1, h_listen, p_listen, 0, "listen ADDRESS[@PORT]"),
@@ -461,6 +538,16 @@ static const struct conf_kw dnsconf_kws[] = {
 	    "tcp-idle-timeout N[ms|s|m]"),
 	CONF_KW_NUMF("udp-size", CONF_T_UINT16, struct dnsconf, udp_size, 512, 4096, 1232,
 	    CONF_F_ONCE, "udp-size N"),
+	CONF_KW_NUMF("rrl-rate", CONF_T_UNSIGNED, struct dnsconf, rrl_rate, 0, 1000000, 200,
+	    CONF_F_ONCE, "rrl-rate N"),
+	CONF_KW_NUMF("rrl-slip", CONF_T_UNSIGNED, struct dnsconf, rrl_slip, 0, 100, 2,
+	    CONF_F_ONCE, "rrl-slip N"),
+	CONF_KW_NUMF("rrl-ipv4-prefix", CONF_T_UNSIGNED, struct dnsconf, rrl_v4_prefix, 8, 32, 24,
+	    CONF_F_ONCE, "rrl-ipv4-prefix N"),
+	CONF_KW_NUMF("rrl-ipv6-prefix", CONF_T_UNSIGNED, struct dnsconf, rrl_v6_prefix, 16, 128,
+	    56, CONF_F_ONCE, "rrl-ipv6-prefix N"),
+	CONF_KW_HPF("rrl-whitelist", 1, 1, h_rrl_whitelist, p_rrl_whitelist, 0,
+	    "rrl-whitelist PREFIX"),
 };
 
 static const struct conf_table dnsconf_table = {

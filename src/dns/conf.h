@@ -6,7 +6,7 @@
  * \" and \\ inside); lib/conf.c's lexer reads it.  One keyword table in
  * conf.c: the numbers' ranges and defaults are its schema rows (the listen
  * default is set in dnsconf_parse_buf() when no `listen` was given);
- * every statement but listen and zone is given at most once; errors are
+ * every statement but listen, zone and rrl-whitelist is given at most once; errors are
  * "file:line: message".  dnsconf_print() writes the canonical form, which
  * parses back to an equal configuration.
  *
@@ -23,6 +23,11 @@
  *	tcp-idle-timeout DURATION   RFC 7766 6.2.3; DURATION: N[ms|s|m], N alone
  *	                            is seconds; 1ms..60m
  *	udp-size N                  EDNS UDP payload size we announce (RFC 6891)
+ *	rrl-rate N                  UDP responses per second per bucket (rrl.h); 0: off
+ *	rrl-slip N                  every Nth limited answer sent with TC=1; 0: never
+ *	rrl-ipv4-prefix N           client prefix length of a bucket, 8..32
+ *	rrl-ipv6-prefix N           the same for IPv6, 16..128
+ *	rrl-whitelist PREFIX        repeatable; never rate limited
  *
  * Relative paths are taken from the config file's directory.
  */
@@ -36,6 +41,7 @@
 #include <stdio.h>
 
 #include "name.h"
+#include "rrl.h"
 
 #define RIPOSTE_DNS_VERSION "0.1.0"
 #define DNSCONF_DEFAULT_PATH "/etc/riposte/riposte-dns.conf"
@@ -81,6 +87,11 @@ struct dnsconf {
 	unsigned tcp_clients;                /* for the whole server */
 	unsigned tcp_idle_ms;
 	uint16_t udp_size;
+	unsigned rrl_rate;                   /* 0: no response rate limiting */
+	unsigned rrl_slip;
+	unsigned rrl_v4_prefix, rrl_v6_prefix;
+	struct dns_rrl_prefix *rrl_whitelist;
+	size_t n_rrl_whitelist;
 };
 
 /* Defaults in one place (the listen default is applied by the parser). */

@@ -35,9 +35,17 @@
  * its loop) or online in a later epoch: quiescent-state-based reclamation.
  * The epoch is stored once per loop turn, in ev_check and ev_prepare
  * callbacks, not per packet.
+ *
+ * Response rate limiting (rrl.h).  Each UDP answer is classified and
+ * accounted in the worker's own bucket table, at the loop's cached time
+ * (ev_now: no clock read per packet); a limited answer is dropped or sent
+ * as TC=1 (slipped).  A resolver spreads its queries over random source
+ * ports (RFC 5452 9.2) and so over every worker, so each worker allows
+ * rrl-rate / workers (rounded up): together, rrl-rate.  TCP is not limited.
  */
 #include "server.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <ev.h>
 #include <netinet/in.h>
@@ -49,12 +57,14 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../lib/log.h"
 #include "load.h"
+#include "rrl.h"
 
 #define DNS_UDP_BATCH 64
 /* Batches per wakeup before the loop turns (TCP, other sockets, epochs). */
@@ -79,6 +89,8 @@
 #define DNS_UDP_RCVBUF (4 * 1024 * 1024)
 
 #define DNS_CACHELINE 64
+/* RRL buckets per worker (32 bytes each): NSD has a million for the server. */
+#define DNS_RRL_TABLE 32768
 
 union dns_sa {
 	struct sockaddr sa;
@@ -150,6 +162,12 @@ struct dns_worker {
 	uint64_t udp_in, udp_out, udp_dropped, udp_send_errors;
 	uint64_t tcp_accepted, tcp_refused, tcp_closed_idle, tcp_evicted;
 	struct log_ratelimit rl_udp, rl_tcp;
+
+	/* Response rate limiting of UDP answers; NULL: off. */
+	struct dns_rrl *rrl;
+	uint64_t rrl_limited, rrl_slipped;
+	int64_t rrl_log_us;
+	struct log_ratelimit rl_rrl;
 };
 
 struct dns_server {
@@ -589,6 +607,37 @@ dns_udp_send(struct dns_worker *wk, struct dns_sock *s, unsigned n)
 	}
 }
 
+/* Account the answer resp[0..len) to its client: its length to send, or 0 for none. */
+static size_t
+dns_udp_rrl(struct dns_worker *wk, const union dns_sa *peer, uint8_t *resp, size_t len)
+{
+	uint8_t name[DNS_NAME_MAX];
+	enum dns_rrl_class cls = dns_rrl_classify(resp, len, name);
+	int64_t now = (int64_t)(ev_now(wk->loop) * 1e6);
+	enum dns_rrl_action act = dns_rrl_check(wk->rrl, &peer->sa, cls, name, now);
+	char addr[INET6_ADDRSTRLEN], text[DNS_NAME_STRLEN];
+
+	if (act == DNS_RRL_PASS)
+		return len;
+	wk->rrl_limited++;
+	/* Formatting costs more than the answer: a line a second at most. */
+	if (now - wk->rrl_log_us < 1000000 && wk->rrl_log_us != 0)
+		goto out;
+	wk->rrl_log_us = now;
+	inet_ntop(peer->sa.sa_family, peer->sa.sa_family == AF_INET ?
+	    (const void *)&peer->v4.sin_addr : (const void *)&peer->v6.sin6_addr, addr,
+	    sizeof(addr));
+	log_rl(&wk->rl_rrl, now, LOG_LVL_INFO, "worker %u: rate limiting answers to %s "
+	    "(%s about %s; %llu limited by this worker)", wk->id, addr,
+	    dns_rrl_class_name(cls), dns_name_to_text(name, text),
+	    (unsigned long long)wk->rrl_limited);
+out:
+	if (act == DNS_RRL_DROP)
+		return 0;
+	wk->rrl_slipped++;
+	return dns_rrl_slip(resp, len);
+}
+
 static void
 dns_udp_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
@@ -626,6 +675,9 @@ dns_udp_cb(struct ev_loop *loop, ev_io *w, int revents)
 			len = dns_answer(&gen->aconf, gen->zones, wk->rbuf + (size_t)i * DNS_UDP_IN_MAX,
 			    wk->rmsg[i].msg_len, wk->sbuf + off, DNS_UDP_OUT_MAX, false, &wk->stats);
 			if (len == 0)
+				continue;
+			if (wk->rrl != NULL && (len = dns_udp_rrl(wk, &wk->peer[i], wk->sbuf + off,
+			    len)) == 0)
 				continue;
 			o->msg_name = &wk->peer[i];
 			o->msg_namelen = h->msg_namelen;
@@ -1072,6 +1124,7 @@ dns_worker_free(struct dns_worker *wk)
 	free(wk->rbuf);
 	free(wk->sbuf);
 	free(wk->stage);
+	dns_rrl_free(wk->rrl);
 	free(wk);
 }
 
@@ -1089,6 +1142,7 @@ dns_worker_new(struct dns_server *srv, unsigned id)
 	wk->id = id;
 	wk->rl_udp = (struct log_ratelimit)LOG_RATELIMIT_INIT(5);
 	wk->rl_tcp = (struct log_ratelimit)LOG_RATELIMIT_INIT(5);
+	wk->rl_rrl = (struct log_ratelimit)LOG_RATELIMIT_INIT(5);
 	if ((wk->socks = calloc(2 * srv->n_listen, sizeof(*wk->socks))) == NULL)
 		goto fail;
 	for (size_t i = 0; i < 2 * srv->n_listen; i++)
@@ -1174,6 +1228,34 @@ dns_cpu_count(void)
 	return n > 0 ? (unsigned)n : 1;
 }
 
+/* Each worker's RRL table, with a key of its own (siphash.h: unguessable buckets). */
+static int
+dns_server_rrl(struct dns_server *srv, const struct dnsconf *conf)
+{
+	struct dns_rrl_conf rc = {
+		.rate = (conf->rrl_rate + srv->n_workers - 1) / srv->n_workers,
+		.slip = conf->rrl_slip,
+		.v4_prefix = conf->rrl_v4_prefix,
+		.v6_prefix = conf->rrl_v6_prefix,
+		.whitelist = conf->rrl_whitelist,
+		.n_whitelist = conf->n_rrl_whitelist,
+		.table_size = DNS_RRL_TABLE,
+	};
+	uint8_t key[DNS_RRL_KEY_LEN];
+
+	for (unsigned i = 0; i < srv->n_workers; i++) {
+		if (getrandom(key, sizeof(key), 0) != (ssize_t)sizeof(key)) {
+			log_warnx("cannot get random bytes for the rate limiter: %s", strerror(errno));
+			return -1;
+		}
+		if ((srv->workers[i]->rrl = dns_rrl_new(&rc, key)) == NULL) {
+			log_warnx("out of memory");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 struct dns_server *
 dns_server_new(const struct dnsconf *conf)
 {
@@ -1218,6 +1300,8 @@ dns_server_new(const struct dnsconf *conf)
 	for (unsigned i = 0; i < srv->n_workers; i++)
 		if ((srv->workers[i] = dns_worker_new(srv, i)) == NULL)
 			goto fail;
+	if (conf->rrl_rate > 0 && dns_server_rrl(srv, conf) != 0)
+		goto fail;
 	return srv;
 fail:
 	dns_server_free(srv);
@@ -1346,6 +1430,8 @@ dns_server_stats(const struct dns_server *srv, struct dns_server_stats *st)
 		st->tcp_refused += wk->tcp_refused;
 		st->tcp_closed_idle += wk->tcp_closed_idle;
 		st->tcp_evicted += wk->tcp_evicted;
+		st->rrl_limited += wk->rrl_limited;
+		st->rrl_slipped += wk->rrl_slipped;
 	}
 }
 

@@ -63,6 +63,7 @@ struct dns_server_stats {
 	struct dns_answer_stats answer;
 	uint64_t udp_in, udp_out, udp_dropped, udp_send_errors;
 	uint64_t tcp_accepted, tcp_refused, tcp_closed_idle, tcp_evicted;
+	uint64_t rrl_limited, rrl_slipped; /* UDP answers rate limited (slipped: sent TC=1) */
 };
 
 /*

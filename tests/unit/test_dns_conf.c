@@ -79,6 +79,12 @@ test_defaults(void **state)
 	assert_int_equal(c.tcp_clients, 256);
 	assert_int_equal(c.tcp_idle_ms, 10000);
 	assert_int_equal(c.udp_size, 1232);
+	/* Response rate limiting is on, at NSD's numbers (README: why). */
+	assert_int_equal(c.rrl_rate, 200);
+	assert_int_equal(c.rrl_slip, 2);
+	assert_int_equal(c.rrl_v4_prefix, 24);
+	assert_int_equal(c.rrl_v6_prefix, 56);
+	assert_int_equal(c.n_rrl_whitelist, 0);
 	dnsconf_free(&c);
 	/* Freeing twice is harmless. */
 	dnsconf_free(&c);
@@ -279,6 +285,30 @@ test_numbers(void **state)
 	assert_string_equal(c.user, "root");
 	dnsconf_free(&c);
 
+	/* RRL: 0 is off, slip 0 never slips; whitelist prefixes of both families. */
+	parse_ok("rrl-rate 0\nrrl-slip 0\nrrl-ipv4-prefix 32\nrrl-ipv6-prefix 128\n"
+	    "rrl-whitelist 127.0.0.2\nrrl-whitelist 10.0.0.0/8\nrrl-whitelist 2001:db8::/32\n"
+	    "rrl-whitelist ::/0\n", &c);
+	assert_int_equal(c.rrl_rate, 0);
+	assert_int_equal(c.rrl_slip, 0);
+	assert_int_equal(c.rrl_v4_prefix, 32);
+	assert_int_equal(c.rrl_v6_prefix, 128);
+	assert_int_equal(c.n_rrl_whitelist, 4);
+	assert_int_equal(c.rrl_whitelist[0].family, AF_INET);
+	assert_int_equal(c.rrl_whitelist[0].len, 32);
+	assert_memory_equal(c.rrl_whitelist[0].addr, "\x7f\0\0\x02", 4);
+	assert_int_equal(c.rrl_whitelist[1].len, 8);
+	assert_int_equal(c.rrl_whitelist[2].family, AF_INET6);
+	assert_int_equal(c.rrl_whitelist[2].len, 32);
+	assert_int_equal(c.rrl_whitelist[3].len, 0);
+	dnsconf_free(&c);
+	assert_int_equal(c.n_rrl_whitelist, 0);
+	assert_null(c.rrl_whitelist);
+	parse_ok("rrl-rate 1000000\nrrl-slip 100\nrrl-ipv4-prefix 8\nrrl-ipv6-prefix 16\n", &c);
+	assert_int_equal(c.rrl_rate, 1000000);
+	assert_int_equal(c.rrl_slip, 100);
+	dnsconf_free(&c);
+
 	static const struct {
 		const char *text;
 		unsigned ms;
@@ -361,6 +391,28 @@ static const struct {
 	const char *text;
 	const char *err;
 } errors[] = {
+	{ "rrl-rate 1000001\n", NAME ":1: rrl-rate 1000001 out of range 0..1000000" },
+	{ "rrl-rate -1\n", NAME ":1: rrl-rate: '-1' is not a number" },
+	{ "rrl-rate 5\nrrl-rate 5\n", NAME ":2: rrl-rate: already set at line 1" },
+	{ "rrl-slip 101\n", NAME ":1: rrl-slip 101 out of range 0..100" },
+	{ "rrl-ipv4-prefix 7\n", NAME ":1: rrl-ipv4-prefix 7 out of range 8..32" },
+	{ "rrl-ipv4-prefix 33\n", NAME ":1: rrl-ipv4-prefix 33 out of range 8..32" },
+	{ "rrl-ipv6-prefix 15\n", NAME ":1: rrl-ipv6-prefix 15 out of range 16..128" },
+	{ "rrl-ipv6-prefix 129\n", NAME ":1: rrl-ipv6-prefix 129 out of range 16..128" },
+	{ "rrl-whitelist\n", NAME ":1: rrl-whitelist: missing argument (usage: rrl-whitelist PREFIX)" },
+	{ "rrl-whitelist a b\n",
+	  NAME ":1: rrl-whitelist: too many arguments (usage: rrl-whitelist PREFIX)" },
+	{ "rrl-whitelist example.com\n",
+	  NAME ":1: rrl-whitelist: invalid address 'example.com' (IPv4 or IPv6 prefix)" },
+	{ "rrl-whitelist 10.0.0.0/33\n",
+	  NAME ":1: rrl-whitelist prefix length 33 out of range 0..32" },
+	{ "rrl-whitelist ::/129\n", NAME ":1: rrl-whitelist prefix length 129 out of range 0..128" },
+	{ "rrl-whitelist 10.0.0.0/\n", NAME ":1: rrl-whitelist prefix length: '' is not a number" },
+	{ "rrl-whitelist 10.0.0.1/8\n", NAME ":1: rrl-whitelist: 10.0.0.1/8 has host bits set" },
+	{ "rrl-whitelist 2001:db8::1/64\n",
+	  NAME ":1: rrl-whitelist: 2001:db8::1/64 has host bits set" },
+	{ "rrl-whitelist 10.0.0.0/8\nrrl-whitelist 10.0.0.0/8\n",
+	  NAME ":2: rrl-whitelist: 10.0.0.0/8 given twice" },
 	{ "frobnicate 1\n", NAME ":1: unknown statement 'frobnicate 1'" },
 	/* A quoted word is text, never a keyword: the message shows the quotes. */
 	{ "\"workers\" 1\n", NAME ":1: unknown statement '\"workers\" 1'" },
@@ -540,7 +592,8 @@ test_print(void **state)
 
 	parse_ok("listen ::1@5353\nlisten 127.0.0.1@5353\nzone Example.com. hosts \"my hosts\"\n"
 	    "identity \"ns 1\"\nversion \"hide\"\nuser nobody\npidfile /run/x.pid\nworkers 2\n"
-	    "tcp-clients 10\ntcp-idle-timeout 1500ms\nudp-size 1400\n", &c);
+	    "tcp-clients 10\ntcp-idle-timeout 1500ms\nudp-size 1400\nrrl-whitelist ::1\n"
+	    "rrl-rate 50\nrrl-whitelist 192.0.2.0/24\nrrl-slip 1\n", &c);
 	p = print_str(&c);
 	assert_string_equal(p,
 	    "listen [::1]@5353\n"
@@ -553,7 +606,13 @@ test_print(void **state)
 	    "workers 2\n"
 	    "tcp-clients 10\n"
 	    "tcp-idle-timeout 1500ms\n"
-	    "udp-size 1400\n");
+	    "udp-size 1400\n"
+	    "rrl-rate 50\n"
+	    "rrl-slip 1\n"
+	    "rrl-ipv4-prefix 24\n"
+	    "rrl-ipv6-prefix 56\n"
+	    "rrl-whitelist ::1/128\n"
+	    "rrl-whitelist 192.0.2.0/24\n");
 	free(p);
 	dnsconf_free(&c);
 
@@ -576,7 +635,11 @@ test_print(void **state)
 	    "workers auto\n"
 	    "tcp-clients 256\n"
 	    "tcp-idle-timeout 10s\n"
-	    "udp-size 1232\n");
+	    "udp-size 1232\n"
+	    "rrl-rate 200\n"
+	    "rrl-slip 2\n"
+	    "rrl-ipv4-prefix 24\n"
+	    "rrl-ipv6-prefix 56\n");
 	free(p);
 	dnsconf_free(&c);
 }
@@ -594,6 +657,8 @@ roundtrip(const char *text)
 	assert_string_equal(p1, p2);
 	assert_int_equal(a.n_listen, b.n_listen);
 	assert_int_equal(a.n_zones, b.n_zones);
+	assert_int_equal(a.n_rrl_whitelist, b.n_rrl_whitelist);
+	assert_int_equal(a.rrl_rate, b.rrl_rate);
 	free(p1);
 	free(p2);
 	dnsconf_free(&a);
@@ -610,6 +675,7 @@ test_roundtrip(void **state)
 		"zone a\\.b.example file x\nzone \\# file y\n",
 		"tcp-idle-timeout 90s\nworkers auto\n",
 		"tcp-idle-timeout 1m\nuser a.b-c_d\n",
+		"rrl-rate 0\nrrl-slip 0\nrrl-whitelist 10.1.0.0/16\nrrl-whitelist ::/0\n",
 	};
 
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
