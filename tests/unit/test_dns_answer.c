@@ -1062,6 +1062,249 @@ test_no_zones(void **state)
 	dns_zoneset_free(empty);
 }
 
+
+/* ---------------------------------------------------------- DNSSEC */
+
+/*
+ * A signed zone for the DNSSEC answers (RFC 4035 3.1): the signatures are
+ * not real (the server never checks them, it matches their Type Covered),
+ * the NSEC chain is, in canonical order:
+ * @ a alias b.ent ns sub uns w *.w www.
+ */
+static void
+sec_add(struct dns_zone_builder *b, const uint8_t *o, const char *owner, uint16_t type,
+    const uint8_t *rd, size_t len)
+{
+	uint8_t own[DNS_NAME_MAX];
+	assert_true(dns_name_from_text(own, owner, o) > 0);
+	assert_int_equal(dns_zone_builder_add(b, own, type, 3600, rd, (uint16_t)len), DNS_ZB_OK);
+}
+
+/* An RRSIG over `type` (RFC 4034 3.1) with a dummy signature. */
+static void
+sec_sig(struct dns_zone_builder *b, const uint8_t *o, const char *owner, uint16_t type)
+{
+	uint8_t rd[64];
+	size_t n = 0;
+	put_u16(rd, &n, type);
+	rd[n++] = 8;
+	rd[n++] = 2;
+	put_u32(rd, &n, 3600);
+	put_u32(rd, &n, 2000000000);
+	put_u32(rd, &n, 1700000000);
+	put_u16(rd, &n, 4242);
+	put_name(rd, &n, "sec.test.", NULL);
+	memcpy(rd + n, "signature", 9);
+	n += 9;
+	sec_add(b, o, owner, DNS_T_RRSIG, rd, n);
+}
+
+/* An NSEC to `next` (the type bitmap is not read by the server) and its RRSIG. */
+static void
+sec_nsec(struct dns_zone_builder *b, const uint8_t *o, const char *owner, const char *next)
+{
+	uint8_t rd[300];
+	size_t n = 0;
+	put_name(rd, &n, next, o);
+	rd[n++] = 0;
+	rd[n++] = 1;
+	rd[n++] = 0x40;
+	sec_add(b, o, owner, DNS_T_NSEC, rd, n);
+	sec_sig(b, o, owner, DNS_T_NSEC);
+}
+
+static void
+sec_zone(void)
+{
+	uint8_t o[DNS_NAME_MAX];
+	struct dns_zone_builder *b = zone_begin("sec.test.", o);
+
+	rr(b, o, "@", DNS_T_SOA, 3600, "ns hostmaster 1 7200 3600 1209600 300");
+	rr(b, o, "@", DNS_T_NS, 3600, "ns");
+	rr(b, o, "@", DNS_T_DNSKEY, 3600, "hex:010103080102030405");
+	sec_sig(b, o, "@", DNS_T_SOA);
+	sec_sig(b, o, "@", DNS_T_NS);
+	sec_sig(b, o, "@", DNS_T_DNSKEY);
+	sec_nsec(b, o, "@", "a");
+	rr(b, o, "a", DNS_T_A, 3600, "192.0.2.1");
+	sec_sig(b, o, "a", DNS_T_A);
+	sec_nsec(b, o, "a", "alias");
+	rr(b, o, "alias", DNS_T_CNAME, 3600, "a");
+	sec_sig(b, o, "alias", DNS_T_CNAME);
+	sec_nsec(b, o, "alias", "b.ent");
+	rr(b, o, "b.ent", DNS_T_A, 3600, "192.0.2.2");
+	sec_sig(b, o, "b.ent", DNS_T_A);
+	sec_nsec(b, o, "b.ent", "ns");
+	rr(b, o, "ns", DNS_T_A, 3600, "192.0.2.53");
+	sec_sig(b, o, "ns", DNS_T_A);
+	sec_nsec(b, o, "ns", "sub");
+	rr(b, o, "sub", DNS_T_NS, 3600, "ns.sub");
+	rr(b, o, "sub", DNS_T_DS, 3600, "hex:30390801aabbccdd");
+	sec_sig(b, o, "sub", DNS_T_DS);
+	sec_nsec(b, o, "sub", "uns");
+	rr(b, o, "ns.sub", DNS_T_A, 3600, "192.0.2.54");
+	rr(b, o, "uns", DNS_T_NS, 3600, "ns.uns");
+	sec_nsec(b, o, "uns", "w");
+	rr(b, o, "ns.uns", DNS_T_A, 3600, "192.0.2.55");
+	rr(b, o, "w", DNS_T_TXT, 3600, "w");
+	sec_sig(b, o, "w", DNS_T_TXT);
+	sec_nsec(b, o, "w", "*.w");
+	rr(b, o, "*.w", DNS_T_A, 3600, "192.0.2.99");
+	sec_sig(b, o, "*.w", DNS_T_A);
+	sec_nsec(b, o, "*.w", "www");
+	rr(b, o, "www", DNS_T_A, 3600, "192.0.2.80");
+	rr(b, o, "www", DNS_T_MX, 3600, "10 a");
+	sec_sig(b, o, "www", DNS_T_A);
+	sec_sig(b, o, "www", DNS_T_MX);
+	sec_nsec(b, o, "www", "@");
+	zone_end(b);
+}
+
+/* A rendered section as "owner TYPE" lines; an RRSIG as RRSIG(covered type). */
+static void
+summary(const char *sec, char *out, size_t cap)
+{
+	char line[8192], owner[300], type[32], tb[DNS_TYPE_STRLEN];
+	const char *p = sec;
+	unsigned ttl, len, covered;
+
+	out[0] = '\0';
+	while (*p != '\0') {
+		size_t l = strcspn(p, "\n");
+		memcpy(line, p, l);
+		line[l] = '\0';
+		p += l + (p[l] == '\n');
+		assert_int_equal(sscanf(line, "%299s %u %31s", owner, &ttl, type), 3);
+		if (strcmp(type, "RRSIG") == 0) {
+			assert_int_equal(sscanf(strstr(line, "\\#"), "\\# %u %4x", &len, &covered), 2);
+			append(out, cap, "%s%s RRSIG(%s)", *out ? "\n" : "", owner,
+			    dns_type_name((uint16_t)covered, tb));
+		} else {
+			append(out, cap, "%s%s %s", *out ? "\n" : "", owner, type);
+		}
+	}
+}
+
+struct scase {
+	const char *qname;
+	uint16_t qtype;
+	bool do_bit;
+	int rcode;
+	const char *flags;
+	const char *an, *ns, *ar; /* summaries */
+};
+
+#define SEC_SOA "sec.test. SOA\nsec.test. RRSIG(SOA)"
+static const struct scase scases[] = {
+	/* RFC 4035 3.1.1: the RRSIGs of the answer */
+	{ "www.sec.test.", DNS_T_A, true, 0, "qr aa", "www.sec.test. A\nwww.sec.test. RRSIG(A)",
+	    "", "" },
+	/* RFC 3225 3: without DO nothing of it */
+	{ "www.sec.test.", DNS_T_A, false, 0, "qr aa", "www.sec.test. A", "", "" },
+	{ "sec.test.", DNS_T_DNSKEY, true, 0, "qr aa",
+	    "sec.test. DNSKEY\nsec.test. RRSIG(DNSKEY)", "", "" },
+	/* additional data with its signatures */
+	{ "www.sec.test.", DNS_T_MX, true, 0, "qr aa", "www.sec.test. MX\nwww.sec.test. RRSIG(MX)",
+	    "", "a.sec.test. A\na.sec.test. RRSIG(A)" },
+	/* a CNAME and its target, each signed */
+	{ "alias.sec.test.", DNS_T_A, true, 0, "qr aa", "alias.sec.test. CNAME\n"
+	    "alias.sec.test. RRSIG(CNAME)\na.sec.test. A\na.sec.test. RRSIG(A)", "", "" },
+	/* RFC 4035 3.1.3.2: the NSEC covering the name and the one covering *.sec.test. */
+	{ "nx.sec.test.", DNS_T_A, true, DNS_RCODE_NXDOMAIN, "qr aa", "",
+	    SEC_SOA "\nns.sec.test. NSEC\nns.sec.test. RRSIG(NSEC)\n"
+	    "sec.test. NSEC\nsec.test. RRSIG(NSEC)", "" },
+	{ "nx.sec.test.", DNS_T_A, false, DNS_RCODE_NXDOMAIN, "qr aa", "", "sec.test. SOA", "" },
+	/* below an existing name: the wildcard at the closest encloser (a) */
+	{ "x.a.sec.test.", DNS_T_A, true, DNS_RCODE_NXDOMAIN, "qr aa", "",
+	    SEC_SOA "\na.sec.test. NSEC\na.sec.test. RRSIG(NSEC)", "" },
+	/* RFC 4035 3.1.3.1: NODATA with the name's own NSEC */
+	{ "www.sec.test.", DNS_T_TXT, true, 0, "qr aa", "",
+	    SEC_SOA "\nwww.sec.test. NSEC\nwww.sec.test. RRSIG(NSEC)", "" },
+	/* an empty non-terminal: the NSEC that covers it */
+	{ "ent.sec.test.", DNS_T_A, true, 0, "qr aa", "",
+	    SEC_SOA "\nalias.sec.test. NSEC\nalias.sec.test. RRSIG(NSEC)", "" },
+	/* RFC 4035 3.1.3.3: a wildcard answer proves the name itself does not exist */
+	{ "x.w.sec.test.", DNS_T_A, true, 0, "qr aa", "x.w.sec.test. A\nx.w.sec.test. RRSIG(A)",
+	    "*.w.sec.test. NSEC\n*.w.sec.test. RRSIG(NSEC)", "" },
+	/* RFC 4035 3.1.3.4: wildcard NODATA: the wildcard's NSEC and the one covering the name */
+	{ "zz.w.sec.test.", DNS_T_TXT, true, 0, "qr aa", "",
+	    SEC_SOA "\n*.w.sec.test. NSEC\n*.w.sec.test. RRSIG(NSEC)", "" },
+	/* RFC 4035 3.1.4: a signed delegation with its DS */
+	{ "host.sub.sec.test.", DNS_T_A, true, 0, "qr",  "",
+	    "sub.sec.test. NS\nsub.sec.test. DS\nsub.sec.test. RRSIG(DS)", "ns.sub.sec.test. A" },
+	{ "host.sub.sec.test.", DNS_T_A, false, 0, "qr",  "", "sub.sec.test. NS",
+	    "ns.sub.sec.test. A" },
+	/* an insecure one: the NSEC proves there is no DS */
+	{ "host.uns.sec.test.", DNS_T_A, true, 0, "qr",  "",
+	    "uns.sec.test. NS\nuns.sec.test. NSEC\nuns.sec.test. RRSIG(NSEC)", "ns.uns.sec.test. A" },
+	/* DS at a cut is the parent's: signed, or NODATA with the cut's NSEC */
+	{ "sub.sec.test.", DNS_T_DS, true, 0, "qr aa", "sub.sec.test. DS\nsub.sec.test. RRSIG(DS)",
+	    "", "" },
+	{ "uns.sec.test.", DNS_T_DS, true, 0, "qr aa", "",
+	    SEC_SOA "\nuns.sec.test. NSEC\nuns.sec.test. RRSIG(NSEC)", "" },
+	/* NSEC asked for: served with its signature */
+	{ "a.sec.test.", DNS_T_NSEC, true, 0, "qr aa", "a.sec.test. NSEC\na.sec.test. RRSIG(NSEC)",
+	    "", "" },
+};
+
+static void
+test_dnssec(void **state)
+{
+	uint8_t q[512], resp[65535];
+	struct reply r;
+	char an[4096], ns[4096], ar[4096];
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(scases) / sizeof(scases[0]); i++) {
+		const struct scase *c = &scases[i];
+		struct qopt o = { .edns = true, .udp = 1232, .eflags = c->do_bit ? DNS_EDNS_DO : 0 };
+		size_t qlen = make_query(q, c->qname, c->qtype, DNS_C_IN, &o);
+		size_t len = ask(&conf, q, qlen, false, resp, sizeof(resp), NULL);
+		parse_reply(resp, len, &r);
+		summary(r.sec[0], an, sizeof(an));
+		summary(r.sec[1], ns, sizeof(ns));
+		summary(r.sec[2], ar, sizeof(ar));
+		if (r.rcode != c->rcode || strcmp(r.flags, c->flags) != 0 || strcmp(an, c->an) != 0 ||
+		    strcmp(ns, c->ns) != 0 || strcmp(ar, c->ar) != 0)
+			fail_msg("%s %u DO=%d: rcode %d flags '%s'\nanswer:\n%s\nauthority:\n%s\n"
+			    "additional:\n%s", c->qname, c->qtype, c->do_bit, r.rcode, r.flags, an, ns,
+			    ar);
+		/* DO is echoed (RFC 3225 3) */
+		assert_int_equal(r.m.edns_flags & DNS_EDNS_DO, c->do_bit ? DNS_EDNS_DO : 0);
+	}
+}
+
+/* RFC 4035 3.1.1, RFC 2181 9: an RRset and its RRSIGs fit whole, or TC. */
+static void
+test_dnssec_truncation(void **state)
+{
+	uint8_t q[512], resp[65535];
+	struct reply r;
+	(void)state;
+
+	/* Without EDNS there is no DO; with DO and 512 bytes a NXDOMAIN's proofs fit. */
+	struct qopt o = { .edns = true, .udp = 512, .eflags = DNS_EDNS_DO };
+	size_t qlen = make_query(q, "nx.sec.test.", DNS_T_A, DNS_C_IN, &o);
+	size_t len = ask(&conf, q, qlen, false, resp, sizeof(resp), NULL);
+	parse_reply(resp, len, &r);
+	assert_string_equal(r.flags, "qr aa");
+	assert_int_equal(r.n[1], 6);
+	/* one byte short of that reply: TC and no partial sections, not a proof left out */
+	len = dns_answer(&conf, zones, q, qlen, resp, len - 1, false,
+	    &(struct dns_answer_stats){ 0 });
+	parse_reply(resp, len, &r);
+	assert_string_equal(r.flags, "qr aa tc");
+	assert_int_equal(r.n[0] + r.n[1] + r.n[2], 0);
+}
+
+static int
+setup_all(void **state)
+{
+	setup(state);
+	sec_zone();
+	return 0;
+}
+
 int
 main(void)
 {
@@ -1074,7 +1317,9 @@ main(void)
 		cmocka_unit_test(test_reply_compression),
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_no_zones),
+		cmocka_unit_test(test_dnssec),
+		cmocka_unit_test(test_dnssec_truncation),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup_all, teardown);
 }
