@@ -183,6 +183,42 @@ put(struct ans *a, enum dns_section sec, const uint8_t *owner, const struct dns_
 		seen_add(a, rr);
 }
 
+/*
+ * The RRSIGs at a name, asked for by type: the zone keeps them as one
+ * RRset, but each has the TTL of the RRset it covers (RFC 4034 3), or its
+ * Original TTL when that RRset is not there.  All of them, or TC.
+ */
+static void
+put_rrsigs(struct ans *a, const struct dns_node *node, const struct dns_rrset *sigs)
+{
+	struct dns_wire_mark mk;
+	struct cursor c;
+	const uint8_t *rd;
+	uint16_t len;
+
+	if (a->tc)
+		return;
+	dns_wire_mark(&a->wr, &mk);
+	cur_init(&c, sigs->rdata, sigs->rdata_len);
+	for (uint16_t i = 0; i < sigs->count && rrset_next(&c, &rd, &len); i++) {
+		const struct dns_rrset *cov;
+		uint32_t ttl = sigs->ttl;
+
+		if (len >= 8) {
+			cov = dns_node_rrset(node, (uint16_t)(rd[0] << 8 | rd[1]));
+			ttl = cov != NULL ? cov->ttl : ((uint32_t)rd[4] << 24 | (uint32_t)rd[5] << 16 |
+			    (uint32_t)rd[6] << 8 | rd[7]);
+		}
+		if (dns_wire_rr(&a->wr, DNS_SEC_ANSWER, a->sname, DNS_T_RRSIG, DNS_C_IN, ttl, rd,
+		    len) != DNS_WIRE_OK) {
+			dns_wire_rollback(&a->wr, &mk);
+			a->tc = true;
+			return;
+		}
+	}
+	seen_add(a, sigs);
+}
+
 /* A denial RRset (NSEC or NSEC3 at `node`) for the authority section, written by flush_proofs. */
 static void
 proof(struct ans *a, const struct dns_node *node, uint16_t type)
@@ -323,7 +359,7 @@ referral(struct ans *a, const struct dns_zone *zone, const struct dns_node *cut)
 		return;
 	}
 	put(a, DNS_SEC_AUTHORITY, cut->name, cut, ns, ns->ttl);
-	if (a->dnssec)
+	if (a->dnssec && dns_zone_signed(zone))
 		referral_ds(a, zone, cut);
 	cur_init(&c, ns->rdata, ns->rdata_len);
 	for (uint16_t i = 0; i < ns->count && rrset_next(&c, &rd, &len); i++) {
@@ -339,12 +375,30 @@ referral(struct ans *a, const struct dns_zone *zone, const struct dns_node *cut)
 	}
 }
 
+/*
+ * A name of the zone: an NSEC3 owner (only NSEC3 and its RRSIGs) is not
+ * one, it lives in a hashed tree of its own (RFC 5155 7.2.8).
+ */
+static const struct dns_node *
+lookup(const struct dns_zone *zone, const uint8_t *name)
+{
+	const struct dns_node *n = dns_zone_lookup(zone, name);
+
+	if (n != NULL && n->n_rrsets > 0 && dns_node_rrset(n, DNS_T_NSEC3) != NULL) {
+		for (uint16_t i = 0; i < n->n_rrsets; i++)
+			if (n->rrsets[i].type != DNS_T_NSEC3 && n->rrsets[i].type != DNS_T_RRSIG)
+				return n;
+		return NULL;
+	}
+	return n;
+}
+
 /* The topmost zone cut between the apex and `name` (RFC 1034 4.3.2 step 3.b), or NULL. */
 static const struct dns_node *
 find_cut(const struct dns_zone *zone, const uint8_t *name, unsigned nl, unsigned al)
 {
 	for (unsigned k = al + 1; k <= nl; k++) {
-		const struct dns_node *n = dns_zone_lookup(zone, dns_name_skip(name, nl - k));
+		const struct dns_node *n = lookup(zone, dns_name_skip(name, nl - k));
 		if (n == NULL)
 			return NULL;
 		if (n->flags & DNS_NODE_DELEGATION)
@@ -370,7 +424,7 @@ find(const struct dns_zone *zone, const uint8_t *name, uint16_t qtype,
 	if (apex == NULL)
 		return L_NXDOMAIN;
 	al = apex->labels;
-	n = dns_zone_lookup(zone, name);
+	n = lookup(zone, name);
 	if (n != NULL) {
 		if (n != apex && (n->flags & (DNS_NODE_DELEGATION | DNS_NODE_GLUE))) {
 			/* zone.h: DELEGATION marks the topmost cut only. */
@@ -388,7 +442,7 @@ find(const struct dns_zone *zone, const uint8_t *name, uint16_t qtype,
 	nl = dns_name_labels(name);
 	ce = apex;
 	for (unsigned k = nl - 1; k > al; k--) {
-		n = dns_zone_lookup(zone, dns_name_skip(name, nl - k));
+		n = lookup(zone, dns_name_skip(name, nl - k));
 		if (n != NULL) {
 			ce = n;
 			break;
@@ -410,7 +464,7 @@ find(const struct dns_zone *zone, const uint8_t *name, uint16_t qtype,
 		wc[0] = 1;
 		wc[1] = '*';
 		memcpy(wc + 2, ce->name, ce->name_len);
-		if ((n = dns_zone_lookup(zone, wc)) != NULL) {
+		if ((n = lookup(zone, wc)) != NULL) {
 			*out = n;
 			/* A wildcard owning NS (RFC 4592 4.2): a referral, as Knot does. */
 			return (n->flags & DNS_NODE_DELEGATION) ? L_REFERRAL : L_WILDCARD;
@@ -468,7 +522,7 @@ nsec3_encloser(struct ans *a, const struct dns_zone *zone, const uint8_t *name, 
 	uint8_t wc[DNS_NAME_MAX];
 
 	for (unsigned k = nl + 1; k-- > al;) {
-		const struct dns_node *n = dns_zone_lookup(zone, dns_name_skip(name, nl - k));
+		const struct dns_node *n = lookup(zone, dns_name_skip(name, nl - k));
 		if (n == NULL || n->nsec3 == NULL)
 			continue;
 		proof(a, n->nsec3, DNS_T_NSEC3);
@@ -591,8 +645,11 @@ answer_node(struct ans *a, const struct dns_zone *zone, const struct dns_node *n
 		additional(a, rr);
 		return false;
 	}
-	/* RFC 1034 4.3.2 step 3.a; a CNAME asked for (or its RRSIG) is not followed. */
-	if (a->qtype != DNS_T_CNAME && a->qtype != DNS_T_RRSIG &&
+	/*
+	 * RFC 1034 4.3.2 step 3.a; a CNAME asked for is not followed, nor
+	 * for RRSIG or NSEC, which stand beside a CNAME (RFC 4035 2.5).
+	 */
+	if (a->qtype != DNS_T_CNAME && a->qtype != DNS_T_RRSIG && a->qtype != DNS_T_NSEC &&
 	    (rr = dns_node_rrset(node, DNS_T_CNAME)) != NULL) {
 		struct cursor c;
 		const uint8_t *rd, *target;
@@ -608,6 +665,10 @@ answer_node(struct ans *a, const struct dns_zone *zone, const struct dns_node *n
 		return true;
 	}
 	rr = dns_node_rrset(node, a->qtype);
+	if (rr != NULL && rr->type == DNS_T_RRSIG) {
+		put_rrsigs(a, node, rr);
+		return false;
+	}
 	if (rr == NULL) {
 		negative(a, zone); /* NODATA, RFC 2308 2.2 */
 		/* RFC 5155 7.2.5: a wildcard NODATA also needs the closest encloser proof. */

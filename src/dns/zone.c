@@ -1035,7 +1035,8 @@ dns_zone_builder_finish(struct dns_zone_builder *b, char *err, size_t errlen)
 					continue;
 				r[out++] = r[j];
 			}
-			if (ttl != maxttl)
+			/* RFC 4034 3: an RRSIG's TTL is that of the RRset it covers. */
+			if (ttl != maxttl && type != DNS_T_RRSIG)
 				dns_msg(&m, true, "warning: %s %s: TTLs differ (%u to %u), using %u "
 				    "(RFC 2181 5.2)", dns_bname(b, k, t1), dns_type_name(type, t2),
 				    ttl, maxttl, ttl);
