@@ -39,7 +39,7 @@ done
 
 T=$(mktemp -d /tmp/rdns-dnssec.XXXXXX) || exit 1
 chmod 755 "$T"
-DPID= UPID=
+DPID='' UPID=''
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
 	stop_pid "$UPID"

@@ -36,9 +36,10 @@ ZONES = [
     ("8.b.d.0.1.0.0.2.ip6.arpa.", "8.b.d.0.1.0.0.2.ip6.arpa.zone"),
     ("secure.test.", "secure.test.zone"),
     ("nsec3.test.", "nsec3.test.zone"),
+    ("nsec3n.test.", "nsec3n.test.zone"),
 ]
 # The zones run.sh signs: asked again with DO=1 (RFC 4035 3.1, RFC 5155 7.2).
-SIGNED = ["secure.test.", "nsec3.test."]
+SIGNED = ["secure.test.", "nsec3.test.", "nsec3n.test."]
 DNSSEC_TYPES = ["A", "AAAA", "MX", "TXT", "NS", "SOA", "DS", "DNSKEY", "CNAME", "SRV",
                 "NSEC", "NSEC3", "NSEC3PARAM", "RRSIG", "TYPE65400", "ANY"]
 

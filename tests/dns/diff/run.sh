@@ -53,11 +53,11 @@ for t in ldns-keygen ldns-signzone; do
 done
 "$PY" -c 'import dns.message' 2>/dev/null || { echo "$PY has no dnspython (apt-get install python3-dnspython)" >&2; exit 1; }
 
-ZONES=(example. example.net. 2.0.192.in-addr.arpa. 8.b.d.0.1.0.0.2.ip6.arpa. secure.test. nsec3.test.)
+ZONES=(example. example.net. 2.0.192.in-addr.arpa. 8.b.d.0.1.0.0.2.ip6.arpa. secure.test. nsec3.test. nsec3n.test.)
 # Signed here with fresh keys (signatures expire): NSEC, and NSEC3 with a
-# salt, 3 iterations and opt-out (RFC 5155 6).  Both servers serve the
-# same signed file.
-declare -A SIGN_OPTS=([secure.test.]="" [nsec3.test.]="-n -s 5ca1ab1e -t 3 -p")
+# salt, 3 iterations and opt-out (RFC 5155 6), NSEC3 without opt-out.
+# Both servers serve the same signed file.
+declare -A SIGN_OPTS=([secure.test.]="" [nsec3.test.]="-n -s 5ca1ab1e -t 3 -p" [nsec3n.test.]="-n -s 0ddba115 -t 1")
 PORT=${DIFF_PORT:-53610}
 port_busy() { ss -Hlntu "sport = :$1" | grep -q .; }
 while port_busy "$PORT" || port_busy $((PORT + 1)); do PORT=$((PORT + 2)); done
