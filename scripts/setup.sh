@@ -17,10 +17,11 @@ PKGS=(
 	iproute2 tcpdump jq procps iputils-ping python3 coreutils  # the namespace tests
 	libknot-dev                                                # riposte-dns: libzscanner
 	knot knot-dnsutils nsd dnsutils python3-dnspython          # DNS peers and referees
+	ldnsutils unbound                                          # DNSSEC: signing test zones, validating
 	dnsperf bc                                                 # bench/dns.sh
 	chromium                                                   # tests/lab/svg_render.sh
 )
-SERVICES=(frr bird knot nsd)   # services of the packages above
+SERVICES=(frr bird knot nsd unbound)   # services of the packages above
 
 installed() { # the packages among "$@" that are installed, one a line
 	dpkg-query -W -f='${Package} ${db:Status-Status}\n' "$@" 2>/dev/null | awk '$2 == "installed" { print $1 }'

@@ -140,6 +140,7 @@ dns() {
 	script "$name-later-address" env RIPOSTE_DNS="$bin" tests/dns/later_address.sh
 	script "$name-rrl" env RIPOSTE_DNS="$bin" tests/dns/rrl.sh
 	script "$name-diff-knot" tests/dns/diff/run.sh "$bin"
+	script "$name-dnssec-unbound" env RIPOSTE_DNS="$bin" tests/dns/dnssec_unbound.sh
 }
 
 section "setup: scripts/setup.sh"

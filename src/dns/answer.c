@@ -1,6 +1,7 @@
 /*
  * answer.c - one DNS query in, one reply out: RFC 1034 4.3.2 over the zone
  * set, with RFC 4592 wildcards, RFC 6672 DNAME, RFC 2308 negative answers,
+ * RFC 4035 / RFC 5155 DNSSEC records of pre-signed zones,
  * RFC 8482 minimal ANY, RFC 6891 EDNS0, RFC 5001 NSID and the CHAOS
  * identity names.
  *
@@ -41,8 +42,14 @@
  *   data for NS/MX/SRV targets that does not fit is left out without TC
  *   (RFC 2181 9).
  * - Minimal responses: no NS RRset in the authority section of positive
- *   answers; no DNSSEC processing (DO is echoed, RRSIG/NSEC are served
- *   only when asked for by type).
+ *   answers.
+ * - DNSSEC of pre-signed zones (RFC 4035 3.1, RFC 5155 7.2), only with
+ *   DO=1: every RRset goes with the RRSIGs at its owner that cover its
+ *   type (a wildcard's, under the name asked); denial proofs (NSEC, or
+ *   NSEC3 when the zone has a usable NSEC3PARAM) wait in a list and go
+ *   into the authority section after the SOA, before any additional data,
+ *   so that a CNAME chain can still add answer records.  A proof that
+ *   does not fit truncates like any required RRset.
  * - Additional data: A and AAAA of NS, MX and SRV targets that exist by
  *   exact name in one of our zones, not at or below a cut (no wildcard
  *   expansion for targets); referral glue only from the referring zone.
@@ -64,6 +71,7 @@
 #define NSID_MAX 255
 #define CHAOS_TXT_MAX 1024   /* identity or version text served in CH TXT */
 #define DEFAULT_MAX_UDP 1232 /* answer.h: conf->max_udp's default */
+#define PROOF_MAX 16         /* NSEC/NSEC3 RRsets waiting for the authority section */
 
 enum lookup_kind { L_EXACT, L_WILDCARD, L_REFERRAL, L_DNAME, L_NXDOMAIN };
 
@@ -80,10 +88,14 @@ struct ans {
 	bool tc;
 	bool opt;
 	bool nsid;
+	bool dnssec;    /* DO=1 (RFC 3225 3): signatures and denial proofs */
 	uint16_t nsid_len;
 	size_t opt_size;
-	unsigned nseen, hops;
+	unsigned nseen, hops, nproof;
 	const struct dns_rrset *seen[SEEN_MAX];
+	/* NSEC/NSEC3 owners whose RRset (of proof_type) goes into the authority section. */
+	const struct dns_node *proof[PROOF_MAX];
+	uint16_t proof_type[PROOF_MAX];
 	const struct dns_rrset *chain[CHAIN_MAX];
 	uint8_t sname[DNS_NAME_MAX]; /* the name being answered: lowercase wire */
 };
@@ -113,17 +125,129 @@ seen_add(struct ans *a, const struct dns_rrset *rr)
 		a->seen[a->nseen++] = rr;
 }
 
+/* Walk the records of an RRset: *rd, *len for record i (storage layout of zone.h). */
+static bool
+rrset_next(struct cursor *c, const uint8_t **rd, uint16_t *len)
+{
+	*len = cur_u16(c);
+	*rd = c->buf + c->pos;
+	cur_skip(c, *len);
+	return !c->err;
+}
+
+/*
+ * An RRset with, when DO is set, the RRSIGs at `node` that cover its type
+ * (RFC 4035 3.1.1, with the RRset's TTL, RFC 4034 3): all of it or none.
+ * node NULL: an RRset that has no signatures (a synthesized CNAME).
+ */
+static int
+write_signed(struct ans *a, enum dns_section sec, const uint8_t *owner,
+    const struct dns_node *node, const struct dns_rrset *rr, uint32_t ttl)
+{
+	const struct dns_rrset *sigs;
+	struct dns_wire_mark mk;
+	struct cursor c;
+	const uint8_t *rd;
+	uint16_t len;
+
+	dns_wire_mark(&a->wr, &mk);
+	if (dns_wire_rrset(&a->wr, sec, owner, DNS_C_IN, rr, ttl) != DNS_WIRE_OK)
+		return -1;
+	if (!a->dnssec || node == NULL || rr->type == DNS_T_RRSIG ||
+	    (sigs = dns_node_rrset(node, DNS_T_RRSIG)) == NULL)
+		return 0;
+	cur_init(&c, sigs->rdata, sigs->rdata_len);
+	for (uint16_t i = 0; i < sigs->count && rrset_next(&c, &rd, &len); i++) {
+		/* RFC 4034 3.1.1: Type Covered, the first two bytes. */
+		if (len < 18 || (uint16_t)(rd[0] << 8 | rd[1]) != rr->type)
+			continue;
+		if (dns_wire_rr(&a->wr, sec, owner, DNS_T_RRSIG, DNS_C_IN, ttl, rd, len) !=
+		    DNS_WIRE_OK) {
+			dns_wire_rollback(&a->wr, &mk);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* An RRset that must be in the reply: if it does not fit, the reply is truncated. */
 static void
-put(struct ans *a, enum dns_section sec, const uint8_t *owner, const struct dns_rrset *rr,
-    uint32_t ttl)
+put(struct ans *a, enum dns_section sec, const uint8_t *owner, const struct dns_node *node,
+    const struct dns_rrset *rr, uint32_t ttl)
 {
 	if (a->tc)
 		return;
-	if (dns_wire_rrset(&a->wr, sec, owner, DNS_C_IN, rr, ttl) != DNS_WIRE_OK)
+	if (write_signed(a, sec, owner, node, rr, ttl) != 0)
 		a->tc = true;
 	else
 		seen_add(a, rr);
+}
+
+/*
+ * The RRSIGs at a name, asked for by type: the zone keeps them as one
+ * RRset, but each has the TTL of the RRset it covers (RFC 4034 3), or its
+ * Original TTL when that RRset is not there.  All of them, or TC.
+ */
+static void
+put_rrsigs(struct ans *a, const struct dns_node *node, const struct dns_rrset *sigs)
+{
+	struct dns_wire_mark mk;
+	struct cursor c;
+	const uint8_t *rd;
+	uint16_t len;
+
+	if (a->tc)
+		return;
+	dns_wire_mark(&a->wr, &mk);
+	cur_init(&c, sigs->rdata, sigs->rdata_len);
+	for (uint16_t i = 0; i < sigs->count && rrset_next(&c, &rd, &len); i++) {
+		const struct dns_rrset *cov;
+		uint32_t ttl = sigs->ttl;
+
+		if (len >= 8) {
+			cov = dns_node_rrset(node, (uint16_t)(rd[0] << 8 | rd[1]));
+			ttl = cov != NULL ? cov->ttl : ((uint32_t)rd[4] << 24 | (uint32_t)rd[5] << 16 |
+			    (uint32_t)rd[6] << 8 | rd[7]);
+		}
+		if (dns_wire_rr(&a->wr, DNS_SEC_ANSWER, a->sname, DNS_T_RRSIG, DNS_C_IN, ttl, rd,
+		    len) != DNS_WIRE_OK) {
+			dns_wire_rollback(&a->wr, &mk);
+			a->tc = true;
+			return;
+		}
+	}
+	seen_add(a, sigs);
+}
+
+/* A denial RRset (NSEC or NSEC3 at `node`) for the authority section, written by flush_proofs. */
+static void
+proof(struct ans *a, const struct dns_node *node, uint16_t type)
+{
+	if (node == NULL || dns_node_rrset(node, type) == NULL)
+		return;
+	for (unsigned i = 0; i < a->nproof; i++)
+		if (a->proof[i] == node && a->proof_type[i] == type)
+			return;
+	if (a->nproof < PROOF_MAX) {
+		a->proof[a->nproof] = node;
+		a->proof_type[a->nproof++] = type;
+	}
+}
+
+/*
+ * The proofs gathered so far, after the answer and the SOA: a CNAME chain
+ * may add answer records after a link that needed a proof, so they wait
+ * until the authority section is the one being written.
+ */
+static void
+flush_proofs(struct ans *a)
+{
+	for (unsigned i = 0; i < a->nproof; i++) {
+		const struct dns_rrset *rr = dns_node_rrset(a->proof[i], a->proof_type[i]);
+		if (rr != NULL && !seen(a, rr))
+			put(a, DNS_SEC_AUTHORITY, a->proof[i]->name, a->proof[i], rr, rr->ttl);
+	}
+	a->nproof = 0;
 }
 
 /* The name in the first record of an RRset at offset `skip` of its rdata, or NULL. */
@@ -135,15 +259,6 @@ rdata_name(const uint8_t *rd, uint16_t len, size_t skip)
 	return rd + skip;
 }
 
-/* Walk the records of an RRset: *rd, *len for record i (storage layout of zone.h). */
-static bool
-rrset_next(struct cursor *c, const uint8_t **rd, uint16_t *len)
-{
-	*len = cur_u16(c);
-	*rd = c->buf + c->pos;
-	cur_skip(c, *len);
-	return !c->err;
-}
 
 /* RFC 2308 3 and 5: the zone's SOA, its TTL lowered to the SOA MINIMUM. */
 static void
@@ -165,7 +280,7 @@ negative(struct ans *a, const struct dns_zone *zone)
 		if (min < ttl)
 			ttl = min;
 	}
-	put(a, DNS_SEC_AUTHORITY, dns_zone_apex(zone), soa, ttl);
+	put(a, DNS_SEC_AUTHORITY, dns_zone_apex(zone), dns_zone_apex_node(zone), soa, ttl);
 }
 
 /* Optional additional data (RFC 1034 4.3.2 step 6): left out when it does not fit. */
@@ -178,8 +293,10 @@ add_addresses(struct ans *a, const struct dns_node *node, bool required)
 		const struct dns_rrset *rr = dns_node_rrset(node, types[i]);
 		if (rr == NULL || seen(a, rr) || a->tc)
 			continue;
-		if (dns_wire_rrset(&a->wr, DNS_SEC_ADDITIONAL, node->name, DNS_C_IN, rr,
-		    rr->ttl) == DNS_WIRE_OK)
+		flush_proofs(a); /* the authority section closes here */
+		if (a->tc)
+			return;
+		if (write_signed(a, DNS_SEC_ADDITIONAL, node->name, node, rr, rr->ttl) == 0)
 			seen_add(a, rr);
 		else if (required)
 			a->tc = true; /* RFC 9471 3: in-domain glue must fit */
@@ -225,6 +342,8 @@ additional(struct ans *a, const struct dns_rrset *rrset)
 	}
 }
 
+static void referral_ds(struct ans *a, const struct dns_zone *zone, const struct dns_node *cut);
+
 /* RFC 1034 4.3.2 step 3.b: a referral to the servers of the cut, with their glue. */
 static void
 referral(struct ans *a, const struct dns_zone *zone, const struct dns_node *cut)
@@ -239,7 +358,9 @@ referral(struct ans *a, const struct dns_zone *zone, const struct dns_node *cut)
 		negative(a, zone);
 		return;
 	}
-	put(a, DNS_SEC_AUTHORITY, cut->name, ns, ns->ttl);
+	put(a, DNS_SEC_AUTHORITY, cut->name, cut, ns, ns->ttl);
+	if (a->dnssec && dns_zone_signed(zone))
+		referral_ds(a, zone, cut);
 	cur_init(&c, ns->rdata, ns->rdata_len);
 	for (uint16_t i = 0; i < ns->count && rrset_next(&c, &rd, &len); i++) {
 		if ((target = rdata_name(rd, len, 0)) == NULL)
@@ -254,12 +375,30 @@ referral(struct ans *a, const struct dns_zone *zone, const struct dns_node *cut)
 	}
 }
 
+/*
+ * A name of the zone: an NSEC3 owner (only NSEC3 and its RRSIGs) is not
+ * one, it lives in a hashed tree of its own (RFC 5155 7.2.8).
+ */
+static const struct dns_node *
+lookup(const struct dns_zone *zone, const uint8_t *name)
+{
+	const struct dns_node *n = dns_zone_lookup(zone, name);
+
+	if (n != NULL && n->n_rrsets > 0 && dns_node_rrset(n, DNS_T_NSEC3) != NULL) {
+		for (uint16_t i = 0; i < n->n_rrsets; i++)
+			if (n->rrsets[i].type != DNS_T_NSEC3 && n->rrsets[i].type != DNS_T_RRSIG)
+				return n;
+		return NULL;
+	}
+	return n;
+}
+
 /* The topmost zone cut between the apex and `name` (RFC 1034 4.3.2 step 3.b), or NULL. */
 static const struct dns_node *
 find_cut(const struct dns_zone *zone, const uint8_t *name, unsigned nl, unsigned al)
 {
 	for (unsigned k = al + 1; k <= nl; k++) {
-		const struct dns_node *n = dns_zone_lookup(zone, dns_name_skip(name, nl - k));
+		const struct dns_node *n = lookup(zone, dns_name_skip(name, nl - k));
 		if (n == NULL)
 			return NULL;
 		if (n->flags & DNS_NODE_DELEGATION)
@@ -285,7 +424,7 @@ find(const struct dns_zone *zone, const uint8_t *name, uint16_t qtype,
 	if (apex == NULL)
 		return L_NXDOMAIN;
 	al = apex->labels;
-	n = dns_zone_lookup(zone, name);
+	n = lookup(zone, name);
 	if (n != NULL) {
 		if (n != apex && (n->flags & (DNS_NODE_DELEGATION | DNS_NODE_GLUE))) {
 			/* zone.h: DELEGATION marks the topmost cut only. */
@@ -303,7 +442,7 @@ find(const struct dns_zone *zone, const uint8_t *name, uint16_t qtype,
 	nl = dns_name_labels(name);
 	ce = apex;
 	for (unsigned k = nl - 1; k > al; k--) {
-		n = dns_zone_lookup(zone, dns_name_skip(name, nl - k));
+		n = lookup(zone, dns_name_skip(name, nl - k));
 		if (n != NULL) {
 			ce = n;
 			break;
@@ -325,7 +464,7 @@ find(const struct dns_zone *zone, const uint8_t *name, uint16_t qtype,
 		wc[0] = 1;
 		wc[1] = '*';
 		memcpy(wc + 2, ce->name, ce->name_len);
-		if ((n = dns_zone_lookup(zone, wc)) != NULL) {
+		if ((n = lookup(zone, wc)) != NULL) {
 			*out = n;
 			/* A wildcard owning NS (RFC 4592 4.2): a referral, as Knot does. */
 			return (n->flags & DNS_NODE_DELEGATION) ? L_REFERRAL : L_WILDCARD;
@@ -333,6 +472,136 @@ find(const struct dns_zone *zone, const uint8_t *name, uint16_t qtype,
 	}
 	*out = ce;
 	return L_NXDOMAIN;
+}
+
+/* ------------------------------------------------ DNSSEC denial of existence */
+
+/* RFC 4035 3.1.3.2: the NSEC that matches or covers `name`. */
+static void
+nsec_cover(struct ans *a, const struct dns_zone *zone, const uint8_t *name)
+{
+	proof(a, dns_zone_nsec_find(zone, name), DNS_T_NSEC);
+}
+
+/* "*.<name>" into wc; false when it would be too long. */
+static bool
+wildcard_of(const uint8_t *name, uint8_t wc[DNS_NAME_MAX])
+{
+	size_t n = name_len(name);
+
+	if (n + 2 > DNS_NAME_MAX)
+		return false;
+	wc[0] = 1;
+	wc[1] = '*';
+	memcpy(wc + 2, name, n);
+	return true;
+}
+
+/* The NSEC3 that matches or covers the hash of `name` (RFC 5155 7.2). */
+static void
+nsec3_cover(struct ans *a, const struct dns_zone *zone, const uint8_t *name)
+{
+	uint8_t h[DNS_NSEC3_HASH_MAX];
+	bool match;
+
+	if (dns_zone_nsec3_hash(zone, name, h))
+		proof(a, dns_zone_nsec3_find(zone, h, &match), DNS_T_NSEC3);
+}
+
+/*
+ * RFC 5155 7.2.1: the closest (provable) encloser proof of `name`: the
+ * NSEC3 matching the longest ancestor that has one, and the NSEC3 covering
+ * the next closer name; with `wild` also the one covering the wildcard at
+ * the encloser (7.2.2).  An ancestor without NSEC3 (opt-out, or below a
+ * cut) is skipped, which gives the closest provable encloser of 7.2.4.
+ */
+static void
+nsec3_encloser(struct ans *a, const struct dns_zone *zone, const uint8_t *name, bool wild)
+{
+	unsigned nl = dns_name_labels(name), al = dns_zone_apex_node(zone)->labels;
+	uint8_t wc[DNS_NAME_MAX];
+
+	for (unsigned k = nl + 1; k-- > al;) {
+		const struct dns_node *n = lookup(zone, dns_name_skip(name, nl - k));
+		if (n == NULL || n->nsec3 == NULL)
+			continue;
+		proof(a, n->nsec3, DNS_T_NSEC3);
+		if (k < nl)
+			nsec3_cover(a, zone, dns_name_skip(name, nl - k - 1));
+		if (wild && wildcard_of(n->name, wc))
+			nsec3_cover(a, zone, wc);
+		return;
+	}
+}
+
+/* NXDOMAIN (RFC 4035 3.1.3.2, RFC 5155 7.2.2): the name and the wildcard at `ce` do not exist. */
+static void
+deny_name(struct ans *a, const struct dns_zone *zone, const struct dns_node *ce)
+{
+	uint8_t wc[DNS_NAME_MAX];
+
+	if (!a->dnssec)
+		return;
+	if (dns_zone_nsec3(zone)) {
+		nsec3_encloser(a, zone, a->sname, true);
+		return;
+	}
+	nsec_cover(a, zone, a->sname);
+	if (wildcard_of(ce->name, wc))
+		nsec_cover(a, zone, wc);
+}
+
+/*
+ * NODATA at a node that exists (RFC 4035 3.1.3.1, RFC 5155 7.2.3): its
+ * NSEC or NSEC3; an empty non-terminal has no NSEC, the one covering it
+ * proves it has no data; without a matching NSEC3 (opt-out, DS at an
+ * insecure cut) the closest provable encloser (RFC 5155 7.2.4).
+ */
+static void
+deny_type(struct ans *a, const struct dns_zone *zone, const struct dns_node *node)
+{
+	if (!a->dnssec)
+		return;
+	if (dns_zone_nsec3(zone)) {
+		if (node->nsec3 != NULL)
+			proof(a, node->nsec3, DNS_T_NSEC3);
+		else
+			nsec3_encloser(a, zone, node->name, false);
+	} else if (dns_node_rrset(node, DNS_T_NSEC) != NULL) {
+		proof(a, node, DNS_T_NSEC);
+	} else {
+		nsec_cover(a, zone, node->name);
+	}
+}
+
+/*
+ * An answer from the wildcard `wc` (RFC 4035 3.1.3.3, RFC 5155 7.2.6): the
+ * name asked does not exist, proven by the NSEC(3) covering it (NSEC3: the
+ * next closer name, one label below the wildcard's parent).
+ */
+static void
+deny_exact(struct ans *a, const struct dns_zone *zone, const struct dns_node *wc)
+{
+	unsigned nl = dns_name_labels(a->sname);
+
+	if (!a->dnssec)
+		return;
+	if (!dns_zone_nsec3(zone))
+		nsec_cover(a, zone, a->sname);
+	else if (nl >= wc->labels)
+		nsec3_cover(a, zone, dns_name_skip(a->sname, nl - wc->labels));
+}
+
+/* A referral's DS and its signatures, or the proof that there is none (RFC 4035 3.1.4). */
+static void
+referral_ds(struct ans *a, const struct dns_zone *zone, const struct dns_node *cut)
+{
+	const struct dns_rrset *ds = dns_node_rrset(cut, DNS_T_DS);
+
+	if (ds != NULL)
+		put(a, DNS_SEC_AUTHORITY, cut->name, cut, ds, ds->ttl);
+	else
+		deny_type(a, zone, cut); /* RFC 5155 7.2.7: with opt-out, the covering NSEC3 */
 }
 
 /*
@@ -358,23 +627,29 @@ chain_visit(struct ans *a, const struct dns_rrset *rr)
  * true when a CNAME was written and a->sname is now its target.
  */
 static bool
-answer_node(struct ans *a, const struct dns_zone *zone, const struct dns_node *node)
+answer_node(struct ans *a, const struct dns_zone *zone, const struct dns_node *node, bool wild)
 {
 	const struct dns_rrset *rr;
 
+	if (wild)
+		deny_exact(a, zone, node); /* every answer from a wildcard, NODATA too */
 	if (a->qtype == DNS_T_ANY) {
 		if (node->n_rrsets == 0) {
 			negative(a, zone);
+			deny_type(a, zone, node);
 			return false;
 		}
 		/* RFC 8482 4.2: one RRset is enough; the first in type order. */
 		rr = &node->rrsets[0];
-		put(a, DNS_SEC_ANSWER, a->sname, rr, rr->ttl);
+		put(a, DNS_SEC_ANSWER, a->sname, node, rr, rr->ttl);
 		additional(a, rr);
 		return false;
 	}
-	/* RFC 1034 4.3.2 step 3.a; a CNAME asked for (or its RRSIG) is not followed. */
-	if (a->qtype != DNS_T_CNAME && a->qtype != DNS_T_RRSIG &&
+	/*
+	 * RFC 1034 4.3.2 step 3.a; a CNAME asked for is not followed, nor
+	 * for RRSIG or NSEC, which stand beside a CNAME (RFC 4035 2.5).
+	 */
+	if (a->qtype != DNS_T_CNAME && a->qtype != DNS_T_RRSIG && a->qtype != DNS_T_NSEC &&
 	    (rr = dns_node_rrset(node, DNS_T_CNAME)) != NULL) {
 		struct cursor c;
 		const uint8_t *rd, *target;
@@ -382,7 +657,7 @@ answer_node(struct ans *a, const struct dns_zone *zone, const struct dns_node *n
 
 		if (!chain_visit(a, rr))
 			return false;
-		put(a, DNS_SEC_ANSWER, a->sname, rr, rr->ttl);
+		put(a, DNS_SEC_ANSWER, a->sname, node, rr, rr->ttl);
 		cur_init(&c, rr->rdata, rr->rdata_len);
 		if (a->tc || !rrset_next(&c, &rd, &len) || (target = rdata_name(rd, len, 0)) == NULL)
 			return false;
@@ -390,11 +665,19 @@ answer_node(struct ans *a, const struct dns_zone *zone, const struct dns_node *n
 		return true;
 	}
 	rr = dns_node_rrset(node, a->qtype);
-	if (rr == NULL) {
-		negative(a, zone); /* NODATA, RFC 2308 2.2 */
+	if (rr != NULL && rr->type == DNS_T_RRSIG) {
+		put_rrsigs(a, node, rr);
 		return false;
 	}
-	put(a, DNS_SEC_ANSWER, a->sname, rr, rr->ttl);
+	if (rr == NULL) {
+		negative(a, zone); /* NODATA, RFC 2308 2.2 */
+		/* RFC 5155 7.2.5: a wildcard NODATA also needs the closest encloser proof. */
+		if (wild && a->dnssec && dns_zone_nsec3(zone))
+			nsec3_encloser(a, zone, a->sname, false);
+		deny_type(a, zone, node);
+		return false;
+	}
+	put(a, DNS_SEC_ANSWER, a->sname, node, rr, rr->ttl);
 	additional(a, rr);
 	return false;
 }
@@ -416,7 +699,7 @@ answer_dname(struct ans *a, const struct dns_node *node)
 
 	if (!chain_visit(a, rr))
 		return false;
-	put(a, DNS_SEC_ANSWER, node->name, rr, rr->ttl);
+	put(a, DNS_SEC_ANSWER, node->name, node, rr, rr->ttl);
 	cur_init(&c, rr->rdata, rr->rdata_len);
 	if (a->tc || !rrset_next(&c, &rd, &len) || (target = rdata_name(rd, len, 0)) == NULL)
 		return false;
@@ -458,7 +741,9 @@ answer_auth(struct ans *a, const struct dns_zone *zone)
 		const struct dns_node *node;
 		bool follow = false;
 
-		switch (find(zone, a->sname, a->qtype, &node)) {
+		enum lookup_kind kind = find(zone, a->sname, a->qtype, &node);
+
+		switch (kind) {
 		case L_REFERRAL:
 			if (a->hops == 0)
 				a->aa = false; /* not authoritative below a cut */
@@ -467,21 +752,21 @@ answer_auth(struct ans *a, const struct dns_zone *zone)
 		case L_NXDOMAIN:
 			a->rcode = DNS_RCODE_NXDOMAIN; /* RFC 6604 2.1: for the last name */
 			negative(a, zone);
+			deny_name(a, zone, node);
 			break;
 		case L_DNAME:
 			follow = answer_dname(a, node);
 			break;
 		case L_EXACT:
 		case L_WILDCARD:
-			follow = answer_node(a, zone, node);
+			follow = answer_node(a, zone, node, kind == L_WILDCARD);
 			break;
 		}
-		if (!follow || a->tc)
-			return;
 		/* RFC 1034 4.3.2 step 3.a: go on only while the target is ours. */
-		if ((zone = zone_for(a, a->sname)) == NULL)
-			return;
+		if (!follow || a->tc || (zone = zone_for(a, a->sname)) == NULL)
+			break;
 	}
+	flush_proofs(a);
 }
 
 static bool
@@ -676,10 +961,12 @@ dns_answer(const struct dns_answer_conf *conf, const struct dns_zoneset *zones,
 	a.tc = false;
 	a.opt = q.edns && !opt_error(perr);
 	a.nsid = false;
+	a.dnssec = a.opt && (q.edns_flags & DNS_EDNS_DO) != 0;
 	a.nsid_len = 0;
 	a.opt_size = 0;
 	a.nseen = 0;
 	a.hops = 0;
+	a.nproof = 0;
 	if (q.edns)
 		stats->edns++;
 	if (a.opt && q.nsid && conf->identity != NULL && conf->identity[0] != '\0') {

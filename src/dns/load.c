@@ -1374,35 +1374,12 @@ out:
 
 /* ---------------------------------------------------------------- export */
 
-/* RFC 4034 6.1 canonical order: by labels from the right, bytes unsigned. */
-static int
-export_cmp_names(const uint8_t *a, const uint8_t *b)
-{
-	const uint8_t *la[128], *lb[128];
-	int na = 0, nb = 0;
-
-	for (const uint8_t *p = a; *p != 0; p += 1 + *p)
-		la[na++] = p;
-	for (const uint8_t *p = b; *p != 0; p += 1 + *p)
-		lb[nb++] = p;
-	while (na > 0 && nb > 0) {
-		const uint8_t *x = la[--na], *y = lb[--nb];
-		size_t l = x[0] < y[0] ? x[0] : y[0];
-		int c = memcmp(x + 1, y + 1, l);
-		if (c != 0)
-			return c;
-		if (x[0] != y[0])
-			return x[0] < y[0] ? -1 : 1;
-	}
-	return (na > 0) - (nb > 0);
-}
-
 static int
 export_qcmp(const void *a, const void *b)
 {
 	const struct dns_node *x = *(const struct dns_node *const *)a;
 	const struct dns_node *y = *(const struct dns_node *const *)b;
-	return export_cmp_names(x->name, y->name);
+	return dns_name_canon_cmp(x->name, y->name);
 }
 
 struct export_walk {

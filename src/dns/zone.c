@@ -27,6 +27,7 @@
 #include "../lib/array.h"
 #include "zone.h"
 
+#include <nettle/sha1.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +58,21 @@ struct dns_zone {
 	uint32_t mask;
 	const uint8_t *base;	/* the nodes: slot.node is an offset in 8-byte units */
 	void *mem;		/* slots and nodes, one block */
+	/* DNSSEC (RFC 4034, RFC 5155), built by dns_zone_dnssec() */
+	bool is_signed;
+	const struct dns_node **nsec;	/* owners of NSEC, canonical order */
+	size_t n_nsec;
+	struct dns_nsec3_ent *nsec3;	/* owners of NSEC3, by hash */
+	size_t n_nsec3;
+	bool n3;			/* NSEC3PARAM usable and NSEC3 present */
+	uint16_t n3_iter;
+	uint8_t n3_salt_len;
+	uint8_t n3_salt[255];
+};
+
+struct dns_nsec3_ent {
+	uint8_t hash[DNS_NSEC3_HASH_MAX];
+	const struct dns_node *node;
 };
 
 /* A node while building: its name is in the builder's name arena. */
@@ -358,7 +374,251 @@ dns_zone_free(struct dns_zone *zone)
 	if (zone == NULL)
 		return;
 	free(zone->mem);
+	free(zone->nsec);
+	free(zone->nsec3);
 	free(zone);
+}
+
+/* ---------------------------------------------------------------- dnssec */
+
+int
+dns_name_canon_cmp(const uint8_t *a, const uint8_t *b)
+{
+	const uint8_t *la[128], *lb[128];
+	int na = 0, nb = 0;
+
+	for (const uint8_t *p = a; *p != 0 && na < 128; p += 1 + *p)
+		la[na++] = p;
+	for (const uint8_t *p = b; *p != 0 && nb < 128; p += 1 + *p)
+		lb[nb++] = p;
+	/* RFC 4034 6.1: labels from the right, each as unsigned bytes, shorter first. */
+	while (na > 0 && nb > 0) {
+		const uint8_t *x = la[--na], *y = lb[--nb];
+		size_t l = x[0] < y[0] ? x[0] : y[0];
+		int c = memcmp(x + 1, y + 1, l);
+		if (c != 0)
+			return c;
+		if (x[0] != y[0])
+			return x[0] < y[0] ? -1 : 1;
+	}
+	return (na > 0) - (nb > 0);
+}
+
+bool
+dns_zone_signed(const struct dns_zone *zone)
+{
+	return zone->is_signed;
+}
+
+const struct dns_node *
+dns_zone_nsec_find(const struct dns_zone *zone, const uint8_t *name_lc)
+{
+	size_t lo = 0, hi = zone->n_nsec;
+
+	if (zone->n_nsec == 0)
+		return NULL;
+	/* The first owner after the name; the one before it matches or covers. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (dns_name_canon_cmp(zone->nsec[mid]->name, name_lc) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return zone->nsec[lo > 0 ? lo - 1 : zone->n_nsec - 1];
+}
+
+bool
+dns_zone_nsec3(const struct dns_zone *zone)
+{
+	return zone->n3;
+}
+
+/* RFC 5155 5: IH(salt, x, 0) = H(x || salt), IH(salt, x, k) = H(IH(salt, x, k-1) || salt). */
+static void
+dns_nsec3_hash(const uint8_t *salt, uint8_t salt_len, uint16_t iter, const uint8_t *name,
+    size_t len, uint8_t out[DNS_NSEC3_HASH_MAX])
+{
+	struct sha1_ctx c;
+
+	sha1_init(&c);
+	sha1_update(&c, len, name);
+	sha1_update(&c, salt_len, salt);
+	sha1_digest(&c, SHA1_DIGEST_SIZE, out);
+	for (uint16_t i = 0; i < iter; i++) {
+		sha1_init(&c);
+		sha1_update(&c, SHA1_DIGEST_SIZE, out);
+		sha1_update(&c, salt_len, salt);
+		sha1_digest(&c, SHA1_DIGEST_SIZE, out);
+	}
+}
+
+bool
+dns_zone_nsec3_hash(const struct dns_zone *zone, const uint8_t *name_lc,
+    uint8_t out[DNS_NSEC3_HASH_MAX])
+{
+	if (!zone->n3)
+		return false;
+	dns_nsec3_hash(zone->n3_salt, zone->n3_salt_len, zone->n3_iter, name_lc,
+	    dns_wire_len(name_lc), out);
+	return true;
+}
+
+const struct dns_node *
+dns_zone_nsec3_find(const struct dns_zone *zone, const uint8_t hash[DNS_NSEC3_HASH_MAX],
+    bool *match)
+{
+	size_t lo = 0, hi = zone->n_nsec3, at;
+
+	*match = false;
+	if (zone->n_nsec3 == 0)
+		return NULL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (memcmp(zone->nsec3[mid].hash, hash, DNS_NSEC3_HASH_MAX) <= 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	at = lo > 0 ? lo - 1 : zone->n_nsec3 - 1;
+	*match = memcmp(zone->nsec3[at].hash, hash, DNS_NSEC3_HASH_MAX) == 0;
+	return zone->nsec3[at].node;
+}
+
+/* RFC 4648 7 base32hex (lowercase: names are), 32 characters -> 20 bytes. */
+static bool
+dns_b32hex20(const uint8_t *s, size_t n, uint8_t out[DNS_NSEC3_HASH_MAX])
+{
+	uint32_t acc = 0;
+	unsigned bits = 0;
+	size_t o = 0;
+
+	if (n != 32)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned v;
+		if (s[i] >= '0' && s[i] <= '9')
+			v = s[i] - '0';
+		else if (s[i] >= 'a' && s[i] <= 'v')
+			v = s[i] - 'a' + 10;
+		else
+			return false;
+		acc = (acc << 5) | v;
+		bits += 5;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (uint8_t)(acc >> bits);
+		}
+	}
+	return o == DNS_NSEC3_HASH_MAX;
+}
+
+struct dns_sec_walk {
+	struct dns_zone *z;
+	size_t n_nsec, n_nsec3;
+	bool count;
+};
+
+static void
+dns_sec_collect(void *ctx, const struct dns_node *n)
+{
+	struct dns_sec_walk *w = ctx;
+	struct dns_zone *z = w->z;
+
+	if (dns_node_rrset(n, DNS_T_NSEC) != NULL) {
+		if (!w->count)
+			z->nsec[w->n_nsec] = n;
+		w->n_nsec++;
+	}
+	/* An NSEC3 owner is <base32hex hash>.<apex> (RFC 5155 3). */
+	if (dns_node_rrset(n, DNS_T_NSEC3) != NULL && n->name[0] == 32 &&
+	    dns_name_equal(n->name + 33, z->apex)) {
+		if (!w->count) {
+			struct dns_nsec3_ent *e = &z->nsec3[w->n_nsec3];
+			if (!dns_b32hex20(n->name + 1, 32, e->hash))
+				return;
+			e->node = n;
+		}
+		w->n_nsec3++;
+	}
+}
+
+static int
+dns_nsec_qcmp(const void *a, const void *b)
+{
+	return dns_name_canon_cmp((*(const struct dns_node *const *)a)->name,
+	    (*(const struct dns_node *const *)b)->name);
+}
+
+static int
+dns_nsec3_qcmp(const void *a, const void *b)
+{
+	return memcmp(((const struct dns_nsec3_ent *)a)->hash,
+	    ((const struct dns_nsec3_ent *)b)->hash, DNS_NSEC3_HASH_MAX);
+}
+
+static void
+dns_sec_hash_node(void *ctx, const struct dns_node *n)
+{
+	struct dns_zone *z = ctx;
+	uint8_t h[DNS_NSEC3_HASH_MAX];
+	bool match;
+	const struct dns_node *m;
+
+	/* The zone is not published yet: this is its last write. */
+	if (dns_zone_nsec3_hash(z, n->name, h) && (m = dns_zone_nsec3_find(z, h, &match)) && match)
+		((struct dns_node *)(uintptr_t)n)->nsec3 = m;
+}
+
+/*
+ * The DNSSEC indexes of a finished zone: the NSEC owners in canonical
+ * order, the NSEC3 owners by hash with the NSEC3PARAM (RFC 5155 4: the
+ * parameters the server uses), and every node's NSEC3 (hashed once here,
+ * not per query).  False when out of memory.
+ */
+static bool
+dns_zone_dnssec(struct dns_zone *z)
+{
+	struct dns_sec_walk w = { z, 0, 0, true };
+	const struct dns_rrset *p;
+
+	z->is_signed = dns_node_rrset(z->apex_node, DNS_T_DNSKEY) != NULL;
+	dns_zone_walk(z, dns_sec_collect, &w);
+	if (w.n_nsec > 0 && (z->nsec = malloc(w.n_nsec * sizeof(*z->nsec))) == NULL)
+		return false;
+	if (w.n_nsec3 > 0 && (z->nsec3 = malloc(w.n_nsec3 * sizeof(*z->nsec3))) == NULL)
+		return false;
+	w.count = false;
+	w.n_nsec = w.n_nsec3 = 0;
+	dns_zone_walk(z, dns_sec_collect, &w);
+	z->n_nsec = w.n_nsec;
+	z->n_nsec3 = w.n_nsec3;
+	if (z->n_nsec > 1)
+		qsort(z->nsec, z->n_nsec, sizeof(*z->nsec), dns_nsec_qcmp);
+	if (z->n_nsec3 > 1)
+		qsort(z->nsec3, z->n_nsec3, sizeof(*z->nsec3), dns_nsec3_qcmp);
+	p = dns_node_rrset(z->apex_node, DNS_T_NSEC3PARAM);
+	if (p != NULL && z->n_nsec3 > 0) {
+		struct cursor_lite { const uint8_t *p; uint32_t left; } c = { p->rdata, p->rdata_len };
+		/* The first NSEC3PARAM with SHA-1 and flags 0 (RFC 5155 4.1.2). */
+		for (uint16_t i = 0; i < p->count && c.left >= 2 && !z->n3; i++) {
+			uint16_t len = (uint16_t)(c.p[0] << 8 | c.p[1]);
+			const uint8_t *rd = c.p + 2;
+			if ((uint32_t)len + 2 > c.left)
+				break;
+			if (len >= 5 && rd[0] == 1 && rd[1] == 0 && (size_t)5 + rd[4] == len) {
+				z->n3 = true;
+				z->n3_iter = (uint16_t)(rd[2] << 8 | rd[3]);
+				z->n3_salt_len = rd[4];
+				memcpy(z->n3_salt, rd + 5, rd[4]);
+			}
+			c.p += 2 + len;
+			c.left -= 2 + (uint32_t)len;
+		}
+	}
+	if (z->n3)
+		dns_zone_walk(z, dns_sec_hash_node, z);
+	return true;
 }
 
 /* --------------------------------------------------------------- builder */
@@ -775,7 +1035,8 @@ dns_zone_builder_finish(struct dns_zone_builder *b, char *err, size_t errlen)
 					continue;
 				r[out++] = r[j];
 			}
-			if (ttl != maxttl)
+			/* RFC 4034 3: an RRSIG's TTL is that of the RRset it covers. */
+			if (ttl != maxttl && type != DNS_T_RRSIG)
 				dns_msg(&m, true, "warning: %s %s: TTLs differ (%u to %u), using %u "
 				    "(RFC 2181 5.2)", dns_bname(b, k, t1), dns_type_name(type, t2),
 				    ttl, maxttl, ttl);
@@ -891,6 +1152,7 @@ dns_zone_builder_finish(struct dns_zone_builder *b, char *err, size_t errlen)
 		n->flags = bn->flags & (DNS_NODE_DELEGATION | DNS_NODE_WILDCARD | DNS_NODE_GLUE);
 		n->n_rrsets = bn->n_rrsets;
 		n->rrsets = bn->n_rrsets ? set : NULL;
+		n->nsec3 = NULL;
 		for (uint32_t i = 0; i < bn->n_recs;) {
 			uint32_t j = i;
 			set->type = r[i].type;
@@ -923,6 +1185,12 @@ dns_zone_builder_finish(struct dns_zone_builder *b, char *err, size_t errlen)
 	z->base = base;
 	z->apex_node = (const void *)base; /* node 0 is the apex, at offset 0 */
 	z->soa = dns_node_rrset(z->apex_node, DNS_T_SOA);
+	if (!dns_zone_dnssec(z)) {
+		dns_zone_free(z);
+		z = NULL;
+		dns_msg(&m, false, "out of memory while building zone %s",
+		    dns_name_to_text(b->apex, t1));
+	}
 out:
 	free(where);
 	if (sorted != b->recs)

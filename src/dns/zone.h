@@ -26,6 +26,7 @@ enum {
 	DNS_T_A = 1, DNS_T_NS = 2, DNS_T_CNAME = 5, DNS_T_SOA = 6, DNS_T_PTR = 12,
 	DNS_T_MX = 15, DNS_T_TXT = 16, DNS_T_AAAA = 28, DNS_T_SRV = 33, DNS_T_DNAME = 39,
 	DNS_T_OPT = 41, DNS_T_DS = 43, DNS_T_RRSIG = 46, DNS_T_NSEC = 47, DNS_T_DNSKEY = 48,
+	DNS_T_NSEC3 = 50, DNS_T_NSEC3PARAM = 51,
 	DNS_T_IXFR = 251, DNS_T_AXFR = 252, DNS_T_ANY = 255,
 };
 enum { DNS_C_IN = 1, DNS_C_CH = 3, DNS_C_ANY = 255 };
@@ -57,6 +58,8 @@ struct dns_node {
 	uint8_t flags;
 	uint16_t n_rrsets;   /* 0 for an empty non-terminal */
 	const struct dns_rrset *rrsets; /* sorted by type */
+	/* The NSEC3 node whose hash is this name's (RFC 5155 7.2), hashed at load; or NULL. */
+	const struct dns_node *nsec3;
 };
 
 struct dns_zone;
@@ -72,6 +75,34 @@ size_t dns_zone_rr_count(const struct dns_zone *zone);
 const struct dns_node *dns_zone_lookup(const struct dns_zone *zone, const uint8_t *name_lc);
 /* The RRset of this type at the node, or NULL. */
 const struct dns_rrset *dns_node_rrset(const struct dns_node *node, uint16_t type);
+
+/*
+ * DNSSEC of pre-signed zones (RFC 4034, RFC 5155).  The zone is served as
+ * signed: nothing is signed here, the RRSIG, NSEC and NSEC3 records come
+ * from the zone file.
+ */
+#define DNS_NSEC3_HASH_MAX 20 /* SHA-1, RFC 5155 11: the only algorithm defined */
+/* RFC 4034 6.1 canonical order of lowercase wire names: <0, 0, >0. */
+int dns_name_canon_cmp(const uint8_t *a, const uint8_t *b);
+/* The zone has a DNSKEY at its apex. */
+bool dns_zone_signed(const struct dns_zone *zone);
+/*
+ * NSEC: the node owning an NSEC that matches or covers `name_lc` (RFC 4034
+ * 4.1): the last NSEC owner at or before it in canonical order, the last of
+ * all (whose NSEC wraps to the apex) when none is.  NULL without NSEC.
+ */
+const struct dns_node *dns_zone_nsec_find(const struct dns_zone *zone, const uint8_t *name_lc);
+/* NSEC3: the zone has an NSEC3PARAM with a hash we know and NSEC3 records. */
+bool dns_zone_nsec3(const struct dns_zone *zone);
+/* The NSEC3 hash of a name with the zone's NSEC3PARAM (RFC 5155 5); false without one. */
+bool dns_zone_nsec3_hash(const struct dns_zone *zone, const uint8_t *name_lc,
+    uint8_t out[DNS_NSEC3_HASH_MAX]);
+/*
+ * The NSEC3 node that matches (*match true) or covers the hash: the last
+ * NSEC3 owner hash at or before it, wrapping to the last.  NULL without NSEC3.
+ */
+const struct dns_node *dns_zone_nsec3_find(const struct dns_zone *zone,
+    const uint8_t hash[DNS_NSEC3_HASH_MAX], bool *match);
 
 /* Walk every node (export, tests); order is unspecified. */
 void dns_zone_walk(const struct dns_zone *zone,

@@ -6,7 +6,9 @@
  * A small fixed zone set is built once through the zone.h builder: SOA,
  * NS, A, AAAA, MX, TXT, SRV, an RFC 3597 unknown type, CNAME chains and a
  * loop, wildcards (one owning a CNAME), a delegation with glue and DS, a
- * DNAME and an RRset too big for 512 bytes, plus a second zone.  Each
+ * DNAME and an RRset too big for 512 bytes, plus a second zone, and two
+ * signed zones (dummy RRSIGs; an NSEC chain; NSEC3 with opt-out) so that
+ * queries with DO reach the DNSSEC code (RFC 4035 3.1, RFC 5155 7.2).  Each
  * input is answered as a UDP query and as a TCP query, and each reply is
  * checked with wire.c's own parser: it must parse to its last byte, carry
  * QR, the query's id and opcode, the query's question byte for byte (when
@@ -114,6 +116,31 @@ add(struct dns_zone_builder *b, const uint8_t *origin, const char *owner, uint16
 	check(dns_zone_builder_add(b, own, type, 3600, rd, (uint16_t)o) == DNS_ZB_OK);
 }
 
+/* Rdata given as bytes (RRSIG, NSEC, NSEC3 hold zeros). */
+static void
+add_raw(struct dns_zone_builder *b, const uint8_t *origin, const char *owner, uint16_t type,
+    const uint8_t *rd, size_t len)
+{
+	uint8_t own[DNS_NAME_MAX];
+
+	check(dns_name_from_text(own, owner, origin) > 0);
+	check(dns_zone_builder_add(b, own, type, 3600, rd, (uint16_t)len) == DNS_ZB_OK);
+}
+
+/* A dummy RRSIG over `type` (the server only reads Type Covered). */
+static void
+add_sig(struct dns_zone_builder *b, const uint8_t *origin, const char *owner, uint16_t type)
+{
+	uint8_t rd[18 + DNS_NAME_MAX + 3] = { (uint8_t)(type >> 8), (uint8_t)type, 13, 2, 0, 0, 0x0e, 0x10 };
+	size_t o = 18;
+	int n = dns_name_from_text(rd + o, "@", origin);
+
+	check(n > 0);
+	o += (size_t)n;
+	memcpy(rd + o, "sig", 3);
+	add_raw(b, origin, owner, DNS_T_RRSIG, rd, o + 3);
+}
+
 static void
 finish(struct dns_zone_builder *b)
 {
@@ -175,6 +202,64 @@ build_zones(void)
 	for (int i = 0; i < 40; i++) {
 		snprintf(line, sizeof(line), "record %02d of a TXT set too big for 512", i);
 		add(b, o, "big", DNS_T_TXT, line);
+	}
+	finish(b);
+
+	/* NSEC: @ -> a -> *.w -> www -> @, a delegation without DS */
+	static const char *const nsec[][2] = {
+		{ "@", "a" }, { "a", "*.w" }, { "*.w", "sub" }, { "sub", "www" }, { "www", "@" },
+	};
+	check(dns_name_from_text(o, "sec.example.", NULL) > 0);
+	b = dns_zone_builder_new(o);
+	add(b, o, "@", DNS_T_SOA, "ns.example.com. hostmaster");
+	add(b, o, "@", DNS_T_NS, "ns1.example.com.");
+	add_raw(b, o, "@", DNS_T_DNSKEY, (const uint8_t *)"\1\1\3\15key", 7);
+	add(b, o, "a", DNS_T_A, "192.0.2.1");
+	add(b, o, "b.a", DNS_T_CNAME, "www");
+	add(b, o, "*.w", DNS_T_A, "192.0.2.2");
+	add(b, o, "sub", DNS_T_NS, "ns.sub");
+	add(b, o, "ns.sub", DNS_T_A, "192.0.2.3");
+	add(b, o, "www", DNS_T_A, "192.0.2.4");
+	add(b, o, "www", DNS_T_MX, "10 a");
+	static const struct { const char *owner; uint16_t type; } sigs[] = {
+		{ "@", DNS_T_SOA }, { "@", DNS_T_NS }, { "@", DNS_T_DNSKEY }, { "a", DNS_T_A },
+		{ "b.a", DNS_T_CNAME }, { "*.w", DNS_T_A }, { "www", DNS_T_A }, { "www", DNS_T_MX },
+	};
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		add_sig(b, o, sigs[i].owner, sigs[i].type);
+	for (size_t i = 0; i < sizeof(nsec) / sizeof(nsec[0]); i++) {
+		uint8_t rd[300];
+		int n = dns_name_from_text(rd, nsec[i][1], o);
+		check(n > 0);
+		memcpy(rd + n, "\0\1\x40", 3);
+		add_raw(b, o, nsec[i][0], DNS_T_NSEC, rd, (size_t)n + 3);
+		add_sig(b, o, nsec[i][0], DNS_T_NSEC);
+	}
+	finish(b);
+
+	/* NSEC3 (SHA-1, no salt, 1 iteration, opt-out) with made-up hashes spread over the space */
+	check(dns_name_from_text(o, "n3.example.", NULL) > 0);
+	b = dns_zone_builder_new(o);
+	add(b, o, "@", DNS_T_SOA, "ns.example.com. hostmaster");
+	add(b, o, "@", DNS_T_NS, "ns1.example.com.");
+	add_raw(b, o, "@", DNS_T_DNSKEY, (const uint8_t *)"\1\1\3\15key", 7);
+	add_raw(b, o, "@", DNS_T_NSEC3PARAM, (const uint8_t *)"\1\0\0\1\0", 5);
+	add(b, o, "www", DNS_T_A, "192.0.2.4");
+	add(b, o, "*.w", DNS_T_A, "192.0.2.2");
+	add(b, o, "sub", DNS_T_NS, "ns.sub");
+	add(b, o, "ns.sub", DNS_T_A, "192.0.2.3");
+	add_sig(b, o, "@", DNS_T_SOA);
+	add_sig(b, o, "www", DNS_T_A);
+	static const char *const h3[] = {
+		"0123456789abcdefghijklmnopqrstuv", "89abcdefghijklmnopqrstuv01234567",
+		"ghijklmnopqrstuv0123456789abcdef", "nopqrstuv0123456789abcdefghijklm",
+	};
+	for (size_t i = 0; i < sizeof(h3) / sizeof(h3[0]); i++) {
+		uint8_t rd[64] = { 1, 1, 0, 1, 0, 20 };
+		memset(rd + 6, (int)(0x10 * (i + 1)), 20);
+		memcpy(rd + 26, "\0\1\x40", 3);
+		add_raw(b, o, h3[i], 50, rd, 29);
+		add_sig(b, o, h3[i], 50);
 	}
 	finish(b);
 

@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <nettle/sha1.h>
+
 #include "dns/answer.h"
 #include "dns/wire.h"
 
@@ -1062,6 +1064,482 @@ test_no_zones(void **state)
 	dns_zoneset_free(empty);
 }
 
+
+/* ---------------------------------------------------------- DNSSEC */
+
+/*
+ * A signed zone for the DNSSEC answers (RFC 4035 3.1): the signatures are
+ * not real (the server never checks them, it matches their Type Covered),
+ * the NSEC chain is, in canonical order:
+ * @ a alias b.ent ns sub uns w *.w www.
+ */
+static void
+sec_add(struct dns_zone_builder *b, const uint8_t *o, const char *owner, uint16_t type,
+    const uint8_t *rd, size_t len)
+{
+	uint8_t own[DNS_NAME_MAX];
+	assert_true(dns_name_from_text(own, owner, o) > 0);
+	assert_int_equal(dns_zone_builder_add(b, own, type, 3600, rd, (uint16_t)len), DNS_ZB_OK);
+}
+
+/* An RRSIG over `type` (RFC 4034 3.1) with a dummy signature. */
+static void
+sec_sig(struct dns_zone_builder *b, const uint8_t *o, const char *owner, uint16_t type)
+{
+	uint8_t rd[64];
+	size_t n = 0;
+	put_u16(rd, &n, type);
+	rd[n++] = 8;
+	rd[n++] = 2;
+	put_u32(rd, &n, 3600);
+	put_u32(rd, &n, 2000000000);
+	put_u32(rd, &n, 1700000000);
+	put_u16(rd, &n, 4242);
+	put_name(rd, &n, "sec.test.", NULL);
+	memcpy(rd + n, "signature", 9);
+	n += 9;
+	sec_add(b, o, owner, DNS_T_RRSIG, rd, n);
+}
+
+/* An NSEC to `next` (the type bitmap is not read by the server) and its RRSIG. */
+static void
+sec_nsec(struct dns_zone_builder *b, const uint8_t *o, const char *owner, const char *next)
+{
+	uint8_t rd[300];
+	size_t n = 0;
+	put_name(rd, &n, next, o);
+	rd[n++] = 0;
+	rd[n++] = 1;
+	rd[n++] = 0x40;
+	sec_add(b, o, owner, DNS_T_NSEC, rd, n);
+	sec_sig(b, o, owner, DNS_T_NSEC);
+}
+
+static void
+sec_zone(void)
+{
+	uint8_t o[DNS_NAME_MAX];
+	struct dns_zone_builder *b = zone_begin("sec.test.", o);
+
+	rr(b, o, "@", DNS_T_SOA, 3600, "ns hostmaster 1 7200 3600 1209600 300");
+	rr(b, o, "@", DNS_T_NS, 3600, "ns");
+	rr(b, o, "@", DNS_T_DNSKEY, 3600, "hex:010103080102030405");
+	sec_sig(b, o, "@", DNS_T_SOA);
+	sec_sig(b, o, "@", DNS_T_NS);
+	sec_sig(b, o, "@", DNS_T_DNSKEY);
+	sec_nsec(b, o, "@", "a");
+	rr(b, o, "a", DNS_T_A, 3600, "192.0.2.1");
+	sec_sig(b, o, "a", DNS_T_A);
+	sec_nsec(b, o, "a", "alias");
+	rr(b, o, "alias", DNS_T_CNAME, 3600, "a");
+	sec_sig(b, o, "alias", DNS_T_CNAME);
+	sec_nsec(b, o, "alias", "b.ent");
+	rr(b, o, "b.ent", DNS_T_A, 3600, "192.0.2.2");
+	sec_sig(b, o, "b.ent", DNS_T_A);
+	sec_nsec(b, o, "b.ent", "ns");
+	rr(b, o, "ns", DNS_T_A, 3600, "192.0.2.53");
+	sec_sig(b, o, "ns", DNS_T_A);
+	sec_nsec(b, o, "ns", "sub");
+	rr(b, o, "sub", DNS_T_NS, 3600, "ns.sub");
+	rr(b, o, "sub", DNS_T_DS, 3600, "hex:30390801aabbccdd");
+	sec_sig(b, o, "sub", DNS_T_DS);
+	sec_nsec(b, o, "sub", "uns");
+	rr(b, o, "ns.sub", DNS_T_A, 3600, "192.0.2.54");
+	rr(b, o, "uns", DNS_T_NS, 3600, "ns.uns");
+	sec_nsec(b, o, "uns", "w");
+	rr(b, o, "ns.uns", DNS_T_A, 3600, "192.0.2.55");
+	rr(b, o, "w", DNS_T_TXT, 3600, "w");
+	sec_sig(b, o, "w", DNS_T_TXT);
+	sec_nsec(b, o, "w", "*.w");
+	rr(b, o, "*.w", DNS_T_A, 3600, "192.0.2.99");
+	sec_sig(b, o, "*.w", DNS_T_A);
+	sec_nsec(b, o, "*.w", "www");
+	rr(b, o, "www", DNS_T_A, 3600, "192.0.2.80");
+	rr(b, o, "www", DNS_T_MX, 3600, "10 a");
+	sec_sig(b, o, "www", DNS_T_A);
+	sec_sig(b, o, "www", DNS_T_MX);
+	sec_nsec(b, o, "www", "@");
+	zone_end(b);
+}
+
+/* A rendered section as "owner TYPE" lines; an RRSIG as RRSIG(covered type). */
+static void
+summary(const char *sec, char *out, size_t cap)
+{
+	char line[8192], owner[300], type[32], tb[DNS_TYPE_STRLEN];
+	const char *p = sec;
+	unsigned ttl, len, covered;
+
+	out[0] = '\0';
+	while (*p != '\0') {
+		size_t l = strcspn(p, "\n");
+		memcpy(line, p, l);
+		line[l] = '\0';
+		p += l + (p[l] == '\n');
+		assert_int_equal(sscanf(line, "%299s %u %31s", owner, &ttl, type), 3);
+		if (strcmp(type, "RRSIG") == 0) {
+			assert_int_equal(sscanf(strstr(line, "\\#"), "\\# %u %4x", &len, &covered), 2);
+			append(out, cap, "%s%s RRSIG(%s)", *out ? "\n" : "", owner,
+			    dns_type_name((uint16_t)covered, tb));
+		} else {
+			append(out, cap, "%s%s %s", *out ? "\n" : "", owner, type);
+		}
+	}
+}
+
+struct scase {
+	const char *qname;
+	uint16_t qtype;
+	bool do_bit;
+	int rcode;
+	const char *flags;
+	const char *an, *ns, *ar; /* summaries */
+};
+
+#define SEC_SOA "sec.test. SOA\nsec.test. RRSIG(SOA)"
+static const struct scase scases[] = {
+	/* RFC 4035 3.1.1: the RRSIGs of the answer */
+	{ "www.sec.test.", DNS_T_A, true, 0, "qr aa", "www.sec.test. A\nwww.sec.test. RRSIG(A)",
+	    "", "" },
+	/* RFC 3225 3: without DO nothing of it */
+	{ "www.sec.test.", DNS_T_A, false, 0, "qr aa", "www.sec.test. A", "", "" },
+	{ "sec.test.", DNS_T_DNSKEY, true, 0, "qr aa",
+	    "sec.test. DNSKEY\nsec.test. RRSIG(DNSKEY)", "", "" },
+	/* additional data with its signatures */
+	{ "www.sec.test.", DNS_T_MX, true, 0, "qr aa", "www.sec.test. MX\nwww.sec.test. RRSIG(MX)",
+	    "", "a.sec.test. A\na.sec.test. RRSIG(A)" },
+	/* a CNAME and its target, each signed */
+	{ "alias.sec.test.", DNS_T_A, true, 0, "qr aa", "alias.sec.test. CNAME\n"
+	    "alias.sec.test. RRSIG(CNAME)\na.sec.test. A\na.sec.test. RRSIG(A)", "", "" },
+	/* RFC 4035 3.1.3.2: the NSEC covering the name and the one covering *.sec.test. */
+	{ "nx.sec.test.", DNS_T_A, true, DNS_RCODE_NXDOMAIN, "qr aa", "",
+	    SEC_SOA "\nns.sec.test. NSEC\nns.sec.test. RRSIG(NSEC)\n"
+	    "sec.test. NSEC\nsec.test. RRSIG(NSEC)", "" },
+	{ "nx.sec.test.", DNS_T_A, false, DNS_RCODE_NXDOMAIN, "qr aa", "", "sec.test. SOA", "" },
+	/* below an existing name: the wildcard at the closest encloser (a) */
+	{ "x.a.sec.test.", DNS_T_A, true, DNS_RCODE_NXDOMAIN, "qr aa", "",
+	    SEC_SOA "\na.sec.test. NSEC\na.sec.test. RRSIG(NSEC)", "" },
+	/* RFC 4035 3.1.3.1: NODATA with the name's own NSEC */
+	{ "www.sec.test.", DNS_T_TXT, true, 0, "qr aa", "",
+	    SEC_SOA "\nwww.sec.test. NSEC\nwww.sec.test. RRSIG(NSEC)", "" },
+	/* an empty non-terminal: the NSEC that covers it */
+	{ "ent.sec.test.", DNS_T_A, true, 0, "qr aa", "",
+	    SEC_SOA "\nalias.sec.test. NSEC\nalias.sec.test. RRSIG(NSEC)", "" },
+	/* RFC 4035 3.1.3.3: a wildcard answer proves the name itself does not exist */
+	{ "x.w.sec.test.", DNS_T_A, true, 0, "qr aa", "x.w.sec.test. A\nx.w.sec.test. RRSIG(A)",
+	    "*.w.sec.test. NSEC\n*.w.sec.test. RRSIG(NSEC)", "" },
+	/* RFC 4035 3.1.3.4: wildcard NODATA: the wildcard's NSEC and the one covering the name */
+	{ "zz.w.sec.test.", DNS_T_TXT, true, 0, "qr aa", "",
+	    SEC_SOA "\n*.w.sec.test. NSEC\n*.w.sec.test. RRSIG(NSEC)", "" },
+	/* RFC 4035 3.1.4: a signed delegation with its DS */
+	{ "host.sub.sec.test.", DNS_T_A, true, 0, "qr",  "",
+	    "sub.sec.test. NS\nsub.sec.test. DS\nsub.sec.test. RRSIG(DS)", "ns.sub.sec.test. A" },
+	{ "host.sub.sec.test.", DNS_T_A, false, 0, "qr",  "", "sub.sec.test. NS",
+	    "ns.sub.sec.test. A" },
+	/* an insecure one: the NSEC proves there is no DS */
+	{ "host.uns.sec.test.", DNS_T_A, true, 0, "qr",  "",
+	    "uns.sec.test. NS\nuns.sec.test. NSEC\nuns.sec.test. RRSIG(NSEC)", "ns.uns.sec.test. A" },
+	/* DS at a cut is the parent's: signed, or NODATA with the cut's NSEC */
+	{ "sub.sec.test.", DNS_T_DS, true, 0, "qr aa", "sub.sec.test. DS\nsub.sec.test. RRSIG(DS)",
+	    "", "" },
+	{ "uns.sec.test.", DNS_T_DS, true, 0, "qr aa", "",
+	    SEC_SOA "\nuns.sec.test. NSEC\nuns.sec.test. RRSIG(NSEC)", "" },
+	/* NSEC asked for: served with its signature */
+	{ "a.sec.test.", DNS_T_NSEC, true, 0, "qr aa", "a.sec.test. NSEC\na.sec.test. RRSIG(NSEC)",
+	    "", "" },
+};
+
+static void
+test_dnssec(void **state)
+{
+	uint8_t q[512], resp[65535];
+	struct reply r;
+	char an[4096], ns[4096], ar[4096];
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(scases) / sizeof(scases[0]); i++) {
+		const struct scase *c = &scases[i];
+		struct qopt o = { .edns = true, .udp = 1232, .eflags = c->do_bit ? DNS_EDNS_DO : 0 };
+		size_t qlen = make_query(q, c->qname, c->qtype, DNS_C_IN, &o);
+		size_t len = ask(&conf, q, qlen, false, resp, sizeof(resp), NULL);
+		parse_reply(resp, len, &r);
+		summary(r.sec[0], an, sizeof(an));
+		summary(r.sec[1], ns, sizeof(ns));
+		summary(r.sec[2], ar, sizeof(ar));
+		if (r.rcode != c->rcode || strcmp(r.flags, c->flags) != 0 || strcmp(an, c->an) != 0 ||
+		    strcmp(ns, c->ns) != 0 || strcmp(ar, c->ar) != 0)
+			fail_msg("%s %u DO=%d: rcode %d flags '%s'\nanswer:\n%s\nauthority:\n%s\n"
+			    "additional:\n%s", c->qname, c->qtype, c->do_bit, r.rcode, r.flags, an, ns,
+			    ar);
+		/* DO is echoed (RFC 3225 3) */
+		assert_int_equal(r.m.edns_flags & DNS_EDNS_DO, c->do_bit ? DNS_EDNS_DO : 0);
+	}
+}
+
+/* RFC 4035 3.1.1, RFC 2181 9: an RRset and its RRSIGs fit whole, or TC. */
+static void
+test_dnssec_truncation(void **state)
+{
+	uint8_t q[512], resp[65535];
+	struct reply r;
+	(void)state;
+
+	/* Without EDNS there is no DO; with DO and 512 bytes a NXDOMAIN's proofs fit. */
+	struct qopt o = { .edns = true, .udp = 512, .eflags = DNS_EDNS_DO };
+	size_t qlen = make_query(q, "nx.sec.test.", DNS_T_A, DNS_C_IN, &o);
+	size_t len = ask(&conf, q, qlen, false, resp, sizeof(resp), NULL);
+	parse_reply(resp, len, &r);
+	assert_string_equal(r.flags, "qr aa");
+	assert_int_equal(r.n[1], 6);
+	/* one byte short of that reply: TC and no partial sections, not a proof left out */
+	len = dns_answer(&conf, zones, q, qlen, resp, len - 1, false,
+	    &(struct dns_answer_stats){ 0 });
+	parse_reply(resp, len, &r);
+	assert_string_equal(r.flags, "qr aa tc");
+	assert_int_equal(r.n[0] + r.n[1] + r.n[2], 0);
+}
+
+/*
+ * NSEC3 (RFC 5155 7.2), no salt, 0 iterations, opt-out: n3.test. with
+ * NSEC3 for @ ns www w (ENT) *.w ent (ENT) b.ent; none for the insecure cut
+ * uns and its glue.  The owners are hashed here with the RFC 5155 5
+ * formula on its own, and which NSEC3 covers a name is found by a scan, so
+ * the server's index and binary search are checked against a second
+ * implementation.
+ */
+static const char *const n3_names[] = {
+	"n3.test.", "ns.n3.test.", "www.n3.test.", "w.n3.test.", "*.w.n3.test.",
+	"ent.n3.test.", "b.ent.n3.test.",
+};
+#define N3_COUNT (sizeof(n3_names) / sizeof(n3_names[0]))
+static uint8_t n3_hash[N3_COUNT][SHA1_DIGEST_SIZE];
+
+static void
+n3_hash_of(const char *text, uint8_t out[SHA1_DIGEST_SIZE])
+{
+	uint8_t name[DNS_NAME_MAX], lc[DNS_NAME_MAX];
+	struct sha1_ctx c;
+	int n = dns_name_from_text(name, text, NULL);
+	assert_true(n > 0);
+	dns_name_lower(lc, name);
+	sha1_init(&c);
+	sha1_update(&c, (size_t)n, lc);
+	sha1_digest(&c, SHA1_DIGEST_SIZE, out);
+}
+
+/* "<base32hex of the hash>.n3.test." */
+static void
+n3_owner(const uint8_t h[SHA1_DIGEST_SIZE], char *out)
+{
+	static const char b32[] = "0123456789abcdefghijklmnopqrstuv";
+	uint32_t acc = 0;
+	unsigned bits = 0, o = 0;
+	for (int i = 0; i < SHA1_DIGEST_SIZE; i++) {
+		acc = (acc << 8) | h[i];
+		bits += 8;
+		while (bits >= 5) {
+			bits -= 5;
+			out[o++] = b32[(acc >> bits) & 31];
+		}
+	}
+	strcpy(out + o, ".n3.test.");
+}
+
+/* The owner of the NSEC3 that matches or covers the hash of `text` (a scan). */
+static void
+n3_cover(const char *text, char *out)
+{
+	uint8_t h[SHA1_DIGEST_SIZE];
+	int best = -1, last = 0;
+	n3_hash_of(text, h);
+	for (size_t i = 0; i < N3_COUNT; i++) {
+		if (memcmp(n3_hash[i], n3_hash[last], SHA1_DIGEST_SIZE) > 0)
+			last = (int)i;
+		if (memcmp(n3_hash[i], h, SHA1_DIGEST_SIZE) <= 0 &&
+		    (best < 0 || memcmp(n3_hash[i], n3_hash[best], SHA1_DIGEST_SIZE) > 0))
+			best = (int)i;
+	}
+	n3_owner(n3_hash[best < 0 ? last : best], out);
+}
+
+static void
+n3_zone(void)
+{
+	uint8_t o[DNS_NAME_MAX], rd[128];
+	char owner[128];
+	struct dns_zone_builder *b = zone_begin("n3.test.", o);
+
+	rr(b, o, "@", DNS_T_SOA, 3600, "ns hostmaster 1 7200 3600 1209600 300");
+	rr(b, o, "@", DNS_T_NS, 3600, "ns");
+	rr(b, o, "@", DNS_T_DNSKEY, 3600, "hex:010103080102030405");
+	rr(b, o, "@", DNS_T_NSEC3PARAM, 3600, "hex:0100000000");
+	sec_sig(b, o, "@", DNS_T_SOA);
+	sec_sig(b, o, "@", DNS_T_NS);
+	rr(b, o, "ns", DNS_T_A, 3600, "192.0.2.53");
+	sec_sig(b, o, "ns", DNS_T_A);
+	rr(b, o, "www", DNS_T_A, 3600, "192.0.2.80");
+	sec_sig(b, o, "www", DNS_T_A);
+	rr(b, o, "*.w", DNS_T_A, 3600, "192.0.2.99");
+	sec_sig(b, o, "*.w", DNS_T_A);
+	rr(b, o, "b.ent", DNS_T_A, 3600, "192.0.2.2");
+	sec_sig(b, o, "b.ent", DNS_T_A);
+	rr(b, o, "uns", DNS_T_NS, 3600, "ns.uns");
+	rr(b, o, "ns.uns", DNS_T_A, 3600, "192.0.2.55");
+	for (size_t i = 0; i < N3_COUNT; i++) {
+		size_t n = 0;
+		n3_hash_of(n3_names[i], n3_hash[i]);
+		n3_owner(n3_hash[i], owner);
+		/* RFC 5155 3.2: SHA-1, opt-out, 0 iterations, no salt, the next hash, a bitmap */
+		rd[n++] = 1;
+		rd[n++] = 1;
+		put_u16(rd, &n, 0);
+		rd[n++] = 0;
+		rd[n++] = SHA1_DIGEST_SIZE;
+		memcpy(rd + n, n3_hash[(i + 1) % N3_COUNT], SHA1_DIGEST_SIZE);
+		n += SHA1_DIGEST_SIZE;
+		rd[n++] = 0;
+		rd[n++] = 1;
+		rd[n++] = 0x40;
+		sec_add(b, o, owner, DNS_T_NSEC3, rd, n);
+		sec_sig(b, o, owner, DNS_T_NSEC3);
+	}
+	zone_end(b);
+}
+
+/* Sorted lines of the NSEC3 owners in a summary. */
+static void
+n3_set(const char *summary_text, char *out, size_t cap)
+{
+	char lines[16][160], tmp[160];
+	size_t n = 0;
+	const char *p = summary_text;
+	out[0] = '\0';
+	while (*p != '\0' && n < 16) {
+		size_t l = strcspn(p, "\n");
+		/* "owner NSEC3", not "owner RRSIG(NSEC3)" */
+		if (l < sizeof(lines[0]) && l >= 6 && strncmp(p + l - 6, " NSEC3", 6) == 0) {
+			memcpy(lines[n], p, l);
+			lines[n++][l] = '\0';
+		}
+		p += l + (p[l] == '\n');
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = i + 1; j < n; j++)
+			if (strcmp(lines[j], lines[i]) < 0) {
+				strcpy(tmp, lines[i]);
+				strcpy(lines[i], lines[j]);
+				strcpy(lines[j], tmp);
+			}
+	for (size_t i = 0; i < n; i++)
+		append(out, cap, "%s%s", i ? "\n" : "", lines[i]);
+}
+
+/* The expected set: the owners of the NSEC3 that match or cover each name, deduplicated. */
+static void
+n3_expect(char *out, size_t cap, int count, ...)
+{
+	char owners[8][160], joined[2048], tmp[160];
+	int n = 0;
+	va_list ap;
+	va_start(ap, count);
+	for (int i = 0; i < count; i++) {
+		char o[160];
+		n3_cover(va_arg(ap, const char *), o);
+		bool dup = false;
+		for (int k = 0; k < n; k++)
+			dup = dup || strcmp(owners[k], o) == 0;
+		if (!dup)
+			strcpy(owners[n++], o);
+	}
+	va_end(ap);
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			if (strcmp(owners[j], owners[i]) < 0) {
+				strcpy(tmp, owners[i]);
+				strcpy(owners[i], owners[j]);
+				strcpy(owners[j], tmp);
+			}
+	joined[0] = '\0';
+	for (int i = 0; i < n; i++)
+		append(joined, sizeof(joined), "%s%s NSEC3", i ? "\n" : "", owners[i]);
+	snprintf(out, cap, "%s", joined);
+}
+
+static void
+n3_ask(const char *qname, uint16_t qtype, int rcode, char *ns_set, size_t cap, struct reply *r)
+{
+	uint8_t q[512], resp[65535];
+	char ns[4096];
+	struct qopt o = { .edns = true, .udp = 4096, .eflags = DNS_EDNS_DO };
+	size_t qlen = make_query(q, qname, qtype, DNS_C_IN, &o);
+	size_t len = ask(&conf, q, qlen, false, resp, sizeof(resp), NULL);
+	parse_reply(resp, len, r);
+	if (r->rcode != rcode)
+		fail_msg("%s: rcode %d, not %d", qname, r->rcode, rcode);
+	summary(r->sec[1], ns, sizeof(ns));
+	n3_set(ns, ns_set, cap);
+	/* every NSEC3 comes with its RRSIG */
+	unsigned sets = 0, sigs = 0;
+	for (const char *p = ns; (p = strstr(p, " NSEC3")) != NULL; p++)
+		sets++;
+	for (const char *p = ns; (p = strstr(p, " RRSIG(NSEC3)")) != NULL; p++)
+		sigs++;
+	assert_int_equal(sets, sigs);
+}
+
+static void
+test_dnssec_nsec3(void **state)
+{
+	char got[2048], want[2048];
+	struct reply r;
+	(void)state;
+
+	/* RFC 5155 7.2.2: closest encloser (the apex), next closer, wildcard at the apex */
+	n3_ask("nx.n3.test.", DNS_T_A, DNS_RCODE_NXDOMAIN, got, sizeof(got), &r);
+	n3_expect(want, sizeof(want), 3, "n3.test.", "nx.n3.test.", "*.n3.test.");
+	assert_string_equal(got, want);
+	/* deeper: the closest encloser is www, the next closer x.www */
+	n3_ask("a.x.www.n3.test.", DNS_T_A, DNS_RCODE_NXDOMAIN, got, sizeof(got), &r);
+	n3_expect(want, sizeof(want), 3, "www.n3.test.", "x.www.n3.test.", "*.www.n3.test.");
+	assert_string_equal(got, want);
+	/* RFC 5155 7.2.3: NODATA, the name's own NSEC3; an empty non-terminal has one too */
+	n3_ask("www.n3.test.", DNS_T_TXT, 0, got, sizeof(got), &r);
+	n3_expect(want, sizeof(want), 1, "www.n3.test.");
+	assert_string_equal(got, want);
+	n3_ask("ent.n3.test.", DNS_T_A, 0, got, sizeof(got), &r);
+	n3_expect(want, sizeof(want), 1, "ent.n3.test.");
+	assert_string_equal(got, want);
+	/* RFC 5155 7.2.6: a wildcard answer: the NSEC3 covering the next closer name */
+	n3_ask("q.w.n3.test.", DNS_T_A, 0, got, sizeof(got), &r);
+	assert_int_equal(r.n[0], 2);
+	n3_expect(want, sizeof(want), 1, "q.w.n3.test.");
+	assert_string_equal(got, want);
+	/* RFC 5155 7.2.5: wildcard NODATA: closest encloser w, next closer, the wildcard's own */
+	n3_ask("q.w.n3.test.", DNS_T_TXT, 0, got, sizeof(got), &r);
+	n3_expect(want, sizeof(want), 3, "w.n3.test.", "q.w.n3.test.", "*.w.n3.test.");
+	assert_string_equal(got, want);
+	/* RFC 5155 7.2.7: an opt-out cut without NSEC3: closest provable encloser (apex) and
+	 * the NSEC3 covering the cut */
+	n3_ask("host.uns.n3.test.", DNS_T_A, 0, got, sizeof(got), &r);
+	assert_string_equal(r.flags, "qr");
+	n3_expect(want, sizeof(want), 2, "n3.test.", "uns.n3.test.");
+	assert_string_equal(got, want);
+	/* RFC 5155 7.2.8: an NSEC3 owner is not a name of the zone */
+	char owner[160];
+	n3_owner(n3_hash[1], owner);
+	n3_ask(owner, DNS_T_A, DNS_RCODE_NXDOMAIN, got, sizeof(got), &r);
+	n3_ask(owner, DNS_T_NSEC3, DNS_RCODE_NXDOMAIN, got, sizeof(got), &r);
+}
+
+static int
+setup_all(void **state)
+{
+	setup(state);
+	sec_zone();
+	n3_zone();
+	return 0;
+}
+
 int
 main(void)
 {
@@ -1074,7 +1552,10 @@ main(void)
 		cmocka_unit_test(test_reply_compression),
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_no_zones),
+		cmocka_unit_test(test_dnssec),
+		cmocka_unit_test(test_dnssec_truncation),
+		cmocka_unit_test(test_dnssec_nsec3),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup_all, teardown);
 }

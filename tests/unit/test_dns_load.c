@@ -1124,6 +1124,75 @@ teardown(void **state)
 	return 0;
 }
 
+/*
+ * RFC 5155 Appendix A: salt aabbccdd, 12 iterations; H(example) =
+ * 0p9mhaveqvm6t7vbl5lop2u3t2rp3tom, H(a.example) = 35mthgpg...,
+ * H(x.example) = b4um86eg... .  The hashes are made at load (nettle) and
+ * each node knows its NSEC3; NSEC owners are kept in canonical order.
+ */
+static void
+test_dnssec_index(void **state)
+{
+	static const char text[] =
+	    "$ORIGIN example.\n$TTL 3600\n"
+	    "@ SOA ns hostmaster 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\na A 192.0.2.2\n"
+	    "@ DNSKEY 257 3 13 AAAA\n"
+	    "@ NSEC3PARAM 1 0 12 aabbccdd\n"
+	    "0p9mhaveqvm6t7vbl5lop2u3t2rp3tom NSEC3 1 1 12 aabbccdd 35mthgpgcu1qg68fab165klnsnk3dpvl NS SOA\n"
+	    "35mthgpgcu1qg68fab165klnsnk3dpvl NSEC3 1 1 12 aabbccdd 0p9mhaveqvm6t7vbl5lop2u3t2rp3tom A\n"
+	    "@ NSEC a A NS SOA\nZ.a NSEC ns A\nns NSEC @ A\n";
+	char err[1024];
+	uint8_t name[DNS_NAME_MAX], h[DNS_NSEC3_HASH_MAX], h0[DNS_NSEC3_HASH_MAX];
+	char t[DNS_NAME_STRLEN];
+	bool match;
+	(void)state;
+
+	struct dns_zone *z = dns_load_zonefile_buf("n3", text, strlen(text), "example.", err,
+	    sizeof(err));
+	if (z == NULL)
+		fail_msg("%s", err);
+	assert_true(dns_zone_signed(z));
+	assert_true(dns_zone_nsec3(z));
+	const struct dns_node *apex = dns_zone_apex_node(z);
+	assert_non_null(apex->nsec3);
+	assert_string_equal(dns_name_to_text(apex->nsec3->name, t),
+	    "0p9mhaveqvm6t7vbl5lop2u3t2rp3tom.example.");
+	dns_name_from_text(name, "a.example.", NULL);
+	const struct dns_node *a = dns_zone_lookup(z, name);
+	assert_non_null(a);
+	assert_non_null(a->nsec3);
+	assert_string_equal(dns_name_to_text(a->nsec3->name, t),
+	    "35mthgpgcu1qg68fab165klnsnk3dpvl.example.");
+	dns_name_from_text(name, "ns.example.", NULL);
+	assert_null(dns_zone_lookup(z, name)->nsec3); /* no NSEC3 for it in this zone */
+	/* x.example (b4um...) is after 35mt...: covered by it; example's own matches */
+	dns_name_from_text(name, "x.example.", NULL);
+	assert_true(dns_zone_nsec3_hash(z, name, h));
+	assert_ptr_equal(dns_zone_nsec3_find(z, h, &match), a->nsec3);
+	assert_false(match);
+	assert_true(dns_zone_nsec3_hash(z, apex->name, h0));
+	assert_ptr_equal(dns_zone_nsec3_find(z, h0, &match), apex->nsec3);
+	assert_true(match);
+	memset(h, 0, sizeof(h)); /* before the first hash: the last one covers it (wraps) */
+	assert_ptr_equal(dns_zone_nsec3_find(z, h, &match), a->nsec3);
+
+	/* NSEC: canonical order @ < Z.a (as z.a) < ns; a name matches or is covered */
+	static const char *const cases[][2] = {
+		{ "example.", "example." }, { "a.example.", "example." },
+		{ "z.a.example.", "z.a.example." }, { "zz.a.example.", "z.a.example." },
+		{ "b.example.", "z.a.example." }, { "ns.example.", "ns.example." },
+		{ "zzz.example.", "ns.example." }, { "*.example.", "example." },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		dns_name_from_text(name, cases[i][0], NULL);
+		const struct dns_node *n = dns_zone_nsec_find(z, name);
+		assert_non_null(n);
+		if (strcmp(dns_name_to_text(n->name, t), cases[i][1]) != 0)
+			fail_msg("NSEC for %s: %s, not %s", cases[i][0], t, cases[i][1]);
+	}
+	dns_zone_free(z);
+}
+
 int
 main(void)
 {
@@ -1146,6 +1215,7 @@ main(void)
 		cmocka_unit_test(test_export_generic_fallback),
 		cmocka_unit_test(test_export_names),
 		cmocka_unit_test(test_bench_1m),
+		cmocka_unit_test(test_dnssec_index),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

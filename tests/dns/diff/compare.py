@@ -117,13 +117,16 @@ class Answer:
             self.error = "%s: %s" % (type(e).__name__, e)
 
     def shape(self):
-        """What kind of answer: none, unparseable, an error RCODE in lower
-        case, nxdomain, referral, nodata, cname or answer."""
+        """What kind of answer: none, unparseable, truncated (TC=1), an
+        error RCODE in lower case, nxdomain, referral, nodata, cname or
+        answer."""
         if self.raw is None:
             return "none"
         if self.msg is None:
             return "unparseable"
         m, rc = self.msg, self.msg.rcode()
+        if m.flags & dns.flags.TC:
+            return "truncated"
         if rc == dns.rcode.NXDOMAIN:
             return "nxdomain"
         if rc != dns.rcode.NOERROR:

@@ -34,7 +34,14 @@ ZONES = [
     ("example.net.", "example.net.zone"),
     ("2.0.192.in-addr.arpa.", "2.0.192.in-addr.arpa.zone"),
     ("8.b.d.0.1.0.0.2.ip6.arpa.", "8.b.d.0.1.0.0.2.ip6.arpa.zone"),
+    ("secure.test.", "secure.test.zone"),
+    ("nsec3.test.", "nsec3.test.zone"),
+    ("nsec3n.test.", "nsec3n.test.zone"),
 ]
+# The zones run.sh signs: asked again with DO=1 (RFC 4035 3.1, RFC 5155 7.2).
+SIGNED = ["secure.test.", "nsec3.test.", "nsec3n.test."]
+DNSSEC_TYPES = ["A", "AAAA", "MX", "TXT", "NS", "SOA", "DS", "DNSKEY", "CNAME", "SRV",
+                "NSEC", "NSEC3", "NSEC3PARAM", "RRSIG", "TYPE65400", "ANY"]
 
 # Every type asked at every name: those in the zones, some that are not
 # (NODATA), DNSSEC types on unsigned zones, an unassigned one.
@@ -232,7 +239,27 @@ def build(zonedir, seed):
             for tcp in (False, True):
                 g.add("xfr", n, t, tcp=tcp)
 
-    # 13. raw: opcodes and malformed queries (FORMERR or dropped; never a crash)
+    # 13. DNSSEC: the signed zones with DO=1, every name (NSEC3 owners
+    # too: they are not names of the zone, RFC 5155 7.2.8), missing names
+    # (NXDOMAIN proofs), below the wildcards and cuts, at UDP sizes that
+    # truncate; and some without DO (nothing DNSSEC added).
+    for origin in SIGNED:
+        if origin not in zones:
+            continue
+        z, names, types = zones[origin]
+        extra = ["nx.%s" % origin, "zz.%s" % origin, "a.nx.%s" % origin, "nx.www.%s" % origin,
+                 "x.ent.%s" % origin, "ent.%s" % origin, "b.ent.%s" % origin,
+                 "q.wild.%s" % origin, "a.b.wild.%s" % origin, "q.wc.%s" % origin,
+                 "host.signed.%s" % origin, "host.unsigned.%s" % origin,
+                 "a.b.unsigned.%s" % origin, "0.%s" % origin, "~.%s" % origin]
+        for n in list(names) + [dns.name.from_text(x) for x in extra]:
+            for t in DNSSEC_TYPES:
+                g.add("dnssec", n, t, do=True)
+            g.add("dnssec", n, "A", do=True, edns=512)
+            g.add("dnssec", n, "A", do=True, tcp=True)
+            g.add("dnssec", n, "MX", do=False)
+
+    # 14. raw: opcodes and malformed queries (FORMERR or dropped; never a crash)
     def hdr(qid=0, flags=0, qd=1, an=0, ns=0, ar=0):
         return struct.pack("!HHHHHH", qid, flags, qd, an, ns, ar)
     q_www = dns.name.from_text("www.example.").to_wire() + struct.pack("!HH", 1, 1)

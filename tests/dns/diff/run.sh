@@ -19,7 +19,8 @@
 # Environment: DIFF_PORT (first of two UDP/TCP ports on 127.0.0.1, default
 # 53610: knotd on it, the candidate on the next), DIFF_PY (a python3 with
 # dnspython, default /usr/bin/python3).
-# Needs knotd and kdig (Debian: knot, knot-dnsutils), python3-dnspython, and
+# Needs knotd and kdig (Debian: knot, knot-dnsutils), python3-dnspython,
+# ldns-keygen and ldns-signzone (ldnsutils) for the signed zones, and
 # nsd for -c nsd.  Ends with "N passed, N failed"; exit status 1 on failure.
 set -u -o pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -47,9 +48,16 @@ esac
 for t in knotd kdig; do
 	command -v $t >/dev/null || { echo "$t not found (apt-get install knot knot-dnsutils)" >&2; exit 1; }
 done
+for t in ldns-keygen ldns-signzone; do
+	command -v $t >/dev/null || { echo "$t not found (apt-get install ldnsutils)" >&2; exit 1; }
+done
 "$PY" -c 'import dns.message' 2>/dev/null || { echo "$PY has no dnspython (apt-get install python3-dnspython)" >&2; exit 1; }
 
-ZONES=(example. example.net. 2.0.192.in-addr.arpa. 8.b.d.0.1.0.0.2.ip6.arpa.)
+ZONES=(example. example.net. 2.0.192.in-addr.arpa. 8.b.d.0.1.0.0.2.ip6.arpa. secure.test. nsec3.test. nsec3n.test.)
+# Signed here with fresh keys (signatures expire): NSEC, and NSEC3 with a
+# salt, 3 iterations and opt-out (RFC 5155 6), NSEC3 without opt-out.
+# Both servers serve the same signed file.
+declare -A SIGN_OPTS=([secure.test.]="" [nsec3.test.]="-n -s 5ca1ab1e -t 3 -p" [nsec3n.test.]="-n -s 0ddba115 -t 1")
 PORT=${DIFF_PORT:-53610}
 port_busy() { ss -Hlntu "sport = :$1" | grep -q .; }
 while port_busy "$PORT" || port_busy $((PORT + 1)); do PORT=$((PORT + 2)); done
@@ -92,9 +100,22 @@ fail_setup() { echo "$*" >&2; echo "0 passed, 1 failed"; exit 1; }
 
 # ------------------------------------------------------------ zones ----
 mkdir -p "$T/zones-ref" "$T/zones-cand"
+sign_zone() { # sign_zone ZONE: $T/signed/ZONE.zone from zones/, a KSK and a ZSK (ECDSA P-256)
+	local z=$1 d=$T/keys/$1 ksk zsk
+	mkdir -p "$d" "$T/signed"
+	# shellcheck disable=SC2086 # the options are words
+	(cd "$d" && ksk=$(ldns-keygen -a ECDSAP256SHA256 -k "${z%.}") && zsk=$(ldns-keygen -a ECDSAP256SHA256 "${z%.}") &&
+		ldns-signzone ${SIGN_OPTS[$z]} -o "$z" -f "$T/signed/${z%.}.zone" "$HERE/zones/${z%.}.zone" "$ksk" "$zsk") \
+		>"$T/sign.log" 2>&1 || { cat "$T/sign.log" >&2; fail_setup "signing $z failed"; }
+}
 for z in "${ZONES[@]}"; do
-	cp "$HERE/zones/${z%.}.zone" "$T/zones-ref/${z%.}.zone"
-	cp "$HERE/zones/${z%.}.zone" "$T/zones-cand/${z%.}.zone"
+	src=$HERE/zones/${z%.}.zone
+	if [[ -n ${SIGN_OPTS[$z]+set} ]]; then
+		sign_zone "$z"
+		src=$T/signed/${z%.}.zone
+	fi
+	cp "$src" "$T/zones-ref/${z%.}.zone"
+	cp "$src" "$T/zones-cand/${z%.}.zone"
 done
 if ((ALTER)); then
 	# one of each: a TTL, an address, a glue record gone, an RRset added
