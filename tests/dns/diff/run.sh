@@ -211,6 +211,10 @@ riposte_conf() { # riposte_conf DIR PORT ZONEDIR
 		echo "version diff-version"
 		echo "workers 1"
 		echo "udp-size 1232"
+		# Thousands of queries from one address: rate limiting off, as for knotd.
+		echo "rrl-rate 0"
+		# No control socket at the default path (several tests may run at once).
+		echo "control none"
 		for z in "${ZONES[@]}"; do echo "zone $z file $3/${z%.}.zone"; done
 	} >"$1/riposte-dns.conf"
 	echo "$BIN -c $1/riposte-dns.conf -d -p $1/riposte-dns.pid"
