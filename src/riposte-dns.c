@@ -136,9 +136,10 @@ sig_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	/* Sockets, threads and privileges were set up once: those need a restart. */
 	if (listen_changed(&conf, &d->conf) || conf.workers != d->conf.workers ||
 	    strcmp(conf.user, d->conf.user) != 0 || conf.tcp_clients != d->conf.tcp_clients ||
-	    conf.tcp_idle_ms != d->conf.tcp_idle_ms)
-		log_warnx("reload: listen, user, workers, tcp-clients and tcp-idle-timeout "
-		    "changes take effect at the next start");
+	    conf.tcp_idle_ms != d->conf.tcp_idle_ms || conf.tcp_io_ms != d->conf.tcp_io_ms ||
+	    conf.tcp_per_ip != d->conf.tcp_per_ip)
+		log_warnx("reload: listen, user, workers and tcp-* changes take effect at the "
+		    "next start");
 	if ((gen = dns_gen_load(&conf, dns_server_gen(d->srv))) == NULL) {
 		d->reload_failures++;
 		log_warnx("reload failed: out of memory; still serving everything as before");
@@ -224,6 +225,10 @@ usage(FILE *out)
 	    "  workers N|auto             threads (default auto: one per usable CPU)\n"
 	    "  tcp-clients N              open TCP connections (default 256)\n"
 	    "  tcp-idle-timeout N[ms|s|m] close idle TCP connections (default 10s)\n"
+	    "  tcp-io-timeout N[ms|s|m]   a TCP query must arrive whole within this once\n"
+	    "                             its first byte came (default 500ms)\n"
+	    "  tcp-clients-per-ip N|off   TCP connections per IPv4 address or IPv6 /64\n"
+	    "                             (default 16)\n"
 	    "  udp-size N                 our EDNS UDP payload size, 512..4096 (default 1232)\n"
 	    "\n"
 	    "Signals:\n"
@@ -570,14 +575,17 @@ main(int argc, char **argv)
 	dns_server_stats(d.srv, &st);
 	log_info("riposte-dns stopped: %llu queries (%llu noerror, %llu nxdomain, %llu refused, "
 	    "%llu formerr, %llu dropped), UDP %llu in %llu out %llu dropped, TCP %llu "
-	    "connections (%llu refused, %llu idle closed, %llu evicted), %llu reloads",
+	    "connections (%llu refused, %llu idle closed, %llu evicted, %llu busy evicted, "
+	    "%llu io timeouts, %llu over per-ip), %llu reloads",
 	    (unsigned long long)st.answer.queries, (unsigned long long)st.answer.noerror,
 	    (unsigned long long)st.answer.nxdomain, (unsigned long long)st.answer.refused,
 	    (unsigned long long)st.answer.formerr, (unsigned long long)st.answer.dropped,
 	    (unsigned long long)st.udp_in, (unsigned long long)st.udp_out,
 	    (unsigned long long)st.udp_dropped, (unsigned long long)st.tcp_accepted,
 	    (unsigned long long)st.tcp_refused, (unsigned long long)st.tcp_closed_idle,
-	    (unsigned long long)st.tcp_evicted, (unsigned long long)d.reloads);
+	    (unsigned long long)st.tcp_evicted, (unsigned long long)st.tcp_evicted_busy,
+	    (unsigned long long)st.tcp_io_timeouts, (unsigned long long)st.tcp_refused_per_ip,
+	    (unsigned long long)d.reloads);
 	dns_server_free(d.srv);
 	if (pidfile_close(d.pidfile_lock) != 0)
 		log_warn("cannot remove pidfile %s (emptied it instead; see `pidfile` in the "

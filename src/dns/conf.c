@@ -5,7 +5,8 @@
  * lib/conf.c's, in riposte-dns's dialect: lines up to DNSCONF_LINE_MAX
  * bytes and DNSCONF_WORDS_MAX words, '#' comments, "quoted words" with \"
  * and \\.  This file owns the statements: one conf_table whose plain values
- * (workers, tcp-clients, tcp-idle-timeout, udp-size) are schema rows with
+ * (workers, tcp-clients, tcp-idle-timeout, tcp-io-timeout,
+ * tcp-clients-per-ip, udp-size) are schema rows with
  * their range and default, and whose other statements have handlers and
  * printers.  Every statement but listen and zone may be given once.  The
  * table's order is the printer's.  One error rejects the whole file.
@@ -53,7 +54,7 @@ dnsconf_init(struct dnsconf *conf)
 	/* Knot and NSD answer version.bind by default; `version hide` refuses. */
 	snprintf(conf->version, sizeof(conf->version), "riposte-dns %s", RIPOSTE_DNS_VERSION);
 	conf->version_hide = false;
-	/* workers, tcp-clients, tcp-idle-timeout, udp-size: the table's rows. */
+	/* workers, udp-size and the tcp-* numbers: the table's rows. */
 	conf_table_defaults(&dnsconf_table, conf);
 }
 
@@ -459,6 +460,18 @@ static const struct conf_kw dnsconf_kws[] = {
 	CONF_KW_NUMF("tcp-idle-timeout", CONF_T_MSEC, struct dnsconf, tcp_idle_ms, RTIME_MS,
 	    3600 * RTIME_SEC, 10 * RTIME_SEC, CONF_F_ONCE | CONF_F_BARE_SECONDS,
 	    "tcp-idle-timeout N[ms|s|m]"),
+	/*
+	 * A query must arrive whole within this once its first byte came: a
+	 * client that trickles bytes cannot keep a slot (Knot's tcp-io-timeout,
+	 * 500 ms by default as there).
+	 */
+	CONF_KW_NUMF("tcp-io-timeout", CONF_T_MSEC, struct dnsconf, tcp_io_ms, RTIME_MS,
+	    60 * RTIME_SEC, 500 * RTIME_MS, CONF_F_ONCE | CONF_F_BARE_SECONDS,
+	    "tcp-io-timeout N[ms|s|m]"),
+	/* One host may not take every slot; "off": no limit. */
+	{ .words = "tcp-clients-per-ip", .min_args = 1, .max_args = 1, .type = CONF_T_UNSIGNED,
+	  .offset = offsetof(struct dnsconf, tcp_per_ip), .min = 1, .max = 65536, .def = 16,
+	  .zero = "off", .flags = CONF_F_ONCE, .help = "tcp-clients-per-ip N|off" },
 	CONF_KW_NUMF("udp-size", CONF_T_UINT16, struct dnsconf, udp_size, 512, 4096, 1232,
 	    CONF_F_ONCE, "udp-size N"),
 };

@@ -22,6 +22,10 @@
  *	tcp-clients N               open TCP connections (RFC 7766 6.2.2)
  *	tcp-idle-timeout DURATION   RFC 7766 6.2.3; DURATION: N[ms|s|m], N alone
  *	                            is seconds; 1ms..60m
+ *	tcp-io-timeout DURATION     a query must arrive whole within it once its
+ *	                            first byte came; 1ms..60s
+ *	tcp-clients-per-ip N|off    open TCP connections per IPv4 address or
+ *	                            IPv6 /64
  *	udp-size N                  EDNS UDP payload size we announce (RFC 6891)
  *
  * Relative paths are taken from the config file's directory.
@@ -80,6 +84,8 @@ struct dnsconf {
 	unsigned workers;                    /* 0: one per CPU we may run on */
 	unsigned tcp_clients;                /* for the whole server */
 	unsigned tcp_idle_ms;
+	unsigned tcp_io_ms;                  /* per-message receive deadline */
+	unsigned tcp_per_ip;                 /* 0: no limit */
 	uint16_t udp_size;
 };
 

@@ -63,6 +63,9 @@ struct dns_server_stats {
 	struct dns_answer_stats answer;
 	uint64_t udp_in, udp_out, udp_dropped, udp_send_errors;
 	uint64_t tcp_accepted, tcp_refused, tcp_closed_idle, tcp_evicted;
+	uint64_t tcp_evicted_busy;   /* in the middle of a query or with unread answers */
+	uint64_t tcp_io_timeouts;    /* a query not whole within tcp-io-timeout */
+	uint64_t tcp_refused_per_ip; /* over tcp-clients-per-ip */
 };
 
 /*

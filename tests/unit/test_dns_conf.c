@@ -78,6 +78,8 @@ test_defaults(void **state)
 	assert_int_equal(c.workers, 0);
 	assert_int_equal(c.tcp_clients, 256);
 	assert_int_equal(c.tcp_idle_ms, 10000);
+	assert_int_equal(c.tcp_io_ms, 500);
+	assert_int_equal(c.tcp_per_ip, 16);
 	assert_int_equal(c.udp_size, 1232);
 	dnsconf_free(&c);
 	/* Freeing twice is harmless. */
@@ -301,6 +303,19 @@ test_numbers(void **state)
 	assert_int_equal(c.udp_size, 512);
 	assert_int_equal(c.tcp_clients, 1);
 	dnsconf_free(&c);
+
+	parse_ok("tcp-io-timeout 2s\ntcp-clients-per-ip 4\n", &c);
+	assert_int_equal(c.tcp_io_ms, 2000);
+	assert_int_equal(c.tcp_per_ip, 4);
+	dnsconf_free(&c);
+	parse_ok("tcp-io-timeout 1ms\ntcp-clients-per-ip off\n", &c);
+	assert_int_equal(c.tcp_io_ms, 1);
+	assert_int_equal(c.tcp_per_ip, 0);
+	dnsconf_free(&c);
+	parse_ok("tcp-io-timeout 60\ntcp-clients-per-ip 65536\n", &c);
+	assert_int_equal(c.tcp_io_ms, 60000);
+	assert_int_equal(c.tcp_per_ip, 65536);
+	dnsconf_free(&c);
 }
 
 /* CRLF line ends, a last line without a newline, tabs between words. */
@@ -388,6 +403,21 @@ static const struct {
 	  NAME ":1: tcp-idle-timeout: '-1' is not a duration (e.g. 200ms, 2s, 1m)" },
 	{ "tcp-idle-timeout 99999999999999999999\n",
 	  NAME ":1: tcp-idle-timeout: '99999999999999999999' is longer than a day" },
+	{ "tcp-io-timeout 0\n", NAME ":1: tcp-io-timeout 0 below 1ms" },
+	{ "tcp-io-timeout 61s\n", NAME ":1: tcp-io-timeout 61s above 1m" },
+	{ "tcp-io-timeout 1m1s\n",
+	  NAME ":1: tcp-io-timeout: '1m1s' is not a duration (e.g. 200ms, 2s, 1m)" },
+	{ "tcp-io-timeout\n",
+	  NAME ":1: tcp-io-timeout: missing argument (usage: tcp-io-timeout N[ms|s|m])" },
+	{ "tcp-io-timeout 1s\ntcp-io-timeout 1s\n",
+	  NAME ":2: tcp-io-timeout: already set at line 1" },
+	{ "tcp-clients-per-ip 0\n", NAME ":1: tcp-clients-per-ip 0 out of range 1..65536" },
+	{ "tcp-clients-per-ip 65537\n",
+	  NAME ":1: tcp-clients-per-ip 65537 out of range 1..65536" },
+	{ "tcp-clients-per-ip \"off\"\n", NAME ":1: tcp-clients-per-ip: 'off' is not a number" },
+	{ "tcp-clients-per-ip many\n", NAME ":1: tcp-clients-per-ip: 'many' is not a number" },
+	{ "tcp-clients-per-ip 1\ntcp-clients-per-ip 1\n",
+	  NAME ":2: tcp-clients-per-ip: already set at line 1" },
 	/* Quoted, auto is just a word. */
 	{ "workers \"auto\"\n", NAME ":1: workers: 'auto' is not a number" },
 	/* Every statement but listen and zone is given once. */
@@ -540,7 +570,8 @@ test_print(void **state)
 
 	parse_ok("listen ::1@5353\nlisten 127.0.0.1@5353\nzone Example.com. hosts \"my hosts\"\n"
 	    "identity \"ns 1\"\nversion \"hide\"\nuser nobody\npidfile /run/x.pid\nworkers 2\n"
-	    "tcp-clients 10\ntcp-idle-timeout 1500ms\nudp-size 1400\n", &c);
+	    "tcp-clients 10\ntcp-idle-timeout 1500ms\ntcp-io-timeout 2s\ntcp-clients-per-ip off\n"
+	    "udp-size 1400\n", &c);
 	p = print_str(&c);
 	assert_string_equal(p,
 	    "listen [::1]@5353\n"
@@ -553,6 +584,8 @@ test_print(void **state)
 	    "workers 2\n"
 	    "tcp-clients 10\n"
 	    "tcp-idle-timeout 1500ms\n"
+	    "tcp-io-timeout 2s\n"
+	    "tcp-clients-per-ip off\n"
 	    "udp-size 1400\n");
 	free(p);
 	dnsconf_free(&c);
@@ -576,6 +609,8 @@ test_print(void **state)
 	    "workers auto\n"
 	    "tcp-clients 256\n"
 	    "tcp-idle-timeout 10s\n"
+	    "tcp-io-timeout 500ms\n"
+	    "tcp-clients-per-ip 16\n"
 	    "udp-size 1232\n");
 	free(p);
 	dnsconf_free(&c);
@@ -610,6 +645,8 @@ test_roundtrip(void **state)
 		"zone a\\.b.example file x\nzone \\# file y\n",
 		"tcp-idle-timeout 90s\nworkers auto\n",
 		"tcp-idle-timeout 1m\nuser a.b-c_d\n",
+		"tcp-io-timeout 250ms\ntcp-clients-per-ip off\n",
+		"tcp-io-timeout 60s\ntcp-clients-per-ip 3\n",
 	};
 
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
