@@ -56,6 +56,8 @@ dnsconf_init(struct dnsconf *conf)
 	conf->version_hide = false;
 	/* workers, udp-size and the tcp-* numbers: the table's rows. */
 	conf_table_defaults(&dnsconf_table, conf);
+	/* Out of memory here only loses the control socket; the log says so at start. */
+	conf->control = strdup(DNSCONF_CONTROL_DEFAULT);
 }
 
 void
@@ -70,6 +72,7 @@ dnsconf_free(struct dnsconf *conf)
 	free(conf->zones);
 	free(conf->listen);
 	free(conf->pidfile);
+	free(conf->control);
 	dnsconf_init(conf);
 }
 
@@ -436,6 +439,44 @@ p_pidfile(FILE *out, const struct conf_kw *kw, const void *target, const char *i
 	fputc('\n', out);
 }
 
+/* PATH, or the bare word none: no control socket. */
+static int
+h_control(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc,
+    char **argv)
+{
+	struct dnsconf *conf = target;
+	char *path;
+
+	if (!conf_word_quoted(p, argv[0]) && strcmp(argv[0], "none") == 0) {
+		free(conf->control);
+		conf->control = NULL;
+		return 0;
+	}
+	if (dnsconf_path(p, "control", argv[0], &path) != 0)
+		return -1;
+	/* sun_path holds 107 bytes and the NUL. */
+	if (strlen(path) > 107) {
+		free(path);
+		return conf_err(p, "control: path longer than 107 bytes (a unix socket's limit)");
+	}
+	free(conf->control);
+	conf->control = path;
+	return 0;
+}
+
+static void
+p_control(FILE *out, const struct conf_kw *kw, const void *target, const char *indent)
+{
+	const struct dnsconf *conf = target;
+
+	fprintf(out, "%scontrol ", indent);
+	if (conf->control == NULL)
+		fputs("none", out);
+	else
+		conf_print_word(out, conf->control, strcmp(conf->control, "none") == 0);
+	fputc('\n', out);
+}
+
 /*
  * In the printer's order.  RFC 7766 6.2.3 leaves the TCP numbers to us:
  * NSD and Knot allow a few hundred connections and close idle ones after
@@ -474,6 +515,7 @@ static const struct conf_kw dnsconf_kws[] = {
 	  .zero = "off", .flags = CONF_F_ONCE, .help = "tcp-clients-per-ip N|off" },
 	CONF_KW_NUMF("udp-size", CONF_T_UINT16, struct dnsconf, udp_size, 512, 4096, 1232,
 	    CONF_F_ONCE, "udp-size N"),
+	CONF_KW_HPF("control", 1, 1, h_control, p_control, CONF_F_ONCE, "control PATH|none"),
 };
 
 static const struct conf_table dnsconf_table = {

@@ -27,6 +27,7 @@
  *	tcp-clients-per-ip N|off    open TCP connections per IPv4 address or
  *	                            IPv6 /64
  *	udp-size N                  EDNS UDP payload size we announce (RFC 6891)
+ *	control PATH|none           the control socket (ripostectl -s PATH)
  *
  * Relative paths are taken from the config file's directory.
  */
@@ -43,6 +44,7 @@
 
 #define RIPOSTE_DNS_VERSION "0.1.0"
 #define DNSCONF_DEFAULT_PATH "/etc/riposte/riposte-dns.conf"
+#define DNSCONF_CONTROL_DEFAULT "/run/riposte-dns.sock"
 /* TXT character-strings are at most 255 bytes (RFC 1035 3.3). */
 #define DNSCONF_TEXT_MAX 255
 #define DNSCONF_USER_MAX 32
@@ -87,6 +89,7 @@ struct dnsconf {
 	unsigned tcp_io_ms;                  /* per-message receive deadline */
 	unsigned tcp_per_ip;                 /* 0: no limit */
 	uint16_t udp_size;
+	char *control;                       /* the control socket; NULL: none */
 };
 
 /* Defaults in one place (the listen default is applied by the parser). */

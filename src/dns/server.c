@@ -344,10 +344,54 @@ dns_gen_keep(struct dns_gen *gen, const struct dns_gen *old, struct dns_gen_sour
 		src->records += dns_zone_rr_count(nz);
 		src->kept = true;
 	}
+	if (src->kept)
+		src->loaded = os->loaded;
 }
+
+static struct dns_gen *dns_gen_build(const struct dnsconf *conf, const struct dns_gen *old,
+    const char *only);
 
 struct dns_gen *
 dns_gen_load(const struct dnsconf *conf, const struct dns_gen *old)
+{
+	return dns_gen_build(conf, old, NULL);
+}
+
+struct dns_gen *
+dns_gen_load_one(const struct dnsconf *conf, const struct dns_gen *old, const char *name)
+{
+	for (size_t i = 0; i < conf->n_zones; i++)
+		if (strcmp(conf->zones[i].name, name) == 0)
+			return dns_gen_build(conf, old, name);
+	errno = ENOENT;
+	return NULL;
+}
+
+/* A statement that `only` leaves alone: its zones and its record, from old. */
+static void
+dns_gen_carry(struct dns_gen *gen, const struct dns_gen *old, struct dns_gen_source *src)
+{
+	const struct dns_gen_source *os = NULL;
+
+	for (size_t j = 0; old != NULL && j < old->n_src; j++)
+		if (strcmp(old->src[j].name, src->name) == 0)
+			os = &old->src[j];
+	dns_gen_keep(gen, old, src);
+	if (os == NULL) {
+		snprintf(src->err, sizeof(src->err), "not loaded yet (reload every zone)");
+		gen->failed++;
+		return;
+	}
+	src->ok = os->ok;
+	src->kept = os->kept;
+	src->ms = os->ms;
+	memcpy(src->err, os->err, sizeof(src->err));
+	if (!os->ok)
+		gen->failed++;
+}
+
+static struct dns_gen *
+dns_gen_build(const struct dnsconf *conf, const struct dns_gen *old, const char *only)
 {
 	struct dns_gen *gen = calloc(1, sizeof(*gen));
 
@@ -376,6 +420,11 @@ dns_gen_load(const struct dnsconf *conf, const struct dns_gen *old)
 			dns_gen_free(gen);
 			return NULL;
 		}
+		if (only != NULL && strcmp(z->name, only) != 0) {
+			dns_gen_carry(gen, old, src);
+			gen->records += src->records;
+			continue;
+		}
 		if (z->kind == DNSCONF_ZONE_FILE) {
 			struct dns_zone *zone = dns_load_zonefile(z->path, z->name, src->err,
 			    sizeof(src->err));
@@ -395,6 +444,7 @@ dns_gen_load(const struct dnsconf *conf, const struct dns_gen *old)
 		if (rc == 0) {
 			src->ok = true;
 			src->err[0] = '\0';
+			src->loaded = time(NULL);
 			for (size_t k = 0; k < src->n_zones; k++) {
 				const struct dns_zone *zz = dns_zoneset_find(gen->zones, src->apex[k]);
 				if (zz != NULL)
@@ -1508,6 +1558,19 @@ dns_server_stats(const struct dns_server *srv, struct dns_server_stats *st)
 		st->tcp_evicted_busy += wk->tcp_evicted_busy;
 		st->tcp_io_timeouts += wk->tcp_io_timeouts;
 		st->tcp_refused_per_ip += wk->tcp_refused_per_ip;
+	}
+}
+
+void
+dns_server_tcp_slots(const struct dns_server *srv, unsigned *used, unsigned *max)
+{
+	*used = *max = 0;
+	for (unsigned i = 0; i < srv->n_workers; i++) {
+		const struct dns_worker *wk = srv->workers[i];
+		if (wk == NULL)
+			continue;
+		*used += wk->n_conns;
+		*max += wk->max_conns;
 	}
 }
 

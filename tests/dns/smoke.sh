@@ -107,6 +107,8 @@ zone example.org hosts hosts.txt
 identity smoke-ns
 workers 2
 tcp-idle-timeout 2s
+# in the temp dir: /run/riposte-dns.sock is for a real server (tests/dns/control.sh)
+control ctl.sock
 EOF
 
 # ---- --check, --print, --export ---------------------------------------
@@ -395,6 +397,7 @@ workers 1
 tcp-clients 2
 tcp-idle-timeout 1s
 tcp-io-timeout 2s
+control none
 EOF
 "$BIN" -d -c "$T/tcp.conf" >"$T/tcp.log" 2>&1 &
 PID2=$!

@@ -80,6 +80,7 @@ listen 127.0.0.1@$2
 zone example.com file example.com.zone
 workers 1
 tcp-clients ${TCP_CLIENTS:-8}
+control none
 $3
 EOF
 	"$BIN" -d -c "$T/$1.conf" >"$T/$1.log" 2>&1 &

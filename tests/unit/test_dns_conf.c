@@ -81,6 +81,7 @@ test_defaults(void **state)
 	assert_int_equal(c.tcp_io_ms, 500);
 	assert_int_equal(c.tcp_per_ip, 16);
 	assert_int_equal(c.udp_size, 1232);
+	assert_string_equal(c.control, "/run/riposte-dns.sock");
 	dnsconf_free(&c);
 	/* Freeing twice is harmless. */
 	dnsconf_free(&c);
@@ -415,6 +416,11 @@ static const struct {
 	{ "tcp-clients-per-ip 65537\n",
 	  NAME ":1: tcp-clients-per-ip 65537 out of range 1..65536" },
 	{ "tcp-clients-per-ip \"off\"\n", NAME ":1: tcp-clients-per-ip: 'off' is not a number" },
+	{ "control\n", NAME ":1: control: missing argument (usage: control PATH|none)" },
+	{ "control a\ncontrol b\n", NAME ":2: control: already set at line 1" },
+	{ "control /" "0123456789012345678901234567890123456789012345678901234567890123456789"
+	  "0123456789012345678901234567890123456789\n",
+	  NAME ":1: control: path longer than 107 bytes (a unix socket's limit)" },
 	{ "tcp-clients-per-ip many\n", NAME ":1: tcp-clients-per-ip: 'many' is not a number" },
 	{ "tcp-clients-per-ip 1\ntcp-clients-per-ip 1\n",
 	  NAME ":2: tcp-clients-per-ip: already set at line 1" },
@@ -571,7 +577,7 @@ test_print(void **state)
 	parse_ok("listen ::1@5353\nlisten 127.0.0.1@5353\nzone Example.com. hosts \"my hosts\"\n"
 	    "identity \"ns 1\"\nversion \"hide\"\nuser nobody\npidfile /run/x.pid\nworkers 2\n"
 	    "tcp-clients 10\ntcp-idle-timeout 1500ms\ntcp-io-timeout 2s\ntcp-clients-per-ip off\n"
-	    "udp-size 1400\n", &c);
+	    "udp-size 1400\ncontrol none\n", &c);
 	p = print_str(&c);
 	assert_string_equal(p,
 	    "listen [::1]@5353\n"
@@ -586,7 +592,8 @@ test_print(void **state)
 	    "tcp-idle-timeout 1500ms\n"
 	    "tcp-io-timeout 2s\n"
 	    "tcp-clients-per-ip off\n"
-	    "udp-size 1400\n");
+	    "udp-size 1400\n"
+	    "control none\n");
 	free(p);
 	dnsconf_free(&c);
 
@@ -611,7 +618,8 @@ test_print(void **state)
 	    "tcp-idle-timeout 10s\n"
 	    "tcp-io-timeout 500ms\n"
 	    "tcp-clients-per-ip 16\n"
-	    "udp-size 1232\n");
+	    "udp-size 1232\n"
+	    "control /run/riposte-dns.sock\n");
 	free(p);
 	dnsconf_free(&c);
 }
@@ -647,6 +655,9 @@ test_roundtrip(void **state)
 		"tcp-idle-timeout 1m\nuser a.b-c_d\n",
 		"tcp-io-timeout 250ms\ntcp-clients-per-ip off\n",
 		"tcp-io-timeout 60s\ntcp-clients-per-ip 3\n",
+		"control \"none\"\n",
+		"control none\n",
+		"control /tmp/x.sock\n",
 	};
 
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
