@@ -148,8 +148,9 @@ dnsd_reload(struct dnsd *d, const char *only, char *msg, size_t msglen)
 	    strcmp(conf.user, d->conf.user) != 0 || conf.tcp_clients != d->conf.tcp_clients ||
 	    conf.tcp_idle_ms != d->conf.tcp_idle_ms || conf.tcp_io_ms != d->conf.tcp_io_ms ||
 	    conf.tcp_per_ip != d->conf.tcp_per_ip ||
-	    (conf.control == NULL) != (d->conf.control == NULL) ||
-	    (conf.control != NULL && strcmp(conf.control, d->conf.control) != 0))
+	    (dnsconf_control(&conf) == NULL) != (dnsconf_control(&d->conf) == NULL) ||
+	    (dnsconf_control(&conf) != NULL &&
+	    strcmp(dnsconf_control(&conf), dnsconf_control(&d->conf)) != 0))
 		log_warnx("reload: listen, user, workers, control and tcp-* changes take effect "
 		    "at the next start");
 	if (only != NULL)
@@ -822,11 +823,12 @@ main(int argc, char **argv)
 	 */
 	struct ev_loop *loop = EV_DEFAULT;
 	d.started = mono_ms() / 1000.;
-	if (d.conf.control != NULL &&
-	    (d.ctl = ctl_server_start(loop, d.conf.control, dnsd_ctl_commands,
+	const char *control = dnsconf_control(&d.conf);
+	if (control != NULL &&
+	    (d.ctl = ctl_server_start(loop, control, dnsd_ctl_commands,
 	    sizeof(dnsd_ctl_commands) / sizeof(dnsd_ctl_commands[0]), &d)) == NULL)
 		log_warn("control socket %s: not available (ripostectl -s cannot reach us)",
-		    d.conf.control);
+		    control);
 	if (pw != NULL) {
 		if (d.conf.user[0] == '\0')
 			log_notice("no `user` in %s: running as %s once the sockets are bound "

@@ -56,8 +56,14 @@ dnsconf_init(struct dnsconf *conf)
 	conf->version_hide = false;
 	/* workers, udp-size and the tcp-* numbers: the table's rows. */
 	conf_table_defaults(&dnsconf_table, conf);
-	/* Out of memory here only loses the control socket; the log says so at start. */
-	conf->control = strdup(DNSCONF_CONTROL_DEFAULT);
+}
+
+const char *
+dnsconf_control(const struct dnsconf *conf)
+{
+	if (conf->control_off)
+		return NULL;
+	return conf->control != NULL ? conf->control : DNSCONF_CONTROL_DEFAULT;
 }
 
 void
@@ -450,6 +456,7 @@ h_control(struct conf_parser *p, const struct conf_kw *kw, void *target, int arg
 	if (!conf_word_quoted(p, argv[0]) && strcmp(argv[0], "none") == 0) {
 		free(conf->control);
 		conf->control = NULL;
+		conf->control_off = true;
 		return 0;
 	}
 	if (dnsconf_path(p, "control", argv[0], &path) != 0)
@@ -461,6 +468,7 @@ h_control(struct conf_parser *p, const struct conf_kw *kw, void *target, int arg
 	}
 	free(conf->control);
 	conf->control = path;
+	conf->control_off = false;
 	return 0;
 }
 
@@ -468,12 +476,13 @@ static void
 p_control(FILE *out, const struct conf_kw *kw, const void *target, const char *indent)
 {
 	const struct dnsconf *conf = target;
+	const char *path = dnsconf_control(conf);
 
 	fprintf(out, "%scontrol ", indent);
-	if (conf->control == NULL)
+	if (path == NULL)
 		fputs("none", out);
 	else
-		conf_print_word(out, conf->control, strcmp(conf->control, "none") == 0);
+		conf_print_word(out, path, strcmp(path, "none") == 0);
 	fputc('\n', out);
 }
 

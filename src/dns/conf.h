@@ -89,7 +89,8 @@ struct dnsconf {
 	unsigned tcp_io_ms;                  /* per-message receive deadline */
 	unsigned tcp_per_ip;                 /* 0: no limit */
 	uint16_t udp_size;
-	char *control;                       /* the control socket; NULL: none */
+	char *control;                       /* NULL: the default (dnsconf_control()) */
+	bool control_off;                    /* `control none` */
 };
 
 /* Defaults in one place (the listen default is applied by the parser). */
@@ -107,6 +108,9 @@ int dnsconf_parse_buf(const char *name, const char *basedir, const char *buf, si
     struct dnsconf *conf, char *err, size_t errlen);
 /* Read and parse a file; paths relative to the file's directory. */
 int dnsconf_parse_file(const char *path, struct dnsconf *conf, char *err, size_t errlen);
+
+/* The control socket's path, or NULL for `control none`. */
+const char *dnsconf_control(const struct dnsconf *conf);
 
 /* The canonical text (--print); parses back (basedir NULL) to an equal config. */
 void dnsconf_print(FILE *out, const struct dnsconf *conf);

@@ -30,8 +30,8 @@
  *   few seconds loses its slot after tcp-io-timeout, not tcp-idle-timeout;
  * - at the connection limit the least recently active idle connection
  *   makes room, and when none is idle the least recently active busy one
- *   (in the middle of a message, or with answers it does not read): a new
- *   client is never refused for want of a slot;
+ *   (in the middle of a message, or with answers it does not read) if it
+ *   is older than DNS_TCP_GRACE: slow clients never keep a new one out;
  * - tcp-clients-per-ip: connections per IPv4 address or IPv6 /64, counted
  *   for the whole server in a table of counters indexed by a keyed hash;
  * - a client that does not read its answers is not read from either once
@@ -92,6 +92,12 @@
 /* The unsent-answer buffer grows in steps of this, and shrinks once drained. */
 #define DNS_TCP_OUT_STEP (16 * 1024)
 #define DNS_TCP_ACCEPT_BATCH 64
+/*
+ * A busy connection younger than this is not evicted: clients that
+ * reconnect the moment they are evicted would otherwise evict each other
+ * in a ring, and with them a new client before its query is read.
+ */
+#define DNS_TCP_GRACE 0.1
 #define DNS_TCP_LISTEN_BACKLOG 1024
 #define DNS_TCP_FASTOPEN_QLEN 256
 /* Kernel receive buffer per UDP socket: room for bursts (capped by rmem_max). */
@@ -126,6 +132,7 @@ struct dns_tcp_conn {
 	uint32_t ip_slot;    /* its counter in dns_server.ip_count (with tcp_per_ip) */
 	bool eof;            /* the client closed its side: answer what came, then close */
 	bool answered;       /* a query came whole: with nothing pending, it is idle */
+	ev_tstamp accepted;
 	uint8_t *in;         /* in_small, or a buffer for one long query */
 	size_t in_len, in_cap;
 	uint8_t *out;        /* answers the socket did not take yet */
@@ -854,8 +861,7 @@ dns_tcp_process(struct dns_tcp_conn *c)
 	size_t pos = 0;
 
 	wk->stage_len = 0;
-	/* Staged answers count: they are the backlog's as soon as the socket is full. */
-	while (c->in_len - pos >= 2 && dns_tcp_backlog(c) + wk->stage_len < DNS_TCP_BACKLOG_MAX) {
+	while (c->in_len - pos >= 2 && dns_tcp_backlog(c) < DNS_TCP_BACKLOG_MAX) {
 		size_t mlen = (size_t)c->in[pos] << 8 | c->in[pos + 1];
 		size_t len;
 
@@ -864,9 +870,19 @@ dns_tcp_process(struct dns_tcp_conn *c)
 			return -1;
 		if (c->in_len - pos - 2 < mlen)
 			break;
-		if (DNS_TCP_STAGE - wk->stage_len < 2 + DNS_TCP_MSG_MAX &&
-		    dns_tcp_flush_stage(c) != 0)
-			return -1;
+		/*
+		 * Staged answers count: they are the backlog's as soon as the
+		 * socket is full.  At the bound, hand them to the socket and
+		 * go on only if it took enough (else the write event resumes
+		 * us; stopping with an empty backlog would stall the queries).
+		 */
+		if (DNS_TCP_STAGE - wk->stage_len < 2 + DNS_TCP_MSG_MAX ||
+		    dns_tcp_backlog(c) + wk->stage_len >= DNS_TCP_BACKLOG_MAX) {
+			if (dns_tcp_flush_stage(c) != 0)
+				return -1;
+			if (dns_tcp_backlog(c) >= DNS_TCP_BACKLOG_MAX)
+				break;
+		}
 		len = dns_answer(&gen->aconf, gen->zones, c->in + pos + 2, mlen,
 		    wk->stage + wk->stage_len + 2, DNS_TCP_MSG_MAX, true, &wk->stats);
 		pos += 2 + mlen;
@@ -1055,8 +1071,9 @@ dns_tcp_close(struct dns_tcp_conn *c)
  * RFC 7766 6.2.2: at the limit, the least recently active idle connection
  * goes; when none is idle, the least recently active of the busy ones: the
  * one that has been slowest to send the rest of its query or to read its
- * answers.  Slots held by slow or stalled clients are then never a reason
- * to refuse a new one.
+ * answers, if it is older than DNS_TCP_GRACE.  Slots held by slow or
+ * stalled clients are then no reason to refuse a new one; only a burst of
+ * connections all younger than the grace is.
  */
 static bool
 dns_tcp_evict(struct dns_worker *wk)
@@ -1072,11 +1089,14 @@ dns_tcp_evict(struct dns_worker *wk)
 			return true;
 		}
 	}
-	if (wk->lru_head == NULL)
-		return false;
-	wk->tcp_evicted_busy++;
-	dns_tcp_close(wk->lru_head);
-	return true;
+	for (struct dns_tcp_conn *c = wk->lru_head; c != NULL; c = c->next) {
+		if (ev_now(wk->loop) - c->accepted >= DNS_TCP_GRACE) {
+			wk->tcp_evicted_busy++;
+			dns_tcp_close(c);
+			return true;
+		}
+	}
+	return false;
 }
 
 /*
@@ -1171,6 +1191,7 @@ dns_tcp_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		c->ip_slot = slot;
 		c->eof = false;
 		c->answered = false;
+		c->accepted = ev_now(loop);
 		c->in = c->in_small;
 		c->in_len = 0;
 		c->in_cap = sizeof(c->in_small);

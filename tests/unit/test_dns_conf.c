@@ -81,7 +81,7 @@ test_defaults(void **state)
 	assert_int_equal(c.tcp_io_ms, 500);
 	assert_int_equal(c.tcp_per_ip, 16);
 	assert_int_equal(c.udp_size, 1232);
-	assert_string_equal(c.control, "/run/riposte-dns.sock");
+	assert_string_equal(dnsconf_control(&c), "/run/riposte-dns.sock");
 	dnsconf_free(&c);
 	/* Freeing twice is harmless. */
 	dnsconf_free(&c);
