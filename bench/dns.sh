@@ -44,6 +44,7 @@ if [[ ${1:-} == --serve ]]; then
 		identity bench
 		# The generator asks from one address: a throughput race, not an attack.
 		rrl-rate 0
+		control none
 		zone home. file $zonedir/home.zone
 		zone 128.10.in-addr.arpa. file $zonedir/128.10.in-addr.arpa.zone
 	EOF

@@ -139,6 +139,8 @@ dns() {
 	script "$name-probe-svg" env RIPOSTE_PROBE="$ROOT/$2/riposte-probe" tests/lab/svg_render.sh
 	script "$name-later-address" env RIPOSTE_DNS="$bin" tests/dns/later_address.sh
 	script "$name-rrl" env RIPOSTE_DNS="$bin" tests/dns/rrl.sh
+	script "$name-tcp-abuse" env RIPOSTE_DNS="$bin" tests/dns/tcp_abuse.sh
+	script "$name-control" env RIPOSTE_DNS="$bin" tests/dns/control.sh
 	script "$name-diff-knot" tests/dns/diff/run.sh "$bin"
 	script "$name-dnssec-unbound" env RIPOSTE_DNS="$bin" tests/dns/dnssec_unbound.sh
 }

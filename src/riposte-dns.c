@@ -18,9 +18,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ctl/ctl.h"
 #include "dns/conf.h"
 #include "dns/load.h"
 #include "dns/server.h"
+#include "lib/json.h"
 #include "lib/log.h"
 #include "lib/pidfile.h"
 
@@ -45,6 +47,8 @@ struct dnsd {
 	const char *run_user; /* who we run as once the sockets are bound; NULL: as started */
 	ev_signal sig_term, sig_int, sig_hup; /* data: this struct */
 	uint64_t reloads, reload_failures;
+	double started;               /* mono_ms() / 1000 at start, for the uptime */
+	struct ctl_server *ctl;       /* NULL: no control socket */
 };
 
 static double
@@ -118,32 +122,49 @@ listen_changed(const struct dnsconf *a, const struct dnsconf *b)
 	return false;
 }
 
-static void
-sig_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
+/*
+ * Read the config again and load every zone (only == NULL) or the zone
+ * statement `only`, and publish the result.  0: done, every statement
+ * loaded; 1: done, some failed (they keep their previous version); -1:
+ * nothing changed (the config does not parse, no such zone, out of
+ * memory).  A line for the caller in msg either way.
+ */
+static int
+dnsd_reload(struct dnsd *d, const char *only, char *msg, size_t msglen)
 {
-	struct dnsd *d = w->data;
 	struct dnsconf conf;
 	struct dns_gen *gen;
 	char err[512];
 	double t0 = mono_ms();
 
-	log_info("SIGHUP: reloading %s and every zone", d->conf_abs);
 	if (dnsconf_parse_file(d->conf_abs, &conf, err, sizeof(err)) != 0) {
 		d->reload_failures++;
-		log_warnx("reload failed: %s; still serving everything as before", err);
-		return;
+		snprintf(msg, msglen, "reload failed: %s; still serving everything as before", err);
+		log_warnx("%s", msg);
+		return -1;
 	}
 	/* Sockets, threads and privileges were set up once: those need a restart. */
 	if (listen_changed(&conf, &d->conf) || conf.workers != d->conf.workers ||
 	    strcmp(conf.user, d->conf.user) != 0 || conf.tcp_clients != d->conf.tcp_clients ||
-	    conf.tcp_idle_ms != d->conf.tcp_idle_ms)
-		log_warnx("reload: listen, user, workers, tcp-clients and tcp-idle-timeout "
-		    "changes take effect at the next start");
-	if ((gen = dns_gen_load(&conf, dns_server_gen(d->srv))) == NULL) {
+	    conf.tcp_idle_ms != d->conf.tcp_idle_ms || conf.tcp_io_ms != d->conf.tcp_io_ms ||
+	    conf.tcp_per_ip != d->conf.tcp_per_ip ||
+	    (dnsconf_control(&conf) == NULL) != (dnsconf_control(&d->conf) == NULL) ||
+	    (dnsconf_control(&conf) != NULL &&
+	    strcmp(dnsconf_control(&conf), dnsconf_control(&d->conf)) != 0))
+		log_warnx("reload: listen, user, workers, control and tcp-* changes take effect "
+		    "at the next start");
+	if (only != NULL)
+		gen = dns_gen_load_one(&conf, dns_server_gen(d->srv), only);
+	else
+		gen = dns_gen_load(&conf, dns_server_gen(d->srv));
+	if (gen == NULL) {
+		bool missing = only != NULL && errno == ENOENT;
 		d->reload_failures++;
-		log_warnx("reload failed: out of memory; still serving everything as before");
+		snprintf(msg, msglen, "reload failed: %s; still serving everything as before",
+		    missing ? "no such zone statement in the configuration" : "out of memory");
+		log_warnx("%s", msg);
 		dnsconf_free(&conf);
-		return;
+		return -1;
 	}
 	log_sources(gen, "reload: ");
 	size_t kept = 0;
@@ -161,14 +182,265 @@ sig_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	d->conf.version_hide = conf.version_hide;
 	d->conf.udp_size = conf.udp_size;
 	dnsconf_free(&conf);
-	if (failed > 0)
-		log_warnx("reload done with errors: %zu zones, %zu records; %u zone statements "
-		    "failed (%zu kept their previous version), %.1f ms", zones, records, failed,
-		    kept, mono_ms() - t0);
-	else
-		log_info("reload done: %zu zones, %zu records, %.1f ms", zones, records,
-		    mono_ms() - t0);
+	if (failed > 0) {
+		snprintf(msg, msglen, "reload done with errors: %zu zones, %zu records; %u zone "
+		    "statements failed (%zu kept their previous version), %.1f ms", zones, records,
+		    failed, kept, mono_ms() - t0);
+		log_warnx("%s", msg);
+		return 1;
+	}
+	snprintf(msg, msglen, "reload done: %zu zones, %zu records, %.1f ms", zones, records,
+	    mono_ms() - t0);
+	log_info("%s", msg);
+	return 0;
 }
+
+static void
+sig_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct dnsd *d = w->data;
+	char msg[1024];
+
+	log_info("SIGHUP: reloading %s and every zone", d->conf_abs);
+	(void)dnsd_reload(d, NULL, msg, sizeof(msg));
+}
+
+/* ------------------------------------------------------- control socket */
+
+/* The SOA serial of a zone (RFC 1035 3.3.13: after MNAME and RNAME). */
+static bool
+zone_serial(const struct dns_zone *z, uint32_t *serial)
+{
+	const struct dns_rrset *soa = dns_zone_soa(z);
+	const uint8_t *p, *end;
+
+	if (soa == NULL || soa->rdata_len < 2)
+		return false;
+	p = soa->rdata + 2;
+	end = p + ((size_t)soa->rdata[0] << 8 | soa->rdata[1]);
+	if (end > soa->rdata + soa->rdata_len)
+		return false;
+	for (int names = 0; names < 2; names++) {
+		while (p < end && *p != 0)
+			p += 1 + *p;
+		if (p >= end)
+			return false;
+		p++;
+	}
+	if (end - p < 4)
+		return false;
+	*serial = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+	return true;
+}
+
+static void
+iso_time(time_t t, char out[32])
+{
+	struct tm tm;
+
+	if (t == 0 || gmtime_r(&t, &tm) == NULL)
+		snprintf(out, 32, "-");
+	else
+		strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int
+ctl_status(void *ctx, const struct ctl_request *req, FILE *out)
+{
+	struct dnsd *d = ctx;
+	struct dns_server_stats st;
+	unsigned used, max;
+	const struct dns_gen *gen = dns_server_gen(d->srv);
+	double up = mono_ms() / 1000. - d->started;
+
+	/* Counters are read while the workers write them: each is a whole word. */
+	dns_server_stats(d->srv, &st);
+	dns_server_tcp_slots(d->srv, &used, &max);
+	if (req->json) {
+		struct json_w w;
+		json_init(&w, out);
+		json_obj_begin(&w);
+		json_key(&w, "version"); json_str(&w, RIPOSTE_DNS_VERSION);
+		json_key(&w, "uptime_s"); json_uint(&w, (uint64_t)up);
+		json_key(&w, "workers"); json_uint(&w, dns_server_workers(d->srv));
+		json_key(&w, "zones"); json_uint(&w, gen_zone_count(gen));
+		json_key(&w, "records"); json_uint(&w, gen->records);
+		json_key(&w, "reloads"); json_uint(&w, d->reloads);
+		json_key(&w, "reload_failures"); json_uint(&w, d->reload_failures);
+		json_key(&w, "queries"); json_uint(&w, st.answer.queries);
+		json_key(&w, "rcodes");
+		json_obj_begin(&w);
+		json_key(&w, "noerror"); json_uint(&w, st.answer.noerror);
+		json_key(&w, "nxdomain"); json_uint(&w, st.answer.nxdomain);
+		json_key(&w, "refused"); json_uint(&w, st.answer.refused);
+		json_key(&w, "formerr"); json_uint(&w, st.answer.formerr);
+		json_key(&w, "notimp"); json_uint(&w, st.answer.notimp);
+		json_key(&w, "servfail"); json_uint(&w, st.answer.servfail);
+		json_obj_end(&w);
+		json_key(&w, "dropped"); json_uint(&w, st.answer.dropped);
+		json_key(&w, "truncated"); json_uint(&w, st.answer.truncated);
+		json_key(&w, "udp");
+		json_obj_begin(&w);
+		json_key(&w, "in"); json_uint(&w, st.udp_in);
+		json_key(&w, "out"); json_uint(&w, st.udp_out);
+		json_key(&w, "dropped"); json_uint(&w, st.udp_dropped);
+		json_key(&w, "send_errors"); json_uint(&w, st.udp_send_errors);
+		json_obj_end(&w);
+		json_key(&w, "tcp");
+		json_obj_begin(&w);
+		json_key(&w, "open"); json_uint(&w, used);
+		json_key(&w, "slots"); json_uint(&w, max);
+		json_key(&w, "accepted"); json_uint(&w, st.tcp_accepted);
+		json_key(&w, "refused"); json_uint(&w, st.tcp_refused);
+		json_key(&w, "over_per_ip"); json_uint(&w, st.tcp_refused_per_ip);
+		json_key(&w, "idle_closed"); json_uint(&w, st.tcp_closed_idle);
+		json_key(&w, "io_timeouts"); json_uint(&w, st.tcp_io_timeouts);
+		json_key(&w, "evicted_idle"); json_uint(&w, st.tcp_evicted);
+		json_key(&w, "evicted_busy"); json_uint(&w, st.tcp_evicted_busy);
+		json_obj_end(&w);
+		json_obj_end(&w);
+		return json_end(&w) == 0 ? CTL_OK : CTL_ERR;
+	}
+	fprintf(out, "riposte-dns %s, up %.0f s, %u workers\n", RIPOSTE_DNS_VERSION, up,
+	    dns_server_workers(d->srv));
+	fprintf(out, "zones: %zu, %zu records; %llu reloads (%llu with errors)\n",
+	    gen_zone_count(gen), gen->records, (unsigned long long)d->reloads,
+	    (unsigned long long)d->reload_failures);
+	fprintf(out, "queries: %llu (noerror %llu, nxdomain %llu, refused %llu, formerr %llu, "
+	    "notimp %llu, servfail %llu; dropped %llu, truncated %llu)\n",
+	    (unsigned long long)st.answer.queries, (unsigned long long)st.answer.noerror,
+	    (unsigned long long)st.answer.nxdomain, (unsigned long long)st.answer.refused,
+	    (unsigned long long)st.answer.formerr, (unsigned long long)st.answer.notimp,
+	    (unsigned long long)st.answer.servfail, (unsigned long long)st.answer.dropped,
+	    (unsigned long long)st.answer.truncated);
+	fprintf(out, "udp: %llu in, %llu out, %llu dropped, %llu send errors\n",
+	    (unsigned long long)st.udp_in, (unsigned long long)st.udp_out,
+	    (unsigned long long)st.udp_dropped, (unsigned long long)st.udp_send_errors);
+	fprintf(out, "tcp: %u of %u slots open; %llu accepted, %llu refused, %llu over "
+	    "per-ip, %llu idle closed, %llu io timeouts, %llu evicted idle, %llu evicted busy\n",
+	    used, max, (unsigned long long)st.tcp_accepted, (unsigned long long)st.tcp_refused,
+	    (unsigned long long)st.tcp_refused_per_ip, (unsigned long long)st.tcp_closed_idle,
+	    (unsigned long long)st.tcp_io_timeouts, (unsigned long long)st.tcp_evicted,
+	    (unsigned long long)st.tcp_evicted_busy);
+	return CTL_OK;
+}
+
+static int
+ctl_zones(void *ctx, const struct ctl_request *req, FILE *out)
+{
+	struct dnsd *d = ctx;
+	const struct dns_gen *gen = dns_server_gen(d->srv);
+	struct json_w w;
+
+	if (req->json) {
+		json_init(&w, out);
+		json_arr_begin(&w);
+	} else {
+		fprintf(out, "%-32s %-12s %10s %8s %-20s %s\n", "ZONE", "STATEMENT", "SERIAL",
+		    "RECORDS", "LOADED", "STATE");
+	}
+	for (size_t i = 0; i < gen->n_src; i++) {
+		const struct dns_gen_source *s = &gen->src[i];
+		const char *state = s->ok ? "ok" : s->kept ? "kept" : "failed";
+		char when[32];
+		iso_time(s->loaded, when);
+		/* A statement that serves nothing still shows, with its error. */
+		for (size_t k = 0; k < (s->n_zones > 0 ? s->n_zones : 1); k++) {
+			const struct dns_zone *z = s->n_zones > 0 ?
+			    dns_zoneset_find(gen->zones, s->apex[k]) : NULL;
+			char text[DNS_NAME_STRLEN];
+			uint32_t serial = 0;
+			bool has = z != NULL && dns_name_equal(dns_zone_apex(z), s->apex[k]) &&
+			    zone_serial(z, &serial);
+			const char *name = s->n_zones > 0 ? dns_name_to_text(s->apex[k], text) : s->name;
+			if (req->json) {
+				json_obj_begin(&w);
+				json_key(&w, "zone"); json_str(&w, name);
+				json_key(&w, "statement"); json_str(&w, s->name);
+				json_key(&w, "source"); json_str(&w, source_kind(s));
+				json_key(&w, "path"); json_str(&w, s->path);
+				json_key(&w, "serial");
+				if (has)
+					json_uint(&w, serial);
+				else
+					json_null(&w);
+				json_key(&w, "records");
+				json_uint(&w, z != NULL ? dns_zone_rr_count(z) : 0);
+				json_key(&w, "loaded");
+				if (s->loaded != 0)
+					json_str(&w, when);
+				else
+					json_null(&w);
+				json_key(&w, "state"); json_str(&w, state);
+				json_key(&w, "error");
+				if (s->err[0] != '\0')
+					json_str(&w, s->err);
+				else
+					json_null(&w);
+				json_obj_end(&w);
+			} else {
+				char ser[16] = "-";
+				if (has)
+					snprintf(ser, sizeof(ser), "%u", serial);
+				fprintf(out, "%-32s %-12s %10s %8zu %-20s %s%s%s\n", name, s->name, ser,
+				    z != NULL ? dns_zone_rr_count(z) : (size_t)0, when, state,
+				    s->err[0] != '\0' ? ": " : "", s->err);
+			}
+		}
+	}
+	if (req->json) {
+		json_arr_end(&w);
+		return json_end(&w) == 0 ? CTL_OK : CTL_ERR;
+	}
+	return CTL_OK;
+}
+
+/* Synchronous: the reply is the reload's outcome, after the new zones are served. */
+static int
+ctl_reload(void *ctx, const struct ctl_request *req, FILE *out)
+{
+	struct dnsd *d = ctx;
+	char msg[1024], name[DNS_NAME_STRLEN];
+	const char *only = NULL;
+	int rc;
+
+	if (req->argc > 0) {
+		static const uint8_t root[1] = { 0 };
+		uint8_t wire[DNS_NAME_MAX], lc[DNS_NAME_MAX];
+		/* The statement's name as conf.c spells it: lowercase, absolute. */
+		if (dns_name_from_text(wire, req->argv[0], root) < 0) {
+			fprintf(out, "invalid zone name '%s'\n", req->argv[0]);
+			return CTL_USAGE;
+		}
+		dns_name_lower(lc, wire);
+		only = dns_name_to_text(lc, name);
+		log_info("control: reloading %s and zone %s", d->conf_abs, only);
+	} else {
+		log_info("control: reloading %s and every zone", d->conf_abs);
+	}
+	rc = dnsd_reload(d, only, msg, sizeof(msg));
+	/* An ERR body is text: ctl_dispatch() makes it {"error":...} for --json. */
+	if (rc != 0 || !req->json) {
+		fprintf(out, "%s\n", msg);
+		return rc == 0 ? CTL_OK : CTL_ERR;
+	}
+	struct json_w w;
+	json_init(&w, out);
+	json_obj_begin(&w);
+	json_key(&w, "ok"); json_bool(&w, true);
+	json_key(&w, "message"); json_str(&w, msg);
+	json_obj_end(&w);
+	return json_end(&w) == 0 ? CTL_OK : CTL_ERR;
+}
+
+static const struct ctl_command dnsd_ctl_commands[] = {
+	{ "status", NULL, "uptime, workers, queries by rcode and transport, TCP slots", 0, 0,
+	  ctl_status, CTL_CMD_READONLY },
+	{ "zones", NULL, "every zone: serial, records, when loaded, last error", 0, 0, ctl_zones,
+	  CTL_CMD_READONLY },
+	{ "reload", "[ZONE]", "read the config and every zone (or ZONE) again; replies when "
+	  "the result is served", 0, 1, ctl_reload, 0 },
+};
 
 static void
 sig_term_cb(struct ev_loop *loop, ev_signal *w, int revents)
@@ -224,7 +496,13 @@ usage(FILE *out)
 	    "  workers N|auto             threads (default auto: one per usable CPU)\n"
 	    "  tcp-clients N              open TCP connections (default 256)\n"
 	    "  tcp-idle-timeout N[ms|s|m] close idle TCP connections (default 10s)\n"
+	    "  tcp-io-timeout N[ms|s|m]   a TCP query must arrive whole within this once\n"
+	    "                             its first byte came (default 500ms)\n"
+	    "  tcp-clients-per-ip N|off   TCP connections per IPv4 address or IPv6 /64\n"
+	    "                             (default 16)\n"
 	    "  udp-size N                 our EDNS UDP payload size, 512..4096 (default 1232)\n"
+	    "  control PATH|none          control socket for ripostectl -s PATH: status,\n"
+	    "                             zones, reload [ZONE] (default %s)\n"
 	    "\n"
 	    "Signals:\n"
 	    "  SIGHUP               reload the configuration's zones (and identity, version,\n"
@@ -237,7 +515,7 @@ usage(FILE *out)
 	    "should not be announced.  Zone files are read again at reload as `user`.\n"
 	    "\n"
 	    "Exit status: 0 on success, 1 on a configuration, zone or start-up error.\n",
-	    DNSCONF_DEFAULT_PATH, RIPOSTE_DNS_VERSION);
+	    DNSCONF_DEFAULT_PATH, RIPOSTE_DNS_VERSION, DNSCONF_CONTROL_DEFAULT);
 }
 
 /*
@@ -538,6 +816,19 @@ main(int argc, char **argv)
 	}
 	if (d.pidfile_lock != NULL && pidfile_write(d.pidfile_lock) != 0)
 		fatal("pidfile %s", d.pidfile);
+	/*
+	 * The control socket while we may still write its directory (/run).
+	 * Without it riposte-dns still serves: answering matters more than
+	 * being asked how it goes.  Its commands run from the loop below.
+	 */
+	struct ev_loop *loop = EV_DEFAULT;
+	d.started = mono_ms() / 1000.;
+	const char *control = dnsconf_control(&d.conf);
+	if (control != NULL &&
+	    (d.ctl = ctl_server_start(loop, control, dnsd_ctl_commands,
+	    sizeof(dnsd_ctl_commands) / sizeof(dnsd_ctl_commands[0]), &d)) == NULL)
+		log_warn("control socket %s: not available (ripostectl -s cannot reach us)",
+		    control);
 	if (pw != NULL) {
 		if (d.conf.user[0] == '\0')
 			log_notice("no `user` in %s: running as %s once the sockets are bound "
@@ -549,7 +840,6 @@ main(int argc, char **argv)
 	}
 
 	signal(SIGPIPE, SIG_IGN);
-	struct ev_loop *loop = EV_DEFAULT;
 	ev_signal_init(&d.sig_term, sig_term_cb, SIGTERM);
 	ev_signal_init(&d.sig_int, sig_term_cb, SIGINT);
 	ev_signal_init(&d.sig_hup, sig_hup_cb, SIGHUP);
@@ -566,18 +856,23 @@ main(int argc, char **argv)
 	ev_run(loop, 0);
 
 	struct dns_server_stats st;
+	if (d.ctl != NULL)
+		ctl_server_stop(d.ctl);
 	dns_server_stop(d.srv);
 	dns_server_stats(d.srv, &st);
 	log_info("riposte-dns stopped: %llu queries (%llu noerror, %llu nxdomain, %llu refused, "
 	    "%llu formerr, %llu dropped), UDP %llu in %llu out %llu dropped, TCP %llu "
-	    "connections (%llu refused, %llu idle closed, %llu evicted), %llu reloads",
+	    "connections (%llu refused, %llu idle closed, %llu evicted, %llu busy evicted, "
+	    "%llu io timeouts, %llu over per-ip), %llu reloads",
 	    (unsigned long long)st.answer.queries, (unsigned long long)st.answer.noerror,
 	    (unsigned long long)st.answer.nxdomain, (unsigned long long)st.answer.refused,
 	    (unsigned long long)st.answer.formerr, (unsigned long long)st.answer.dropped,
 	    (unsigned long long)st.udp_in, (unsigned long long)st.udp_out,
 	    (unsigned long long)st.udp_dropped, (unsigned long long)st.tcp_accepted,
 	    (unsigned long long)st.tcp_refused, (unsigned long long)st.tcp_closed_idle,
-	    (unsigned long long)st.tcp_evicted, (unsigned long long)d.reloads);
+	    (unsigned long long)st.tcp_evicted, (unsigned long long)st.tcp_evicted_busy,
+	    (unsigned long long)st.tcp_io_timeouts, (unsigned long long)st.tcp_refused_per_ip,
+	    (unsigned long long)d.reloads);
 	dns_server_free(d.srv);
 	if (pidfile_close(d.pidfile_lock) != 0)
 		log_warn("cannot remove pidfile %s (emptied it instead; see `pidfile` in the "

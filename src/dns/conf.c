@@ -5,7 +5,8 @@
  * lib/conf.c's, in riposte-dns's dialect: lines up to DNSCONF_LINE_MAX
  * bytes and DNSCONF_WORDS_MAX words, '#' comments, "quoted words" with \"
  * and \\.  This file owns the statements: one conf_table whose plain values
- * (workers, tcp-clients, tcp-idle-timeout, udp-size, rrl-*) are schema rows with
+ * (workers, tcp-clients, tcp-idle-timeout, tcp-io-timeout, tcp-clients-per-ip,
+ * udp-size, rrl-*) are schema rows with
  * their range and default, and whose other statements have handlers and
  * printers.  Every statement but listen, zone and rrl-whitelist may be given
  * once.  The
@@ -58,6 +59,14 @@ dnsconf_init(struct dnsconf *conf)
 	conf_table_defaults(&dnsconf_table, conf);
 }
 
+const char *
+dnsconf_control(const struct dnsconf *conf)
+{
+	if (conf->control_off)
+		return NULL;
+	return conf->control != NULL ? conf->control : DNSCONF_CONTROL_DEFAULT;
+}
+
 void
 dnsconf_free(struct dnsconf *conf)
 {
@@ -71,6 +80,7 @@ dnsconf_free(struct dnsconf *conf)
 	free(conf->listen);
 	free(conf->pidfile);
 	free(conf->rrl_whitelist);
+	free(conf->control);
 	dnsconf_init(conf);
 }
 
@@ -508,6 +518,47 @@ p_rrl_whitelist(FILE *out, const struct conf_kw *kw, const void *target, const c
 	}
 }
 
+/* PATH, or the bare word none: no control socket. */
+static int
+h_control(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc,
+    char **argv)
+{
+	struct dnsconf *conf = target;
+	char *path;
+
+	if (!conf_word_quoted(p, argv[0]) && strcmp(argv[0], "none") == 0) {
+		free(conf->control);
+		conf->control = NULL;
+		conf->control_off = true;
+		return 0;
+	}
+	if (dnsconf_path(p, "control", argv[0], &path) != 0)
+		return -1;
+	/* sun_path holds 107 bytes and the NUL. */
+	if (strlen(path) > 107) {
+		free(path);
+		return conf_err(p, "control: path longer than 107 bytes (a unix socket's limit)");
+	}
+	free(conf->control);
+	conf->control = path;
+	conf->control_off = false;
+	return 0;
+}
+
+static void
+p_control(FILE *out, const struct conf_kw *kw, const void *target, const char *indent)
+{
+	const struct dnsconf *conf = target;
+	const char *path = dnsconf_control(conf);
+
+	fprintf(out, "%scontrol ", indent);
+	if (path == NULL)
+		fputs("none", out);
+	else
+		conf_print_word(out, path, strcmp(path, "none") == 0);
+	fputc('\n', out);
+}
+
 /*
  * In the printer's order.  RFC 7766 6.2.3 leaves the TCP numbers to us:
  * NSD and Knot allow a few hundred connections and close idle ones after
@@ -536,6 +587,18 @@ static const struct conf_kw dnsconf_kws[] = {
 	CONF_KW_NUMF("tcp-idle-timeout", CONF_T_MSEC, struct dnsconf, tcp_idle_ms, RTIME_MS,
 	    3600 * RTIME_SEC, 10 * RTIME_SEC, CONF_F_ONCE | CONF_F_BARE_SECONDS,
 	    "tcp-idle-timeout N[ms|s|m]"),
+	/*
+	 * A query must arrive whole within this once its first byte came: a
+	 * client that trickles bytes cannot keep a slot (Knot's tcp-io-timeout,
+	 * 500 ms by default as there).
+	 */
+	CONF_KW_NUMF("tcp-io-timeout", CONF_T_MSEC, struct dnsconf, tcp_io_ms, RTIME_MS,
+	    60 * RTIME_SEC, 500 * RTIME_MS, CONF_F_ONCE | CONF_F_BARE_SECONDS,
+	    "tcp-io-timeout N[ms|s|m]"),
+	/* One host may not take every slot; "off": no limit. */
+	{ .words = "tcp-clients-per-ip", .min_args = 1, .max_args = 1, .type = CONF_T_UNSIGNED,
+	  .offset = offsetof(struct dnsconf, tcp_per_ip), .min = 1, .max = 65536, .def = 16,
+	  .zero = "off", .flags = CONF_F_ONCE, .help = "tcp-clients-per-ip N|off" },
 	CONF_KW_NUMF("udp-size", CONF_T_UINT16, struct dnsconf, udp_size, 512, 4096, 1232,
 	    CONF_F_ONCE, "udp-size N"),
 	CONF_KW_NUMF("rrl-rate", CONF_T_UNSIGNED, struct dnsconf, rrl_rate, 0, 1000000, 200,
@@ -548,6 +611,7 @@ static const struct conf_kw dnsconf_kws[] = {
 	    56, CONF_F_ONCE, "rrl-ipv6-prefix N"),
 	CONF_KW_HPF("rrl-whitelist", 1, 1, h_rrl_whitelist, p_rrl_whitelist, 0,
 	    "rrl-whitelist PREFIX"),
+	CONF_KW_HPF("control", 1, 1, h_control, p_control, CONF_F_ONCE, "control PATH|none"),
 };
 
 static const struct conf_table dnsconf_table = {

@@ -22,12 +22,17 @@
  *	tcp-clients N               open TCP connections (RFC 7766 6.2.2)
  *	tcp-idle-timeout DURATION   RFC 7766 6.2.3; DURATION: N[ms|s|m], N alone
  *	                            is seconds; 1ms..60m
+ *	tcp-io-timeout DURATION     a query must arrive whole within it once its
+ *	                            first byte came; 1ms..60s
+ *	tcp-clients-per-ip N|off    open TCP connections per IPv4 address or
+ *	                            IPv6 /64
  *	udp-size N                  EDNS UDP payload size we announce (RFC 6891)
  *	rrl-rate N                  UDP responses per second per bucket (rrl.h); 0: off
  *	rrl-slip N                  every Nth limited answer sent with TC=1; 0: never
  *	rrl-ipv4-prefix N           client prefix length of a bucket, 8..32
  *	rrl-ipv6-prefix N           the same for IPv6, 16..128
  *	rrl-whitelist PREFIX        repeatable; never rate limited
+ *	control PATH|none           the control socket (ripostectl -s PATH)
  *
  * Relative paths are taken from the config file's directory.
  */
@@ -45,6 +50,7 @@
 
 #define RIPOSTE_DNS_VERSION "0.1.0"
 #define DNSCONF_DEFAULT_PATH "/etc/riposte/riposte-dns.conf"
+#define DNSCONF_CONTROL_DEFAULT "/run/riposte-dns.sock"
 /* TXT character-strings are at most 255 bytes (RFC 1035 3.3). */
 #define DNSCONF_TEXT_MAX 255
 #define DNSCONF_USER_MAX 32
@@ -86,12 +92,16 @@ struct dnsconf {
 	unsigned workers;                    /* 0: one per CPU we may run on */
 	unsigned tcp_clients;                /* for the whole server */
 	unsigned tcp_idle_ms;
+	unsigned tcp_io_ms;                  /* per-message receive deadline */
+	unsigned tcp_per_ip;                 /* 0: no limit */
 	uint16_t udp_size;
 	unsigned rrl_rate;                   /* 0: no response rate limiting */
 	unsigned rrl_slip;
 	unsigned rrl_v4_prefix, rrl_v6_prefix;
 	struct dns_rrl_prefix *rrl_whitelist;
 	size_t n_rrl_whitelist;
+	char *control;                       /* NULL: the default (dnsconf_control()) */
+	bool control_off;                    /* `control none` */
 };
 
 /* Defaults in one place (the listen default is applied by the parser). */
@@ -109,6 +119,9 @@ int dnsconf_parse_buf(const char *name, const char *basedir, const char *buf, si
     struct dnsconf *conf, char *err, size_t errlen);
 /* Read and parse a file; paths relative to the file's directory. */
 int dnsconf_parse_file(const char *path, struct dnsconf *conf, char *err, size_t errlen);
+
+/* The control socket's path, or NULL for `control none`. */
+const char *dnsconf_control(const struct dnsconf *conf);
 
 /* The canonical text (--print); parses back (basedir NULL) to an equal config. */
 void dnsconf_print(FILE *out, const struct dnsconf *conf);

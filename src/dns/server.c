@@ -23,10 +23,20 @@
  * length framing (RFC 1035 4.2.2), pipelined queries answered in the order
  * they came (RFC 7766 6.2.1.1), answers of one read written together, an
  * idle timeout (RFC 7766 6.2.3: closed when no byte moved either way for
- * tcp-idle-timeout) and, at the connection limit, the least recently
- * active idle connection closed to make room, or the new one refused when
- * none is idle (RFC 7766 6.2.2).  A client that does not read its answers
- * is not read from either, beyond DNS_TCP_BACKLOG_MAX.
+ * tcp-idle-timeout).  RFC 7766 6.2.2 asks servers to protect their slots
+ * from clients that hold them; ours are protected four ways:
+ * - a message deadline (tcp-io-timeout): a query must arrive whole within
+ *   it once its first byte came, so a client that trickles one byte every
+ *   few seconds loses its slot after tcp-io-timeout, not tcp-idle-timeout;
+ * - at the connection limit the least recently active idle connection
+ *   makes room, and when none is idle the least recently active busy one
+ *   (in the middle of a message, or with answers it does not read) if it
+ *   is older than DNS_TCP_GRACE: slow clients never keep a new one out;
+ * - tcp-clients-per-ip: connections per IPv4 address or IPv6 /64, counted
+ *   for the whole server in a table of counters indexed by a keyed hash;
+ * - a client that does not read its answers is not read from either once
+ *   its unsent answers reach DNS_TCP_BACKLOG_MAX (what it costs us is
+ *   bounded), and is closed by the idle timeout if it never reads again.
  *
  * Generations and reload.  The main thread publishes a new struct dns_gen
  * with an atomic exchange; a worker loads the pointer (acquire) at the
@@ -63,6 +73,7 @@
 #include <unistd.h>
 
 #include "../lib/log.h"
+#include "../lib/siphash.h"
 #include "load.h"
 #include "rrl.h"
 
@@ -80,9 +91,22 @@
 #define DNS_TCP_STAGE (4 * (2 + DNS_TCP_MSG_MAX))
 /* Most queries are tens of bytes; a longer one gets a buffer of its own. */
 #define DNS_TCP_IN_SMALL 2048
-/* Unsent answers per connection before we stop reading its queries. */
-#define DNS_TCP_BACKLOG_MAX (256 * 1024)
+/*
+ * Unsent answers per connection (with the answers staged but not yet
+ * handed to the socket) before we stop reading its queries: a client that
+ * pipelines and never reads costs at most this plus one answer, on top of
+ * the kernel's socket buffers.
+ */
+#define DNS_TCP_BACKLOG_MAX (64 * 1024)
+/* The unsent-answer buffer grows in steps of this, and shrinks once drained. */
+#define DNS_TCP_OUT_STEP (16 * 1024)
 #define DNS_TCP_ACCEPT_BATCH 64
+/*
+ * A busy connection younger than this is not evicted: clients that
+ * reconnect the moment they are evicted would otherwise evict each other
+ * in a ring, and with them a new client before its query is read.
+ */
+#define DNS_TCP_GRACE 0.1
 #define DNS_TCP_LISTEN_BACKLOG 1024
 #define DNS_TCP_FASTOPEN_QLEN 256
 /* Kernel receive buffer per UDP socket: room for bursts (capped by rmem_max). */
@@ -114,8 +138,12 @@ struct dns_tcp_conn {
 	struct dns_worker *wk;
 	ev_io io;
 	ev_timer idle;
+	ev_timer deadline;   /* tcp-io-timeout: the message being received must end */
 	int fd;
+	uint32_t ip_slot;    /* its counter in dns_server.ip_count (with tcp_per_ip) */
 	bool eof;            /* the client closed its side: answer what came, then close */
+	bool answered;       /* a query came whole: with nothing pending, it is idle */
+	ev_tstamp accepted;
 	uint8_t *in;         /* in_small, or a buffer for one long query */
 	size_t in_len, in_cap;
 	uint8_t *out;        /* answers the socket did not take yet */
@@ -161,6 +189,7 @@ struct dns_worker {
 	struct dns_answer_stats stats;
 	uint64_t udp_in, udp_out, udp_dropped, udp_send_errors;
 	uint64_t tcp_accepted, tcp_refused, tcp_closed_idle, tcp_evicted;
+	uint64_t tcp_evicted_busy, tcp_io_timeouts, tcp_refused_per_ip;
 	struct log_ratelimit rl_udp, rl_tcp;
 
 	/* Response rate limiting of UDP answers; NULL: off. */
@@ -180,7 +209,13 @@ struct dns_server {
 	struct dnsconf_listen *listen;
 	size_t n_listen;
 	double tcp_idle;
+	double tcp_io;
 	unsigned tcp_clients;
+	/* tcp-clients-per-ip: open connections per source, by keyed hash. */
+	unsigned tcp_per_ip;
+	_Atomic uint32_t *ip_count;
+	uint32_t ip_mask;
+	struct siphash_key ip_key;
 	bool started;
 };
 
@@ -333,10 +368,54 @@ dns_gen_keep(struct dns_gen *gen, const struct dns_gen *old, struct dns_gen_sour
 		src->records += dns_zone_rr_count(nz);
 		src->kept = true;
 	}
+	if (src->kept)
+		src->loaded = os->loaded;
 }
+
+static struct dns_gen *dns_gen_build(const struct dnsconf *conf, const struct dns_gen *old,
+    const char *only);
 
 struct dns_gen *
 dns_gen_load(const struct dnsconf *conf, const struct dns_gen *old)
+{
+	return dns_gen_build(conf, old, NULL);
+}
+
+struct dns_gen *
+dns_gen_load_one(const struct dnsconf *conf, const struct dns_gen *old, const char *name)
+{
+	for (size_t i = 0; i < conf->n_zones; i++)
+		if (strcmp(conf->zones[i].name, name) == 0)
+			return dns_gen_build(conf, old, name);
+	errno = ENOENT;
+	return NULL;
+}
+
+/* A statement that `only` leaves alone: its zones and its record, from old. */
+static void
+dns_gen_carry(struct dns_gen *gen, const struct dns_gen *old, struct dns_gen_source *src)
+{
+	const struct dns_gen_source *os = NULL;
+
+	for (size_t j = 0; old != NULL && j < old->n_src; j++)
+		if (strcmp(old->src[j].name, src->name) == 0)
+			os = &old->src[j];
+	dns_gen_keep(gen, old, src);
+	if (os == NULL) {
+		snprintf(src->err, sizeof(src->err), "not loaded yet (reload every zone)");
+		gen->failed++;
+		return;
+	}
+	src->ok = os->ok;
+	src->kept = os->kept;
+	src->ms = os->ms;
+	memcpy(src->err, os->err, sizeof(src->err));
+	if (!os->ok)
+		gen->failed++;
+}
+
+static struct dns_gen *
+dns_gen_build(const struct dnsconf *conf, const struct dns_gen *old, const char *only)
 {
 	struct dns_gen *gen = calloc(1, sizeof(*gen));
 
@@ -365,6 +444,11 @@ dns_gen_load(const struct dnsconf *conf, const struct dns_gen *old)
 			dns_gen_free(gen);
 			return NULL;
 		}
+		if (only != NULL && strcmp(z->name, only) != 0) {
+			dns_gen_carry(gen, old, src);
+			gen->records += src->records;
+			continue;
+		}
 		if (z->kind == DNSCONF_ZONE_FILE) {
 			struct dns_zone *zone = dns_load_zonefile(z->path, z->name, src->err,
 			    sizeof(src->err));
@@ -384,6 +468,7 @@ dns_gen_load(const struct dnsconf *conf, const struct dns_gen *old)
 		if (rc == 0) {
 			src->ok = true;
 			src->err[0] = '\0';
+			src->loaded = time(NULL);
 			for (size_t k = 0; k < src->n_zones; k++) {
 				const struct dns_zone *zz = dns_zoneset_find(gen->zones, src->apex[k]);
 				if (zz != NULL)
@@ -769,10 +854,10 @@ dns_tcp_queue(struct dns_tcp_conn *c, const uint8_t *data, size_t len)
 		c->out_len = left;
 	}
 	if (c->out_len + len > c->out_cap) {
-		size_t cap = c->out_cap ? c->out_cap : 4096;
+		/* In steps, not doubling: the backlog's bound is the buffer's. */
+		size_t cap = (c->out_len + len + DNS_TCP_OUT_STEP - 1) / DNS_TCP_OUT_STEP *
+		    DNS_TCP_OUT_STEP;
 		uint8_t *n;
-		while (cap < c->out_len + len)
-			cap *= 2;
 		if ((n = realloc(c->out, cap)) == NULL)
 			return -1;
 		c->out = n;
@@ -836,12 +921,23 @@ dns_tcp_process(struct dns_tcp_conn *c)
 			return -1;
 		if (c->in_len - pos - 2 < mlen)
 			break;
-		if (DNS_TCP_STAGE - wk->stage_len < 2 + DNS_TCP_MSG_MAX &&
-		    dns_tcp_flush_stage(c) != 0)
-			return -1;
+		/*
+		 * Staged answers count: they are the backlog's as soon as the
+		 * socket is full.  At the bound, hand them to the socket and
+		 * go on only if it took enough (else the write event resumes
+		 * us; stopping with an empty backlog would stall the queries).
+		 */
+		if (DNS_TCP_STAGE - wk->stage_len < 2 + DNS_TCP_MSG_MAX ||
+		    dns_tcp_backlog(c) + wk->stage_len >= DNS_TCP_BACKLOG_MAX) {
+			if (dns_tcp_flush_stage(c) != 0)
+				return -1;
+			if (dns_tcp_backlog(c) >= DNS_TCP_BACKLOG_MAX)
+				break;
+		}
 		len = dns_answer(&gen->aconf, gen->zones, c->in + pos + 2, mlen,
 		    wk->stage + wk->stage_len + 2, DNS_TCP_MSG_MAX, true, &wk->stats);
 		pos += 2 + mlen;
+		c->answered = true;
 		if (len == 0)
 			continue;
 		wk->stage[wk->stage_len] = (uint8_t)(len >> 8);
@@ -853,6 +949,18 @@ dns_tcp_process(struct dns_tcp_conn *c)
 	if (pos > 0) {
 		memmove(c->in, c->in + pos, c->in_len - pos);
 		c->in_len -= pos;
+	}
+	/*
+	 * The message deadline: it starts with a message's first byte and
+	 * ends with its last.  Only the front message is ever partial, so
+	 * one timer per connection does.
+	 */
+	if (c->in_len == 0)
+		ev_timer_stop(wk->loop, &c->deadline);
+	else if (pos > 0 || !ev_is_active(&c->deadline)) {
+		ev_timer_stop(wk->loop, &c->deadline);
+		ev_timer_set(&c->deadline, wk->srv->tcp_io, 0.);
+		ev_timer_start(wk->loop, &c->deadline);
 	}
 	/* A query longer than the buffer: give this connection one that fits it. */
 	if (c->in_len >= 2) {
@@ -932,6 +1040,12 @@ dns_tcp_write(struct dns_tcp_conn *c)
 		ev_timer_again(c->wk->loop, &c->idle);
 	}
 	c->out_off = c->out_len = 0;
+	/* A burst's buffer is not kept for the connection's life. */
+	if (c->out_cap > DNS_TCP_OUT_STEP) {
+		free(c->out);
+		c->out = NULL;
+		c->out_cap = 0;
+	}
 	/* Queries that waited behind the backlog. */
 	return dns_tcp_process(c);
 }
@@ -966,13 +1080,33 @@ dns_tcp_idle_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	dns_tcp_close(c);
 }
 
+/*
+ * tcp-io-timeout: the front message is still partial.  A complete one that
+ * waits for the client to read its answers is not late: the backlog
+ * holds it, and the idle timeout closes a client that never reads.
+ */
+static void
+dns_tcp_io_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct dns_tcp_conn *c = w->data;
+
+	if (c->in_len >= 2 && c->in_len >= 2 + ((size_t)c->in[0] << 8 | c->in[1]))
+		return;
+	c->wk->tcp_io_timeouts++;
+	dns_tcp_close(c);
+}
+
 static void
 dns_tcp_close(struct dns_tcp_conn *c)
 {
 	struct dns_worker *wk = c->wk;
+	struct dns_server *srv = wk->srv;
 
 	ev_io_stop(wk->loop, &c->io);
 	ev_timer_stop(wk->loop, &c->idle);
+	ev_timer_stop(wk->loop, &c->deadline);
+	if (srv->ip_count != NULL)
+		atomic_fetch_sub_explicit(&srv->ip_count[c->ip_slot], 1, memory_order_relaxed);
 	close(c->fd);
 	c->fd = -1;
 	if (c->in != c->in_small)
@@ -984,18 +1118,59 @@ dns_tcp_close(struct dns_tcp_conn *c)
 	wk->n_conns--;
 }
 
-/* RFC 7766 6.2.2: at the limit, the least recently active idle connection goes. */
+/*
+ * RFC 7766 6.2.2: at the limit, the least recently active idle connection
+ * goes; when none is idle, the least recently active of the busy ones: the
+ * one that has been slowest to send the rest of its query or to read its
+ * answers, if it is older than DNS_TCP_GRACE.  Slots held by slow or
+ * stalled clients are then no reason to refuse a new one; only a burst of
+ * connections all younger than the grace is.
+ */
 static bool
 dns_tcp_evict(struct dns_worker *wk)
 {
+	/*
+	 * A connection that has not sent a query yet is not idle: it was
+	 * accepted in this batch, its query not read yet.
+	 */
 	for (struct dns_tcp_conn *c = wk->lru_head; c != NULL; c = c->next) {
-		if (c->in_len == 0 && dns_tcp_backlog(c) == 0) {
+		if (c->answered && c->in_len == 0 && dns_tcp_backlog(c) == 0) {
 			wk->tcp_evicted++;
 			dns_tcp_close(c);
 			return true;
 		}
 	}
+	for (struct dns_tcp_conn *c = wk->lru_head; c != NULL; c = c->next) {
+		if (ev_now(wk->loop) - c->accepted >= DNS_TCP_GRACE) {
+			wk->tcp_evicted_busy++;
+			dns_tcp_close(c);
+			return true;
+		}
+	}
 	return false;
+}
+
+/*
+ * The source's counter: an IPv4 address, or an IPv6 /64 (a host has a
+ * /64, and a client with many addresses in it is one client).  v4-mapped
+ * addresses do not occur: IPv6 sockets are IPV6_V6ONLY.
+ */
+static uint32_t
+dns_ip_slot(const struct dns_server *srv, const union dns_sa *sa)
+{
+	uint8_t key[9];
+	size_t len;
+
+	if (sa->sa.sa_family == AF_INET6) {
+		key[0] = 6;
+		memcpy(key + 1, &sa->v6.sin6_addr, 8);
+		len = 9;
+	} else {
+		key[0] = 4;
+		memcpy(key + 1, &sa->v4.sin_addr, 4);
+		len = 5;
+	}
+	return (uint32_t)siphash24(&srv->ip_key, key, len) & srv->ip_mask;
 }
 
 static void
@@ -1016,7 +1191,11 @@ dns_tcp_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 	for (int i = 0; i < DNS_TCP_ACCEPT_BATCH; i++) {
 		struct dns_tcp_conn *c;
-		int fd = accept4(s->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct dns_server *srv = wk->srv;
+		union dns_sa peer;
+		socklen_t plen = sizeof(peer);
+		uint32_t slot = 0;
+		int fd = accept4(s->fd, &peer.sa, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
@@ -1034,7 +1213,22 @@ dns_tcp_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 			ev_timer_start(loop, &wk->accept_pause);
 			return;
 		}
+		/* Before any eviction: a refused client must not cost another its slot. */
+		if (srv->ip_count != NULL) {
+			slot = dns_ip_slot(srv, &peer);
+			if (atomic_fetch_add_explicit(&srv->ip_count[slot], 1,
+			    memory_order_relaxed) >= srv->tcp_per_ip) {
+				atomic_fetch_sub_explicit(&srv->ip_count[slot], 1,
+				    memory_order_relaxed);
+				wk->tcp_refused_per_ip++;
+				close(fd);
+				continue;
+			}
+		}
 		if (wk->free_conns == NULL && !dns_tcp_evict(wk)) {
+			if (srv->ip_count != NULL)
+				atomic_fetch_sub_explicit(&srv->ip_count[slot], 1,
+				    memory_order_relaxed);
 			wk->tcp_refused++;
 			close(fd);
 			continue;
@@ -1045,7 +1239,10 @@ dns_tcp_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		wk->tcp_accepted++;
 		c->wk = wk;
 		c->fd = fd;
+		c->ip_slot = slot;
 		c->eof = false;
+		c->answered = false;
+		c->accepted = ev_now(loop);
 		c->in = c->in_small;
 		c->in_len = 0;
 		c->in_cap = sizeof(c->in_small);
@@ -1059,6 +1256,8 @@ dns_tcp_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		c->idle.repeat = wk->srv->tcp_idle;
 		c->idle.data = c;
 		ev_timer_again(loop, &c->idle);
+		ev_init(&c->deadline, dns_tcp_io_cb);
+		c->deadline.data = c;
 	}
 }
 
@@ -1256,6 +1455,30 @@ dns_server_rrl(struct dns_server *srv, const struct dnsconf *conf)
 	return 0;
 }
 
+/*
+ * The per-source counters: 4 per connection slot (at least 1024), so that
+ * two sources rarely share one; the hash is keyed with random bytes, so no
+ * client can choose sources that share its neighbour's.
+ */
+static int
+dns_ip_table_new(struct dns_server *srv)
+{
+	uint8_t key[SIPHASH_KEY_LEN];
+	size_t n = 1024;
+
+	while (n < 4 * (size_t)srv->tcp_clients)
+		n *= 2;
+	if (getrandom(key, sizeof(key), 0) != (ssize_t)sizeof(key))
+		return -1;
+	srv->ip_key = siphash_key_from_bytes(key);
+	if ((srv->ip_count = calloc(n, sizeof(*srv->ip_count))) == NULL)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		atomic_init(&srv->ip_count[i], 0);
+	srv->ip_mask = (uint32_t)(n - 1);
+	return 0;
+}
+
 struct dns_server *
 dns_server_new(const struct dnsconf *conf)
 {
@@ -1272,6 +1495,12 @@ dns_server_new(const struct dnsconf *conf)
 	srv->n_workers = conf->workers != 0 ? conf->workers : dns_cpu_count();
 	srv->tcp_idle = (double)conf->tcp_idle_ms / 1000.;
 	srv->tcp_clients = conf->tcp_clients;
+	srv->tcp_io = (double)conf->tcp_io_ms / 1000.;
+	srv->tcp_per_ip = conf->tcp_per_ip;
+	if (srv->tcp_per_ip > 0 && dns_ip_table_new(srv) != 0) {
+		log_warnx("out of memory");
+		goto fail;
+	}
 	if ((srv->listen = calloc(conf->n_listen, sizeof(*srv->listen))) == NULL ||
 	    (srv->workers = calloc(srv->n_workers, sizeof(*srv->workers))) == NULL) {
 		log_warnx("out of memory");
@@ -1432,6 +1661,22 @@ dns_server_stats(const struct dns_server *srv, struct dns_server_stats *st)
 		st->tcp_evicted += wk->tcp_evicted;
 		st->rrl_limited += wk->rrl_limited;
 		st->rrl_slipped += wk->rrl_slipped;
+		st->tcp_evicted_busy += wk->tcp_evicted_busy;
+		st->tcp_io_timeouts += wk->tcp_io_timeouts;
+		st->tcp_refused_per_ip += wk->tcp_refused_per_ip;
+	}
+}
+
+void
+dns_server_tcp_slots(const struct dns_server *srv, unsigned *used, unsigned *max)
+{
+	*used = *max = 0;
+	for (unsigned i = 0; i < srv->n_workers; i++) {
+		const struct dns_worker *wk = srv->workers[i];
+		if (wk == NULL)
+			continue;
+		*used += wk->n_conns;
+		*max += wk->max_conns;
 	}
 }
 
@@ -1445,6 +1690,7 @@ dns_server_free(struct dns_server *srv)
 		dns_worker_free(srv->workers[i]);
 	free(srv->workers);
 	free(srv->listen);
+	free((void *)srv->ip_count);
 	dns_gen_free(atomic_load(&srv->gen));
 	free(srv);
 }

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "answer.h"
 #include "conf.h"
@@ -33,6 +34,7 @@ struct dns_gen_source {
 	uint8_t (*apex)[DNS_NAME_MAX]; /* their apexes, lowercase wire */
 	size_t records;
 	double ms;          /* load time */
+	time_t loaded;      /* when what is served was loaded (0: never) */
 };
 
 struct dns_gen {
@@ -54,6 +56,14 @@ struct dns_gen {
  * Logs nothing: the caller reports from gen->src.  NULL: out of memory.
  */
 struct dns_gen *dns_gen_load(const struct dnsconf *conf, const struct dns_gen *old);
+/*
+ * The same for one statement: the zone statement named `name` (as in
+ * dns_gen_source.name) is loaded again and every other statement's zones
+ * are copied from `old` with what old said of them.  NULL: out of memory,
+ * or (errno ENOENT) no such statement in conf.
+ */
+struct dns_gen *dns_gen_load_one(const struct dnsconf *conf, const struct dns_gen *old,
+    const char *name);
 void dns_gen_free(struct dns_gen *gen);
 
 struct dns_server;
@@ -64,6 +74,9 @@ struct dns_server_stats {
 	uint64_t udp_in, udp_out, udp_dropped, udp_send_errors;
 	uint64_t tcp_accepted, tcp_refused, tcp_closed_idle, tcp_evicted;
 	uint64_t rrl_limited, rrl_slipped; /* UDP answers rate limited (slipped: sent TC=1) */
+	uint64_t tcp_evicted_busy;   /* in the middle of a query or with unread answers */
+	uint64_t tcp_io_timeouts;    /* a query not whole within tcp-io-timeout */
+	uint64_t tcp_refused_per_ip; /* over tcp-clients-per-ip */
 };
 
 /*
@@ -86,6 +99,8 @@ const struct dns_gen *dns_server_gen(const struct dns_server *srv);
 /* Stop and join the workers, close the sockets. */
 void dns_server_stop(struct dns_server *srv);
 void dns_server_stats(const struct dns_server *srv, struct dns_server_stats *st);
+/* TCP connections open now and the slots for them (racy while running). */
+void dns_server_tcp_slots(const struct dns_server *srv, unsigned *used, unsigned *max);
 void dns_server_free(struct dns_server *srv);
 
 #endif

@@ -71,6 +71,41 @@ dns_wire_rr_begin(struct dns_rr_iter *it, const uint8_t *buf, size_t len,
 	it->left[DNS_SEC_AUTHORITY] = m->nscount;
 	it->left[DNS_SEC_ADDITIONAL] = m->arcount;
 	it->section = DNS_SEC_ANSWER;
+	it->lazy = false;
+}
+
+/*
+ * Step over the name at *pos without following its pointer: labels up to
+ * the root or a pointer, which must point before itself (RFC 1035 4.1.4:
+ * to a prior occurrence).  1: the name is the root itself, 0: another
+ * name, -1: malformed.
+ */
+static int
+name_skip(const uint8_t *msg, size_t len, size_t *pos)
+{
+	size_t p = *pos, total = 0;
+
+	for (;;) {
+		uint8_t l;
+
+		if (p >= len)
+			return -1;
+		l = msg[p];
+		if ((l & 0xc0) == 0xc0) {
+			if (len - p < 2 || (((size_t)(l & 0x3f) << 8) | msg[p + 1]) >= p)
+				return -1;
+			*pos = p + 2;
+			return 0;
+		}
+		if (l > 63 || len - p - 1 < l || (total += 1 + (size_t)l) > DNS_NAME_MAX)
+			return -1;
+		p += 1 + (size_t)l;
+		if (l == 0) {
+			int root = p - *pos == 1;
+			*pos = p;
+			return root;
+		}
+	}
 }
 
 int
@@ -88,7 +123,19 @@ dns_wire_rr_next(struct dns_rr_iter *it, struct dns_rr *rr)
 	rr->section = it->section;
 
 	pos = it->pos;
-	n = dns_wire_name_read(it->msg, it->len, &pos, rr->owner);
+	if (it->lazy) {
+		n = name_skip(it->msg, it->len, &pos);
+		if (n > 0)
+			rr->owner[0] = 0;
+		/* The OPT's owner is checked (RFC 6891 6.1.2), even a pointer to the root. */
+		if (n == 0 && pos + 2 <= it->len &&
+		    (it->msg[pos] << 8 | it->msg[pos + 1]) == DNS_T_OPT) {
+			pos = it->pos;
+			n = dns_wire_name_read(it->msg, it->len, &pos, rr->owner);
+		}
+	} else {
+		n = dns_wire_name_read(it->msg, it->len, &pos, rr->owner);
+	}
 	if (n < 0) {
 		it->section = DNS_SEC_ADDITIONAL + 1;
 		return DNS_WIRE_RRNAME;
@@ -188,6 +235,7 @@ dns_wire_parse(const uint8_t *buf, size_t len, struct dns_msg *m)
 	m->end = pos;
 
 	dns_wire_rr_begin(&it, buf, len, m);
+	it.lazy = true;
 	while ((r = dns_wire_rr_next(&it, &rr)) > 0) {
 		if (m->tsig)
 			return DNS_WIRE_TSIG_LAST;

@@ -115,6 +115,7 @@ check "broken.test.: one line altered (www's RRSIG over A)" 1 \
 
 {
 	echo "listen 127.0.0.1@$DPORT"
+	echo "control none"
 	echo "workers 1"
 	echo "user root"
 	for z in "${ZONES[@]}"; do echo "zone $z file $T/${z%.}.zone"; done

@@ -96,6 +96,7 @@ zone example.com file example.com.zone
 user nobody
 workers 2
 identity later
+control none
 EOF
 chmod 644 "$T"/*
 

@@ -103,6 +103,7 @@ identity $1
 workers 2
 # riposte-probe measures every answer at up to 5000 q/s from one address.
 rrl-rate 0
+control none
 EOF
 }
 conf s1

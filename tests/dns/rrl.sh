@@ -67,6 +67,7 @@ SLIP=2
 conf() { # conf RATE
 	cat >"$T/riposte-dns.conf" <<EOF
 listen 127.0.0.1@$PORT
+control none
 zone example.com file example.com.zone
 workers 2
 rrl-rate $1

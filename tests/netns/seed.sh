@@ -162,6 +162,7 @@ identity $n
 workers ${SEED_DNS_WORKERS:-1}
 # riposte-probe counts every answer: a measurement, not an attack.
 rrl-rate 0
+control none
 EOF
 	rm -f "$T_DIR/$n.dns.pid"
 	ip netns exec "$T_PFX$n" "$RIPOSTE_DNS" -d -c "$d/riposte-dns.conf" -p "$T_DIR/$n.dns.pid" \

@@ -78,6 +78,8 @@ test_defaults(void **state)
 	assert_int_equal(c.workers, 0);
 	assert_int_equal(c.tcp_clients, 256);
 	assert_int_equal(c.tcp_idle_ms, 10000);
+	assert_int_equal(c.tcp_io_ms, 500);
+	assert_int_equal(c.tcp_per_ip, 16);
 	assert_int_equal(c.udp_size, 1232);
 	/* Response rate limiting is on, at NSD's numbers (README: why). */
 	assert_int_equal(c.rrl_rate, 200);
@@ -85,6 +87,7 @@ test_defaults(void **state)
 	assert_int_equal(c.rrl_v4_prefix, 24);
 	assert_int_equal(c.rrl_v6_prefix, 56);
 	assert_int_equal(c.n_rrl_whitelist, 0);
+	assert_string_equal(dnsconf_control(&c), "/run/riposte-dns.sock");
 	dnsconf_free(&c);
 	/* Freeing twice is harmless. */
 	dnsconf_free(&c);
@@ -331,6 +334,19 @@ test_numbers(void **state)
 	assert_int_equal(c.udp_size, 512);
 	assert_int_equal(c.tcp_clients, 1);
 	dnsconf_free(&c);
+
+	parse_ok("tcp-io-timeout 2s\ntcp-clients-per-ip 4\n", &c);
+	assert_int_equal(c.tcp_io_ms, 2000);
+	assert_int_equal(c.tcp_per_ip, 4);
+	dnsconf_free(&c);
+	parse_ok("tcp-io-timeout 1ms\ntcp-clients-per-ip off\n", &c);
+	assert_int_equal(c.tcp_io_ms, 1);
+	assert_int_equal(c.tcp_per_ip, 0);
+	dnsconf_free(&c);
+	parse_ok("tcp-io-timeout 60\ntcp-clients-per-ip 65536\n", &c);
+	assert_int_equal(c.tcp_io_ms, 60000);
+	assert_int_equal(c.tcp_per_ip, 65536);
+	dnsconf_free(&c);
 }
 
 /* CRLF line ends, a last line without a newline, tabs between words. */
@@ -440,6 +456,26 @@ static const struct {
 	  NAME ":1: tcp-idle-timeout: '-1' is not a duration (e.g. 200ms, 2s, 1m)" },
 	{ "tcp-idle-timeout 99999999999999999999\n",
 	  NAME ":1: tcp-idle-timeout: '99999999999999999999' is longer than a day" },
+	{ "tcp-io-timeout 0\n", NAME ":1: tcp-io-timeout 0 below 1ms" },
+	{ "tcp-io-timeout 61s\n", NAME ":1: tcp-io-timeout 61s above 1m" },
+	{ "tcp-io-timeout 1m1s\n",
+	  NAME ":1: tcp-io-timeout: '1m1s' is not a duration (e.g. 200ms, 2s, 1m)" },
+	{ "tcp-io-timeout\n",
+	  NAME ":1: tcp-io-timeout: missing argument (usage: tcp-io-timeout N[ms|s|m])" },
+	{ "tcp-io-timeout 1s\ntcp-io-timeout 1s\n",
+	  NAME ":2: tcp-io-timeout: already set at line 1" },
+	{ "tcp-clients-per-ip 0\n", NAME ":1: tcp-clients-per-ip 0 out of range 1..65536" },
+	{ "tcp-clients-per-ip 65537\n",
+	  NAME ":1: tcp-clients-per-ip 65537 out of range 1..65536" },
+	{ "tcp-clients-per-ip \"off\"\n", NAME ":1: tcp-clients-per-ip: 'off' is not a number" },
+	{ "control\n", NAME ":1: control: missing argument (usage: control PATH|none)" },
+	{ "control a\ncontrol b\n", NAME ":2: control: already set at line 1" },
+	{ "control /" "0123456789012345678901234567890123456789012345678901234567890123456789"
+	  "0123456789012345678901234567890123456789\n",
+	  NAME ":1: control: path longer than 107 bytes (a unix socket's limit)" },
+	{ "tcp-clients-per-ip many\n", NAME ":1: tcp-clients-per-ip: 'many' is not a number" },
+	{ "tcp-clients-per-ip 1\ntcp-clients-per-ip 1\n",
+	  NAME ":2: tcp-clients-per-ip: already set at line 1" },
 	/* Quoted, auto is just a word. */
 	{ "workers \"auto\"\n", NAME ":1: workers: 'auto' is not a number" },
 	/* Every statement but listen and zone is given once. */
@@ -592,8 +628,9 @@ test_print(void **state)
 
 	parse_ok("listen ::1@5353\nlisten 127.0.0.1@5353\nzone Example.com. hosts \"my hosts\"\n"
 	    "identity \"ns 1\"\nversion \"hide\"\nuser nobody\npidfile /run/x.pid\nworkers 2\n"
-	    "tcp-clients 10\ntcp-idle-timeout 1500ms\nudp-size 1400\nrrl-whitelist ::1\n"
-	    "rrl-rate 50\nrrl-whitelist 192.0.2.0/24\nrrl-slip 1\n", &c);
+	    "tcp-clients 10\ntcp-idle-timeout 1500ms\ntcp-io-timeout 2s\ntcp-clients-per-ip off\n"
+	    "udp-size 1400\nrrl-whitelist ::1\nrrl-rate 50\nrrl-whitelist 192.0.2.0/24\nrrl-slip 1\n"
+	    "control none\n", &c);
 	p = print_str(&c);
 	assert_string_equal(p,
 	    "listen [::1]@5353\n"
@@ -606,13 +643,16 @@ test_print(void **state)
 	    "workers 2\n"
 	    "tcp-clients 10\n"
 	    "tcp-idle-timeout 1500ms\n"
+	    "tcp-io-timeout 2s\n"
+	    "tcp-clients-per-ip off\n"
 	    "udp-size 1400\n"
 	    "rrl-rate 50\n"
 	    "rrl-slip 1\n"
 	    "rrl-ipv4-prefix 24\n"
 	    "rrl-ipv6-prefix 56\n"
 	    "rrl-whitelist ::1/128\n"
-	    "rrl-whitelist 192.0.2.0/24\n");
+	    "rrl-whitelist 192.0.2.0/24\n"
+	    "control none\n");
 	free(p);
 	dnsconf_free(&c);
 
@@ -635,11 +675,14 @@ test_print(void **state)
 	    "workers auto\n"
 	    "tcp-clients 256\n"
 	    "tcp-idle-timeout 10s\n"
+	    "tcp-io-timeout 500ms\n"
+	    "tcp-clients-per-ip 16\n"
 	    "udp-size 1232\n"
 	    "rrl-rate 200\n"
 	    "rrl-slip 2\n"
 	    "rrl-ipv4-prefix 24\n"
-	    "rrl-ipv6-prefix 56\n");
+	    "rrl-ipv6-prefix 56\n"
+	    "control /run/riposte-dns.sock\n");
 	free(p);
 	dnsconf_free(&c);
 }
@@ -676,6 +719,11 @@ test_roundtrip(void **state)
 		"tcp-idle-timeout 90s\nworkers auto\n",
 		"tcp-idle-timeout 1m\nuser a.b-c_d\n",
 		"rrl-rate 0\nrrl-slip 0\nrrl-whitelist 10.1.0.0/16\nrrl-whitelist ::/0\n",
+		"tcp-io-timeout 250ms\ntcp-clients-per-ip off\n",
+		"tcp-io-timeout 60s\ntcp-clients-per-ip 3\n",
+		"control \"none\"\n",
+		"control none\n",
+		"control /tmp/x.sock\n",
 	};
 
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)

@@ -99,6 +99,11 @@ static const struct vec vectors[] = {
 	    OPT(512, 0, 0, 0, 0)), DNS_WIRE_OPT_DUP, 1, true, true },
 	{ "OPT owner not root", BYTES(HDR(1, 0, 1, 0, 0, 1), WWW, QA, 0xc0, 0x0c, B16(41),
 	    B16(4096), 0, 0, B16(0), B16(0)), DNS_WIRE_OPT_OWNER, 1, true, false },
+	/* Record owners are skipped, not read, but the OPT's is read through its pointer. */
+	{ "OPT owner a pointer to the root", BYTES(HDR(1, 0, 1, 0, 0, 1), 0, QA, 0xc0, 0x0c,
+	    B16(41), B16(4096), 0, 0, B16(0), B16(0)), DNS_WIRE_OK, 1, true, true },
+	{ "owner label past the end", BYTES(HDR(1, 0, 1, 0, 0, 1), WWW, QA, 5, 'a'),
+	    DNS_WIRE_RRNAME, 1, true, false },
 	{ "OPT option past rdata", BYTES(HDR(1, 0, 1, 0, 0, 1), WWW, QA, OPT(4096, 0, 0, 0, 4),
 	    B16(3), B16(1)), DNS_WIRE_OPT_OPTION, 1, true, true },
 	{ "OPT rdata 3 bytes", BYTES(HDR(1, 0, 1, 0, 0, 1), WWW, QA, OPT(4096, 0, 0, 0, 3),
