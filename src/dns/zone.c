@@ -485,6 +485,45 @@ dns_zone_nsec3_find(const struct dns_zone *zone, const uint8_t hash[DNS_NSEC3_HA
 	return zone->nsec3[at].node;
 }
 
+size_t
+dns_zone_nsec_count(const struct dns_zone *zone)
+{
+	return zone->n_nsec;
+}
+
+const struct dns_node *
+dns_zone_nsec_at(const struct dns_zone *zone, size_t i)
+{
+	return i < zone->n_nsec ? zone->nsec[i] : NULL;
+}
+
+size_t
+dns_zone_nsec3_count(const struct dns_zone *zone)
+{
+	return zone->n_nsec3;
+}
+
+const struct dns_node *
+dns_zone_nsec3_at(const struct dns_zone *zone, size_t i, const uint8_t **hash)
+{
+	if (i >= zone->n_nsec3)
+		return NULL;
+	*hash = zone->nsec3[i].hash;
+	return zone->nsec3[i].node;
+}
+
+bool
+dns_zone_nsec3_param(const struct dns_zone *zone, uint16_t *iterations, const uint8_t **salt,
+    uint8_t *salt_len)
+{
+	if (!zone->n3)
+		return false;
+	*iterations = zone->n3_iter;
+	*salt = zone->n3_salt;
+	*salt_len = zone->n3_salt_len;
+	return true;
+}
+
 /* RFC 4648 7 base32hex (lowercase: names are), 32 characters -> 20 bytes. */
 static bool
 dns_b32hex20(const uint8_t *s, size_t n, uint8_t out[DNS_NSEC3_HASH_MAX])

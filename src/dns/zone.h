@@ -104,6 +104,20 @@ bool dns_zone_nsec3_hash(const struct dns_zone *zone, const uint8_t *name_lc,
 const struct dns_node *dns_zone_nsec3_find(const struct dns_zone *zone,
     const uint8_t hash[DNS_NSEC3_HASH_MAX], bool *match);
 
+/*
+ * The DNSSEC indexes as built at load, for checks (dnssec_check.c): the NSEC
+ * owners in canonical order, the NSEC3 owners in hash order (with their
+ * hash, decoded from the owner), and the NSEC3PARAM the server uses (false
+ * without one: then dns_zone_nsec3() is false too).
+ */
+size_t dns_zone_nsec_count(const struct dns_zone *zone);
+const struct dns_node *dns_zone_nsec_at(const struct dns_zone *zone, size_t i);
+size_t dns_zone_nsec3_count(const struct dns_zone *zone);
+const struct dns_node *dns_zone_nsec3_at(const struct dns_zone *zone, size_t i,
+    const uint8_t **hash);
+bool dns_zone_nsec3_param(const struct dns_zone *zone, uint16_t *iterations,
+    const uint8_t **salt, uint8_t *salt_len);
+
 /* Walk every node (export, tests); order is unspecified. */
 void dns_zone_walk(const struct dns_zone *zone,
     void (*fn)(void *ctx, const struct dns_node *node), void *ctx);

@@ -27,6 +27,7 @@
 #include <unistd.h>
 #include <utime.h>
 
+#include "dns/dnssec_check.h"
 #include "dns/load.h"
 
 static char tmpdir[] = "/tmp/test_dns_load_XXXXXX";
@@ -1193,6 +1194,238 @@ test_dnssec_index(void **state)
 	dns_zone_free(z);
 }
 
+/* ------------------------------------------------------ DNSSEC checks */
+
+/* The signed fixtures' RRSIGs are valid from 20200101000000 to 20500101000000. */
+#define T2020 ((time_t)1577836800)
+#define T2030 ((time_t)1893456000)
+#define T2050 ((time_t)2524608000)
+
+/*
+ * A signed fixture loaded with every line starting with one of `drop`
+ * removed and, in each kept line, `from` replaced by `to` (once; NULL: none).
+ */
+static struct dns_zone *
+load_signed(const char *file, const char *origin, const char *const *drop, const char *from,
+    const char *to)
+{
+	char line[4096], err[2048];
+	size_t cap = 1 << 16, len = 0;
+	char *buf = malloc(cap);
+	FILE *f = fopen(zones_path(file), "r");
+	struct dns_zone *z;
+
+	assert_non_null(f);
+	assert_non_null(buf);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		bool skip = false;
+		char out[4096 + 256], *at;
+		for (size_t i = 0; drop != NULL && drop[i] != NULL; i++)
+			skip |= strncmp(line, drop[i], strlen(drop[i])) == 0;
+		if (skip)
+			continue;
+		if (from != NULL && (at = strstr(line, from)) != NULL)
+			snprintf(out, sizeof(out), "%.*s%s%s", (int)(at - line), line, to,
+			    at + strlen(from));
+		else
+			snprintf(out, sizeof(out), "%s", line);
+		assert_true(len + strlen(out) < cap);
+		memcpy(buf + len, out, strlen(out));
+		len += strlen(out);
+	}
+	fclose(f);
+	z = dns_load_zonefile_buf(file, buf, len, origin, err, sizeof(err));
+	free(buf);
+	if (z == NULL)
+		fail_msg("%s", err);
+	return z;
+}
+
+struct chk_out {
+	char text[8192]; /* "E message\n" or "W message\n" each */
+	unsigned calls;
+};
+
+static void
+chk_collect(void *ctx, bool error, const char *msg)
+{
+	struct chk_out *o = ctx;
+	size_t l = strlen(o->text);
+
+	o->calls++;
+	snprintf(o->text + l, sizeof(o->text) - l, "%c %s\n", error ? 'E' : 'W', msg);
+}
+
+static struct dns_check_count
+check_zone(const struct dns_zone *z, time_t now, unsigned max, struct chk_out *o)
+{
+	memset(o, 0, sizeof(*o));
+	return dns_zone_dnssec_check(z, now, DNS_CHECK_EXPIRY_WARN, max, chk_collect, o);
+}
+
+/* Zones signed by ldns-signzone (NSEC; NSEC3; NSEC3 opt-out) are clean, and so is an unsigned one. */
+static void
+test_dnssec_check_good(void **state)
+{
+	static const char *const files[][2] = {
+		{ "signed-nsec.zone", "nsec.test." }, { "signed-nsec3.zone", "nsec3.test." },
+		{ "signed-optout.zone", "optout.test." }, { "example.zone", "example." },
+	};
+	struct chk_out o;
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		struct dns_zone *z = load_signed(files[i][0], files[i][1], NULL, NULL, NULL);
+		struct dns_check_count c = check_zone(z, T2030, 100, &o);
+		if (c.errors != 0 || c.warnings != 0 || o.calls != 0)
+			fail_msg("%s: %u errors, %u warnings:\n%s", files[i][0], c.errors,
+			    c.warnings, o.text);
+		assert_int_equal(dns_zone_signed(z), i < 3);
+		dns_zone_free(z);
+	}
+}
+
+/* RFC 4034 4.1.1: a removed NSEC leaves its name uncovered and the chain broken. */
+static void
+test_dnssec_check_nsec_chain(void **state)
+{
+	static const char *const drop[] = { "mail.nsec.test.\t300\tIN\tNSEC", NULL };
+	struct chk_out o;
+	(void)state;
+
+	struct dns_zone *z = load_signed("signed-nsec.zone", "nsec.test.", drop, NULL, NULL);
+	struct dns_check_count c = check_zone(z, T2030, 100, &o);
+	assert_int_equal(c.errors, 2);
+	assert_int_equal(c.warnings, 0);
+	assert_string_equal(o.text,
+	    "E NSEC chain: mail.nsec.test. has no NSEC\n"
+	    "E NSEC chain: the NSEC of a.b.ent.nsec.test. points to mail.nsec.test., but the "
+	    "next NSEC owner is ns1.nsec.test.\n");
+	dns_zone_free(z);
+
+	/* the last NSEC must point back to the apex */
+	z = load_signed("signed-nsec.zone", "nsec.test.", NULL,
+	    "NSEC\tnsec.test. A AAAA", "NSEC\tzzz.nsec.test. A AAAA");
+	c = check_zone(z, T2030, 100, &o);
+	assert_int_equal(c.errors, 1);
+	assert_string_equal(o.text, "E NSEC chain: the NSEC of www.nsec.test. points to "
+	    "zzz.nsec.test., but the next NSEC owner is nsec.test.\n");
+	dns_zone_free(z);
+
+	/* RFC 4034 4.1.2: the bitmap lists the name's types, no more, no fewer */
+	z = load_signed("signed-nsec.zone", "nsec.test.", NULL, "NSEC\tns1.nsec.test. A RRSIG",
+	    "NSEC\tns1.nsec.test. A TXT RRSIG");
+	c = check_zone(z, T2030, 100, &o);
+	assert_int_equal(c.errors, 1);
+	assert_string_equal(o.text, "E NSEC of mail.nsec.test.: its type bitmap lists 4 types, "
+	    "the name has 3\n");
+	dns_zone_free(z);
+}
+
+/* RFC 4034 3.1.5: validity periods, in serial number arithmetic. */
+static void
+test_dnssec_check_rrsig_times(void **state)
+{
+	struct chk_out o;
+	struct dns_check_count c;
+	char line[256];
+	unsigned sigs = 0;
+	FILE *f = fopen(zones_path("signed-nsec.zone"), "r");
+	(void)state;
+
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) != NULL)
+		sigs += strstr(line, "\tRRSIG\t") != NULL;
+	fclose(f);
+	assert_true(sigs > 10);
+
+	struct dns_zone *z = load_signed("signed-nsec.zone", "nsec.test.", NULL, NULL, NULL);
+	/* a day after expiry: every RRSIG, warned about, shown up to `max` */
+	c = check_zone(z, T2050 + 86400 + 60, 3, &o);
+	assert_int_equal(c.errors, 0);
+	assert_int_equal(c.warnings, sigs);
+	assert_int_equal(o.calls, 3);
+	assert_int_equal(strncmp(o.text, "W RRSIG of ", 11), 0); /* walk order: any owner */
+	assert_non_null(strstr(o.text, ") expired at 20500101000000 UTC, 1 days ago\n"));
+	/* within the warning period */
+	c = check_zone(z, T2050 - 2 * 86400, 100, &o);
+	assert_int_equal(c.warnings, sigs);
+	assert_non_null(strstr(o.text, ") expires at 20500101000000 UTC, in 48 hours\n"));
+	/* just outside it: nothing */
+	c = check_zone(z, T2050 - DNS_CHECK_EXPIRY_WARN, 100, &o);
+	assert_int_equal(c.warnings, 0);
+	/* before the inception */
+	c = check_zone(z, T2020 - 3600, 100, &o);
+	assert_int_equal(c.warnings, sigs);
+	assert_non_null(strstr(o.text, ") is not valid before 20200101000000 UTC\n"));
+	dns_zone_free(z);
+
+	/* RFC 4035 2.2: an authoritative RRset without its RRSIG */
+	static const char *const drop[] = { "www.nsec.test.\t3600\tIN\tRRSIG\tAAAA", NULL };
+	z = load_signed("signed-nsec.zone", "nsec.test.", drop, NULL, NULL);
+	c = check_zone(z, T2030, 100, &o);
+	assert_int_equal(c.errors, 1);
+	assert_string_equal(o.text, "E www.nsec.test. AAAA has no RRSIG\n");
+	dns_zone_free(z);
+}
+
+/* RFC 5155 4 and 7.1: the NSEC3PARAM and a closed chain of every name's hash. */
+static void
+test_dnssec_check_nsec3(void **state)
+{
+	struct chk_out o;
+	struct dns_check_count c;
+	(void)state;
+
+	static const char *const noparam[] = { "nsec3.test.\t3600\tIN\tNSEC3PARAM", NULL };
+	struct dns_zone *z = load_signed("signed-nsec3.zone", "nsec3.test.", noparam, NULL, NULL);
+	assert_false(dns_zone_nsec3(z));
+	c = check_zone(z, T2030, 100, &o);
+	assert_int_equal(c.errors, 1);
+	assert_string_equal(o.text, "E NSEC3 records but no NSEC3PARAM at the apex: no NSEC3 "
+	    "proofs are served (RFC 5155 4)\n");
+	dns_zone_free(z);
+
+	/* an NSEC3 (and its RRSIG) removed: a name without one, the chain broken */
+	static const char *const drop[] = { "alfr1rk2hd7nbsb81um41odkffv2rf30.", NULL };
+	z = load_signed("signed-nsec3.zone", "nsec3.test.", drop, NULL, NULL);
+	c = check_zone(z, T2030, 100, &o);
+	assert_int_equal(c.errors, 2);
+	assert_non_null(strstr(o.text, " has no NSEC3 (with the NSEC3PARAM's hash)\n"));
+	assert_non_null(strstr(o.text, "E NSEC3 chain: the NSEC3 of "
+	    "67tsr1u52p4hscnapkgdb7bck4gfc140.nsec3.test. points to "
+	    "alfr1rk2hd7nbsb81um41odkffv2rf30, but the next NSEC3 owner hash is "
+	    "esvbnd128cc4sa2fstef6f08mnj8lsdq\n"));
+	dns_zone_free(z);
+
+	/* an NSEC3 with another salt than the NSEC3PARAM's */
+	z = load_signed("signed-nsec3.zone", "nsec3.test.", NULL, "NSEC3\t1 0 0 0aa1  knpg",
+	    "NSEC3\t1 0 0 0aa2  knpg");
+	c = check_zone(z, T2030, 100, &o);
+	assert_true(c.errors >= 1);
+	assert_non_null(strstr(o.text, "E NSEC3 of esvbnd128cc4sa2fstef6f08mnj8lsdq.nsec3.test.: "
+	    "hash algorithm, iterations or salt differ from the NSEC3PARAM's\n"));
+	dns_zone_free(z);
+}
+
+/* DNSSEC records without a DNSKEY: served unsigned, which is worth a warning. */
+static void
+test_dnssec_check_no_dnskey(void **state)
+{
+	static const char *const drop[] = { "nsec.test.\t3600\tIN\tDNSKEY", NULL };
+	struct chk_out o;
+	(void)state;
+
+	struct dns_zone *z = load_signed("signed-nsec.zone", "nsec.test.", drop, NULL, NULL);
+	assert_false(dns_zone_signed(z));
+	struct dns_check_count c = check_zone(z, T2030, 100, &o);
+	assert_int_equal(c.errors, 0);
+	assert_int_equal(c.warnings, 1);
+	assert_string_equal(o.text, "W RRSIG, NSEC or NSEC3 records but no DNSKEY at the apex: "
+	    "served as an unsigned zone\n");
+	dns_zone_free(z);
+}
+
 int
 main(void)
 {
@@ -1216,6 +1449,11 @@ main(void)
 		cmocka_unit_test(test_export_names),
 		cmocka_unit_test(test_bench_1m),
 		cmocka_unit_test(test_dnssec_index),
+		cmocka_unit_test(test_dnssec_check_good),
+		cmocka_unit_test(test_dnssec_check_nsec_chain),
+		cmocka_unit_test(test_dnssec_check_rrsig_times),
+		cmocka_unit_test(test_dnssec_check_nsec3),
+		cmocka_unit_test(test_dnssec_check_no_dnskey),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
