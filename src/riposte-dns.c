@@ -20,6 +20,7 @@
 
 #include "ctl/ctl.h"
 #include "dns/conf.h"
+#include "dns/dnssec_check.h"
 #include "dns/load.h"
 #include "dns/server.h"
 #include "lib/json.h"
@@ -67,6 +68,62 @@ source_kind(const struct dns_gen_source *s)
 	return s->kind == DNSCONF_ZONE_FILE ? "zone file" : "hosts input";
 }
 
+/* Lines of DNSSEC problems per zone, in the log and in --check (the rest are counted). */
+#define DNSSEC_CHECK_LINES 10
+
+struct sec_report {
+	FILE *out;          /* --check: print there; NULL: log */
+	const char *prefix; /* "reload: zone NAME" or "PATH: zone NAME" */
+};
+
+static void
+sec_report_line(void *ctx, bool error, const char *msg)
+{
+	const struct sec_report *r = ctx;
+
+	if (r->out != NULL)
+		fprintf(r->out, "%s: %s: %s\n", r->prefix, error ? "error" : "warning", msg);
+	else
+		log_warnx("%s: DNSSEC %s: %s", r->prefix, error ? "error" : "warning", msg);
+}
+
+/* The DNSSEC checks (dnssec_check.h) of every zone a statement produced. */
+static struct dns_check_count
+sec_check_source(const struct dns_gen *gen, const struct dns_gen_source *s, FILE *out,
+    const char *when)
+{
+	struct dns_check_count all = { 0, 0 };
+
+	for (size_t k = 0; k < s->n_zones; k++) {
+		const struct dns_zone *z = dns_zoneset_find(gen->zones, s->apex[k]);
+		char prefix[DNS_NAME_STRLEN + 4200], text[DNS_NAME_STRLEN];
+		struct sec_report r = { out, prefix };
+		struct dns_check_count c;
+		if (z == NULL || !dns_name_equal(dns_zone_apex(z), s->apex[k]))
+			continue;
+		if (out != NULL)
+			snprintf(prefix, sizeof(prefix), "%s: zone %s", s->path,
+			    dns_name_to_text(s->apex[k], text));
+		else
+			snprintf(prefix, sizeof(prefix), "%szone %s", when,
+			    dns_name_to_text(s->apex[k], text));
+		c = dns_zone_dnssec_check(z, time(NULL), DNS_CHECK_EXPIRY_WARN,
+		    DNSSEC_CHECK_LINES, sec_report_line, &r);
+		if (c.errors + c.warnings > DNSSEC_CHECK_LINES) {
+			unsigned more = c.errors + c.warnings - DNSSEC_CHECK_LINES;
+			if (out != NULL)
+				fprintf(out, "%s: and %u more DNSSEC problems (%u errors, %u "
+				    "warnings in all)\n", prefix, more, c.errors, c.warnings);
+			else
+				log_warnx("%s: and %u more DNSSEC problems (%u errors, %u warnings "
+				    "in all)", prefix, more, c.errors, c.warnings);
+		}
+		all.errors += c.errors;
+		all.warnings += c.warnings;
+	}
+	return all;
+}
+
 /* One line per statement: what it gave, or why it failed and what is served instead. */
 static void
 log_sources(const struct dns_gen *gen, const char *when)
@@ -76,6 +133,7 @@ log_sources(const struct dns_gen *gen, const char *when)
 		if (s->ok && s->kind == DNSCONF_ZONE_FILE) {
 			log_info("%szone %s: %zu records from %s, %.1f ms", when, s->name,
 			    s->records, s->path, s->ms);
+			sec_check_source(gen, s, NULL, when);
 		} else if (s->ok) {
 			char names[256] = "";
 			size_t len = 0;
@@ -579,6 +637,10 @@ do_check(const struct dnsd *d, const struct dnsconf *conf)
 		return 1;
 	}
 	bad = report_errors(stderr, gen);
+	for (size_t i = 0; i < gen->n_src; i++)
+		if (gen->src[i].ok && gen->src[i].kind == DNSCONF_ZONE_FILE &&
+		    sec_check_source(gen, &gen->src[i], stderr, "").errors > 0)
+			bad++;
 	if (bad == 0 && rc == 0)
 		printf("%s: OK: %zu zone statements, %zu zones, %zu records\n", d->conf_path,
 		    conf->n_zones, gen_zone_count(gen), gen->records);
