@@ -8,7 +8,9 @@
  * RRsets sorted with consistent rdata lengths), and must survive the round
  * trip: exported as a standard zone file (RFC 1035 5, RFC 3597 generic
  * types) and loaded again, it has the same nodes, flags, RRsets, TTLs and
- * rdata.  Anything else aborts.  Built with replay.c, the stored corpus
+ * rdata; the DNSSEC checks (dnssec_check.c) read its RRSIG, NSEC and
+ * NSEC3 rdata whatever it holds, call back at most `max` times with a
+ * message and count every problem.  Anything else aborts.  Built with replay.c, the stored corpus
  * (tests/fuzz/corpus/dns_zonefile) runs in the ordinary test command.
  */
 #include <stdint.h>
@@ -17,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "dns/dnssec_check.h"
 #include "dns/load.h"
 #include "fuzz_dns_common.h"
 
@@ -27,6 +30,19 @@ struct fuzz_walk {
 	const struct dns_zone *other; /* the reloaded zone, or NULL */
 	size_t nodes, rrs;
 };
+
+struct fuzz_sec {
+	unsigned calls;
+};
+
+static void
+fuzz_sec_msg(void *ctx, bool error, const char *msg)
+{
+	(void)error;
+	if (msg[0] == '\0' || strchr(msg, '\n') != NULL)
+		abort();
+	((struct fuzz_sec *)ctx)->calls++;
+}
 
 static void
 fuzz_check_node(void *ctx, const struct dns_node *n)
@@ -78,6 +94,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dns_zone_walk(z, fuzz_check_node, &w);
 	if (w.nodes != dns_zone_node_count(z) || w.rrs != dns_zone_rr_count(z))
 		abort();
+
+	/* 2030-01-01, then a time where serial arithmetic wraps */
+	for (int t = 0; t < 2; t++) {
+		struct fuzz_sec sec = { 0 };
+		struct dns_check_count c = dns_zone_dnssec_check(z, t ? (time_t)0x80000001 :
+		    (time_t)1893456000, DNS_CHECK_EXPIRY_WARN, 4, fuzz_sec_msg, &sec);
+		if (sec.calls > 4 || sec.calls != (c.errors + c.warnings < 4 ?
+		    c.errors + c.warnings : 4))
+			abort();
+	}
 
 	if (dns_export_zone(z, fuzz_dns_dir("fuzz_dns_zonefile"), err, sizeof(err)) != 0) {
 		fprintf(stderr, "export: %s\n", err);
