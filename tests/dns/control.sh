@@ -43,7 +43,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-PORT=$((22000 + $$ % 20000))
+PORT=$((22000 + $$ % 10000))
 while (ss -Hlnu "sport = :$PORT"; ss -Hlnt "sport = :$PORT") 2>/dev/null | grep -q .; do
 	PORT=$((PORT + 1))
 done

@@ -62,7 +62,7 @@ free_port() { # free_port FROM: the first free port from FROM up
 	while ! port_free "$p"; do p=$((p + 1)); done
 	echo "$p"
 }
-DPORT=$(free_port $((30000 + $$ % 10000)))
+DPORT=$(free_port $((20000 + $$ % 12000)))
 UPORT=$(free_port $((DPORT + 1)))
 
 # ---- zones ---------------------------------------------------------------

@@ -83,7 +83,7 @@ port_free() {
 }
 PORT=${PROBE_PORT:-}
 if [[ -z $PORT ]]; then
-	PORT=$((30000 + $$ % 20000))
+	PORT=$((20000 + $$ % 12000))
 	while ! port_free "$PORT"; do PORT=$((PORT + 1)); done
 fi
 ADDR=127.0.0.1@$PORT

@@ -50,7 +50,7 @@ port_free() {
 }
 PORT=${RRL_PORT:-}
 if [[ -z $PORT ]]; then
-	PORT=$((20000 + ($$ + 7) % 20000))
+	PORT=$((20000 + ($$ + 7) % 12000))
 	while ! port_free "$PORT"; do PORT=$((PORT + 1)); done
 fi
 RATE=50

@@ -53,7 +53,7 @@ port_free() {
 }
 PORT=${SMOKE_PORT:-}
 if [[ -z $PORT ]]; then
-	PORT=$((20000 + $$ % 20000))
+	PORT=$((20000 + $$ % 12000))
 	while ! port_free "$PORT"; do PORT=$((PORT + 1)); done
 fi
 HAVE6=0

@@ -312,7 +312,7 @@ run_case() {
 	done < <(python3 "$T/abuse.py" "$@" 2>&1)
 }
 
-PORT1=$(free_port $((21000 + $$ % 20000)))
+PORT1=$(free_port $((21000 + $$ % 11000)))
 PID1=$(start default "$PORT1" "")
 run_case slow "$PORT1"
 run_case pointers "$PORT1"
