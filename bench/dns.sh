@@ -232,7 +232,7 @@ for ph in signed signed-nsec; do
 	for p in "${peers[@]}"; do
 		read -r s k r < <(stats "$t" 7 "$subject" "$p")
 		read -r sc kc rc < <(stats "$t" cpuq "$subject" "$p")
-		printf '%-27s %s %s qps = %sx %s (%s qps); cpu/query %s us = %sx %s (%s us)   DO=1 generator ceiling (reflector) %s qps\n' \
+		printf '%-33s %s %s qps = %sx %s (%s qps); cpu/query %s us = %sx %s (%s us)   DO=1 generator ceiling (reflector) %s qps\n' \
 			"$ph 1 core DO=1 vs $p:" "$subject" "$s" "$r" "$p" "$k" "$sc" "$rc" "$p" "$kc" "$f"
 	done
 done
