@@ -319,7 +319,8 @@ ctl_status(void *ctx, const struct ctl_request *req, FILE *out)
 		json_init(&w, out);
 		json_obj_begin(&w);
 		json_key(&w, "version"); json_str(&w, RIPOSTE_DNS_VERSION);
-		json_key(&w, "uptime_s"); json_uint(&w, (uint64_t)up);
+		/* Every time in milliseconds, named *_ms, as riposted's replies. */
+		json_key(&w, "uptime_ms"); json_uint(&w, (uint64_t)(up * 1000.));
 		json_key(&w, "workers"); json_uint(&w, dns_server_workers(d->srv));
 		json_key(&w, "zones"); json_uint(&w, gen_zone_count(gen));
 		json_key(&w, "records"); json_uint(&w, gen->records);
@@ -356,6 +357,11 @@ ctl_status(void *ctx, const struct ctl_request *req, FILE *out)
 		json_key(&w, "evicted_idle"); json_uint(&w, st.tcp_evicted);
 		json_key(&w, "evicted_busy"); json_uint(&w, st.tcp_evicted_busy);
 		json_obj_end(&w);
+		json_key(&w, "rrl");
+		json_obj_begin(&w);
+		json_key(&w, "limited"); json_uint(&w, st.rrl_limited);
+		json_key(&w, "slipped"); json_uint(&w, st.rrl_slipped);
+		json_obj_end(&w);
 		json_obj_end(&w);
 		return json_end(&w) == 0 ? CTL_OK : CTL_ERR;
 	}
@@ -380,6 +386,8 @@ ctl_status(void *ctx, const struct ctl_request *req, FILE *out)
 	    (unsigned long long)st.tcp_refused_per_ip, (unsigned long long)st.tcp_closed_idle,
 	    (unsigned long long)st.tcp_io_timeouts, (unsigned long long)st.tcp_evicted,
 	    (unsigned long long)st.tcp_evicted_busy);
+	fprintf(out, "rate limiting: %llu answers limited, %llu of them sent truncated\n",
+	    (unsigned long long)st.rrl_limited, (unsigned long long)st.rrl_slipped);
 	return CTL_OK;
 }
 

@@ -85,6 +85,8 @@ check "status --json: 5 queries (the wait's SOA, 4 more)" 5 "$(json 'j["queries"
 check "status --json: by rcode" "3 1 1" "$(json '"%d %d %d" % (j["rcodes"]["noerror"], j["rcodes"]["nxdomain"], j["rcodes"]["refused"])' <<<"$out")"
 check "status --json: by transport (UDP in, TCP accepted)" "3 2" "$(json '"%d %d" % (j["udp"]["in"], j["tcp"]["accepted"])' <<<"$out")"
 check "status --json: workers and TCP slots" "2 64" "$(json '"%d %d" % (j["workers"], j["tcp"]["slots"])' <<<"$out")"
+check "status --json: uptime in ms, rate-limiting counters" "True 0 0" \
+	"$(json '"%s %d %d" % (j["uptime_ms"] >= 0 and "uptime_s" not in j, j["rrl"]["limited"], j["rrl"]["slipped"])' <<<"$out")"
 check_match "status: text" "^riposte-dns [0-9.]+, up [0-9]+ s, 2 workers" "$(ctl status)"
 
 out=$(ctl zones --json)
