@@ -84,7 +84,8 @@ usage(FILE *out)
 	    "  -p, --pidfile PATH   the lock and process id file (default: SOCKET with\n"
 	    "                       .sock replaced by .pid, else SOCKET.pid; so\n"
 	    "                       /run/riposted.pid); a second riposted on the same\n"
-	    "                       pidfile or socket exits 1 touching nothing\n"
+	    "                       pidfile or socket, or in the same network\n"
+	    "                       namespace, exits 1 touching nothing\n"
 	    "  -d, --foreground     stay in the foreground and log to stderr\n"
 	    "      --check          validate the configuration and exit (0 valid, 1 not)\n"
 	    "      --print          print the configuration in canonical form and exit\n"
@@ -100,6 +101,11 @@ usage(FILE *out)
 	    "                       every route we advertise, remove our kernel routes and\n"
 	    "                       the service addresses, and exit; a second signal exits\n"
 	    "                       without waiting\n"
+	    "\n"
+	    "Files:\n"
+	    "  PIDFILE              the lock: one riposted per pidfile and socket\n"
+	    "  PIDFILE.drained      (.pid replaced) the services drained with ripostectl,\n"
+	    "                       kept drained across a restart until undrain\n"
 	    "\n"
 	    "Exit status: 0 on success, 1 on a configuration or start-up error.\n",
 	    RTPROT_RIPOSTE, RIPOSTED_DEFAULT_CONF, CTL_DEFAULT_SOCKET);
