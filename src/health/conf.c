@@ -19,7 +19,6 @@
 #include <strings.h>
 
 #include "dnsmsg/dnsmsg.h"
-#include "lib/textfile.h"
 #include "health/check.h"
 #include "health/conf.h"
 
@@ -28,6 +27,22 @@
 #define CHECK_WORDS_MAX		8
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
+
+static int	 check_err(char *, size_t, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
+
+static int
+check_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
 
 /* Digits only, no sign, at most `max`; -1 otherwise. */
 static long
@@ -95,10 +110,10 @@ parse_dns_addr(char *s, struct check_conf *c, char *err, size_t errlen)
 	snprintf(word, sizeof(word), "%s", s);
 	if (*s == '[') {
 		if ((p = strchr(s, ']')) == NULL)
-			return textfile_err(err, errlen,
+			return check_err(err, errlen,
 			    "check dns: missing ']' in '%s'", word);
 		if (p[1] != '\0' && p[1] != '@')
-			return textfile_err(err, errlen,
+			return check_err(err, errlen,
 			    "check dns: unexpected '%s' after ']' in '%s'",
 			    p + 1, word);
 		*p = '\0';
@@ -111,10 +126,10 @@ parse_dns_addr(char *s, struct check_conf *c, char *err, size_t errlen)
 		port = p + 1;
 	}
 	if (port != NULL && parse_port(port, &pn) == -1)
-		return textfile_err(err, errlen,
+		return check_err(err, errlen,
 		    "check dns: bad port '%s' in '%s' (1..65535)", port, word);
 	if (set_addr(c, host, af, pn) == -1)
-		return textfile_err(err, errlen, af == AF_INET6 ?
+		return check_err(err, errlen, af == AF_INET6 ?
 		    "check dns: '%s' is not an IPv6 address" :
 		    "check dns: '%s' is not an IPv4 or IPv6 address", host);
 	return 0;
@@ -132,13 +147,13 @@ parse_tcp_addr(char *s, struct check_conf *c, char *err, size_t errlen)
 	snprintf(word, sizeof(word), "%s", s);
 	if (*s == '[') {
 		if ((p = strchr(s, ']')) == NULL)
-			return textfile_err(err, errlen,
+			return check_err(err, errlen,
 			    "check tcp: missing ']' in '%s'", word);
 		if (p[1] == '\0')
-			return textfile_err(err, errlen,
+			return check_err(err, errlen,
 			    "check tcp: missing port in '%s' ([IPV6]:PORT)", word);
 		if (p[1] != ':')
-			return textfile_err(err, errlen,
+			return check_err(err, errlen,
 			    "check tcp: unexpected '%s' after ']' in '%s'",
 			    p + 1, word);
 		*p = '\0';
@@ -146,20 +161,20 @@ parse_tcp_addr(char *s, struct check_conf *c, char *err, size_t errlen)
 		p++;
 		af = AF_INET6;
 	} else if ((p = strchr(s, ':')) == NULL) {
-		return textfile_err(err, errlen,
+		return check_err(err, errlen,
 		    "check tcp: missing port in '%s' (ADDRESS:PORT)", word);
 	} else if (strchr(p + 1, ':') != NULL) {
 		/* "::1:53" cannot be split; brackets say where the port is. */
-		return textfile_err(err, errlen,
+		return check_err(err, errlen,
 		    "check tcp: IPv6 address in '%s' needs brackets ([IPV6]:PORT)",
 		    word);
 	}
 	*p = '\0';
 	if (parse_port(p + 1, &pn) == -1)
-		return textfile_err(err, errlen,
+		return check_err(err, errlen,
 		    "check tcp: bad port '%s' in '%s' (1..65535)", p + 1, word);
 	if (set_addr(c, host, af, pn) == -1)
-		return textfile_err(err, errlen, af == AF_INET6 ?
+		return check_err(err, errlen, af == AF_INET6 ?
 		    "check tcp: '%s' is not an IPv6 address" :
 		    "check tcp: '%s' is not an IPv4 address", host);
 	return 0;
@@ -201,7 +216,7 @@ parse_qname(const char *s, char *out, char *err, size_t errlen)
 		}
 	}
 	if (why != NULL)
-		return textfile_err(err, errlen,
+		return check_err(err, errlen,
 		    "check dns: '%s' is not a domain name (%s)", s, why);
 	if (strcmp(s, ".") != 0 && s[len - 1] == '.')
 		len--;
@@ -268,12 +283,12 @@ parse_dns(char **w, size_t n, struct check_conf *c, char *err, size_t errlen)
 	size_t i = 3;
 
 	if (n < 2)
-		return textfile_err(err, errlen, "check dns: missing ADDRESS (%s)",
+		return check_err(err, errlen, "check dns: missing ADDRESS (%s)",
 		    DNS_USAGE);
 	if (parse_dns_addr(w[1], c, err, errlen) == -1)
 		return -1;
 	if (n < 3)
-		return textfile_err(err, errlen, "check dns: missing NAME (%s)",
+		return check_err(err, errlen, "check dns: missing NAME (%s)",
 		    DNS_USAGE);
 	if (parse_qname(w[2], c->qname, err, errlen) == -1)
 		return -1;
@@ -281,29 +296,29 @@ parse_dns(char **w, size_t n, struct check_conf *c, char *err, size_t errlen)
 	c->expect_rcode = DNSMSG_RCODE_NOERROR;
 	if (i < n && strcmp(w[i], "expect") != 0) {
 		if (parse_qtype(w[i], &c->qtype) == -1)
-			return textfile_err(err, errlen, "check dns: unknown type '%s' "
+			return check_err(err, errlen, "check dns: unknown type '%s' "
 			    "(A, AAAA, NS, SOA, MX, TXT, CNAME, PTR, SRV, ANY or "
 			    "TYPEnnn)", w[i]);
 		i++;
 	}
 	if (i < n) {
 		if (strcmp(w[i], "expect") != 0)
-			return textfile_err(err, errlen, "check dns: unexpected '%s' "
+			return check_err(err, errlen, "check dns: unexpected '%s' "
 			    "after TYPE (expect rcode RCODE|any)", w[i]);
 		if (i + 1 >= n || strcmp(w[i + 1], "rcode") != 0)
-			return textfile_err(err, errlen, "check dns: 'expect' must be "
+			return check_err(err, errlen, "check dns: 'expect' must be "
 			    "followed by 'rcode RCODE|any'");
 		if (i + 2 >= n)
-			return textfile_err(err, errlen,
+			return check_err(err, errlen,
 			    "check dns: missing RCODE after 'expect rcode'");
 		if (parse_rcode(w[i + 2], &c->expect_rcode) == -1)
-			return textfile_err(err, errlen, "check dns: unknown rcode "
+			return check_err(err, errlen, "check dns: unknown rcode "
 			    "'%s' (NOERROR, FORMERR, SERVFAIL, NXDOMAIN, NOTIMP, "
 			    "REFUSED, 0..15 or any)", w[i + 2]);
 		i += 3;
 	}
 	if (i < n)
-		return textfile_err(err, errlen,
+		return check_err(err, errlen,
 		    "check dns: unexpected '%s' after the rcode", w[i]);
 	return 0;
 }
@@ -312,13 +327,13 @@ static int
 parse_tcp(char **w, size_t n, struct check_conf *c, char *err, size_t errlen)
 {
 	if (n < 2)
-		return textfile_err(err, errlen,
+		return check_err(err, errlen,
 		    "check tcp: missing ADDRESS:PORT (tcp ADDRESS:PORT or "
 		    "tcp [IPV6]:PORT)");
 	if (parse_tcp_addr(w[1], c, err, errlen) == -1)
 		return -1;
 	if (n > 2)
-		return textfile_err(err, errlen,
+		return check_err(err, errlen,
 		    "check tcp: unexpected '%s' after ADDRESS:PORT", w[2]);
 	return 0;
 }
@@ -355,7 +370,7 @@ exec_split(const char *s, char *out, size_t *outlen, char *err, size_t errlen)
 				for (s++; *s != '\'' && *s != '\0'; s++)
 					out[o++] = *s;
 				if (*s == '\0')
-					return textfile_err(err, errlen,
+					return check_err(err, errlen,
 					    "check exec: unterminated single quote");
 				s++;
 			} else if (*s == '"') {
@@ -365,12 +380,12 @@ exec_split(const char *s, char *out, size_t *outlen, char *err, size_t errlen)
 					out[o++] = *s;
 				}
 				if (*s == '\0')
-					return textfile_err(err, errlen,
+					return check_err(err, errlen,
 					    "check exec: unterminated double quote");
 				s++;
 			} else if (*s == '\\') {
 				if (s[1] == '\0')
-					return textfile_err(err, errlen,
+					return check_err(err, errlen,
 					    "check exec: backslash at the end of the line");
 				out[o++] = s[1];
 				s += 2;
@@ -395,18 +410,18 @@ parse_exec(const char *rest, struct check_conf *c, char *err, size_t errlen)
 	if ((n = exec_split(rest, words, &len, err, errlen)) == -1)
 		return -1;
 	if (n == 0)
-		return textfile_err(err, errlen,
+		return check_err(err, errlen,
 		    "check exec: missing PATH (exec /ABS/PATH [ARG...])");
 	if (words[0] != '/')
-		return textfile_err(err, errlen,
+		return check_err(err, errlen,
 		    "check exec: '%s' is not an absolute path", words);
 	if (n > CHECK_MAX_ARGS)
-		return textfile_err(err, errlen,
+		return check_err(err, errlen,
 		    "check exec: more than %d words (PATH and ARGs)",
 		    CHECK_MAX_ARGS);
 	/* The words and one separator each: a NUL here, a blank when written. */
 	if (len > sizeof(c->args))
-		return textfile_err(err, errlen,
+		return check_err(err, errlen,
 		    "check exec: command longer than %d characters",
 		    CHECK_CMD_MAX - 1);
 	memcpy(c->args, words, len);
@@ -437,17 +452,17 @@ parse_process(char **w, size_t n, struct check_conf *c, char *err,
     size_t errlen)
 {
 	if (n < 2)
-		return textfile_err(err, errlen,
+		return check_err(err, errlen,
 		    "check process: missing PIDFILE (process /ABS/PIDFILE)");
 	if (w[1][0] != '/')
-		return textfile_err(err, errlen,
+		return check_err(err, errlen,
 		    "check process: '%s' is not an absolute path", w[1]);
 	if (strlen(w[1]) >= sizeof(c->path))
-		return textfile_err(err, errlen,
+		return check_err(err, errlen,
 		    "check process: path longer than %d characters",
 		    CHECK_PATH_MAX - 1);
 	if (n > 2)
-		return textfile_err(err, errlen,
+		return check_err(err, errlen,
 		    "check process: unexpected '%s' after PIDFILE", w[2]);
 	snprintf(c->path, sizeof(c->path), "%s", w[1]);
 	return 0;
@@ -492,14 +507,14 @@ check_conf_parse(const char *args, struct check_conf *c, char *err,
 	if (args == NULL)
 		args = "";
 	if (strlen(args) >= sizeof(line))
-		return textfile_err(err, errlen,
+		return check_err(err, errlen,
 		    "check: longer than %d characters", CHECK_LINE_MAX - 1);
 	snprintf(line, sizeof(line), "%s", args);
 	/* The kind is the first word; how the rest splits depends on it. */
 	for (p = line; is_blank(*p); p++)
 		;
 	if (*p == '\0' || *p == '#' || *p == '!')
-		return textfile_err(err, errlen,
+		return check_err(err, errlen,
 		    "missing check type (dns, tcp, exec, process)");
 
 	/* Zeroed, so that two parses of the same words compare equal. */
@@ -511,7 +526,7 @@ check_conf_parse(const char *args, struct check_conf *c, char *err,
 			/* Quoting may lengthen the words: they must fit a line again. */
 			check_conf_format(&nc, fmt, sizeof(fmt));
 			if (strlen(fmt) > CHECK_FORMAT_MAX)
-				rc = textfile_err(err, errlen, "check exec: longer than %d "
+				rc = check_err(err, errlen, "check exec: longer than %d "
 				    "characters when written back quoted",
 				    CHECK_FORMAT_MAX);
 		}
@@ -528,7 +543,7 @@ check_conf_parse(const char *args, struct check_conf *c, char *err,
 		nc.kind = CHECK_PROCESS;
 		rc = parse_process(w, n, &nc, err, errlen);
 	} else {
-		rc = textfile_err(err, errlen,
+		rc = check_err(err, errlen,
 		    "unknown check type '%s' (dns, tcp, exec, process)", w[0]);
 	}
 done:
