@@ -860,7 +860,7 @@ static const struct err_case {
 	{ "service dns\n network 10.0.0.0/8",
 	    NAME ":2: 'network' is only valid under 'router rip'" },
 	{ "service dns\n bogus", NAME ":2: in service dns: unknown statement 'bogus'" },
-	{ "service dns\n check", NAME ":2: check: missing argument (usage: check dns|tcp|exec|process ...)" },
+	{ "service dns\n check", NAME ":2: check: missing argument (usage: check dns|zone|tcp|exec|process ...)" },
 	{ "interface eth0\n shutdown",
 	    NAME ":2: 'shutdown' is not supported by riposted: use 'ip link set eth0 down'" },
 	/* privileges */
