@@ -61,6 +61,7 @@ soa_serial(const uint8_t *msg, size_t rd, size_t rdend, uint32_t *serial)
 	uint8_t name[DNSMSG_NAME_MAX];
 	struct cursor c;
 	size_t pos = rd;
+	uint32_t v;
 
 	/* Bounded to the rdata's end: a name may not run into the next record. */
 	if (dnsmsg_name_read(msg, rdend, &pos, name) < 0 ||
@@ -68,13 +69,14 @@ soa_serial(const uint8_t *msg, size_t rd, size_t rdend, uint32_t *serial)
 		return -1;
 	cur_init(&c, msg, rdend);
 	c.pos = pos;
-	*serial = cur_u32(&c);
+	v = cur_u32(&c);
 	(void)cur_u32(&c);
 	(void)cur_u32(&c);
 	(void)cur_u32(&c);
 	(void)cur_u32(&c);
 	if (c.err || c.pos != rdend)
 		return -1;
+	*serial = v;
 	return 0;
 }
 
@@ -168,7 +170,7 @@ check_zone_lag_update(struct check_zone_lag *lag, const struct check_conf *c,
 {
 	char zs[CHECK_QNAME_MAX + 2], pa[INET6_ADDRSTRLEN + 16], secs[32];
 	uint32_t newest = 0;
-	unsigned who = 0, i;
+	unsigned who = 0, i, k;
 	bool have = false;
 	rtime_t behind;
 
@@ -191,12 +193,24 @@ check_zone_lag_update(struct check_zone_lag *lag, const struct check_conf *c,
 	if (!have)
 		return 1;	/* no primary has answered yet: nothing to compare */
 
-	/* Serials that no primary shows any more (one went back): forgotten. */
-	while (lag->n_hist > 0 &&
-	    check_serial_lt(newest, lag->hist[lag->n_hist - 1].serial))
-		lag->n_hist--;
-	if (check_serial_lt(served, newest) && (lag->n_hist == 0 ||
-	    check_serial_lt(lag->hist[lag->n_hist - 1].serial, newest))) {
+	if (!check_serial_lt(served, newest)) {
+		lag->n_hist = 0;	/* up to date, or ahead */
+		return 1;
+	}
+	/*
+	 * Keep the serials in (served, newest]: what the server lacks and a
+	 * primary still shows (one that went back takes its newer serials
+	 * with it).  The window is under 2^31 wide, so RFC 1982 order is a
+	 * true order inside it and the history stays sorted.
+	 */
+	for (i = k = 0; i < lag->n_hist; i++) {
+		uint32_t e = lag->hist[i].serial;
+
+		if (check_serial_lt(served, e) && (e == newest || check_serial_lt(e, newest)))
+			lag->hist[k++] = lag->hist[i];
+	}
+	lag->n_hist = k;
+	if (lag->n_hist == 0 || lag->hist[lag->n_hist - 1].serial != newest) {
 		if (lag->n_hist < CHECK_ZONE_HISTORY) {
 			lag->hist[lag->n_hist].seen = now;
 			lag->n_hist++;
@@ -205,14 +219,6 @@ check_zone_lag_update(struct check_zone_lag *lag, const struct check_conf *c,
 		lag->hist[lag->n_hist - 1].serial = newest;
 		lag->hist[lag->n_hist - 1].primary = who;
 	}
-	/* What the server holds no longer counts. */
-	while (lag->n_hist > 0 && !check_serial_lt(served, lag->hist[0].serial)) {
-		memmove(&lag->hist[0], &lag->hist[1],
-		    (lag->n_hist - 1) * sizeof(lag->hist[0]));
-		lag->n_hist--;
-	}
-	if (lag->n_hist == 0)
-		return 1;
 	/* Behind since the oldest version it lacks was first seen. */
 	behind = now - lag->hist[0].seen;
 	if (behind < c->max_lag)
