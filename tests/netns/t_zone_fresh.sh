@@ -21,10 +21,15 @@
 #      s2 follows, s1 stays at 1 -> after max-lag s1's check fails, s1
 #      withdraws (r1 routes through r2), c1 is answered by s2;
 #   3. transfers to s1 allowed again: s1 refreshes (SOA retry 2 s) and is
-#      announced again; c1 answered by s1.
+#      announced again; c1 answered by s1;
+#   4. pr publishes SOA timers with expire 10 s, then s1's link to pr is cut:
+#      s1 cannot refresh, its copy expires -> SERVFAIL -> s1 withdrawn
+#      (the lag says nothing meanwhile: pr is silent and s1 has its last
+#      serial); the link back: s1 refreshes and is announced again.
 # No query of c1's may fail.  Prints the figures: lag detected after X s
 # (serial 2 committed on pr -> s1's service down), withdrawn at r1 after Y
-# ms (s1 down -> r1 routes via r2), back after Z s, failed queries.
+# ms (s1 down -> r1 routes via r2), back after Z s, withdrawn after the
+# cut (expire), failed queries.
 # shellcheck disable=SC2016 # single-quoted strings are eval'd later, on purpose
 set -u
 # shellcheck source=tests/netns/seed.sh
@@ -250,6 +255,44 @@ check_within 5 "s1's service up again" svc_is s1 up
 back_ms=$(($(ms_now) - t_allow))
 check_within 5 "r1 routes $ANYCAST via s1 again" routes_via 10.128.5.2
 check_within 3 "c1 answered by s1 again" eval '[[ $(anycast_node) == s1 ]]'
+
+# ---- 4. s1 loses its primary and its copy expires (SOA expire 10 s)
+# A new serial with short timers first, so both secondaries hold them.
+knot_soa() {
+	knotc_ zone-begin home >/dev/null &&
+		knotc_ zone-unset home @ SOA >/dev/null &&
+		knotc_ zone-set home @ 60 SOA "ns1.home. hostmaster.home. $1 5 2 10 60" >/dev/null &&
+		knotc_ zone-commit home >/dev/null
+}
+knot_soa 10 || bail "knotc: SOA with expire 10 s on pr"
+for n in s1 s2; do check_within 5 "$n follows pr to serial 10 (expire 10 s)" serial_is "$n" 10; done
+sleep 1
+ipn pr link set veth-prs1 down || bail "cut pr -- s1"
+t_cut=$(ms_now)
+ok "pr -- s1 cut: s1 can neither refresh nor ask pr's serial"
+sleep 3
+check "s1 still up 3 s after the cut (the lag alone says nothing: pr is silent)" svc_is s1 up
+if wait_until 15 eval '! svc_is s1 up'; then
+	t_exp=$(ms_now)
+	exp_ms=$((t_exp - t_cut))
+	ok "s1's service withdrawn $(elapsed_s "$exp_ms") s after the cut"
+else
+	not_ok "s1's service still up 15 s after the cut: $(reason s1)"
+	exp_ms=-1
+fi
+why=$(reason s1)
+say "s1: $why"
+check "s1 says why: SERVFAIL (expired)" grep -q "rcode SERVFAIL" <<<"$why"
+check_le "s1 withdrawn within expire + 2 s of the cut (ms)" "$exp_ms" 12000
+check_within 2 "r1 routes $ANYCAST via r2 (s1 expired)" routes_via 10.128.8.2
+check_within 3 "c1 answered by s2 (s1 expired)" eval '[[ $(anycast_node) == s2 ]]'
+check_eq "s2 still serves serial 10" 10 "$(serial s2)"
+ipn pr link set veth-prs1 up || bail "restore pr -- s1"
+t_up=$(ms_now)
+check_within 15 "s1 refreshes after the link is back (serial 10)" serial_is s1 10
+check_within 5 "s1's service up again" svc_is s1 up
+exp_back_ms=$(($(ms_now) - t_up))
+check_within 5 "r1 routes $ANYCAST via s1 again" routes_via 10.128.5.2
 sleep 1
 probe_stop
 an=$(probe_analyze "$CSV" "$((t_change * 1000))") || bail "probe --analyze"
@@ -257,7 +300,7 @@ probe_say "$an"
 failed=$(pj "$an" .failed)
 check_eq "no query of c1 failed" 0 "$failed"
 check_eq "c1 answered by s1 and s2" '["s1","s2"]' "$(pj "$an" '.nodes | keys | sort | tojson' 2>/dev/null || pj "$an" '[.nodes[]] | tojson')"
-say "RESULT t_zone_fresh secondary=$SECONDARY lag_detected_s=$(elapsed_s "$lag_ms") withdrawn_at_r1_ms=$wd_ms back_after_s=$(elapsed_s "$back_ms") failed=$failed queries=$(pj "$an" .queries) rate=$RATE"
+say "RESULT t_zone_fresh secondary=$SECONDARY lag_detected_s=$(elapsed_s "$lag_ms") withdrawn_at_r1_ms=$wd_ms back_after_s=$(elapsed_s "$back_ms") expired_withdrawn_s=$(elapsed_s "$exp_ms") expired_back_s=$(elapsed_s "$exp_back_ms") failed=$failed queries=$(pj "$an" .queries) rate=$RATE"
 
 for n in r1 r2 s1 s2; do check "riposted on $n still running" alive "$(riposted_pid "$n")"; done
 for n in s1 s2; do check "$SECONDARY on $n still running" alive "${SEC_PID[$n]}"; done
