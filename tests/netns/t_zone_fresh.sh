@@ -213,8 +213,10 @@ ok "both services up, their zone checks passing"
 check_within 20 "r1 and r2 hold the anycast route and an alternate" \
 	eval '_router_has r1 alt && _router_has r2 alt && [[ $(anycast_node) == s1 ]]'
 
+# c1 asks a name of the zone (so a SERVFAIL counts as a failure), the node named by NSID.
+PROBE_ARGS=(-q test.home -T A -i nsid)
 CSV=$T_DIR/probe.csv
-probe_start "$ANYCAST" "$RATE" "$CSV" || bail "probe in c1"
+probe_start "$ANYCAST" "$RATE" "$CSV" "${PROBE_ARGS[@]}" || bail "probe in c1"
 sleep 1
 
 # ---- 2. s1 cannot transfer any more; pr gets serial 2
@@ -255,6 +257,14 @@ check_within 5 "s1's service up again" svc_is s1 up
 back_ms=$(($(ms_now) - t_allow))
 check_within 5 "r1 routes $ANYCAST via s1 again" routes_via 10.128.5.2
 check_within 3 "c1 answered by s1 again" eval '[[ $(anycast_node) == s1 ]]'
+sleep 1
+probe_stop
+an=$(probe_analyze "$CSV" "$((t_change * 1000))") || bail "probe --analyze"
+probe_say "$an"
+failed=$(pj "$an" .failed)
+check_eq "lag: no query of c1 failed" 0 "$failed"
+check_eq "lag: c1 answered by s1 and s2" '["s1","s2"]' "$(pj "$an" '.nodes | keys | sort | tojson')"
+check_eq "lag: s2 took over" s2 "$(pj "$an" .takeover_node)"
 
 # ---- 4. s1 loses its primary and its copy expires (SOA expire 10 s)
 # A new serial with short timers first, so both secondaries hold them.
@@ -266,6 +276,8 @@ knot_soa() {
 }
 knot_soa 10 || bail "knotc: SOA with expire 10 s on pr"
 for n in s1 s2; do check_within 5 "$n follows pr to serial 10 (expire 10 s)" serial_is "$n" 10; done
+CSV2=$T_DIR/probe-expire.csv
+probe_start "$ANYCAST" "$RATE" "$CSV2" "${PROBE_ARGS[@]}" || bail "probe in c1 (expire)"
 sleep 1
 ipn pr link set veth-prs1 down || bail "cut pr -- s1"
 t_cut=$(ms_now)
@@ -295,12 +307,16 @@ exp_back_ms=$(($(ms_now) - t_up))
 check_within 5 "r1 routes $ANYCAST via s1 again" routes_via 10.128.5.2
 sleep 1
 probe_stop
-an=$(probe_analyze "$CSV" "$((t_change * 1000))") || bail "probe --analyze"
-probe_say "$an"
-failed=$(pj "$an" .failed)
-check_eq "no query of c1 failed" 0 "$failed"
-check_eq "c1 answered by s1 and s2" '["s1","s2"]' "$(pj "$an" '.nodes | keys | sort | tojson' 2>/dev/null || pj "$an" '[.nodes[]] | tojson')"
-say "RESULT t_zone_fresh secondary=$SECONDARY lag_detected_s=$(elapsed_s "$lag_ms") withdrawn_at_r1_ms=$wd_ms back_after_s=$(elapsed_s "$back_ms") expired_withdrawn_s=$(elapsed_s "$exp_ms") expired_back_s=$(elapsed_s "$exp_back_ms") failed=$failed queries=$(pj "$an" .queries) rate=$RATE"
+an2=$(probe_analyze "$CSV2" "$((t_cut * 1000))") || bail "probe --analyze (expire)"
+probe_say "$an2"
+failed2=$(pj "$an2" .failed)
+# Between the expiry and the withdrawal s1 answers SERVFAIL: the checks
+# poll (interval 200ms, fall 2 at fast-interval 50ms), so at most about
+# 300 ms of queries, all SERVFAIL from s1, none lost.
+check_le "expire: failed queries at c1 (SERVFAIL before the withdrawal)" "$failed2" $((RATE / 2))
+check_eq "expire: every failure a SERVFAIL from s1" "" \
+	"$(awk -F, 'NR > 1 && $6 != "NOERROR" && !($5 == "s1" && $6 == "SERVFAIL")' "$CSV2" | head -3)"
+say "RESULT t_zone_fresh secondary=$SECONDARY lag_detected_s=$(elapsed_s "$lag_ms") withdrawn_at_r1_ms=$wd_ms back_after_s=$(elapsed_s "$back_ms") failed=$failed queries=$(pj "$an" .queries) expired_withdrawn_s=$(elapsed_s "$exp_ms") expired_back_s=$(elapsed_s "$exp_back_ms") expire_failed=$failed2 expire_queries=$(pj "$an2" .queries) rate=$RATE"
 
 for n in r1 r2 s1 s2; do check "riposted on $n still running" alive "$(riposted_pid "$n")"; done
 for n in s1 s2; do check "$SECONDARY on $n still running" alive "${SEC_PID[$n]}"; done
