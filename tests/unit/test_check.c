@@ -1454,17 +1454,24 @@ soa_server_cb(struct ev_loop *l, ev_io *w, int revents)
 	sendto(s->fd, out, len, 0, (struct sockaddr *)&from, fromlen);
 }
 
-static void
-soa_server_open(struct soa_server *s, uint32_t serial)
+static bool
+soa_server_open_af(struct soa_server *s, uint32_t serial, int family)
 {
 	memset(s, 0, sizeof(*s));
 	s->serial = serial;
 	s->aa = true;
-	s->fd = bind_loopback(AF_INET, SOCK_DGRAM, &s->port);
-	assert_true(s->fd != -1);
+	if ((s->fd = bind_loopback(family, SOCK_DGRAM, &s->port)) == -1)
+		return false;
 	ev_io_init(&s->io, soa_server_cb, s->fd, EV_READ);
 	s->io.data = s;
 	ev_io_start(loop, &s->io);
+	return true;
+}
+
+static void
+soa_server_open(struct soa_server *s, uint32_t serial)
+{
+	assert_true(soa_server_open_af(s, serial, AF_INET));
 }
 
 static void
@@ -1578,6 +1585,38 @@ test_zone_probe(void **state)
 	check_free(ck);
 	run_for(50);
 	assert_int_equal(res.calls, 0);
+	soa_server_close(&srv);
+	soa_server_close(&pri);
+}
+
+/* A server on IPv4, its primary on IPv6 (one socket each, of its family). */
+static void
+test_zone_ipv6(void **state)
+{
+	struct soa_server srv, pri;
+	struct result res;
+	struct check *ck;
+	char words[256];
+
+	(void)state;
+	if (!soa_server_open_af(&pri, 9, AF_INET6))
+		skip();
+	soa_server_open(&srv, 8);
+	snprintf(words, sizeof(words), "zone 127.0.0.1@%u home primary [::1]@%u max-lag 0s",
+	    srv.port, pri.port);
+	ck = new_check(words, 1000 * RTIME_MS, &res);
+	assert_int_equal(zone_run(ck, &res), CHECK_FAIL);
+	snprintf(words, sizeof(words), "zone home.: serial 8 behind 9 (primary [::1]@%u) for 0.0 s",
+	    pri.port);
+	assert_string_equal(res.reason, words);
+	assert_int_equal(pri.queries, 1);
+	srv.serial = 9;
+	assert_int_equal(zone_run(ck, &res), CHECK_PASS);
+	check_free(ck);
+	/* And the other way round. */
+	snprintf(words, sizeof(words), "zone [::1]@%u home primary 127.0.0.1@%u", pri.port,
+	    srv.port);
+	expect_pass(words, 1000 * RTIME_MS);
 	soa_server_close(&srv);
 	soa_server_close(&pri);
 }
@@ -2137,6 +2176,7 @@ main(void)
 		cmocka_unit_test(test_serial_arith),
 		cmocka_unit_test(test_zone_lag),
 		cmocka_unit_test(test_zone_probe),
+		cmocka_unit_test(test_zone_ipv6),
 		cmocka_unit_test(test_tcp),
 		cmocka_unit_test(test_exec),
 		cmocka_unit_test(test_exec_timeout),
