@@ -30,7 +30,7 @@
 # (serial 2 committed on pr -> s1's service down), withdrawn at r1 after Y
 # ms (s1 down -> r1 routes via r2), back after Z s, withdrawn after the
 # cut (expire), failed queries.
-# shellcheck disable=SC2016 # single-quoted strings are eval'd later, on purpose
+# shellcheck disable=SC2016,SC2317 # single-quoted strings are eval'd later; start_secondary_* are called by name
 set -u
 # shellcheck source=tests/netns/seed.sh
 . "$(dirname "$0")/seed.sh"
