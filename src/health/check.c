@@ -1,7 +1,7 @@
 /*
  * check.c - the runtime core of the health checks (see check.h for the
- * contract): check_new/run/free, the dispatch to the four probes
- * (check_dns.c, check_tcp.c, check_exec.c, check_process.c), the timeout
+ * contract): check_new/run/free, the dispatch to the five probes
+ * (check_dns.c, check_zone.c, check_tcp.c, check_exec.c, check_process.c), the timeout
  * and the delivery of results.  The config words are conf.c's.
  *
  * Every probe is one struct check with one timer and one io watcher.  A
@@ -65,6 +65,8 @@ check_probe_close(struct check *ck)
 	ev_io_stop(ck->loop, &ck->io);
 	close_fd(&ck->fd);
 	close_fd(&ck->msgfd);
+	if (ck->conf.kind == CHECK_ZONE)
+		check_zone_close(ck);
 }
 
 void
@@ -143,6 +145,10 @@ check_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		check_finish(ck, CHECK_FAIL, why);
 		return;
 	}
+	if (ck->conf.kind == CHECK_ZONE) {
+		check_zone_timeout(ck);
+		return;
+	}
 	check_fmt_timeout(why, sizeof(why), "timeout ", ck->timeout);
 	check_finish(ck, CHECK_FAIL, why);
 }
@@ -163,6 +169,12 @@ check_new(struct ev_loop *loop, const struct check_conf *c, unsigned idx,
 	ck->arg = arg;
 	ck->fd = -1;
 	ck->msgfd = -1;
+	for (unsigned i = 0; i < CHECK_ZONE_PRIMARIES; i++) {
+		ck->zq[i].ck = ck;
+		ck->zq[i].fd = -1;
+		ev_io_init(&ck->zq[i].io, io_idle_cb, -1, EV_READ);
+		ck->zq[i].io.data = &ck->zq[i];
+	}
 	ev_timer_init(&ck->timer, check_timer_cb, 0., 0.);
 	ck->timer.data = ck;
 	/* Started by each probe with its own callback; stopping it is always safe. */
@@ -189,6 +201,9 @@ check_run(struct check *ck)
 	switch (ck->conf.kind) {
 	case CHECK_DNS:
 		check_dns_start(ck);
+		return;
+	case CHECK_ZONE:
+		check_zone_start(ck);
 		return;
 	case CHECK_TCP:
 		check_tcp_start(ck);

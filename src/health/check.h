@@ -1,5 +1,6 @@
 /*
- * check.h - the health checks of a service: dns, tcp, exec and process.
+ * check.h - the health checks of a service: dns, zone, tcp, exec and
+ * process.
  *
  * Configuration (one `check` line in a `service` block of riposted.conf;
  * check_conf_parse() takes the rest of the line after "check", as
@@ -14,6 +15,34 @@
  *		answered).  TYPE: A, AAAA, NS, SOA, MX, TXT, CNAME, PTR, SRV,
  *		ANY or TYPEnnn.  ADDRESS is IPv4 or IPv6 (brackets optional:
  *		[::1]@5353).
+ *	check zone ADDRESS[@PORT] ZONE [primary ADDRESS[@PORT]]...
+ *	    [max-lag DURATION]
+ *		The freshness of a secondary zone, in DNS alone (any server:
+ *		riposte-dns, NSD, Knot, BIND).  A UDP SOA query for ZONE to
+ *		ADDRESS (port 53); it fails on a timeout, an rcode other than
+ *		NOERROR (SERVFAIL is what an expired secondary answers, RFC
+ *		1035 3.3.13), a reply without AA (the server does not hold
+ *		the zone: RFC 1035 4.1.1), or no SOA of ZONE in the answer.
+ *		With primaries (up to CHECK_ZONE_PRIMARIES, each its own
+ *		socket, queried in parallel within the same timeout) the SOA
+ *		serials are compared (RFC 1982 serial arithmetic) and the check
+ *		fails once the served serial has lacked a version that a
+ *		primary has shown for DURATION or longer (default
+ *		CHECK_ZONE_MAX_LAG, 5 minutes: long enough for a full AXFR of
+ *		a large zone after a NOTIFY, short against the hours of a
+ *		usual SOA refresh; 0 fails on any lag seen).  The lag counts
+ *		from when the oldest primary serial newer than the served one
+ *		was first seen, so a zone that changes faster than it
+ *		transfers is not called stale while it keeps up; the state is
+ *		kept between runs (a new check, e.g. after a reload that
+ *		changes the service's checks, starts afresh).  A primary that
+ *		does not answer (or answers without an SOA) neither fails the
+ *		check nor resets the lag: the last serial it showed still
+ *		counts, so a node that missed a change stays stale while the
+ *		hidden primary is down, and nodes stay in while they serve
+ *		what the primaries last showed.  Reasons: "rcode SERVFAIL",
+ *		"no AA", "no SOA for home. in the answer", "zone home.: serial
+ *		5 behind 7 (primary 192.0.2.1) for 312 s".
  *	check tcp ADDRESS:PORT | [IPV6]:PORT
  *		A non-blocking connect; passes when it completes in time.
  *	check exec PATH [ARG...]
@@ -45,7 +74,7 @@
  * (counted in check->skipped).  Nothing here blocks the loop.
  *
  * Reason strings are short and say what failed, e.g. "timeout 300 ms",
- * "rcode SERVFAIL, expected NOERROR", "connection refused", "exit status 2",
+ * "rcode SERVFAIL, expected NOERROR", "no AA", "connection refused", "exit status 2",
  * "killed after timeout 300 ms", "cannot read /run/x.pid: No such file or
  * directory", "pid 1234 exited".
  */
@@ -59,6 +88,8 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include <netinet/in.h>
+
 #include "lib/clock.h"
 
 struct ev_loop;
@@ -67,23 +98,42 @@ struct ev_loop;
 #define CHECK_CMD_MAX		512	/* exec: the words, each with its NUL */
 #define CHECK_PATH_MAX		256
 #define CHECK_MAX_ARGS		32
+#define CHECK_ZONE_PRIMARIES	4	/* `primary` words of a zone check */
+#define CHECK_ZONE_MAX_LAG	(300 * RTIME_SEC)	/* default max-lag */
+/* Primary serials remembered per zone check, each with when it was first seen. */
+#define CHECK_ZONE_HISTORY	16
 
 enum check_kind {
 	CHECK_DNS,
+	CHECK_ZONE,
 	CHECK_TCP,
 	CHECK_EXEC,
 	CHECK_PROCESS,
 };
 
+/* An IPv4 or IPv6 address and port (smaller than a sockaddr_storage). */
+struct check_addr {
+	union {
+		struct sockaddr		sa;
+		struct sockaddr_in	sin;
+		struct sockaddr_in6	sin6;
+	}			 u;
+	socklen_t		 len;
+};
+
 struct check_conf {
 	enum check_kind		 kind;
-	/* dns, tcp */
+	/* dns, zone (the server), tcp */
 	struct sockaddr_storage	 sa;
 	socklen_t		 salen;
-	/* dns */
+	/* dns; zone: ZONE */
 	char			 qname[CHECK_QNAME_MAX];
 	uint16_t		 qtype;
 	int			 expect_rcode;	/* 0..15, or -1 for any */
+	/* zone */
+	struct check_addr	 primaries[CHECK_ZONE_PRIMARIES];
+	unsigned		 n_primaries;
+	rtime_t			 max_lag;
 	/* exec: argc words (unquoted), each ending in a NUL, one after another */
 	char			 args[CHECK_CMD_MAX];
 	unsigned		 argc;
@@ -106,7 +156,7 @@ struct check_conf {
 /*
  * Parse the words after "check" (e.g. "dns 127.0.0.1 test.home A expect
  * rcode NOERROR").  Returns 0, or -1 with a message in err ("unknown check
- * type 'x' (dns, tcp, exec, process)", "'1.2.3' is not an address", ...).
+ * type 'x' (dns, zone, tcp, exec, process)", "'1.2.3' is not an address", ...).
  */
 int		 check_conf_parse(const char *args, struct check_conf *c, char *err,
 		    size_t errlen);
@@ -124,6 +174,8 @@ void		 check_conf_format(const struct check_conf *c, char *buf, size_t len);
  */
 unsigned	 check_conf_argv(const struct check_conf *c,
 		    const char *argv[CHECK_MAX_ARGS + 1]);
+/* "192.0.2.1", "192.0.2.1@5300", "[2001:db8::1]@5300" (port 53 left out). */
+void		 check_addr_fmt(const struct check_addr *a, char *buf, size_t len);
 /* Same as the format: the name used in logs and in `show services`. */
 #define check_conf_name check_conf_format
 
@@ -140,6 +192,46 @@ int		 check_dns_reply(const uint8_t *buf, size_t len, uint16_t id,
 /* Write the query; returns its length or 0 if it does not fit / bad name. */
 size_t		 check_dns_query(uint8_t *buf, size_t len, uint16_t id, const char *qname,
 		    uint16_t qtype);
+
+/*
+ * The pure parts of the zone check.  check_zone_reply(): is this reply
+ * (untrusted bytes) the answer to our SOA query for `zone`, and what serial
+ * does it carry?  1 with *serial, 0 fail with a reason ("rcode SERVFAIL",
+ * "no AA", "no SOA for home. in the answer", "malformed answer"), -1 not
+ * our reply (as check_dns_reply()).  The query is check_dns_query() with
+ * type SOA.
+ */
+int		 check_zone_reply(const uint8_t *buf, size_t len, uint16_t id,
+		    const char *zone, uint32_t *serial, char *reason, size_t reasonlen);
+/* RFC 1982 3.2: is a before b?  Neither when they are 2^31 apart (undefined). */
+bool		 check_serial_lt(uint32_t a, uint32_t b);
+
+/*
+ * The lag of a zone check, kept between runs: the serial each primary last
+ * showed, and the primary serials newer than the served one with when each
+ * was first seen (oldest first; at most CHECK_ZONE_HISTORY, the newest
+ * entry takes a newer serial when full, which can only make the lag look
+ * longer by the time between the two newest serials).
+ */
+struct check_zone_lag {
+	uint32_t	 known[CHECK_ZONE_PRIMARIES];	/* last serial shown per primary */
+	bool		 have[CHECK_ZONE_PRIMARIES];
+	struct {
+		uint32_t serial;
+		rtime_t	 seen;
+		unsigned primary;	/* which one showed it first */
+	}		 hist[CHECK_ZONE_HISTORY];
+	unsigned	 n_hist;
+};
+/*
+ * One run's result: the served serial, and for each primary whether it
+ * answered (answered[i]) and with which serial, at `now`.  Returns 1 pass,
+ * 0 fail with the reason ("zone home.: serial 5 behind 7 (primary
+ * 192.0.2.1) for 312 s").  Pure: the clock is the caller's.
+ */
+int		 check_zone_lag_update(struct check_zone_lag *lag, const struct check_conf *c,
+		    uint32_t served, const bool *answered, const uint32_t *serials,
+		    rtime_t now, char *reason, size_t reasonlen);
 
 enum check_result {
 	CHECK_PASS,

@@ -1,7 +1,7 @@
 /*
  * check_impl.h - what the files of the health checks share: struct check
  * and the runtime core's helpers (check.c) that the probes (check_dns.c,
- * check_tcp.c, check_exec.c, check_process.c) call.  Not for use outside
+ * check_zone.c, check_tcp.c, check_exec.c, check_process.c) call.  Not for use outside
  * src/health/check*.c.
  */
 #ifndef RIPOSTE_HEALTH_CHECK_IMPL_H
@@ -52,6 +52,24 @@ struct check {
 	/* process: the watched pid and its pidfd (in watch.fd) */
 	ev_io			 watch;
 	pid_t			 wpid;
+
+	/*
+	 * zone: the server's query is io/fd/id above; one connected socket
+	 * per primary.  What a run has heard so far, and the lag, which
+	 * outlives the runs.
+	 */
+	struct check_zq {
+		struct check	*ck;
+		ev_io		 io;
+		int		 fd;
+		uint16_t	 id;
+		bool		 done;		/* answered, failed or never sent */
+		bool		 answered;	/* with an SOA: serial */
+		uint32_t	 serial;
+	}			 zq[CHECK_ZONE_PRIMARIES];
+	bool			 zserved;	/* the server's SOA is in */
+	uint32_t		 zserial;
+	struct check_zone_lag	 zlag;
 };
 
 /* check.c: the runtime core. */
@@ -70,6 +88,10 @@ int	 check_pidfd_open(pid_t pid);
 
 /* One start function per probe: a result now (check_decide) or a watcher. */
 void	 check_dns_start(struct check *);
+void	 check_zone_start(struct check *);
+/* check_zone.c: the timeout (a result from what came in) and the primaries' sockets. */
+void	 check_zone_timeout(struct check *);
+void	 check_zone_close(struct check *);
 void	 check_tcp_start(struct check *);
 void	 check_exec_start(struct check *);
 void	 check_process_start(struct check *);

@@ -23,8 +23,11 @@
 #include "health/conf.h"
 
 #define CHECK_LINE_MAX		1024
-/* "exec" or the kind, and the words of a dns, tcp or process check, and one to see more. */
-#define CHECK_WORDS_MAX		8
+/*
+ * The words of a dns, zone, tcp or process check: "zone", ADDRESS, ZONE,
+ * the primaries and max-lag, each with its value, and one to see more.
+ */
+#define CHECK_WORDS_MAX		(3 + 2 * CHECK_ZONE_PRIMARIES + 2 + 1)
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -73,34 +76,42 @@ parse_port(const char *s, uint16_t *port)
 	return 0;
 }
 
-/* Fill sa from a numeric address; af 0 tries both families. */
+/* Fill ss from a numeric address; af 0 tries both families. */
 static int
-set_addr(struct check_conf *c, const char *host, int af, uint16_t port)
+set_sa(struct sockaddr_storage *ss, socklen_t *salen, const char *host, int af,
+    uint16_t port)
 {
-	struct sockaddr_in *sin = (struct sockaddr_in *)&c->sa;
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&c->sa;
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
 
-	memset(&c->sa, 0, sizeof(c->sa));
+	memset(ss, 0, sizeof(*ss));
 	if (af != AF_INET6 && inet_pton(AF_INET, host, &sin->sin_addr) == 1) {
 		sin->sin_family = AF_INET;
 		sin->sin_port = htons(port);
-		c->salen = sizeof(*sin);
+		*salen = sizeof(*sin);
 		return 0;
 	}
-	memset(&c->sa, 0, sizeof(c->sa));
+	memset(ss, 0, sizeof(*ss));
 	if (af != AF_INET && inet_pton(AF_INET6, host, &sin6->sin6_addr) == 1) {
 		sin6->sin6_family = AF_INET6;
 		sin6->sin6_port = htons(port);
-		c->salen = sizeof(*sin6);
+		*salen = sizeof(*sin6);
 		return 0;
 	}
-	memset(&c->sa, 0, sizeof(c->sa));
+	memset(ss, 0, sizeof(*ss));
 	return -1;
 }
 
-/* ADDRESS[@PORT], [IPV6][@PORT] */
 static int
-parse_dns_addr(char *s, struct check_conf *c, char *err, size_t errlen)
+set_addr(struct check_conf *c, const char *host, int af, uint16_t port)
+{
+	return set_sa(&c->sa, &c->salen, host, af, port);
+}
+
+/* ADDRESS[@PORT], [IPV6][@PORT]; `what` starts the messages ("check dns"). */
+static int
+parse_dns_addr(char *s, const char *what, struct sockaddr_storage *ss,
+    socklen_t *salen, char *err, size_t errlen)
 {
 	char word[CHECK_LINE_MAX];
 	char *host = s, *port = NULL, *p;
@@ -111,11 +122,11 @@ parse_dns_addr(char *s, struct check_conf *c, char *err, size_t errlen)
 	if (*s == '[') {
 		if ((p = strchr(s, ']')) == NULL)
 			return check_err(err, errlen,
-			    "check dns: missing ']' in '%s'", word);
+			    "%s: missing ']' in '%s'", what, word);
 		if (p[1] != '\0' && p[1] != '@')
 			return check_err(err, errlen,
-			    "check dns: unexpected '%s' after ']' in '%s'",
-			    p + 1, word);
+			    "%s: unexpected '%s' after ']' in '%s'",
+			    what, p + 1, word);
 		*p = '\0';
 		host = s + 1;
 		if (p[1] == '@')
@@ -127,11 +138,11 @@ parse_dns_addr(char *s, struct check_conf *c, char *err, size_t errlen)
 	}
 	if (port != NULL && parse_port(port, &pn) == -1)
 		return check_err(err, errlen,
-		    "check dns: bad port '%s' in '%s' (1..65535)", port, word);
-	if (set_addr(c, host, af, pn) == -1)
+		    "%s: bad port '%s' in '%s' (1..65535)", what, port, word);
+	if (set_sa(ss, salen, host, af, pn) == -1)
 		return check_err(err, errlen, af == AF_INET6 ?
-		    "check dns: '%s' is not an IPv6 address" :
-		    "check dns: '%s' is not an IPv4 or IPv6 address", host);
+		    "%s: '%s' is not an IPv6 address" :
+		    "%s: '%s' is not an IPv4 or IPv6 address", what, host);
 	return 0;
 }
 
@@ -188,7 +199,7 @@ parse_tcp_addr(char *s, struct check_conf *c, char *err, size_t errlen)
  * reads the same in the config, the logs and on the wire.
  */
 static int
-parse_qname(const char *s, char *out, char *err, size_t errlen)
+parse_qname(const char *s, const char *what, char *out, char *err, size_t errlen)
 {
 	static const uint8_t root[1] = { 0 };
 	uint8_t wire[DNSMSG_NAME_MAX];
@@ -217,7 +228,7 @@ parse_qname(const char *s, char *out, char *err, size_t errlen)
 	}
 	if (why != NULL)
 		return check_err(err, errlen,
-		    "check dns: '%s' is not a domain name (%s)", s, why);
+		    "%s: '%s' is not a domain name (%s)", what, s, why);
 	if (strcmp(s, ".") != 0 && s[len - 1] == '.')
 		len--;
 	memcpy(out, s, len);
@@ -285,12 +296,12 @@ parse_dns(char **w, size_t n, struct check_conf *c, char *err, size_t errlen)
 	if (n < 2)
 		return check_err(err, errlen, "check dns: missing ADDRESS (%s)",
 		    DNS_USAGE);
-	if (parse_dns_addr(w[1], c, err, errlen) == -1)
+	if (parse_dns_addr(w[1], "check dns", &c->sa, &c->salen, err, errlen) == -1)
 		return -1;
 	if (n < 3)
 		return check_err(err, errlen, "check dns: missing NAME (%s)",
 		    DNS_USAGE);
-	if (parse_qname(w[2], c->qname, err, errlen) == -1)
+	if (parse_qname(w[2], "check dns", c->qname, err, errlen) == -1)
 		return -1;
 	c->qtype = DNSMSG_T_A;
 	c->expect_rcode = DNSMSG_RCODE_NOERROR;
@@ -320,6 +331,82 @@ parse_dns(char **w, size_t n, struct check_conf *c, char *err, size_t errlen)
 	if (i < n)
 		return check_err(err, errlen,
 		    "check dns: unexpected '%s' after the rcode", w[i]);
+	return 0;
+}
+
+#define ZONE_USAGE	"zone ADDRESS[@PORT] ZONE [primary ADDRESS[@PORT]]... " \
+			"[max-lag DURATION]"
+
+static bool
+sa_equal(const struct sockaddr *a, const struct sockaddr *b, socklen_t len)
+{
+	return memcmp(a, b, len) == 0;
+}
+
+static int
+parse_zone(char **w, size_t n, bool more, struct check_conf *c, char *err,
+    size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	char word[CHECK_LINE_MAX];
+	bool lag_set = false;
+	size_t i;
+
+	if (n < 2)
+		return check_err(err, errlen, "check zone: missing ADDRESS (%s)",
+		    ZONE_USAGE);
+	if (parse_dns_addr(w[1], "check zone", &c->sa, &c->salen, err, errlen) == -1)
+		return -1;
+	if (n < 3)
+		return check_err(err, errlen, "check zone: missing ZONE (%s)",
+		    ZONE_USAGE);
+	if (parse_qname(w[2], "check zone", c->qname, err, errlen) == -1)
+		return -1;
+	c->qtype = DNSMSG_T_SOA;
+	c->expect_rcode = DNSMSG_RCODE_NOERROR;
+	c->max_lag = CHECK_ZONE_MAX_LAG;
+	if (more)
+		return check_err(err, errlen, "check zone: too many words (%s, "
+		    "up to %d primaries)", ZONE_USAGE, CHECK_ZONE_PRIMARIES);
+	for (i = 3; i < n; i += 2) {
+		if (strcmp(w[i], "primary") != 0 && strcmp(w[i], "max-lag") != 0)
+			return check_err(err, errlen, "check zone: unexpected '%s' "
+			    "after ZONE (primary ADDRESS[@PORT], max-lag DURATION)",
+			    w[i]);
+		if (i + 1 >= n)
+			return check_err(err, errlen, "check zone: missing %s after "
+			    "'%s'", w[i][0] == 'p' ? "ADDRESS[@PORT]" : "DURATION",
+			    w[i]);
+		if (strcmp(w[i], "max-lag") == 0) {
+			if (lag_set)
+				return check_err(err, errlen,
+				    "check zone: max-lag given twice");
+			if (conf_duration_parse(w[i + 1], &c->max_lag) != 0)
+				return check_err(err, errlen, "check zone: bad "
+				    "max-lag '%s' (e.g. 500ms, 30s, 5m; at most 1 day)",
+				    w[i + 1]);
+			lag_set = true;
+			continue;
+		}
+		if (c->n_primaries == CHECK_ZONE_PRIMARIES)
+			return check_err(err, errlen,
+			    "check zone: more than %d primaries", CHECK_ZONE_PRIMARIES);
+		snprintf(word, sizeof(word), "%s", w[i + 1]);
+		if (parse_dns_addr(w[i + 1], "check zone", &ss, &sslen, err,
+		    errlen) == -1)
+			return -1;
+		for (unsigned k = 0; k < c->n_primaries; k++)
+			if (sa_equal(&c->primaries[k].u.sa, (struct sockaddr *)&ss, sslen))
+				return check_err(err, errlen, "check zone: "
+				    "primary %s given twice", word);
+		memcpy(&c->primaries[c->n_primaries].u, &ss, sslen);
+		c->primaries[c->n_primaries].len = sslen;
+		c->n_primaries++;
+	}
+	if (lag_set && c->n_primaries == 0)
+		return check_err(err, errlen,
+		    "check zone: max-lag without a primary to compare with");
 	return 0;
 }
 
@@ -515,7 +602,7 @@ check_conf_parse(const char *args, struct check_conf *c, char *err,
 		;
 	if (*p == '\0' || *p == '#' || *p == '!')
 		return check_err(err, errlen,
-		    "missing check type (dns, tcp, exec, process)");
+		    "missing check type (dns, zone, tcp, exec, process)");
 
 	/* Zeroed, so that two parses of the same words compare equal. */
 	memset(&nc, 0, sizeof(nc));
@@ -536,6 +623,9 @@ check_conf_parse(const char *args, struct check_conf *c, char *err,
 	if (strcmp(w[0], "dns") == 0) {
 		nc.kind = CHECK_DNS;
 		rc = parse_dns(w, n, &nc, err, errlen);
+	} else if (strcmp(w[0], "zone") == 0) {
+		nc.kind = CHECK_ZONE;
+		rc = parse_zone(w, n, more, &nc, err, errlen);
 	} else if (strcmp(w[0], "tcp") == 0) {
 		nc.kind = CHECK_TCP;
 		rc = parse_tcp(w, n, &nc, err, errlen);
@@ -544,7 +634,7 @@ check_conf_parse(const char *args, struct check_conf *c, char *err,
 		rc = parse_process(w, n, &nc, err, errlen);
 	} else {
 		rc = check_err(err, errlen,
-		    "unknown check type '%s' (dns, tcp, exec, process)", w[0]);
+		    "unknown check type '%s' (dns, zone, tcp, exec, process)", w[0]);
 	}
 done:
 	if (rc == -1)
@@ -575,6 +665,28 @@ fmt_addr(char *buf, size_t len, const struct check_conf *c, bool with_port,
 			    ntohs(sin6->sin6_port));
 		else
 			snprintf(buf, len, "%s", a);
+	} else {
+		snprintf(buf, len, "?");
+	}
+}
+
+void
+check_addr_fmt(const struct check_addr *a, char *buf, size_t len)
+{
+	char s[INET6_ADDRSTRLEN];
+
+	if (a->u.sa.sa_family == AF_INET) {
+		inet_ntop(AF_INET, &a->u.sin.sin_addr, s, sizeof(s));
+		if (ntohs(a->u.sin.sin_port) != 53)
+			snprintf(buf, len, "%s@%u", s, ntohs(a->u.sin.sin_port));
+		else
+			snprintf(buf, len, "%s", s);
+	} else if (a->u.sa.sa_family == AF_INET6) {
+		inet_ntop(AF_INET6, &a->u.sin6.sin6_addr, s, sizeof(s));
+		if (ntohs(a->u.sin6.sin6_port) != 53)
+			snprintf(buf, len, "[%s]@%u", s, ntohs(a->u.sin6.sin6_port));
+		else
+			snprintf(buf, len, "%s", s);
 	} else {
 		snprintf(buf, len, "?");
 	}
@@ -639,7 +751,7 @@ put_word(char *buf, size_t len, size_t *o, const char *s)
 void
 check_conf_format(const struct check_conf *c, char *buf, size_t len)
 {
-	char addr[INET6_ADDRSTRLEN + 16], type[DNSMSG_TYPE_STRLEN], rcode[16];
+	char addr[INET6_ADDRSTRLEN + 16], type[DNSMSG_TYPE_STRLEN], rcode[16], lag[32];
 	const char *argv[CHECK_MAX_ARGS + 1];
 	size_t o;
 
@@ -653,6 +765,20 @@ check_conf_format(const struct check_conf *c, char *buf, size_t len)
 		    dnsmsg_type_name(c->qtype, type),
 		    c->expect_rcode != DNSMSG_RCODE_NOERROR ? " expect rcode " : "",
 		    c->expect_rcode != DNSMSG_RCODE_NOERROR ? rcode : "");
+		return;
+	case CHECK_ZONE:
+		fmt_addr(addr, sizeof(addr), c, conf_port(c) != 53, '@');
+		snprintf(buf, len, "zone %s %s", addr, c->qname);
+		for (unsigned i = 0; i < c->n_primaries; i++) {
+			check_addr_fmt(&c->primaries[i], addr, sizeof(addr));
+			o = strlen(buf);
+			snprintf(buf + o, len - o, " primary %s", addr);
+		}
+		if (c->n_primaries > 0) {
+			o = strlen(buf);
+			snprintf(buf + o, len - o, " max-lag %s",
+			    conf_duration_fmt(c->max_lag, lag, sizeof(lag)));
+		}
 		return;
 	case CHECK_TCP:
 		fmt_addr(addr, sizeof(addr), c, true, ':');
@@ -748,7 +874,7 @@ static const struct conf_kw service_kw[] = {
 	CONF_KW_HP("address", 1, 1, h_address, p_address, 0, "address A.B.C.D/M"),
 	CONF_KW_IFNAME("interface", struct service_conf, ifname, "interface IFNAME"),
 	CONF_KW_HP("check", 1, CONF_ARGS_ANY, h_check, p_check, 0,
-	    "check dns|tcp|exec|process ..."),
+	    "check dns|zone|tcp|exec|process ..."),
 	CONF_KW_NUM("interval", CONF_T_DURATION, struct service_conf, svc.interval,
 	    0, CONF_DURATION_MAX, SVC_DEFAULT_INTERVAL, "interval DURATION"),
 	CONF_KW_NUM("fast-interval", CONF_T_DURATION, struct service_conf, fast_interval,

@@ -8,7 +8,7 @@
  *	service NAME
  *	 address A.B.C.D[/M]	(up to SERVICE_MAX_ADDRS; /32 when bare)
  *	 interface IFNAME	(default lo)
- *	 check dns|tcp|exec|process ...
+ *	 check dns|zone|tcp|exec|process ...
  *	 interval, fast-interval, timeout, drain-time DURATION
  *	 rise N, fall N, metric <1-15>, [no] keep-address
  *

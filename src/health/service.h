@@ -1,7 +1,7 @@
 /*
  * service.h - the state machine of one health-checked service in riposted.
  *
- * A service has N checks (dns, tcp, exec, process ...).  The checks live
+ * A service has N checks (dns, zone, tcp, exec, process ...).  The checks live
  * elsewhere; this module only consumes their results and decides whether
  * the service address should be announced.  It never touches sockets, the
  * clock or the RIP code: the caller passes `now`, and every transition comes

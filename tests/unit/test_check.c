@@ -91,6 +91,18 @@ static const struct {
 	{ "exec /bin/echo \"it's\" \"a \\\"b\\\" \\\\c\"", "exec /bin/echo \"it's\" 'a \"b\" \\c'" },
 	{ "exec /bin/echo '' \"\" a\\ b '#x' \\!y", "exec /bin/echo '' '' 'a b' '#x' '!y'" },
 	{ "process /run/nsd.pid", "process /run/nsd.pid" },
+	{ "zone 127.0.0.1 home", "zone 127.0.0.1 home" },
+	{ "zone 127.0.0.1@53 home.", "zone 127.0.0.1 home" },
+	{ "zone [::1]@5300 Home.Arpa", "zone [::1]@5300 Home.Arpa" },
+	{ "zone 127.0.0.1 . primary 192.0.2.1", "zone 127.0.0.1 . primary 192.0.2.1 max-lag 5m" },
+	{ "zone 127.0.0.1@5300 home primary 192.0.2.1@53 max-lag 3s",
+	    "zone 127.0.0.1@5300 home primary 192.0.2.1 max-lag 3s" },
+	{ "zone 127.0.0.1 home max-lag 0s primary 192.0.2.1@5300",
+	    "zone 127.0.0.1 home primary 192.0.2.1@5300 max-lag 0s" },
+	{ "zone 127.0.0.1 home primary 192.0.2.1 primary [2001:db8::1]@5353 "
+	    "primary 2001:db8::2 primary 192.0.2.1@54 max-lag 1500ms # four",
+	    "zone 127.0.0.1 home primary 192.0.2.1 primary [2001:db8::1]@5353 "
+	    "primary 2001:db8::2 primary 192.0.2.1@54 max-lag 1500ms" },
 	{ "process\t/run/nsd.pid\n", "process /run/nsd.pid" },
 };
 
@@ -349,10 +361,48 @@ test_parse_bad(void **state)
 		const char	*in;
 		const char	*err;
 	} v[] = {
-		{ "", "missing check type (dns, tcp, exec, process)" },
-		{ " \t ", "missing check type (dns, tcp, exec, process)" },
-		{ "foo", "unknown check type 'foo' (dns, tcp, exec, process)" },
-		{ "DNS 127.0.0.1 x", "unknown check type 'DNS' (dns, tcp, exec, process)" },
+		{ "", "missing check type (dns, zone, tcp, exec, process)" },
+		{ " \t ", "missing check type (dns, zone, tcp, exec, process)" },
+		{ "foo", "unknown check type 'foo' (dns, zone, tcp, exec, process)" },
+		{ "DNS 127.0.0.1 x", "unknown check type 'DNS' (dns, zone, tcp, exec, process)" },
+		{ "zone", "check zone: missing ADDRESS (zone ADDRESS[@PORT] ZONE "
+		    "[primary ADDRESS[@PORT]]... [max-lag DURATION])" },
+		{ "zone 127.0.0.1", "check zone: missing ZONE (zone ADDRESS[@PORT] ZONE "
+		    "[primary ADDRESS[@PORT]]... [max-lag DURATION])" },
+		{ "zone x home", "check zone: 'x' is not an IPv4 or IPv6 address" },
+		{ "zone 127.0.0.1@0 home", "check zone: bad port '0' in '127.0.0.1@0' (1..65535)" },
+		{ "zone [::1 home", "check zone: missing ']' in '[::1'" },
+		{ "zone 127.0.0.1 a..b", "check zone: 'a..b' is not a domain name (empty label)" },
+		{ "zone 127.0.0.1 h\\x", "check zone: 'h\\x' is not a domain name "
+		    "(escapes are not supported)" },
+		{ "zone 127.0.0.1 home SOA", "check zone: unexpected 'SOA' after ZONE "
+		    "(primary ADDRESS[@PORT], max-lag DURATION)" },
+		{ "zone 127.0.0.1 home primary", "check zone: missing ADDRESS[@PORT] after 'primary'" },
+		{ "zone 127.0.0.1 home primary 192.0.2.1 max-lag",
+		    "check zone: missing DURATION after 'max-lag'" },
+		{ "zone 127.0.0.1 home primary x", "check zone: 'x' is not an IPv4 or IPv6 address" },
+		{ "zone 127.0.0.1 home primary 192.0.2.1@99999",
+		    "check zone: bad port '99999' in '192.0.2.1@99999' (1..65535)" },
+		{ "zone 127.0.0.1 home primary 192.0.2.1 primary 192.0.2.1@53",
+		    "check zone: primary 192.0.2.1@53 given twice" },
+		{ "zone 127.0.0.1 home max-lag 3s", "check zone: max-lag without a primary to compare with" },
+		{ "zone 127.0.0.1 home primary 192.0.2.1 max-lag 3s max-lag 4s",
+		    "check zone: max-lag given twice" },
+		{ "zone 127.0.0.1 home primary 192.0.2.1 max-lag 3x",
+		    "check zone: bad max-lag '3x' (e.g. 500ms, 30s, 5m; at most 1 day)" },
+		{ "zone 127.0.0.1 home primary 192.0.2.1 max-lag -1s",
+		    "check zone: bad max-lag '-1s' (e.g. 500ms, 30s, 5m; at most 1 day)" },
+		{ "zone 127.0.0.1 home primary 192.0.2.1 max-lag 2d",
+		    "check zone: bad max-lag '2d' (e.g. 500ms, 30s, 5m; at most 1 day)" },
+		{ "zone 127.0.0.1 home primary 192.0.2.1 primary 192.0.2.2 primary 192.0.2.3 "
+		    "primary 192.0.2.4 primary 192.0.2.5", "check zone: more than 4 primaries" },
+		{ "zone 127.0.0.1 home primary 192.0.2.1 primary 192.0.2.2 primary 192.0.2.3 "
+		    "primary 192.0.2.4 max-lag 1s x", "check zone: unexpected 'x' after ZONE "
+		    "(primary ADDRESS[@PORT], max-lag DURATION)" },
+		{ "zone 127.0.0.1 home primary 192.0.2.1 primary 192.0.2.2 primary 192.0.2.3 "
+		    "primary 192.0.2.4 max-lag 1s x y", "check zone: too many words (zone "
+		    "ADDRESS[@PORT] ZONE [primary ADDRESS[@PORT]]... [max-lag DURATION], "
+		    "up to 4 primaries)" },
 		{ "dns", "check dns: missing ADDRESS (dns ADDRESS[@PORT] NAME [TYPE] "
 		    "[expect rcode RCODE|any])" },
 		{ "dns 127.0.0.1", "check dns: missing NAME (dns ADDRESS[@PORT] NAME "
@@ -457,7 +507,7 @@ test_parse_bad(void **state)
 	/* No room for the message is fine. */
 	assert_int_equal(check_conf_parse("foo", &c, NULL, 0), -1);
 	assert_int_equal(check_conf_parse(NULL, &c, err, sizeof(err)), -1);
-	assert_string_equal(err, "missing check type (dns, tcp, exec, process)");
+	assert_string_equal(err, "missing check type (dns, zone, tcp, exec, process)");
 }
 
 static void
@@ -1055,6 +1105,522 @@ test_dns_ipv6(void **state)
 	responder_close(&r);
 }
 
+/*
+ * The zone check: the SOA reply reader against crafted packets, RFC 1982
+ * serial arithmetic, the lag on a fake clock, and the probe against SOA
+ * servers on loopback.
+ */
+
+/*
+ * An answer to our SOA query for `zone`: QR, AA as asked, the rcode, and
+ * with an SOA (owner compressed to the question, MNAME and RNAME
+ * compressed too) when `serial` is not NULL.
+ */
+static size_t
+soa_reply(uint8_t *buf, size_t cap, uint16_t id, const char *zone, unsigned rcode,
+    bool aa, const uint32_t *serial)
+{
+	static const uint8_t rr[] = {
+		0xc0, 0x0c, 0x00, 0x06, 0x00, 0x01, 0x00, 0x00, 0x0e, 0x10,
+		0x00, 0x00,	/* rdlength, below */
+		2, 'n', 's', 0xc0, 0x0c, 1, 'h', 0xc0, 0x0c,
+	};
+	size_t len, rd;
+
+	len = check_dns_query(buf, cap, id, zone, 6);
+	assert_true(len > 0);
+	buf[2] |= 0x80 | (aa ? 0x04 : 0);
+	buf[3] = (uint8_t)((buf[3] & 0xf0) | rcode);
+	if (serial == NULL)
+		return len;
+	buf[7] = 1;
+	assert_true(len + sizeof(rr) + 20 <= cap);
+	memcpy(buf + len, rr, sizeof(rr));
+	rd = len + 12;
+	len += sizeof(rr);
+	/* SERIAL, then REFRESH RETRY EXPIRE MINIMUM */
+	buf[len++] = (uint8_t)(*serial >> 24);
+	buf[len++] = (uint8_t)(*serial >> 16);
+	buf[len++] = (uint8_t)(*serial >> 8);
+	buf[len++] = (uint8_t)*serial;
+	memset(buf + len, 0, 16);
+	buf[len + 3] = 60;
+	len += 16;
+	buf[rd - 2] = (uint8_t)((len - rd) >> 8);
+	buf[rd - 1] = (uint8_t)(len - rd);
+	return len;
+}
+
+static int
+zmatch(const uint8_t *buf, size_t len, uint32_t *serial, char *why)
+{
+	memset(why, 'x', 128);
+	*serial = 0xdeadbeef;
+	return check_zone_reply(buf, len, 0x1234, "home", serial, why, 128);
+}
+
+static void
+test_zone_reply(void **state)
+{
+	uint8_t buf[512], big[600];
+	uint32_t serial, s7 = 7, smax = 0xffffffffu;
+	char why[128];
+	size_t len, i, rd;
+
+	(void)state;
+	len = soa_reply(buf, sizeof(buf), 0x1234, "home", 0, true, &s7);
+	assert_int_equal(zmatch(buf, len, &serial, why), 1);
+	assert_int_equal(serial, 7);
+	assert_string_equal(why, "");
+	assert_int_equal(check_zone_reply(buf, len, 0x1234, "home.", &serial, NULL, 0), 1);
+	assert_int_equal(check_zone_reply(buf, len, 0x1234, "HOME", &serial, NULL, 0), 1);
+	len = soa_reply(buf, sizeof(buf), 0x1234, "home", 0, true, &smax);
+	assert_int_equal(zmatch(buf, len, &serial, why), 1);
+	assert_int_equal(serial, 0xffffffffu);
+
+	/* Every cut of a good reply: never a serial, never a read past the end. */
+	len = soa_reply(buf, sizeof(buf), 0x1234, "home", 0, true, &s7);
+	for (i = 0; i < len; i++) {
+		uint8_t *cut = malloc(i > 0 ? i : 1);
+		int r;
+
+		assert_non_null(cut);
+		memcpy(cut, buf, i);
+		r = zmatch(cut, i, &serial, why);
+		assert_true(r == -1 || r == 0);
+		assert_int_equal(r == 0, why[0] != '\0');
+		free(cut);
+	}
+	/* A byte more after the SOA: another section's start, still ours. */
+	buf[len] = 0;
+	assert_int_equal(zmatch(buf, len + 1, &serial, why), 1);
+
+	/* Not ours: id, QR, opcode, question. */
+	len = soa_reply(buf, sizeof(buf), 0x1235, "home", 0, true, &s7);
+	assert_int_equal(zmatch(buf, len, &serial, why), -1);
+	len = soa_reply(buf, sizeof(buf), 0x1234, "home", 0, true, &s7);
+	buf[2] &= 0x7f;
+	assert_int_equal(zmatch(buf, len, &serial, why), -1);
+	len = soa_reply(buf, sizeof(buf), 0x1234, "home", 0, true, &s7);
+	buf[2] |= 0x20;		/* opcode 4, NOTIFY */
+	assert_int_equal(zmatch(buf, len, &serial, why), -1);
+	len = soa_reply(buf, sizeof(buf), 0x1234, "homf", 0, true, &s7);
+	assert_int_equal(zmatch(buf, len, &serial, why), -1);
+	len = soa_reply(buf, sizeof(buf), 0x1234, "home", 0, true, &s7);
+	buf[12 + 6 + 1] = 1;	/* qtype A */
+	assert_int_equal(zmatch(buf, len, &serial, why), -1);
+	len = soa_reply(buf, sizeof(buf), 0x1234, "home", 0, true, &s7);
+	buf[12 + 6 + 3] = 3;	/* qclass CH */
+	assert_int_equal(zmatch(buf, len, &serial, why), -1);
+
+	/* Ours, and failing: rcode first, then AA, then the SOA. */
+	len = soa_reply(buf, sizeof(buf), 0x1234, "home", 2, true, NULL);
+	assert_int_equal(zmatch(buf, len, &serial, why), 0);
+	assert_string_equal(why, "rcode SERVFAIL");
+	len = soa_reply(buf, sizeof(buf), 0x1234, "home", 5, false, &s7);
+	assert_int_equal(zmatch(buf, len, &serial, why), 0);
+	assert_string_equal(why, "rcode REFUSED");
+	len = soa_reply(buf, sizeof(buf), 0x1234, "home", 0, false, &s7);
+	assert_int_equal(zmatch(buf, len, &serial, why), 0);
+	assert_string_equal(why, "no AA");
+	len = soa_reply(buf, sizeof(buf), 0x1234, "home", 0, true, NULL);
+	assert_int_equal(zmatch(buf, len, &serial, why), 0);
+	assert_string_equal(why, "no SOA for home. in the answer");
+	buf[2] |= 0x02;
+	assert_int_equal(zmatch(buf, len, &serial, why), 0);
+	assert_string_equal(why, "no SOA for home. in the answer (truncated)");
+	assert_int_equal(check_zone_reply(buf, len, 0x1234, "home", &serial, NULL, 0), 0);
+
+	/* An SOA of another owner, or class, or a record of another type: skipped. */
+	len = soa_reply(buf, sizeof(buf), 0x1234, "home", 0, true, &s7);
+	buf[12 + 6 + 4 + 1] = 0x11;	/* owner: the root, the end of the question name */
+	assert_int_equal(zmatch(buf, len, &serial, why), 0);
+	assert_string_equal(why, "no SOA for home. in the answer");
+	len = soa_reply(buf, sizeof(buf), 0x1234, "home", 0, true, &s7);
+	buf[12 + 6 + 4 + 5] = 3;	/* class CH */
+	assert_int_equal(zmatch(buf, len, &serial, why), 0);
+	len = soa_reply(buf, sizeof(buf), 0x1234, "home", 0, true, &s7);
+	buf[12 + 6 + 4 + 3] = 2;	/* NS */
+	assert_int_equal(zmatch(buf, len, &serial, why), 0);
+	/* ... and the SOA after them is found: the NS first, then the SOA. */
+	{
+		size_t rrlen = len - 12 - 6 - 4;
+
+		assert_true(len + rrlen <= sizeof(big));
+		memcpy(big, buf, len);
+		memcpy(big + len, buf + len - rrlen, rrlen);
+		big[len + 3] = 6;
+		big[7] = 2;
+		assert_int_equal(zmatch(big, len + rrlen, &serial, why), 1);
+		assert_int_equal(serial, 7);
+	}
+
+	/* Malformed: RDLENGTH past the end, one short, one long; a pointer forwards. */
+	len = soa_reply(buf, sizeof(buf), 0x1234, "home", 0, true, &s7);
+	rd = 12 + 6 + 4 + 12;
+	buf[rd - 1] = (uint8_t)(buf[rd - 1] + 1);
+	assert_int_equal(zmatch(buf, len, &serial, why), 0);
+	assert_string_equal(why, "malformed answer");
+	buf[len] = 0;
+	assert_int_equal(zmatch(buf, len + 1, &serial, why), 0);
+	assert_string_equal(why, "malformed SOA");
+	buf[rd - 1] = (uint8_t)(buf[rd - 1] - 2);
+	assert_int_equal(zmatch(buf, len, &serial, why), 0);
+	assert_string_equal(why, "malformed SOA");
+	len = soa_reply(buf, sizeof(buf), 0x1234, "home", 0, true, &s7);
+	buf[rd + 4] = 0x40;		/* MNAME's pointer: forwards */
+	assert_int_equal(zmatch(buf, len, &serial, why), 0);
+	assert_string_equal(why, "malformed SOA");
+	len = soa_reply(buf, sizeof(buf), 0x1234, "home", 0, true, &s7);
+	buf[12 + 6 + 4] = 0xc0;
+	buf[12 + 6 + 5] = 0xff;		/* owner: a pointer past the end */
+	assert_int_equal(zmatch(buf, len, &serial, why), 0);
+	assert_string_equal(why, "malformed answer");
+	/* ANCOUNT larger than what is there. */
+	len = soa_reply(buf, sizeof(buf), 0x1234, "home", 0, true, NULL);
+	buf[7] = 0xff;
+	buf[6] = 0xff;
+	assert_int_equal(zmatch(buf, len, &serial, why), 0);
+	assert_string_equal(why, "malformed answer");
+	len = soa_reply(buf, sizeof(buf), 0x1234, "home", 0, true, &s7);
+	buf[7] = 2;
+	assert_int_equal(zmatch(buf, len, &serial, why), 1);
+	/* A bad zone name is never a match. */
+	assert_int_equal(check_zone_reply(buf, len, 0x1234, "a..b", &serial, why, 128), -1);
+}
+
+static void
+test_serial_arith(void **state)
+{
+	(void)state;
+	/* RFC 1982 3.2 */
+	assert_true(check_serial_lt(1, 2));
+	assert_false(check_serial_lt(2, 1));
+	assert_false(check_serial_lt(5, 5));
+	assert_true(check_serial_lt(0xffffffffu, 0));
+	assert_true(check_serial_lt(0xffffffffu, 5));
+	assert_false(check_serial_lt(5, 0xffffffffu));
+	assert_true(check_serial_lt(0, 0x7fffffffu));
+	assert_false(check_serial_lt(0x7fffffffu, 0));
+	/* 2^31 apart: undefined, neither is before the other. */
+	assert_false(check_serial_lt(0, 0x80000000u));
+	assert_false(check_serial_lt(0x80000000u, 0));
+	assert_true(check_serial_lt(1, 0x80000000u));
+	assert_true(check_serial_lt(0x80000001u, 0));
+}
+
+/* One run of the lag: served, and what primaries 0 and 1 said (-1: silent). */
+static int
+lag_run(struct check_zone_lag *lag, const struct check_conf *c, uint32_t served,
+    long long p0, long long p1, rtime_t now_ms, char *why)
+{
+	bool answered[CHECK_ZONE_PRIMARIES] = { p0 >= 0, p1 >= 0 };
+	uint32_t serials[CHECK_ZONE_PRIMARIES] = { (uint32_t)p0, (uint32_t)p1 };
+
+	memset(why, 'x', 128);
+	return check_zone_lag_update(lag, c, served, answered, serials,
+	    1000 * RTIME_SEC + now_ms * RTIME_MS, why, 128);
+}
+
+static void
+test_zone_lag(void **state)
+{
+	struct check_zone_lag lag;
+	struct check_conf c;
+	char why[128], err[256];
+	unsigned i;
+
+	(void)state;
+	assert_int_equal(check_conf_parse("zone 127.0.0.1 home primary 192.0.2.1 "
+	    "primary 192.0.2.2@5300 max-lag 3s", &c, err, sizeof(err)), 0);
+	memset(&lag, 0, sizeof(lag));
+	/* No primary has answered yet: nothing to compare with. */
+	assert_int_equal(lag_run(&lag, &c, 5, -1, -1, 0, why), 1);
+	assert_string_equal(why, "");
+	assert_int_equal(lag_run(&lag, &c, 5, 5, -1, 0, why), 1);
+	assert_int_equal(lag.n_hist, 0);
+	/* 7 appears at 1 s; stale from 4 s on. */
+	assert_int_equal(lag_run(&lag, &c, 5, 7, -1, 1000, why), 1);
+	assert_int_equal(lag.n_hist, 1);
+	assert_int_equal(lag_run(&lag, &c, 5, 7, 5, 3999, why), 1);
+	assert_int_equal(lag_run(&lag, &c, 5, 7, -1, 4000, why), 0);
+	assert_string_equal(why, "zone home.: serial 5 behind 7 (primary 192.0.2.1) for 3.0 s");
+	/* The primary falls silent: its 7 still counts, the lag goes on. */
+	assert_int_equal(lag_run(&lag, &c, 5, -1, -1, 15500, why), 0);
+	assert_string_equal(why, "zone home.: serial 5 behind 7 (primary 192.0.2.1) for 14 s");
+	/* Caught up with 6 only: still lacks 7, seen first at 1 s. */
+	assert_int_equal(lag_run(&lag, &c, 6, -1, -1, 16000, why), 0);
+	assert_string_equal(why, "zone home.: serial 6 behind 7 (primary 192.0.2.1) for 15 s");
+	assert_int_equal(lag_run(&lag, &c, 7, -1, -1, 16200, why), 1);
+	assert_string_equal(why, "");
+	assert_int_equal(lag.n_hist, 0);
+	/* Ahead of the primaries (a transfer the check has not seen there yet). */
+	assert_int_equal(lag_run(&lag, &c, 8, 7, 7, 16400, why), 1);
+
+	/*
+	 * A zone that changes every second and transfers in 1.5 s: always
+	 * behind the newest, never lacking a version for 3 s.
+	 */
+	for (i = 0; i < 20; i++) {
+		assert_int_equal(lag_run(&lag, &c, 8 + i, 8 + i + 1, 8 + i + 2,
+		    20000 + i * 1000, why), 1);
+		assert_int_equal(lag_run(&lag, &c, 8 + i, 8 + i + 2, -1,
+		    20500 + i * 1000, why), 1);
+	}
+	/*
+	 * The server stops following at 27: the lag counts from the oldest
+	 * serial it lacks, 28, which the second primary showed at 38 s.
+	 */
+	assert_int_equal(lag_run(&lag, &c, 27, 30, -1, 40000, why), 1);
+	assert_int_equal(lag_run(&lag, &c, 27, 31, 31, 40999, why), 1);
+	assert_int_equal(lag_run(&lag, &c, 27, 31, 31, 41000, why), 0);
+	assert_int_equal(lag_run(&lag, &c, 27, 31, 31, 42400, why), 0);
+	assert_string_equal(why, "zone home.: serial 27 behind 31 (primary 192.0.2.1) for 4.4 s");
+	/* The newest serial is the second primary's: it is named. */
+	assert_int_equal(lag_run(&lag, &c, 27, 31, 32, 42600, why), 0);
+	assert_string_equal(why, "zone home.: serial 27 behind 32 (primary 192.0.2.2@5300) for 4.6 s");
+
+	/* Both primaries went back to 20 (restored): 28..32 exist nowhere now. */
+	assert_int_equal(lag_run(&lag, &c, 27, 20, 20, 43000, why), 1);
+	assert_int_equal(lag.n_hist, 0);
+
+	/* Wrap-around (RFC 1982): 0xffffffff is before 2. */
+	memset(&lag, 0, sizeof(lag));
+	assert_int_equal(lag_run(&lag, &c, 0xffffffffu, 2, -1, 0, why), 1);
+	assert_int_equal(lag_run(&lag, &c, 0xffffffffu, 2, -1, 3000, why), 0);
+	assert_string_equal(why, "zone home.: serial 4294967295 behind 2 (primary 192.0.2.1) for 3.0 s");
+	assert_int_equal(lag_run(&lag, &c, 3, 2, -1, 3100, why), 1);
+
+	/* More new serials than the history holds: the oldest time is kept. */
+	memset(&lag, 0, sizeof(lag));
+	for (i = 0; i < 3 * CHECK_ZONE_HISTORY; i++)
+		assert_int_equal(lag_run(&lag, &c, 1, 2 + i, -1, i * 10, why), 1);
+	assert_int_equal(lag.n_hist, CHECK_ZONE_HISTORY);
+	assert_int_equal(lag_run(&lag, &c, 1, 100, -1, 3000, why), 0);
+	assert_string_equal(why, "zone home.: serial 1 behind 100 (primary 192.0.2.1) for 3.0 s");
+	assert_int_equal(lag_run(&lag, &c, 100, -1, -1, 3000, why), 1);
+	assert_int_equal(lag.n_hist, 0);
+
+	/* max-lag 0: any lag fails, at once. */
+	assert_int_equal(check_conf_parse("zone 127.0.0.1 home primary 192.0.2.1 max-lag 0s",
+	    &c, err, sizeof(err)), 0);
+	memset(&lag, 0, sizeof(lag));
+	assert_int_equal(lag_run(&lag, &c, 5, 5, -1, 0, why), 1);
+	assert_int_equal(lag_run(&lag, &c, 5, 6, -1, 10, why), 0);
+	assert_string_equal(why, "zone home.: serial 5 behind 6 (primary 192.0.2.1) for 0.0 s");
+	/* No primaries: the serial is not compared. */
+	assert_int_equal(check_conf_parse("zone 127.0.0.1 home", &c, err, sizeof(err)), 0);
+	memset(&lag, 0, sizeof(lag));
+	assert_int_equal(lag_run(&lag, &c, 5, 6, 7, 10000, why), 1);
+	assert_int_equal(lag.n_hist, 0);
+}
+
+/* A UDP SOA server for home. on loopback. */
+struct soa_server {
+	ev_io		 io;
+	int		 fd;
+	uint16_t	 port;
+	uint32_t	 serial;
+	unsigned	 rcode;
+	bool		 aa;
+	bool		 silent;
+	int		 queries;
+};
+
+static void
+soa_server_cb(struct ev_loop *l, ev_io *w, int revents)
+{
+	struct soa_server *s = w->data;
+	struct sockaddr_storage from;
+	socklen_t fromlen = sizeof(from);
+	uint8_t in[512], out[512];
+	ssize_t n;
+	size_t len;
+
+	(void)l;
+	(void)revents;
+	n = recvfrom(s->fd, in, sizeof(in), 0, (struct sockaddr *)&from, &fromlen);
+	if (n <= 12)
+		return;
+	s->queries++;
+	/* Our check asks for home./SOA: the query as we expect it. */
+	len = check_dns_query(out, sizeof(out), (uint16_t)(in[0] << 8 | in[1]), "home", 6);
+	assert_int_equal((size_t)n, len);
+	assert_memory_equal(in + 2, out + 2, len - 2);
+	if (s->silent)
+		return;
+	len = soa_reply(out, sizeof(out), (uint16_t)(in[0] << 8 | in[1]), "home",
+	    s->rcode, s->aa, s->rcode == 0 ? &s->serial : NULL);
+	sendto(s->fd, out, len, 0, (struct sockaddr *)&from, fromlen);
+}
+
+static bool
+soa_server_open_af(struct soa_server *s, uint32_t serial, int family)
+{
+	memset(s, 0, sizeof(*s));
+	s->serial = serial;
+	s->aa = true;
+	if ((s->fd = bind_loopback(family, SOCK_DGRAM, &s->port)) == -1)
+		return false;
+	ev_io_init(&s->io, soa_server_cb, s->fd, EV_READ);
+	s->io.data = s;
+	ev_io_start(loop, &s->io);
+	return true;
+}
+
+static void
+soa_server_open(struct soa_server *s, uint32_t serial)
+{
+	assert_true(soa_server_open_af(s, serial, AF_INET));
+}
+
+static void
+soa_server_close(struct soa_server *s)
+{
+	ev_io_stop(loop, &s->io);
+	close(s->fd);
+}
+
+/* One run of a kept check: its result, the reason in res. */
+static enum check_result
+zone_run(struct check *ck, struct result *res)
+{
+	int calls = res->calls;
+
+	check_run(ck);
+	run_until(&res->calls, calls + 1, 5000);
+	assert_int_equal(res->calls, calls + 1);
+	assert_false(check_busy(ck));
+	return res->result;
+}
+
+static void
+test_zone_probe(void **state)
+{
+	struct soa_server srv, pri;
+	struct result res;
+	struct check *ck;
+	char words[256], want[256];
+	uint16_t dead;
+	int fd;
+
+	(void)state;
+	soa_server_open(&srv, 5);
+	soa_server_open(&pri, 5);
+
+	/* The server alone. */
+	snprintf(words, sizeof(words), "zone 127.0.0.1@%u home", srv.port);
+	expect_pass(words, 1000 * RTIME_MS);
+	srv.rcode = 2;
+	expect_fail(words, 1000 * RTIME_MS, "rcode SERVFAIL", &res);
+	assert_true(res.latency < 500 * RTIME_MS);
+	srv.rcode = 0;
+	srv.aa = false;
+	expect_fail(words, 1000 * RTIME_MS, "no AA", &res);
+	srv.aa = true;
+	srv.silent = true;
+	expect_fail(words, 200 * RTIME_MS, "timeout 200 ms", &res);
+	assert_true(res.latency >= 195 * RTIME_MS);
+	srv.silent = false;
+	/* A closed port: refused at once (ICMP). */
+	fd = bind_loopback(AF_INET, SOCK_DGRAM, &dead);
+	assert_true(fd != -1);
+	close(fd);
+	snprintf(words, sizeof(words), "zone 127.0.0.1@%u home", dead);
+	expect_fail(words, 1000 * RTIME_MS, "connection refused", &res);
+
+	/* With a primary, kept between runs, max-lag 300 ms. */
+	snprintf(words, sizeof(words), "zone 127.0.0.1@%u home primary 127.0.0.1@%u "
+	    "max-lag 300ms", srv.port, pri.port);
+	ck = new_check(words, 200 * RTIME_MS, &res);
+	assert_int_equal(zone_run(ck, &res), CHECK_PASS);
+	assert_true(res.latency < 150 * RTIME_MS);	/* both answered: no wait */
+	assert_int_equal(srv.queries, 5);
+	assert_int_equal(pri.queries, 1);
+	pri.serial = 7;
+	assert_int_equal(zone_run(ck, &res), CHECK_PASS);	/* behind, not for long */
+	run_for(320);
+	assert_int_equal(zone_run(ck, &res), CHECK_FAIL);
+	snprintf(want, sizeof(want), "zone home.: serial 5 behind 7 (primary 127.0.0.1@%u) for 0.",
+	    pri.port);
+	assert_int_equal(strncmp(res.reason, want, strlen(want)), 0);
+	/* The primary falls silent: the run waits for it, and it is still 7 there. */
+	pri.silent = true;
+	assert_int_equal(zone_run(ck, &res), CHECK_FAIL);
+	assert_true(res.latency >= 195 * RTIME_MS);
+	assert_non_null(strstr(res.reason, "serial 5 behind 7"));
+	/* A primary that answers SERVFAIL says nothing either. */
+	pri.silent = false;
+	pri.rcode = 2;
+	assert_int_equal(zone_run(ck, &res), CHECK_FAIL);
+	/* The server catches up. */
+	srv.serial = 7;
+	assert_int_equal(zone_run(ck, &res), CHECK_PASS);
+	assert_string_equal(res.reason, "");
+	/* The server fails while the primary is silent: its own reason. */
+	pri.silent = true;
+	srv.rcode = 2;
+	assert_int_equal(zone_run(ck, &res), CHECK_FAIL);
+	assert_string_equal(res.reason, "rcode SERVFAIL");
+	assert_true(res.latency < 150 * RTIME_MS);
+	assert_int_equal(check_skipped(ck), 0);
+	check_free(ck);
+
+	/* A primary we cannot reach (ICMP) does not hold the run up. */
+	srv.rcode = 0;
+	snprintf(words, sizeof(words), "zone 127.0.0.1@%u home primary 127.0.0.1@%u",
+	    srv.port, dead);
+	ck = new_check(words, 1000 * RTIME_MS, &res);
+	assert_int_equal(zone_run(ck, &res), CHECK_PASS);
+	assert_true(res.latency < 500 * RTIME_MS);
+	/* Freed with a run in flight: no callback. */
+	pri.silent = true;
+	snprintf(words, sizeof(words), "zone 127.0.0.1@%u home primary 127.0.0.1@%u",
+	    srv.port, pri.port);
+	check_free(ck);
+	ck = new_check(words, 1000 * RTIME_MS, &res);
+	check_run(ck);
+	run_for(50);
+	assert_true(check_busy(ck));
+	check_free(ck);
+	run_for(50);
+	assert_int_equal(res.calls, 0);
+	soa_server_close(&srv);
+	soa_server_close(&pri);
+}
+
+/* A server on IPv4, its primary on IPv6 (one socket each, of its family). */
+static void
+test_zone_ipv6(void **state)
+{
+	struct soa_server srv, pri;
+	struct result res;
+	struct check *ck;
+	char words[256];
+
+	(void)state;
+	if (!soa_server_open_af(&pri, 9, AF_INET6))
+		skip();
+	soa_server_open(&srv, 8);
+	snprintf(words, sizeof(words), "zone 127.0.0.1@%u home primary [::1]@%u max-lag 0s",
+	    srv.port, pri.port);
+	ck = new_check(words, 1000 * RTIME_MS, &res);
+	assert_int_equal(zone_run(ck, &res), CHECK_FAIL);
+	snprintf(words, sizeof(words), "zone home.: serial 8 behind 9 (primary [::1]@%u) for 0.0 s",
+	    pri.port);
+	assert_string_equal(res.reason, words);
+	assert_int_equal(pri.queries, 1);
+	srv.serial = 9;
+	assert_int_equal(zone_run(ck, &res), CHECK_PASS);
+	check_free(ck);
+	/* And the other way round. */
+	snprintf(words, sizeof(words), "zone [::1]@%u home primary 127.0.0.1@%u", pri.port,
+	    srv.port);
+	expect_pass(words, 1000 * RTIME_MS);
+	soa_server_close(&srv);
+	soa_server_close(&pri);
+}
+
 static void
 test_tcp(void **state)
 {
@@ -1606,6 +2172,11 @@ main(void)
 		cmocka_unit_test(test_dns_timeout),
 		cmocka_unit_test(test_dns_refused),
 		cmocka_unit_test(test_dns_ipv6),
+		cmocka_unit_test(test_zone_reply),
+		cmocka_unit_test(test_serial_arith),
+		cmocka_unit_test(test_zone_lag),
+		cmocka_unit_test(test_zone_probe),
+		cmocka_unit_test(test_zone_ipv6),
 		cmocka_unit_test(test_tcp),
 		cmocka_unit_test(test_exec),
 		cmocka_unit_test(test_exec_timeout),

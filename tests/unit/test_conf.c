@@ -440,6 +440,16 @@ static const struct stmt_case {
 	    " check exec /usr/local/bin/my-check --quick\n check process /run/riposte-dns.pid\n"
 	    " interval 200ms\n timeout 300ms\n rise 3\n fall 2\n metric 1\n drain-time 2s\n!\n",
 	    NULL },
+	/* A node fed by a hidden primary: the zone check, max-lag printed always with a primary. */
+	{ "service dns\n address 10.128.224.2\n check zone 127.0.0.1 home. primary 10.128.9.1"
+	    " max-lag 3s\n check zone 127.0.0.1@5300 example.org primary 192.0.2.1@5353"
+	    " primary [2001:db8::1]\n check zone ::1 home",
+	    "service dns\n address 10.128.224.2/32\n interface lo\n"
+	    " check zone 127.0.0.1 home primary 10.128.9.1 max-lag 3s\n"
+	    " check zone 127.0.0.1@5300 example.org primary 192.0.2.1@5353 primary 2001:db8::1"
+	    " max-lag 5m\n check zone ::1 home\n"
+	    " interval 1s\n timeout 500ms\n rise 3\n fall 2\n metric 1\n drain-time 10s\n!\n",
+	    NULL },
 	/* Defaults, two addresses, a backup metric, keep-address, bare address = /32. */
 	{ "service web\n address 192.0.2.80\n address 198.51.100.0/24\n"
 	    " check tcp 127.0.0.1:80\n metric 5\n keep-address",
@@ -860,7 +870,16 @@ static const struct err_case {
 	{ "service dns\n network 10.0.0.0/8",
 	    NAME ":2: 'network' is only valid under 'router rip'" },
 	{ "service dns\n bogus", NAME ":2: in service dns: unknown statement 'bogus'" },
-	{ "service dns\n check", NAME ":2: check: missing argument (usage: check dns|tcp|exec|process ...)" },
+	{ "service dns\n address 10.1.1.1\n check zone 127.0.0.1 home max-lag 3s",
+	    NAME ":3: check zone: max-lag without a primary to compare with" },
+	{ "service dns\n address 10.1.1.1\n check zone 127.0.0.1 home primary 10.0.0.1 primary",
+	    NAME ":3: check zone: missing ADDRESS[@PORT] after 'primary'" },
+	{ "service dns\n address 10.1.1.1\n check zone 127.0.0.1 home primary 10.0.0.1@0",
+	    NAME ":3: check zone: bad port '0' in '10.0.0.1@0' (1..65535)" },
+	{ "service dns\n address 10.1.1.1\n check zone 127.0.0.1",
+	    NAME ":3: check zone: missing ZONE (zone ADDRESS[@PORT] ZONE "
+	    "[primary ADDRESS[@PORT]]... [max-lag DURATION])" },
+	{ "service dns\n check", NAME ":2: check: missing argument (usage: check dns|zone|tcp|exec|process ...)" },
 	{ "interface eth0\n shutdown",
 	    NAME ":2: 'shutdown' is not supported by riposted: use 'ip link set eth0 down'" },
 	/* privileges */

@@ -102,6 +102,47 @@ test_diff_table(void **state)
 	riposted_conf_free(&a);
 }
 
+/* A zone check is the same check only with the same server, zone, primaries and max-lag. */
+static void
+test_diff_zone(void **state)
+{
+#define ZBASE "service dns\n address 10.128.224.2/32\n check zone 127.0.0.1 home " \
+	"primary 10.128.9.1 primary 10.128.9.2 max-lag 3s\n"
+	static const struct {
+		const char *new;
+		unsigned diff;
+	} t[] = {
+		{ ZBASE, 0 },
+		{ "service dns\n address 10.128.224.2/32\n check zone 127.0.0.1@53 home. "
+		    "primary 10.128.9.1@53 primary 10.128.9.2 max-lag 3000ms\n", 0 },
+		{ "service dns\n address 10.128.224.2/32\n check zone 127.0.0.1 home "
+		    "primary 10.128.9.1 primary 10.128.9.2 max-lag 4s\n", SVCD_DIFF_CHECKS },
+		{ "service dns\n address 10.128.224.2/32\n check zone 127.0.0.1 home "
+		    "primary 10.128.9.2 primary 10.128.9.1 max-lag 3s\n", SVCD_DIFF_CHECKS },
+		{ "service dns\n address 10.128.224.2/32\n check zone 127.0.0.1 home "
+		    "primary 10.128.9.1 max-lag 3s\n", SVCD_DIFF_CHECKS },
+		{ "service dns\n address 10.128.224.2/32\n check zone 127.0.0.1 home "
+		    "primary 10.128.9.1 primary 10.128.9.2@5300 max-lag 3s\n", SVCD_DIFF_CHECKS },
+		{ "service dns\n address 10.128.224.2/32\n check zone 127.0.0.1 home.arpa "
+		    "primary 10.128.9.1 primary 10.128.9.2 max-lag 3s\n", SVCD_DIFF_CHECKS },
+		{ "service dns\n address 10.128.224.2/32\n check dns 127.0.0.1 home SOA\n",
+		    SVCD_DIFF_CHECKS },
+	};
+	struct riposted_conf a, b;
+
+	(void)state;
+	parse(ZBASE, &a);
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		parse(t[i].new, &b);
+		if (svcd_conf_diff(&a.services[0], &b.services[0]) != t[i].diff)
+			fail_msg("'%s': diff %#x, expected %#x", t[i].new,
+			    svcd_conf_diff(&a.services[0], &b.services[0]), t[i].diff);
+		riposted_conf_free(&b);
+	}
+	riposted_conf_free(&a);
+#undef ZBASE
+}
+
 static void
 test_diff_describe(void **state)
 {
@@ -297,6 +338,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_diff_table),
+		cmocka_unit_test(test_diff_zone),
 		cmocka_unit_test(test_diff_describe),
 		cmocka_unit_test(test_check_map),
 		cmocka_unit_test(test_drainfile_parse),
