@@ -230,59 +230,6 @@ dns_mono_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-struct dns_clone {
-	struct dns_zone_builder *b;
-	int rc;
-};
-
-static void
-dns_clone_node(void *ctx, const struct dns_node *node)
-{
-	struct dns_clone *c = ctx;
-
-	for (uint16_t i = 0; i < node->n_rrsets && c->rc == 0; i++) {
-		const struct dns_rrset *rs = &node->rrsets[i];
-		const uint8_t *p = rs->rdata, *end = rs->rdata + rs->rdata_len;
-		for (uint16_t k = 0; k < rs->count && c->rc == 0; k++) {
-			uint16_t len;
-			if (end - p < 2 || (len = (uint16_t)(p[0] << 8 | p[1])) > end - p - 2) {
-				c->rc = DNS_ZB_RDATA;
-				break;
-			}
-			c->rc = dns_zone_builder_add(c->b, node->name, rs->type, rs->ttl, p + 2, len);
-			p += 2 + len;
-		}
-	}
-}
-
-/*
- * A zone belongs to one set and the old set is freed after the swap, so a
- * zone kept across a reload is copied through the builder (only for zones
- * that failed to reload: the rare path).
- */
-static struct dns_zone *
-dns_zone_clone(const struct dns_zone *zone, char *err, size_t errlen)
-{
-	struct dns_clone c;
-	struct dns_zone *z;
-
-	if ((c.b = dns_zone_builder_new(dns_zone_apex(zone))) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	c.rc = 0;
-	dns_zone_walk(zone, dns_clone_node, &c);
-	if (c.rc != 0) {
-		snprintf(err, errlen, "cannot copy the previous version: %s",
-		    dns_zone_builder_strerror(c.rc));
-		dns_zone_builder_free(c.b);
-		return NULL;
-	}
-	z = dns_zone_builder_finish(c.b, err, errlen);
-	dns_zone_builder_free(c.b);
-	return z;
-}
-
 static int
 dns_ptr_cmp(const void *a, const void *b)
 {
@@ -344,7 +291,6 @@ static void
 dns_gen_keep(struct dns_gen *gen, const struct dns_gen *old, struct dns_gen_source *src)
 {
 	const struct dns_gen_source *os = NULL;
-	char err[512];
 
 	for (size_t j = 0; old != NULL && j < old->n_src; j++)
 		if (strcmp(old->src[j].name, src->name) == 0)
@@ -356,8 +302,8 @@ dns_gen_keep(struct dns_gen *gen, const struct dns_gen *old, struct dns_gen_sour
 		struct dns_zone *nz;
 		if (oz == NULL || !dns_name_equal(dns_zone_apex(oz), os->apex[k]))
 			continue;
-		if ((nz = dns_zone_clone(oz, err, sizeof(err))) == NULL)
-			continue;
+		/* Zones are immutable: both generations hold the same one (zone.h). */
+		nz = dns_zone_ref(oz);
 		if (dns_zoneset_add(gen->zones, nz) != 0) {
 			/* Another statement loaded this apex now: the new data wins. */
 			dns_zone_free(nz);
@@ -388,6 +334,80 @@ dns_gen_load_one(const struct dnsconf *conf, const struct dns_gen *old, const ch
 		if (strcmp(conf->zones[i].name, name) == 0)
 			return dns_gen_build(conf, old, name);
 	errno = ENOENT;
+	return NULL;
+}
+
+struct dns_gen *
+dns_gen_replace(const struct dns_gen *old, const char *name, struct dns_zone *zone,
+    time_t loaded, const char *err)
+{
+	const uint8_t *apex = dns_zone_apex(zone);
+	struct dns_gen *gen;
+	size_t which = old->n_src;
+
+	for (size_t i = 0; i < old->n_src; i++)
+		if (strcmp(old->src[i].name, name) == 0)
+			which = i;
+	if (which == old->n_src) {
+		errno = ENOENT;
+		return NULL;
+	}
+	if ((gen = calloc(1, sizeof(*gen))) == NULL)
+		return NULL;
+	if ((gen->zones = dns_zoneset_new()) == NULL ||
+	    (gen->src = calloc(old->n_src, sizeof(*gen->src))) == NULL)
+		goto fail;
+	memcpy(gen->identity, old->identity, sizeof(gen->identity));
+	memcpy(gen->version, old->version, sizeof(gen->version));
+	gen->aconf = old->aconf;
+	gen->aconf.identity = gen->identity;
+	gen->aconf.version = old->aconf.version != NULL ? gen->version : NULL;
+	gen->failed = old->failed;
+	/* Every other zone is shared with old (zones are immutable). */
+	for (size_t i = 0; i < dns_zoneset_count(old->zones); i++) {
+		const struct dns_zone *z = dns_zoneset_get(old->zones, i);
+		struct dns_zone *r;
+		if (dns_name_equal(dns_zone_apex(z), apex))
+			continue;
+		r = dns_zone_ref(z);
+		if (dns_zoneset_add(gen->zones, r) != 0) {
+			dns_zone_free(r);
+			goto fail;
+		}
+	}
+	for (size_t i = 0; i < old->n_src; i++) {
+		const struct dns_gen_source *os = &old->src[i];
+		struct dns_gen_source *src = &gen->src[i];
+		*src = *os;
+		src->name = src->path = NULL;
+		src->apex = NULL;
+		gen->n_src++;
+		if ((src->name = strdup(os->name)) == NULL || (src->path = strdup(os->path)) == NULL ||
+		    (os->n_zones > 0 && (src->apex = malloc(os->n_zones * sizeof(*src->apex))) == NULL))
+			goto fail;
+		if (os->n_zones > 0)
+			memcpy(src->apex, os->apex, os->n_zones * sizeof(*src->apex));
+		if (i != which) {
+			gen->records += src->records;
+			continue;
+		}
+		src->n_zones = 0;
+		if (dns_src_add_apex(src, apex) != 0)
+			goto fail;
+		if (!src->ok && dns_zone_available(zone) && gen->failed > 0)
+			gen->failed--;
+		src->ok = dns_zone_available(zone);
+		src->kept = false;
+		src->records = dns_zone_rr_count(zone);
+		src->loaded = loaded;
+		snprintf(src->err, sizeof(src->err), "%s", err != NULL ? err : "");
+		gen->records += src->records;
+	}
+	if (dns_zoneset_add(gen->zones, zone) != 0)
+		goto fail;
+	return gen;
+fail:
+	dns_gen_free(gen);
 	return NULL;
 }
 

@@ -51,8 +51,9 @@ struct dns_gen {
 
 /*
  * Load every zone of conf into a new generation.  A statement that fails
- * keeps, when `old` has it, the zones it produced in `old` (copied, since
- * a zone belongs to one set); without, it is missing from the result.
+ * keeps, when `old` has it, the zones it produced in `old` (shared: zones
+ * are immutable and reference counted, zone.h); without, it is missing
+ * from the result.
  * Logs nothing: the caller reports from gen->src.  NULL: out of memory.
  */
 struct dns_gen *dns_gen_load(const struct dnsconf *conf, const struct dns_gen *old);
@@ -64,6 +65,18 @@ struct dns_gen *dns_gen_load(const struct dnsconf *conf, const struct dns_gen *o
  */
 struct dns_gen *dns_gen_load_one(const struct dnsconf *conf, const struct dns_gen *old,
     const char *name);
+/*
+ * A transfer's result: a generation like `old` (the same settings, every
+ * other zone shared, every other statement's record copied) where the
+ * zone of the statement `name` is `zone`, which the new generation takes
+ * over (the caller's reference), and that statement's record says it was
+ * loaded at `loaded`, with `err` ("" or NULL: none).  An unavailable zone
+ * (dns_zone_new_unavailable) marks the statement's zone unserved.  NULL:
+ * out of memory, or (errno ENOENT) no such statement; `zone` is the
+ * caller's again then.
+ */
+struct dns_gen *dns_gen_replace(const struct dns_gen *old, const char *name,
+    struct dns_zone *zone, time_t loaded, const char *err);
 void dns_gen_free(struct dns_gen *gen);
 
 struct dns_server;
