@@ -22,6 +22,10 @@
 #include "conf.h"
 #include "zone.h"
 
+struct dns_sec_table;
+struct dns_notify_event;
+struct ev_loop;
+
 /* What happened to one `zone` statement when a generation was built. */
 struct dns_gen_source {
 	char *name;         /* the statement's zone, presentation format */
@@ -47,6 +51,8 @@ struct dns_gen {
 	size_t n_src;
 	unsigned failed;    /* statements that failed to load */
 	size_t records;
+	/* The secondary zones and their primaries, for NOTIFY (secondary.h). */
+	struct dns_sec_table *secondaries;
 };
 
 /*
@@ -90,6 +96,9 @@ struct dns_server_stats {
 	uint64_t tcp_evicted_busy;   /* in the middle of a query or with unread answers */
 	uint64_t tcp_io_timeouts;    /* a query not whole within tcp-io-timeout */
 	uint64_t tcp_refused_per_ip; /* over tcp-clients-per-ip */
+	uint64_t notify_in;          /* NOTIFY messages answered (RFC 1996) */
+	uint64_t notify_refused;     /* ... not NOERROR */
+	uint64_t notify_dropped;     /* accepted, but the main thread's queue was full */
 };
 
 /*
@@ -109,6 +118,15 @@ int dns_server_start(struct dns_server *srv, struct dns_gen *gen);
 void dns_server_publish(struct dns_server *srv, struct dns_gen *gen);
 /* The generation being served (main thread; valid until the next publish). */
 const struct dns_gen *dns_server_gen(const struct dns_server *srv);
+/*
+ * NOTIFY receipt (RFC 1996): workers answer a NOTIFY themselves
+ * (dns_notify_answer() with the generation's table) and hand what the
+ * main thread must hear of to `cb`, which runs in `loop` (the main
+ * thread's): a bounded queue under a mutex, woken by an ev_async.  Call
+ * before dns_server_start(); without it NOTIFY is answered NOTIMP.
+ */
+void dns_server_on_notify(struct dns_server *srv, struct ev_loop *loop,
+    void (*cb)(void *ctx, const struct dns_notify_event *ev), void *ctx);
 /* Stop and join the workers, close the sockets. */
 void dns_server_stop(struct dns_server *srv);
 void dns_server_stats(const struct dns_server *srv, struct dns_server_stats *st);
