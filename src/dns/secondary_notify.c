@@ -187,9 +187,10 @@ dns_notify_answer(const struct dns_sec_table *t, const struct sockaddr *peer,
 		int st;
 
 		dns_tsig_ctx_init(&ctx, NULL);
+		/* ctx.key points into keys: they are wiped once the reply is signed. */
 		st = dns_tsig_verify_query(&ctx, keys, n_keys, req, len, now);
-		explicit_bzero(keys, sizeof(keys));
 		if (st == DNS_TSIG_NONE) {
+			explicit_bzero(keys, sizeof(keys));
 			snprintf(ev->why, sizeof(ev->why), "not signed (the primary has a key)");
 			return reply(&m, resp, cap, DNS_RCODE_REFUSED, true);
 		}
@@ -199,12 +200,15 @@ dns_notify_answer(const struct dns_sec_table *t, const struct sockaddr *peer,
 			/* BADKEY, BADSIG go out unsigned with the error, BADTIME signed (5.3.2). */
 			if (st != DNS_TSIG_FORMERR && n > 0 &&
 			    dns_tsig_sign_reply(&ctx, resp, &n, cap, now, ctx.error) != 0)
-				return 0;
+				n = 0;
+			explicit_bzero(keys, sizeof(keys));
+			explicit_bzero(&ctx, sizeof(ctx));
 			return n;
 		}
 		n = reply(&m, resp, cap, DNS_RCODE_NOERROR, true);
 		if (n > 0 && dns_tsig_sign_reply(&ctx, resp, &n, cap, now, 0) != 0)
-			return 0;
+			n = 0;
+		explicit_bzero(&ctx, sizeof(ctx));
 	} else {
 		n = reply(&m, resp, cap, DNS_RCODE_NOERROR, true);
 	}

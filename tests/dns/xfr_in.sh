@@ -261,9 +261,10 @@ for q in "nsec.test SOA" "nsec.test DNSKEY" "nsec.test NS" "mail.nsec.test A" \
 	# shellcheck disable=SC2086
 	same_answers nsec.test $q +dnssec
 done
-check "nsec.test: as many RRSIGs as in the zone file" \
-	"$(grep -c -w RRSIG "$ROOT/tests/dns/zones/signed-nsec.zone")" \
-	"$(grep -c -w RRSIG "$T/sec/nsec.test.zone" 2>/dev/null)"
+# The kept copy writes RRSIG in the RFC 3597 generic form (TYPE46).
+check "nsec.test: the kept copy has as many RRSIGs as the zone file" \
+	"$(awk '$4 == "RRSIG"' "$ROOT/tests/dns/zones/signed-nsec.zone" | wc -l)" \
+	"$(awk '$4 == "RRSIG" || $4 == "TYPE46"' "$T/sec/nsec.test.zone" 2>/dev/null | wc -l)"
 
 # ---- changes on Knot reach riposte-dns by NOTIFY + IXFR within 2 s
 DELAYS=()
@@ -317,8 +318,8 @@ big_zone() { # big_zone N SERIAL CHANGED
 		w("$ORIGIN big%d.test.\n$TTL 300\n" % n)
 		w("@ IN SOA ns1 hostmaster %d 3600 600 1209600 60\n@ IN NS ns1\nns1 IN A 192.0.2.1\n" % serial)
 		for i in range(n - 3):
-			last = i % 250 + 1 if i >= changed else (i + 7) % 250 + 1
-			w("h%d IN A 10.%d.%d.%d\n" % (i, i >> 16 & 255, i >> 8 & 255, last))
+		    last = i % 250 + 1 if i >= changed else (i + 7) % 250 + 1
+		    w("h%d IN A 10.%d.%d.%d\n" % (i, i >> 16 & 255, i >> 8 & 255, last))
 	EOF
 }
 if [[ -n $BIG ]]; then
@@ -361,9 +362,10 @@ KPID=
 stopped=$(now_ms)
 check_sigterm "$RPID" "riposte-dns: SIGTERM, clean exit" && RPID=
 start_rdns
+# The first answer it gives (any rcode) must already be the kept copy's.
+answering() { [[ -n $(rcode_at "$RDIG" short.test) ]]; }
 first=
-wait_for 5 bash -c "[[ -n \$(dig @127.0.0.1 -p $RP +time=1 +tries=1 +short short.test SOA) ]]" &&
-	first=$(serial_at "$RDIG" short.test)
+wait_for 10 answering && first=$(serial_at "$RDIG" short.test)
 check "restart without a primary: short.test served from the kept copy" 1 "$first"
 check "restart without a primary: example.test served from the kept copy" 7 "$(serial_at "$RDIG" example.test)"
 check_match "restart: no transfer happened (the primary is down)" "^0 0 " \
