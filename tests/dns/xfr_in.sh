@@ -107,6 +107,7 @@ short_zone 1
 cp "$ROOT/tests/dns/zones/signed-nsec.zone" "$T/knot/zones/nsec.test.zone"
 
 knot_conf() {
+	local n
 	{
 		cat <<-EOF
 			server:
@@ -160,12 +161,13 @@ knot_conf() {
 			    notify: riposte-plain
 			    acl: plain
 		EOF
-		for n in $BIG; do
+		for n in ${BIG_ON:-}; do
 			printf '  - domain: big%s.test\n    notify: riposte\n    acl: keyed\n' "$n"
 		done
 	} >"$T/knot/knot.conf"
 }
 rdns_conf() { # rdns_conf SECRET
+	local n
 	{
 		cat <<-EOF
 			listen 127.0.0.1@$RP
