@@ -16,6 +16,8 @@
 #   nsec.test.     pre-signed (tests/dns/zones/signed-nsec.zone), keyed:
 #                  transferred unchanged, RRSIG, NSEC and DNSKEY answers
 #                  byte for byte Knot's;
+#   nsd.test.      from NSD (4.6 has no IXFR out: it answers an IXFR with
+#                  the whole zone): the change arrives AXFR-style;
 #   short.test.    unkeyed, SOA refresh 2 retry 1 expire 6: Knot stopped,
 #                  riposte-dns restarted: the kept copy is served at once
 #                  (no primary to refresh from), still served until expire,
@@ -28,6 +30,7 @@
 # started, by pid.  Ends with "N passed, N failed".
 # Environment: RIPOSTE_DNS (default build/riposte-dns), RIPOSTECTL (default
 # next to it), XFR_IN_NETNS=0 (stay on the host), XFR_IN_BIG.
+# shellcheck disable=SC2317 # the functions wait_for calls by name
 set -u
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -39,8 +42,8 @@ BIG=${XFR_IN_BIG:-}
 
 own_netns XFR_IN "rdns-xfr-$$" RIPOSTE_DNS="$BIN" RIPOSTECTL="$CTL" XFR_IN_BIG="$BIG"
 
-for t in knotd knotc dig python3; do
-	command -v $t >/dev/null || setup_failed "$t is missing (apt-get install knot knot-dnsutils dnsutils python3)"
+for t in knotd knotc nsd nsd-control dig python3; do
+	command -v $t >/dev/null || setup_failed "$t is missing (apt-get install knot knot-dnsutils nsd dnsutils python3)"
 done
 [[ -x $BIN && -x $CTL ]] || setup_failed "$BIN or $CTL is not built"
 
@@ -48,10 +51,12 @@ T=$(mktemp -d /tmp/rdns-xfr.XXXXXX) || exit 1
 chmod 755 "$T"
 KPID=""
 RPID=""
+NPID=""
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
 	stop_pid "$RPID"
 	stop_pid "$KPID"
+	stop_pid "$NPID"
 	if ((FAIL > 0)); then
 		echo "# files and logs kept in $T"
 		sed 's/^/# riposte-dns: /' "$T/rdns.log" 2>/dev/null | tail -n 25
@@ -65,8 +70,9 @@ trap 'exit 130' INT TERM
 
 port_free() { ! (ss -Hlnu "sport = :$1"; ss -Hlnt "sport = :$1") 2>/dev/null | grep -q .; }
 KP=$((22000 + $$ % 10000))
-while ! port_free "$KP" || ! port_free $((KP + 1)); do KP=$((KP + 2)); done
+while ! port_free "$KP" || ! port_free $((KP + 1)) || ! port_free $((KP + 2)); do KP=$((KP + 3)); done
 RP=$((KP + 1))
+NP=$((KP + 2))
 now_ms() { date +%s%3N; }
 
 mkdir -p "$T/knot/db" "$T/knot/zones" "$T/sec"
@@ -182,6 +188,10 @@ rdns_conf() { # rdns_conf SECRET
 			zone short.test secondary 127.0.0.1@$KP
 			zone short.test file $T/sec/short.test.zone
 		EOF
+		if [[ -n ${NSD_ON:-} ]]; then
+			echo "zone nsd.test secondary 127.0.0.1@$NP"
+			echo "zone nsd.test file $T/sec/nsd.test.zone"
+		fi
 		for n in ${BIG_ON:-}; do
 			printf 'zone big%s.test secondary 127.0.0.1@%s key xfr\nzone big%s.test file %s\n' \
 			    "$n" "$KP" "$n" "$T/sec/big$n.test.zone"
@@ -194,7 +204,6 @@ rdns_conf "$SECRET"
 KDIG="dig @127.0.0.1 -p $KP +time=1 +tries=1 +norec"
 RDIG="dig @127.0.0.1 -p $RP +time=1 +tries=1 +norec"
 ctl() { "$CTL" -s "$T/ctl.sock" "$@"; }
-json() { python3 -c "import json, sys; j = json.load(sys.stdin); print($1)"; }
 # zinfo ZONE EXPR: EXPR over the `zones --json` object of ZONE (z)
 zinfo() {
 	ctl zones --json | python3 -c "import json, sys
@@ -311,6 +320,67 @@ ctl reload >/dev/null
 if wait_for 3 served example.test 7; then ok "the right secret again: serial 7 arrives"; else
 	not_ok "the right secret again: serial 7 not served in 3 s"; fi
 
+# ---- NSD as the primary: no IXFR out, the whole zone comes back (AXFR-style)
+mkdir -p "$T/nsd"
+nsd_zone() {
+	cat >"$T/nsd/nsd.test.zone" <<-EOF
+		\$ORIGIN nsd.test.
+		\$TTL 300
+		@	IN SOA ns1 hostmaster $1 3600 600 1209600 60
+		@	IN NS ns1
+		ns1	IN A 192.0.2.1
+		www	IN A 192.0.2.$((50 + $1))
+	EOF
+}
+nsd_zone 1
+cat >"$T/nsd/nsd.conf" <<EOF
+server:
+  ip-address: 127.0.0.1@$NP
+  do-ip6: no
+  server-count: 1
+  username: ""
+  chroot: ""
+  zonesdir: "$T/nsd"
+  database: ""
+  pidfile: "$T/nsd/nsd.pid"
+  logfile: "$T/nsd/nsd.log"
+  xfrdfile: "$T/nsd/xfrd.state"
+  xfrdir: "$T/nsd"
+  zonelistfile: "$T/nsd/zone.list"
+  rrl-ratelimit: 0
+remote-control:
+  control-enable: yes
+  control-interface: $T/nsd/nsd.ctl
+zone:
+  name: nsd.test
+  zonefile: nsd.test.zone
+  provide-xfr: 127.0.0.1 NOKEY
+  notify: 127.0.0.1@$RP NOKEY
+EOF
+nsd -d -c "$T/nsd/nsd.conf" >"$T/nsd.log" 2>&1 &
+NPID=$!
+nsd_up() { [[ -n $(serial_at "dig @127.0.0.1 -p $NP +time=1 +tries=1" nsd.test) ]]; }
+wait_for 10 nsd_up || not_ok "nsd did not start (see $T/nsd.log)"
+NSD_ON=1 rdns_conf "$SECRET"
+ctl reload >/dev/null
+if wait_for 5 served nsd.test 1; then ok "nsd.test: AXFR from NSD"; else not_ok "nsd.test: not served"; fi
+nsd_zone 2
+t0=$(now_ms)
+nsd-control -c "$T/nsd/nsd.conf" reload nsd.test >/dev/null
+if wait_for 3 served nsd.test 2; then
+	echo "# nsd.test: a change on NSD served after $(($(now_ms) - t0)) ms (NOTIFY, IXFR answered with the whole zone)"
+	ok "nsd.test: NSD's change arrives"
+else
+	not_ok "nsd.test: serial 2 not served in 3 s"
+fi
+check "nsd.test: the IXFR came back whole: counted as AXFR (2 AXFR, 0 IXFR, 0 failures)" "2 0 0" \
+	"$(zinfo nsd.test. '"%d %d %d" % (z["axfr"], z["ixfr"], z["transfer_failures"])')"
+check_match "the log says so" "nsd.test.: IXFR \(whole zone\) from 127.0.0.1@$NP: serial 1 -> 2" "$(cat "$T/rdns.log")"
+check "nsd.test: www as NSD answers it" "$(dig @127.0.0.1 -p "$NP" +short www.nsd.test A)" \
+	"$($RDIG +short www.nsd.test A)"
+stop_pid "$NPID"
+NPID=""
+
 # ---- large zones (XFR_IN_BIG): AXFR and 10-record IXFR times, figures only
 big_zone() { # big_zone N SERIAL CHANGED
 	python3 - "$1" "$2" "$3" >"$T/knot/zones/big$1.test.zone" <<-'EOF'
@@ -333,7 +403,7 @@ if [[ -n $BIG ]]; then
 		knotc -s "$T/knot/knot.sock" reload >/dev/null
 		wait_for 600 bash -c "[[ \$(dig @127.0.0.1 -p $KP +short big$n.test SOA | awk '{print \$3}') == 1 ]]" ||
 			{ not_ok "big$n.test: Knot did not load it"; continue; }
-		BIG_ON=$BIG_ON rdns_conf "$SECRET"
+		NSD_ON=1 BIG_ON=$BIG_ON rdns_conf "$SECRET"
 		t0=$(now_ms)
 		ctl reload >/dev/null
 		if wait_for 600 served "big$n.test" 1; then
