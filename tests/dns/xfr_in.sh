@@ -18,7 +18,8 @@
 #                  byte for byte Knot's;
 #   nsd.test.      from NSD (4.6 has no IXFR out: it answers an IXFR with
 #                  the whole zone): the change arrives AXFR-style;
-#   short.test.    unkeyed, SOA refresh 2 retry 1 expire 6: Knot stopped,
+#   short.test.    unkeyed, a dead first primary then Knot (tried in
+#                  order), SOA refresh 2 retry 1 expire 6: Knot stopped,
 #                  riposte-dns restarted: the kept copy is served at once
 #                  (no primary to refresh from), still served until expire,
 #                  then SERVFAIL.
@@ -70,9 +71,11 @@ trap 'exit 130' INT TERM
 
 port_free() { ! (ss -Hlnu "sport = :$1"; ss -Hlnt "sport = :$1") 2>/dev/null | grep -q .; }
 KP=$((22000 + $$ % 10000))
-while ! port_free "$KP" || ! port_free $((KP + 1)) || ! port_free $((KP + 2)); do KP=$((KP + 3)); done
+while ! port_free "$KP" || ! port_free $((KP + 1)) || ! port_free $((KP + 2)) ||
+	! port_free $((KP + 3)); do KP=$((KP + 4)); done
 RP=$((KP + 1))
 NP=$((KP + 2))
+DEAD=$((KP + 3)) # nothing listens there: short.test's first primary
 now_ms() { date +%s%3N; }
 
 mkdir -p "$T/knot/db" "$T/knot/zones" "$T/sec"
@@ -185,6 +188,7 @@ rdns_conf() { # rdns_conf SECRET
 			zone example.test file $T/sec/example.test.zone
 			zone nsec.test secondary 127.0.0.1@$KP key xfr
 			zone nsec.test file $T/sec/nsec.test.zone
+			zone short.test secondary 127.0.0.1@$DEAD
 			zone short.test secondary 127.0.0.1@$KP
 			zone short.test file $T/sec/short.test.zone
 		EOF
@@ -265,6 +269,14 @@ check "example.test: an empty non-terminal is NOERROR" NOERROR "$(rcode_at "$RDI
 check "example.test: a missing name is NXDOMAIN" NXDOMAIN "$(rcode_at "$RDIG" nx.example.test A)"
 check_match "example.test: the copy is kept on disk" "SOA.*hostmaster.example.test. 1 " \
 	"$(grep SOA "$T/sec/example.test.zone" 2>/dev/null)"
+
+check "short.test: served from the second primary, the first being dead" "1 2" \
+	"$(zinfo short.test. '"%s %d" % (z["serial"], len(z["primaries"]))')"
+check_match "short.test: the dead primary was asked first" \
+	"zone short.test.: primary 127.0.0.1@$DEAD: SOA query: Connection refused" "$(cat "$T/rdns.log")"
+check_match "zones (text): a secondary's state" \
+	"secondary: serial 1 \(primary 1\), refreshed [0-9.]+ s ago, next refresh in [0-9.]+ s, expires in [0-9.]+ s" \
+	"$(ctl zones)"
 
 # ---- a signed zone, unchanged: RRSIG, NSEC, DNSKEY byte for byte
 for q in "nsec.test SOA" "nsec.test DNSKEY" "nsec.test NS" "mail.nsec.test A" \
