@@ -778,7 +778,7 @@ usage(FILE *out)
 	    "A secondary zone starts from its kept copy (none yet: SERVFAIL until the first\n"
 	    "transfer), asks its primaries at once, then follows its SOA's refresh, retry\n"
 	    "and expire (expired: SERVFAIL) and NOTIFY from its primaries; a reload keeps\n"
-	    "its data, and refreshes it at once when its primaries changed.\n"
+	    "its data, and transfers it anew (AXFR) when its primaries changed.\n"
 	    "\n"
 	    "Exit status: 0 on success, 1 on a configuration, zone or start-up error.\n",
 	    DNSCONF_DEFAULT_PATH, RIPOSTE_DNS_VERSION, DNSCONF_CONTROL_DEFAULT);

@@ -101,6 +101,12 @@ struct sec_zone {
 	ev_timer expire_t;
 	struct sec_xchg *x;      /* NULL: idle */
 	bool pending;            /* a NOTIFY came during the exchange */
+	/*
+	 * The primaries changed (reload): their version replaces ours by
+	 * AXFR whatever its serial (another primary may number differently);
+	 * ours is served until then.
+	 */
+	bool resync;
 	uint64_t transfers, failures, ixfr, axfr, up_to_date, soa_queries;
 	uint64_t notify_rx, notify_refused;
 	double notify_log;       /* ev_now() of the last refused-NOTIFY line */
@@ -508,6 +514,10 @@ soa_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	xchg_close(x);
 	z->primary_serial = serial;
 	z->have_primary_serial = true;
+	if (z->resync) {
+		xfr_begin(x);
+		return;
+	}
 	if (z->data != NULL && !dns_serial_gt(serial, z->serial)) {
 		if (serial != z->serial)
 			log_notice("zone %s: primary serves serial %u, older than ours (%u): keeping "
@@ -555,7 +565,7 @@ xfr_begin(struct sec_xchg *x)
 	struct ev_loop *loop = z->sec->loop;
 	const char *what;
 
-	x->qtype = z->data != NULL && !x->axfr_only ? DNS_T_IXFR : DNS_T_AXFR;
+	x->qtype = z->data != NULL && !x->axfr_only && !z->resync ? DNS_T_IXFR : DNS_T_AXFR;
 	what = x->qtype == DNS_T_IXFR ? "IXFR" : "AXFR";
 	x->id = random_id();
 	x->step = SX_CONNECT;
@@ -600,7 +610,7 @@ apply(struct sec_xchg *x, struct dns_zone *zone, const char *warnings)
 	    x->qtype == DNS_T_IXFR ? "IXFR (whole zone)" : "AXFR";
 
 	(void)dns_zone_serial(zone, &serial);
-	if (had && !dns_serial_gt(serial, z->serial)) {
+	if (had && !z->resync && !dns_serial_gt(serial, z->serial)) {
 		/* RFC 1034 4.3.5: only a newer version replaces ours. */
 		dns_zone_free(zone);
 		xchg_next(x, "%s brought serial %u, not newer than ours (%u)", kind, serial,
@@ -621,6 +631,7 @@ apply(struct sec_xchg *x, struct dns_zone *zone, const char *warnings)
 	z->serial = serial;
 	zone_timers(z);
 	z->expired = false;
+	z->resync = false;
 	z->last_error[0] = '\0';
 	char from[16] = "none";
 	if (had)
@@ -1017,8 +1028,14 @@ dns_secondary_reconf(struct dns_secondary *sec, const struct dnsconf *conf,
 		}
 		if (same_primaries(z, e))
 			continue;
-		/* New primaries: what runs is for the old ones; the data stays, asked again now. */
-		log_info("reload: zone %s: its primaries changed: refreshing now", z->name);
+		/*
+		 * New primaries: what runs is for the old ones.  Their version
+		 * replaces ours by AXFR (whatever its serial); ours is served
+		 * until it came.
+		 */
+		log_info("reload: zone %s: its primaries changed: transferring from them now",
+		    z->name);
+		z->resync = z->data != NULL;
 		if (z->x != NULL) {
 			xchg_free(z->x);
 			z->x = NULL;
@@ -1080,7 +1097,8 @@ dns_secondary_notify(struct dns_secondary *sec, const struct dns_notify_event *e
 		z->primary_serial = ev->serial;
 		z->have_primary_serial = true;
 	}
-	if (ev->has_serial && z->data != NULL && !dns_serial_gt(ev->serial, z->serial)) {
+	if (ev->has_serial && z->data != NULL && !z->resync &&
+	    !dns_serial_gt(ev->serial, z->serial)) {
 		log_info("zone %s: NOTIFY from %s for serial %u: we have %u", z->name, a,
 		    ev->serial, z->serial);
 		return;

@@ -119,8 +119,9 @@ struct dns_secondary *dns_secondary_new(struct ev_loop *loop, const struct dnsco
     const struct dns_gen *gen, const struct dns_secondary_ops *ops);
 /*
  * After a reload published `gen` for `conf`: zones added start, zones gone
- * stop, a zone whose primaries changed starts over (its data is kept, a
- * refresh goes out now); the others go on as they were.
+ * stop, a zone whose primaries changed starts over (its data is served
+ * until an AXFR from the new primaries replaces it, whatever their
+ * serial); the others go on as they were.
  */
 void dns_secondary_reconf(struct dns_secondary *sec, const struct dnsconf *conf,
     const struct dns_gen *gen);

@@ -17,7 +17,9 @@
 #                  transferred unchanged, RRSIG, NSEC and DNSKEY answers
 #                  byte for byte Knot's;
 #   nsd.test.      from NSD (4.6 has no IXFR out: it answers an IXFR with
-#                  the whole zone): the change arrives AXFR-style;
+#                  the whole zone): the change arrives AXFR-style; then
+#                  from Knot (a reload changes its primary), whose lower
+#                  serial replaces NSD's;
 #   short.test.    unkeyed, a dead first primary then Knot (tried in
 #                  order), SOA refresh 2 retry 1 expire 6: Knot stopped,
 #                  riposte-dns restarted: the kept copy is served at once
@@ -114,6 +116,15 @@ short_zone() {
 example_zone 1
 short_zone 1
 cp "$ROOT/tests/dns/zones/signed-nsec.zone" "$T/knot/zones/nsec.test.zone"
+# Knot's own nsd.test, numbered lower than NSD's: for the change of primaries.
+cat >"$T/knot/zones/nsd.test.zone" <<-EOF
+	\$ORIGIN nsd.test.
+	\$TTL 300
+	@	IN SOA ns1 hostmaster 1 3600 600 1209600 60
+	@	IN NS ns1
+	ns1	IN A 192.0.2.1
+	www	IN A 192.0.2.99
+EOF
 
 knot_conf() {
 	local n
@@ -169,6 +180,8 @@ knot_conf() {
 			  - domain: short.test
 			    notify: riposte-plain
 			    acl: plain
+			  - domain: nsd.test
+			    acl: plain
 		EOF
 		for n in ${BIG_ON:-}; do
 			printf '  - domain: big%s.test\n    notify: riposte\n    acl: keyed\n' "$n"
@@ -192,7 +205,10 @@ rdns_conf() { # rdns_conf SECRET
 			zone short.test secondary 127.0.0.1@$KP
 			zone short.test file $T/sec/short.test.zone
 		EOF
-		if [[ -n ${NSD_ON:-} ]]; then
+		if [[ ${NSD_ON:-} == knot ]]; then
+			echo "zone nsd.test secondary 127.0.0.1@$KP"
+			echo "zone nsd.test file $T/sec/nsd.test.zone"
+		elif [[ -n ${NSD_ON:-} ]]; then
 			echo "zone nsd.test secondary 127.0.0.1@$NP"
 			echo "zone nsd.test file $T/sec/nsd.test.zone"
 		fi
@@ -392,6 +408,12 @@ check "nsd.test: www as NSD answers it" "$(dig @127.0.0.1 -p "$NP" +short www.ns
 	"$($RDIG +short www.nsd.test A)"
 stop_pid "$NPID"
 NPID=""
+# Another primary (reload): its version replaces ours by AXFR, though its serial is lower.
+NSD_ON=knot rdns_conf "$SECRET"
+ctl reload >/dev/null
+if wait_for 3 served nsd.test 1; then ok "nsd.test: new primary: its serial 1 replaces our 2"; else
+	not_ok "nsd.test: new primary's serial 1 not served in 3 s (serving $(serial_at "$RDIG" nsd.test))"; fi
+check "nsd.test: Knot's data" 192.0.2.99 "$($RDIG +short www.nsd.test A)"
 
 # ---- large zones (XFR_IN_BIG): AXFR and 10-record IXFR times, figures only
 big_zone() { # big_zone N SERIAL CHANGED
@@ -415,7 +437,7 @@ if [[ -n $BIG ]]; then
 		knotc -s "$T/knot/knot.sock" reload >/dev/null
 		wait_for 600 bash -c "[[ \$(dig @127.0.0.1 -p $KP +short big$n.test SOA | awk '{print \$3}') == 1 ]]" ||
 			{ not_ok "big$n.test: Knot did not load it"; continue; }
-		NSD_ON=1 BIG_ON=$BIG_ON rdns_conf "$SECRET"
+		NSD_ON=knot BIG_ON=$BIG_ON rdns_conf "$SECRET"
 		t0=$(now_ms)
 		ctl reload >/dev/null
 		if wait_for 600 served "big$n.test" 1; then
