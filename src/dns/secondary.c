@@ -636,13 +636,19 @@ apply(struct sec_xchg *x, struct dns_zone *zone, const char *warnings)
 	char from[16] = "none";
 	if (had)
 		snprintf(from, sizeof(from), "%u", old);
-	log_info("zone %s: %s from %s: serial %s -> %u, %zu records in %zu messages "
-	    "(%zu bytes), %.1f ms; %zu records in the zone%s%s", z->name, kind,
-	    addr_str(&z->primaries[x->primary].sa, a), from, serial, dns_xfr_records(x->xfr), dns_xfr_messages(x->xfr), x->bytes,
-	    ms, dns_zone_rr_count(zone), warnings[0] != '\0' ? "; warnings: " : "", warnings);
+	/* Served first, then the copy: beside the file and renamed (a crash leaves one or the other). */
+	double t1 = ev_time();
 	publish(z, zone, time(NULL));
-	/* Then the copy: written beside the file and renamed (a crash leaves one or the other). */
-	if (dns_export_zone_path(z->data, z->path, err, sizeof(err)) != 0)
+	double t2 = ev_time();
+	bool kept = dns_export_zone_path(z->data, z->path, err, sizeof(err)) == 0;
+	double t3 = ev_time();
+	log_info("zone %s: %s from %s: serial %s -> %u, %zu records in %zu messages (%zu bytes), "
+	    "%.1f ms; %zu records in the zone, served %.1f ms later, copy written in %.1f ms%s%s",
+	    z->name, kind, addr_str(&z->primaries[x->primary].sa, a), from, serial,
+	    dns_xfr_records(x->xfr), dns_xfr_messages(x->xfr), x->bytes, ms,
+	    dns_zone_rr_count(z->data), (t2 - t1) * 1e3, (t3 - t2) * 1e3,
+	    warnings[0] != '\0' ? "; warnings: " : "", warnings);
+	if (!kept)
 		log_warnx("zone %s: cannot keep the copy: %s", z->name, err);
 	refresh_ok(z);
 	xchg_end(x);

@@ -443,6 +443,8 @@ if [[ -n $BIG ]]; then
 		if wait_for 600 served "big$n.test" 1; then
 			ms=$(($(now_ms) - t0))
 			echo "# big$n.test: AXFR of $n records into riposte-dns: ${ms} ms from the reload to serving ($(zinfo "big$n.test." '"%s, transfer and build %s ms" % (z["last_transfer"]["kind"], z["last_transfer"]["ms"])'))"
+			# What the log adds: the publish after the build, and the copy kept on disk.
+			grep "zone big$n.test.: AXFR" "$T/rdns.log" | tail -n 1 | sed 's/.*in the zone, /#   then: /'
 			ok "big$n.test: transferred"
 		else
 			not_ok "big$n.test: not served in 600 s"
@@ -454,6 +456,7 @@ if [[ -n $BIG ]]; then
 		if wait_for 600 served "big$n.test" 2; then
 			ms=$(($(now_ms) - t0))
 			echo "# big$n.test: a 10-record change: ${ms} ms from knotc zone-reload to serving ($(zinfo "big$n.test." '"%s %s records, transfer and build %s ms" % (z["last_transfer"]["kind"], z["last_transfer"]["records"], z["last_transfer"]["ms"])'))"
+			grep "zone big$n.test.: IXFR" "$T/rdns.log" | tail -n 1 | sed 's/.*in the zone, /#   then: /'
 			check "big$n.test: the change came by IXFR" IXFR "$(zinfo "big$n.test." 'z["last_transfer"]["kind"]')"
 		else
 			not_ok "big$n.test: serial 2 not served in 600 s"
