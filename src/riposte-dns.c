@@ -822,6 +822,11 @@ report_errors(FILE *out, const struct dns_gen *gen)
 		const struct dns_gen_source *s = &gen->src[i];
 		if (s->ok)
 			continue;
+		/* A secondary without a usable copy starts anyway: it transfers (SERVFAIL until). */
+		if (s->kind == DNSCONF_ZONE_SECONDARY) {
+			fprintf(out, "warning: %s (zone %s, %s)\n", s->err, s->name, source_kind(s));
+			continue;
+		}
 		/* Multi-line builder messages: the first line carries file:line. */
 		fprintf(out, "%s (zone %s, %s)\n", s->err, s->name, source_kind(s));
 		n++;
