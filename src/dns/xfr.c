@@ -657,8 +657,14 @@ dns_xfr_feed(struct dns_xfr *x, const uint8_t *msg, size_t len)
 	if (m.ancount == 0 && x->messages == 1)
 		return fail(x, "empty reply");
 
-	/* RFC 1995 4: the server's SOA alone: it has no newer version for us. */
+	/*
+	 * RFC 1995 4: the server's SOA alone: it has no newer version for us.
+	 * A first message with only a newer SOA is not that (the RFC has no
+	 * such reply): it is a stream of one record per message, as BIND's
+	 * one-answer format sends, read on as any other.
+	 */
 	if (x->qtype == DNS_T_IXFR && x->messages == 1 && m.ancount == 1) {
+		uint32_t serial;
 		dns_wire_rr_begin(&it, msg, len, &m);
 		if ((r = dns_wire_rr_next(&it, &rr)) <= 0)
 			return fail(x, "malformed message: %s", dns_wire_err_str(r));
@@ -667,14 +673,17 @@ dns_xfr_feed(struct dns_xfr *x, const uint8_t *msg, size_t len)
 		int n = dns_xfr_rdata(msg, len, rr.rdata_off, rr.rdlen, rr.type, x->rd);
 		if (rr.type != DNS_T_SOA || rr.rclass != DNS_C_IN || olen != x->apex_len ||
 		    memcmp(lc, x->apex, olen) != 0 || n < 0 ||
-		    !dns_soa_rdata_serial(x->rd, (size_t)n, &x->serial))
+		    !dns_soa_rdata_serial(x->rd, (size_t)n, &serial))
 			return fail(x, "the first record is not the SOA of %s",
 			    dns_name_to_text(x->apex, text));
-		x->records++;
-		x->have_serial = true;
-		x->kind = DNS_XFR_SOA_ONLY;
-		x->state = X_DONE;
-		return DNS_XFR_DONE;
+		if (!dns_serial_gt(serial, x->old_serial)) {
+			x->serial = serial;
+			x->records++;
+			x->have_serial = true;
+			x->kind = DNS_XFR_SOA_ONLY;
+			x->state = X_DONE;
+			return DNS_XFR_DONE;
+		}
 	}
 
 	dns_wire_rr_begin(&it, msg, len, &m);

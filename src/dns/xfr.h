@@ -17,8 +17,9 @@
  *    deletion must name a record that exists at that point of the
  *    sequence (in the old zone and not yet deleted, or added earlier),
  *    and the first sequence must start at the old zone's serial;
- *  - IXFR answered with the server's SOA alone: the zone is not newer
- *    there (or the server will not say): no zone, DNS_XFR_SOA_ONLY.
+ *  - IXFR answered with the server's SOA alone, not newer than ours: we
+ *    are up to date: no zone, DNS_XFR_SOA_ONLY.  (A first message with a
+ *    newer SOA alone starts a stream of one record per message.)
  *
  * Rdata names that senders may compress (RFC 3597 4: the RFC 1035 types,
  * and the SHOULD list: RP, AFSDB, RT, PX, SRV, NAPTR, KX; DNAME too, which
@@ -43,7 +44,7 @@ enum dns_xfr_kind {
 	DNS_XFR_NONE = 0,     /* not known yet */
 	DNS_XFR_AXFR,         /* a whole zone: AXFR, or IXFR answered AXFR-style */
 	DNS_XFR_INCREMENTAL,  /* IXFR difference sequences */
-	DNS_XFR_SOA_ONLY,     /* IXFR: the server's SOA only (RFC 1995 4: up to date) */
+	DNS_XFR_SOA_ONLY,     /* IXFR: the server's SOA only, not newer (RFC 1995 4) */
 };
 
 struct dns_xfr;

@@ -438,6 +438,29 @@ test_ixfr_soa_only(void **state)
 	dns_zone_free(old);
 }
 
+/* One record per message (BIND's one-answer format): a newer SOA alone is a beginning. */
+static void
+test_ixfr_one_answer(void **state)
+{
+	struct dns_zone *old = old_zone();
+	struct rec rr[] = { SOA(2), SOA(1), A("old.example.", "192.0.2.20"), SOA(2),
+	    A("old.example.", "192.0.2.21"), SOA(2) };
+	struct dns_xfr *x = dns_xfr_new(N("example."), DNS_T_IXFR, 11, old);
+	char err[256];
+
+	for (size_t i = 0; i < NREC(rr); i++)
+		assert_int_equal(dns_xfr_feed(x, msgbuf, msg(11, 0, i == 0 ? DNS_T_IXFR : 0,
+		    &rr[i], 1)), i + 1 < NREC(rr) ? DNS_XFR_MORE : DNS_XFR_DONE);
+	assert_int_equal(dns_xfr_kind(x), DNS_XFR_INCREMENTAL);
+	struct dns_zone *z = dns_xfr_finish(x, err, sizeof(err));
+	assert_non_null(z);
+	assert_true(has_a(z, "old.example.", "192.0.2.21"));
+	assert_false(has_a(z, "old.example.", "192.0.2.20"));
+	dns_zone_free(z);
+	dns_xfr_free(x);
+	dns_zone_free(old);
+}
+
 static void
 test_ixfr_axfr_style(void **state)
 {
@@ -487,6 +510,7 @@ main(void)
 		cmocka_unit_test(test_ixfr_incremental),
 		cmocka_unit_test(test_ixfr_bad),
 		cmocka_unit_test(test_ixfr_soa_only),
+		cmocka_unit_test(test_ixfr_one_answer),
 		cmocka_unit_test(test_ixfr_axfr_style),
 		cmocka_unit_test(test_new_args),
 	};
