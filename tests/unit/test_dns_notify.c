@@ -254,6 +254,49 @@ test_malformed(void **state)
 	assert_int_equal(DNS_F_RCODE(resp[3]), DNS_RCODE_REFUSED);
 }
 
+/* The table a generation carries, from the configuration: secondary zones only, keys copied. */
+static void
+test_table_from_conf(void **state)
+{
+	static const char text[] =
+	    "listen 127.0.0.1@5300\n"
+	    "key xfr hmac-sha256 c2VjcmV0IHNlY3JldCBzZWNyZXQ=\n"
+	    "zone a.test secondary 192.0.2.1@5301 key xfr\n"
+	    "zone a.test secondary [2001:db8::1]\n"
+	    "zone a.test file a.zone\n"
+	    "zone b.test file b.zone\n"
+	    "zone c.test secondary 192.0.2.3\n"
+	    "zone c.test file c.zone\n";
+	struct dnsconf conf;
+	char err[256];
+	struct dns_sec_table *t, *d;
+
+	dnsconf_init(&conf);
+	if (dnsconf_parse_buf("t.conf", NULL, text, sizeof(text) - 1, &conf, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	t = dns_sec_table_new(&conf);
+	assert_non_null(t);
+	assert_int_equal(t->n, 2);
+	assert_memory_equal(t->zones[0].apex, "\001a\004test", 8);
+	assert_int_equal(t->zones[0].n_primaries, 2);
+	assert_true(t->zones[0].primaries[0].has_key);
+	assert_string_equal(t->zones[0].primaries[0].key.name, "xfr.");
+	assert_int_equal(t->zones[0].primaries[0].sa.ss_family, AF_INET);
+	assert_int_equal(ntohs(((struct sockaddr_in *)&t->zones[0].primaries[0].sa)->sin_port), 5301);
+	assert_false(t->zones[0].primaries[1].has_key);
+	assert_int_equal(t->zones[0].primaries[1].sa.ss_family, AF_INET6);
+	assert_int_equal(ntohs(((struct sockaddr_in6 *)&t->zones[0].primaries[1].sa)->sin6_port), 53);
+	assert_memory_equal(t->zones[1].apex, "\001c\004test", 8);
+	d = dns_sec_table_dup(t);
+	assert_non_null(d);
+	assert_int_equal(d->n, 2);
+	assert_memory_equal(d->zones[0].primaries, t->zones[0].primaries,
+	    2 * sizeof(*t->zones[0].primaries));
+	dns_sec_table_free(t);
+	dns_sec_table_free(d);
+	dnsconf_free(&conf);
+}
+
 int
 main(void)
 {
@@ -262,6 +305,7 @@ main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_tsig),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_table_from_conf),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
