@@ -131,6 +131,7 @@ netns() {
 # dns NAME BUILDDIR: riposte-dns's dig/kdig smoke test, the address-added-later
 # test, the differential test against Knot, riposte-probe's end-to-end test
 # and its SVG timeline in headless Chromium, TSIG against kdig and knotd,
+# riposte-dns as Knot's secondary (xfr_in: AXFR, NOTIFY + IXFR, expire),
 # with BUILDDIR's riposte-dns, riposte-probe and tests/tsig_peer.
 dns() {
 	local name=$1 bin=$ROOT/$2/riposte-dns
@@ -144,6 +145,7 @@ dns() {
 	script "$name-diff-knot" tests/dns/diff/run.sh "$bin"
 	script "$name-dnssec-unbound" env RIPOSTE_DNS="$bin" tests/dns/dnssec_unbound.sh
 	script "$name-tsig-knot" env TSIG_PEER="$ROOT/$2/tests/tsig_peer" tests/dns/tsig.sh
+	script "$name-xfr-in" env RIPOSTE_DNS="$bin" tests/dns/xfr_in.sh
 }
 
 section "setup: scripts/setup.sh"

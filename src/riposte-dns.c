@@ -22,6 +22,7 @@
 #include "dns/conf.h"
 #include "dns/dnssec_check.h"
 #include "dns/load.h"
+#include "dns/secondary.h"
 #include "dns/server.h"
 #include "lib/json.h"
 #include "lib/log.h"
@@ -50,6 +51,7 @@ struct dnsd {
 	uint64_t reloads, reload_failures;
 	double started;               /* mono_ms() / 1000 at start, for the uptime */
 	struct ctl_server *ctl;       /* NULL: no control socket */
+	struct dns_secondary *sec;    /* the secondary zones' engine; NULL: none yet */
 };
 
 static double
@@ -168,6 +170,44 @@ gen_zone_count(const struct dns_gen *gen)
 	return dns_zoneset_count(gen->zones);
 }
 
+/* ------------------------------------------------------------- publish */
+
+/*
+ * Every new generation is served through here: a reload's and a
+ * transfer's alike, so whatever must follow a publish (the log, and what
+ * a primary does on a new serial) is in one place.
+ */
+static void
+dnsd_publish(struct dnsd *d, struct dns_gen *gen)
+{
+	dns_server_publish(d->srv, gen);
+}
+
+/* The secondary engine's new version of one zone (secondary.h ops.publish). */
+static int
+dnsd_publish_zone(void *ctx, const char *name, struct dns_zone *zone, time_t loaded,
+    const char *err)
+{
+	struct dnsd *d = ctx;
+	struct dns_gen *gen = dns_gen_replace(dns_server_gen(d->srv), name, zone, loaded, err);
+
+	if (gen == NULL) {
+		dns_zone_free(zone);
+		return -1;
+	}
+	dnsd_publish(d, gen);
+	return 0;
+}
+
+static void
+dnsd_notify(void *ctx, const struct dns_notify_event *ev)
+{
+	struct dnsd *d = ctx;
+
+	if (d->sec != NULL)
+		dns_secondary_notify(d->sec, ev);
+}
+
 /* ------------------------------------------------------------- signals */
 
 static bool
@@ -234,7 +274,13 @@ dnsd_reload(struct dnsd *d, const char *only, char *msg, size_t msglen)
 		kept += gen->src[i].kept;
 	size_t zones = gen_zone_count(gen), records = gen->records;
 	unsigned failed = gen->failed;
-	dns_server_publish(d->srv, gen);
+	dnsd_publish(d, gen);
+	if (d->sec != NULL) {
+		dns_secondary_reconf(d->sec, &conf, dns_server_gen(d->srv));
+		/* `reload ZONE` of a secondary zone: ask its primaries now. */
+		if (only != NULL)
+			(void)dns_secondary_refresh(d->sec, only);
+	}
 	d->reloads++;
 	if (failed > 0)
 		d->reload_failures++;
@@ -366,6 +412,12 @@ ctl_status(void *ctx, const struct ctl_request *req, FILE *out)
 		json_key(&w, "limited"); json_uint(&w, st.rrl_limited);
 		json_key(&w, "slipped"); json_uint(&w, st.rrl_slipped);
 		json_obj_end(&w);
+		json_key(&w, "notify");
+		json_obj_begin(&w);
+		json_key(&w, "received"); json_uint(&w, st.notify_in);
+		json_key(&w, "refused"); json_uint(&w, st.notify_refused);
+		json_key(&w, "dropped"); json_uint(&w, st.notify_dropped);
+		json_obj_end(&w);
 		json_obj_end(&w);
 		return json_end(&w) == 0 ? CTL_OK : CTL_ERR;
 	}
@@ -392,7 +444,123 @@ ctl_status(void *ctx, const struct ctl_request *req, FILE *out)
 	    (unsigned long long)st.tcp_evicted_busy);
 	fprintf(out, "rate limiting: %llu answers limited, %llu of them sent truncated\n",
 	    (unsigned long long)st.rrl_limited, (unsigned long long)st.rrl_slipped);
+	fprintf(out, "notify: %llu received, %llu refused, %llu dropped (queue full)\n",
+	    (unsigned long long)st.notify_in, (unsigned long long)st.notify_refused,
+	    (unsigned long long)st.notify_dropped);
 	return CTL_OK;
+}
+
+/* A secondary zone's refresh state (secondary.h), the keys issue 12 names. */
+static void
+json_secondary(struct json_w *w, const struct dns_secondary_info *si)
+{
+	char a[DNSCONF_LISTEN_STRLEN];
+
+	json_key(w, "secondary"); json_bool(w, true);
+	json_key(w, "data_serial");
+	if (si->have_data)
+		json_uint(w, si->serial);
+	else
+		json_null(w);
+	json_key(w, "primary_serial");
+	if (si->have_primary_serial)
+		json_uint(w, si->primary_serial);
+	else
+		json_null(w);
+	json_key(w, "last_refresh_ms_ago");
+	if (si->last_refresh_ago_ms >= 0)
+		json_uint(w, (uint64_t)si->last_refresh_ago_ms);
+	else
+		json_null(w);
+	json_key(w, "next_refresh_ms");
+	if (si->next_refresh_ms >= 0)
+		json_uint(w, (uint64_t)si->next_refresh_ms);
+	else
+		json_null(w);
+	json_key(w, "expires_in_ms");
+	if (si->expires_in_ms >= 0)
+		json_uint(w, (uint64_t)si->expires_in_ms);
+	else
+		json_null(w);
+	json_key(w, "expired"); json_bool(w, si->expired);
+	json_key(w, "refreshing"); json_bool(w, si->busy);
+	json_key(w, "primaries");
+	json_arr_begin(w);
+	for (size_t k = 0; k < si->n_primaries; k++) {
+		struct dnsconf_remote r;
+		memset(&r, 0, sizeof(r));
+		memcpy(&r.sa, &si->primaries[k].sa, sizeof(r.sa));
+		r.salen = si->primaries[k].salen;
+		json_str(w, dnsconf_remote_str(&r, a));
+	}
+	json_arr_end(w);
+	json_key(w, "transfers"); json_uint(w, si->transfers);
+	json_key(w, "transfer_failures"); json_uint(w, si->transfer_failures);
+	json_key(w, "ixfr"); json_uint(w, si->ixfr);
+	json_key(w, "axfr"); json_uint(w, si->axfr);
+	json_key(w, "up_to_date"); json_uint(w, si->up_to_date);
+	json_key(w, "soa_queries"); json_uint(w, si->soa_queries);
+	json_key(w, "notify_received"); json_uint(w, si->notify_received);
+	json_key(w, "notify_refused"); json_uint(w, si->notify_refused);
+	json_key(w, "last_transfer");
+	if (si->last_kind[0] != '\0') {
+		json_obj_begin(w);
+		json_key(w, "kind"); json_str(w, si->last_kind);
+		char ms[32];
+		snprintf(ms, sizeof(ms), "%.1f", si->last_transfer_ms);
+		json_key(w, "ms"); json_number(w, ms);
+		json_key(w, "records"); json_uint(w, si->last_transfer_records);
+		json_obj_end(w);
+	} else {
+		json_null(w);
+	}
+	json_key(w, "last_error");
+	if (si->last_error[0] != '\0')
+		json_str(w, si->last_error);
+	else
+		json_null(w);
+}
+
+static void
+text_secondary(FILE *out, const struct dns_secondary_info *si)
+{
+	char a[DNSCONF_LISTEN_STRLEN];
+
+	fprintf(out, "  secondary: serial ");
+	if (si->have_data)
+		fprintf(out, "%u", si->serial);
+	else
+		fprintf(out, "none");
+	if (si->have_primary_serial)
+		fprintf(out, " (primary %u)", si->primary_serial);
+	if (si->last_refresh_ago_ms >= 0)
+		fprintf(out, ", refreshed %.1f s ago", si->last_refresh_ago_ms / 1e3);
+	if (si->busy)
+		fprintf(out, ", refreshing now");
+	else if (si->next_refresh_ms >= 0)
+		fprintf(out, ", next refresh in %.1f s", si->next_refresh_ms / 1e3);
+	if (si->expires_in_ms >= 0)
+		fprintf(out, ", expires in %.1f s", si->expires_in_ms / 1e3);
+	else
+		fprintf(out, ", %s", si->have_data ? "EXPIRED" : "no data");
+	fprintf(out, "\n  primaries:");
+	for (size_t k = 0; k < si->n_primaries; k++) {
+		struct dnsconf_remote r;
+		memset(&r, 0, sizeof(r));
+		memcpy(&r.sa, &si->primaries[k].sa, sizeof(r.sa));
+		r.salen = si->primaries[k].salen;
+		fprintf(out, " %s", dnsconf_remote_str(&r, a));
+	}
+	fprintf(out, "; transfers %llu (IXFR %llu, AXFR %llu), failures %llu, up to date %llu; "
+	    "NOTIFY %llu received, %llu refused\n", (unsigned long long)si->transfers,
+	    (unsigned long long)si->ixfr, (unsigned long long)si->axfr,
+	    (unsigned long long)si->transfer_failures, (unsigned long long)si->up_to_date,
+	    (unsigned long long)si->notify_received, (unsigned long long)si->notify_refused);
+	if (si->last_kind[0] != '\0')
+		fprintf(out, "  last transfer: %s, %zu records, %.1f ms\n", si->last_kind,
+		    si->last_transfer_records, si->last_transfer_ms);
+	if (si->last_error[0] != '\0')
+		fprintf(out, "  last error: %s\n", si->last_error);
 }
 
 static int
@@ -413,7 +581,12 @@ ctl_zones(void *ctx, const struct ctl_request *req, FILE *out)
 		const struct dns_gen_source *s = &gen->src[i];
 		const char *state = s->ok ? "ok" : s->kept ? "kept" : "failed";
 		char when[32];
+		struct dns_secondary_info si;
+		bool sec = s->kind == DNSCONF_ZONE_SECONDARY &&
+		    dns_secondary_find(d->sec, s->name, &si);
 		iso_time(s->loaded, when);
+		if (sec)
+			state = si.expired ? (si.have_data ? "expired" : "no data") : "ok";
 		/* A statement that serves nothing still shows, with its error. */
 		for (size_t k = 0; k < (s->n_zones > 0 ? s->n_zones : 1); k++) {
 			const struct dns_zone *z = s->n_zones > 0 ?
@@ -447,6 +620,8 @@ ctl_zones(void *ctx, const struct ctl_request *req, FILE *out)
 					json_str(&w, s->err);
 				else
 					json_null(&w);
+				if (sec)
+					json_secondary(&w, &si);
 				json_obj_end(&w);
 			} else {
 				char ser[16] = "-";
@@ -454,7 +629,9 @@ ctl_zones(void *ctx, const struct ctl_request *req, FILE *out)
 					snprintf(ser, sizeof(ser), "%u", serial);
 				fprintf(out, "%-32s %-12s %10s %8zu %-20s %s%s%s\n", name, s->name, ser,
 				    z != NULL ? dns_zone_rr_count(z) : (size_t)0, when, state,
-				    s->err[0] != '\0' ? ": " : "", s->err);
+				    s->err[0] != '\0' && !sec ? ": " : "", sec ? "" : s->err);
+				if (sec)
+					text_secondary(out, &si);
 			}
 		}
 	}
@@ -598,6 +775,10 @@ usage(FILE *out)
 	    "\n"
 	    "At start every zone must load, or riposte-dns exits: a node missing a zone\n"
 	    "should not be announced.  Zone files are read again at reload as `user`.\n"
+	    "A secondary zone starts from its kept copy (none yet: SERVFAIL until the first\n"
+	    "transfer), asks its primaries at once, then follows its SOA's refresh, retry\n"
+	    "and expire (expired: SERVFAIL) and NOTIFY from its primaries; a reload keeps\n"
+	    "its data, and transfers it anew (AXFR) when its primaries changed.\n"
 	    "\n"
 	    "Exit status: 0 on success, 1 on a configuration, zone or start-up error.\n",
 	    DNSCONF_DEFAULT_PATH, RIPOSTE_DNS_VERSION, DNSCONF_CONTROL_DEFAULT);
@@ -641,6 +822,11 @@ report_errors(FILE *out, const struct dns_gen *gen)
 		const struct dns_gen_source *s = &gen->src[i];
 		if (s->ok)
 			continue;
+		/* A secondary without a usable copy starts anyway: it transfers (SERVFAIL until). */
+		if (s->kind == DNSCONF_ZONE_SECONDARY) {
+			fprintf(out, "warning: %s (zone %s, %s)\n", s->err, s->name, source_kind(s));
+			continue;
+		}
 		/* Multi-line builder messages: the first line carries file:line. */
 		fprintf(out, "%s (zone %s, %s)\n", s->err, s->name, source_kind(s));
 		n++;
@@ -697,6 +883,11 @@ do_export(const struct dnsconf *conf, const char *dir)
 	for (size_t i = 0; i < dns_zoneset_count(gen->zones); i++) {
 		const struct dns_zone *z = dns_zoneset_get(gen->zones, i);
 		char text[DNS_NAME_STRLEN];
+		if (!dns_zone_available(z)) {
+			printf("%s: no data (a secondary zone not transferred yet)\n",
+			    dns_name_to_text(dns_zone_apex(z), text));
+			continue;
+		}
 		if (dns_export_zone(z, dir, err, sizeof(err)) != 0) {
 			fprintf(stderr, "riposte-dns: %s\n", err);
 			rc = 1;
@@ -938,15 +1129,22 @@ main(int argc, char **argv)
 	ev_signal_start(loop, &d.sig_hup);
 	/* libev's handler is in place: a SIGHUP that came while loading reloads now. */
 	sigprocmask(SIG_UNBLOCK, &hup, NULL);
+	dns_server_on_notify(d.srv, loop, dnsd_notify, &d);
 	if (dns_server_start(d.srv, gen) != 0)
 		fatalx("cannot start the workers");
 	log_started(&d, gen, dns_server_workers(d.srv));
+	/* Secondary zones: served from their kept copies already; now ask the primaries. */
+	const struct dns_secondary_ops sec_ops = { &d, dnsd_publish_zone };
+	if ((d.sec = dns_secondary_new(loop, &d.conf, dns_server_gen(d.srv), &sec_ops)) == NULL)
+		fatalx("out of memory");
 
 	ev_run(loop, 0);
 
 	struct dns_server_stats st;
 	if (d.ctl != NULL)
 		ctl_server_stop(d.ctl);
+	dns_secondary_free(d.sec);
+	d.sec = NULL;
 	dns_server_stop(d.srv);
 	dns_server_stats(d.srv, &st);
 	log_info("riposte-dns stopped: %llu queries (%llu noerror, %llu nxdomain, %llu refused, "

@@ -762,8 +762,9 @@ answer_auth(struct ans *a, const struct dns_zone *zone)
 			follow = answer_node(a, zone, node, kind == L_WILDCARD);
 			break;
 		}
-		/* RFC 1034 4.3.2 step 3.a: go on only while the target is ours. */
-		if (!follow || a->tc || (zone = zone_for(a, a->sname)) == NULL)
+		/* RFC 1034 4.3.2 step 3.a: go on only while the target is ours (and served). */
+		if (!follow || a->tc || (zone = zone_for(a, a->sname)) == NULL ||
+		    !dns_zone_available(zone))
 			break;
 	}
 	flush_proofs(a);
@@ -1022,6 +1023,15 @@ dns_answer(const struct dns_answer_conf *conf, const struct dns_zoneset *zones,
 	dns_name_lower(a.sname, q.qname);
 	if (zones == NULL || (zone = zone_for(&a, a.sname)) == NULL) {
 		a.rcode = DNS_RCODE_REFUSED; /* not ours: no AA, no referral upwards */
+		return finish(&a);
+	}
+	/*
+	 * Ours, but a secondary with no data to serve (expired, RFC 1035
+	 * 3.3.13: "no longer authoritative"; or never transferred): SERVFAIL,
+	 * so resolvers try another server (RFC 1034 4.3.1).
+	 */
+	if (!dns_zone_available(zone)) {
+		a.rcode = DNS_RCODE_SERVFAIL;
 		return finish(&a);
 	}
 	/* RFC 1035 4.1.1; QCLASS * spans classes we are not the authority for. */

@@ -1577,11 +1577,7 @@ export_file_name(const uint8_t *apex, char *out, size_t outlen)
 int
 dns_export_zone(const struct dns_zone *zone, const char *dir, char *err, size_t errlen)
 {
-	char fname[4 * DNS_NAME_STRLEN], path[8192], tmp[8192 + 16];
-	char owner[DNS_NAME_STRLEN], apex_text[DNS_NAME_STRLEN];
-	struct export_walk w = { NULL, 0 };
-	FILE *f = NULL;
-	int fd = -1, ret = -1;
+	char fname[4 * DNS_NAME_STRLEN], path[8192];
 
 	if (errlen > 0)
 		err[0] = '\0';
@@ -1590,8 +1586,29 @@ dns_export_zone(const struct dns_zone *zone, const char *dir, char *err, size_t 
 		load_err(err, errlen, "%s: directory name too long", dir);
 		return -1;
 	}
+	return dns_export_zone_path(zone, path, err, errlen);
+}
+
+int
+dns_export_zone_path(const struct dns_zone *zone, const char *path, char *err, size_t errlen)
+{
+	char tmp[8192 + 16];
+	char owner[DNS_NAME_STRLEN], apex_text[DNS_NAME_STRLEN];
+	struct export_walk w = { NULL, 0 };
+	FILE *f = NULL;
+	int fd = -1, ret = -1;
+
+	if (errlen > 0)
+		err[0] = '\0';
+	if (!dns_zone_available(zone) || dns_zone_soa(zone) == NULL) {
+		load_err(err, errlen, "%s: the zone has no data", path);
+		return -1;
+	}
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >= sizeof(tmp)) {
+		load_err(err, errlen, "%s: path too long", path);
+		return -1;
+	}
 	/* Written beside its final name and renamed: a reader sees all or nothing. */
-	snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
 	if ((fd = mkstemp(tmp)) < 0 || (f = fdopen(fd, "w")) == NULL) {
 		load_err(err, errlen, "%s: %s", tmp, strerror(errno));
 		if (fd >= 0)

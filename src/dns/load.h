@@ -45,5 +45,12 @@ int dns_load_hosts_buf(const char *name, const char *buf, size_t len, const char
  * rename.  0, or -1 with "path: message" in err.
  */
 int dns_export_zone(const struct dns_zone *zone, const char *dir, char *err, size_t errlen);
+/*
+ * The same to the file `path` (a secondary's kept copy), through a
+ * temporary file beside it, fsync and rename: the file is the old version
+ * or the new one, never half of one, even after a crash.
+ */
+int dns_export_zone_path(const struct dns_zone *zone, const char *path, char *err,
+    size_t errlen);
 
 #endif

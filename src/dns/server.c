@@ -69,6 +69,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -76,6 +77,8 @@
 #include "../lib/siphash.h"
 #include "load.h"
 #include "rrl.h"
+#include "secondary.h"
+#include "wire.h"
 
 #define DNS_UDP_BATCH 64
 /* Batches per wakeup before the loop turns (TCP, other sockets, epochs). */
@@ -190,6 +193,7 @@ struct dns_worker {
 	uint64_t udp_in, udp_out, udp_dropped, udp_send_errors;
 	uint64_t tcp_accepted, tcp_refused, tcp_closed_idle, tcp_evicted;
 	uint64_t tcp_evicted_busy, tcp_io_timeouts, tcp_refused_per_ip;
+	uint64_t notify_in, notify_refused, notify_dropped;
 	struct log_ratelimit rl_udp, rl_tcp;
 
 	/* Response rate limiting of UDP answers; NULL: off. */
@@ -217,6 +221,8 @@ struct dns_server {
 	uint32_t ip_mask;
 	struct siphash_key ip_key;
 	bool started;
+	/* NOTIFY events for the main thread (dns_server_on_notify). */
+	struct dns_notify_q *nq;
 };
 
 /* ------------------------------------------------------------ generations */
@@ -228,59 +234,6 @@ dns_mono_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-struct dns_clone {
-	struct dns_zone_builder *b;
-	int rc;
-};
-
-static void
-dns_clone_node(void *ctx, const struct dns_node *node)
-{
-	struct dns_clone *c = ctx;
-
-	for (uint16_t i = 0; i < node->n_rrsets && c->rc == 0; i++) {
-		const struct dns_rrset *rs = &node->rrsets[i];
-		const uint8_t *p = rs->rdata, *end = rs->rdata + rs->rdata_len;
-		for (uint16_t k = 0; k < rs->count && c->rc == 0; k++) {
-			uint16_t len;
-			if (end - p < 2 || (len = (uint16_t)(p[0] << 8 | p[1])) > end - p - 2) {
-				c->rc = DNS_ZB_RDATA;
-				break;
-			}
-			c->rc = dns_zone_builder_add(c->b, node->name, rs->type, rs->ttl, p + 2, len);
-			p += 2 + len;
-		}
-	}
-}
-
-/*
- * A zone belongs to one set and the old set is freed after the swap, so a
- * zone kept across a reload is copied through the builder (only for zones
- * that failed to reload: the rare path).
- */
-static struct dns_zone *
-dns_zone_clone(const struct dns_zone *zone, char *err, size_t errlen)
-{
-	struct dns_clone c;
-	struct dns_zone *z;
-
-	if ((c.b = dns_zone_builder_new(dns_zone_apex(zone))) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	c.rc = 0;
-	dns_zone_walk(zone, dns_clone_node, &c);
-	if (c.rc != 0) {
-		snprintf(err, errlen, "cannot copy the previous version: %s",
-		    dns_zone_builder_strerror(c.rc));
-		dns_zone_builder_free(c.b);
-		return NULL;
-	}
-	z = dns_zone_builder_finish(c.b, err, errlen);
-	dns_zone_builder_free(c.b);
-	return z;
 }
 
 static int
@@ -344,7 +297,6 @@ static void
 dns_gen_keep(struct dns_gen *gen, const struct dns_gen *old, struct dns_gen_source *src)
 {
 	const struct dns_gen_source *os = NULL;
-	char err[512];
 
 	for (size_t j = 0; old != NULL && j < old->n_src; j++)
 		if (strcmp(old->src[j].name, src->name) == 0)
@@ -356,8 +308,8 @@ dns_gen_keep(struct dns_gen *gen, const struct dns_gen *old, struct dns_gen_sour
 		struct dns_zone *nz;
 		if (oz == NULL || !dns_name_equal(dns_zone_apex(oz), os->apex[k]))
 			continue;
-		if ((nz = dns_zone_clone(oz, err, sizeof(err))) == NULL)
-			continue;
+		/* Zones are immutable: both generations hold the same one (zone.h). */
+		nz = dns_zone_ref(oz);
 		if (dns_zoneset_add(gen->zones, nz) != 0) {
 			/* Another statement loaded this apex now: the new data wins. */
 			dns_zone_free(nz);
@@ -391,6 +343,80 @@ dns_gen_load_one(const struct dnsconf *conf, const struct dns_gen *old, const ch
 	return NULL;
 }
 
+struct dns_gen *
+dns_gen_replace(const struct dns_gen *old, const char *name, struct dns_zone *zone,
+    time_t loaded, const char *err)
+{
+	const uint8_t *apex = dns_zone_apex(zone);
+	struct dns_gen *gen;
+	size_t which = old->n_src;
+
+	for (size_t i = 0; i < old->n_src; i++)
+		if (strcmp(old->src[i].name, name) == 0)
+			which = i;
+	if (which == old->n_src) {
+		errno = ENOENT;
+		return NULL;
+	}
+	if ((gen = calloc(1, sizeof(*gen))) == NULL)
+		return NULL;
+	if ((gen->zones = dns_zoneset_new()) == NULL ||
+	    (gen->src = calloc(old->n_src, sizeof(*gen->src))) == NULL)
+		goto fail;
+	memcpy(gen->identity, old->identity, sizeof(gen->identity));
+	memcpy(gen->version, old->version, sizeof(gen->version));
+	gen->aconf = old->aconf;
+	gen->aconf.identity = gen->identity;
+	gen->aconf.version = old->aconf.version != NULL ? gen->version : NULL;
+	gen->failed = old->failed;
+	if (old->secondaries != NULL && (gen->secondaries = dns_sec_table_dup(old->secondaries)) == NULL)
+		goto fail;
+	/* Every other zone is shared with old (zones are immutable). */
+	for (size_t i = 0; i < dns_zoneset_count(old->zones); i++) {
+		const struct dns_zone *z = dns_zoneset_get(old->zones, i);
+		struct dns_zone *r;
+		if (dns_name_equal(dns_zone_apex(z), apex))
+			continue;
+		r = dns_zone_ref(z);
+		if (dns_zoneset_add(gen->zones, r) != 0) {
+			dns_zone_free(r);
+			goto fail;
+		}
+	}
+	for (size_t i = 0; i < old->n_src; i++) {
+		const struct dns_gen_source *os = &old->src[i];
+		struct dns_gen_source *src = &gen->src[i];
+		*src = *os;
+		src->name = src->path = NULL;
+		src->apex = NULL;
+		gen->n_src++;
+		if ((src->name = strdup(os->name)) == NULL || (src->path = strdup(os->path)) == NULL ||
+		    (os->n_zones > 0 && (src->apex = malloc(os->n_zones * sizeof(*src->apex))) == NULL))
+			goto fail;
+		if (os->n_zones > 0)
+			memcpy(src->apex, os->apex, os->n_zones * sizeof(*src->apex));
+		if (i != which) {
+			gen->records += src->records;
+			continue;
+		}
+		src->n_zones = 0;
+		if (dns_src_add_apex(src, apex) != 0)
+			goto fail;
+		src->ok = dns_zone_available(zone);
+		src->kept = false;
+		src->records = dns_zone_rr_count(zone);
+		src->loaded = loaded;
+		snprintf(src->err, sizeof(src->err), "%s", err != NULL ? err : "");
+		gen->records += src->records;
+	}
+	if (dns_zoneset_add(gen->zones, zone) != 0)
+		goto fail;
+	return gen;
+fail:
+	dns_gen_free(gen);
+	return NULL;
+}
+
 /* A statement that `only` leaves alone: its zones and its record, from old. */
 static void
 dns_gen_carry(struct dns_gen *gen, const struct dns_gen *old, struct dns_gen_source *src)
@@ -410,8 +436,62 @@ dns_gen_carry(struct dns_gen *gen, const struct dns_gen *old, struct dns_gen_sou
 	src->kept = os->kept;
 	src->ms = os->ms;
 	memcpy(src->err, os->err, sizeof(src->err));
-	if (!os->ok)
+	/* A secondary without data is waiting for a transfer, not failed. */
+	if (!os->ok && os->kind != DNSCONF_ZONE_SECONDARY)
 		gen->failed++;
+}
+
+/*
+ * A secondary zone's statement: the version the previous generation
+ * served (a reload keeps it: the secondary engine decides when it
+ * changes), else its kept copy, else nothing yet: an unavailable zone,
+ * answered SERVFAIL until the first transfer.  None of these is a failure
+ * of the statement: a secondary needs no file to start.
+ */
+static int
+dns_gen_secondary(struct dns_gen *gen, const struct dns_gen *old, const struct dnsconf_zone *z,
+    struct dns_gen_source *src)
+{
+	const struct dns_gen_source *os = NULL;
+	struct dns_zone *zone = NULL;
+	struct stat st;
+
+	for (size_t j = 0; old != NULL && j < old->n_src; j++)
+		if (strcmp(old->src[j].name, z->name) == 0 && old->src[j].kind == z->kind)
+			os = &old->src[j];
+	if (os != NULL && os->n_zones == 1) {
+		const struct dns_zone *oz = dns_zoneset_find(old->zones, os->apex[0]);
+		if (oz != NULL && dns_name_equal(dns_zone_apex(oz), z->apex)) {
+			zone = dns_zone_ref(oz);
+			src->ok = os->ok;
+			src->loaded = os->loaded;
+			memcpy(src->err, os->err, sizeof(src->err));
+		}
+	}
+	if (zone == NULL && stat(z->path, &st) == 0) {
+		zone = dns_load_zonefile(z->path, z->name, src->err, sizeof(src->err));
+		if (zone != NULL) {
+			src->ok = true;
+			src->err[0] = '\0';
+			src->loaded = st.st_mtime;
+		}
+	} else if (zone == NULL) {
+		snprintf(src->err, sizeof(src->err), "no copy yet (%s: %s): waiting for the first "
+		    "transfer", z->path, strerror(errno));
+	}
+	if (zone == NULL && (zone = dns_zone_new_unavailable(z->apex)) == NULL)
+		return -1;
+	if (dns_zoneset_add(gen->zones, zone) != 0) {
+		snprintf(src->err, sizeof(src->err), "%s: zone %s is already served", z->path,
+		    z->name);
+		src->ok = false;
+		dns_zone_free(zone);
+		return -1;
+	}
+	if (dns_src_add_apex(src, z->apex) != 0)
+		return -1;
+	src->records = dns_zone_rr_count(zone);
+	return 0;
 }
 
 static struct dns_gen *
@@ -431,6 +511,10 @@ dns_gen_build(const struct dnsconf *conf, const struct dns_gen *old, const char 
 	gen->aconf.identity = gen->identity;
 	gen->aconf.version = conf->version_hide ? NULL : gen->version;
 	gen->aconf.max_udp = conf->udp_size;
+	if ((gen->secondaries = dns_sec_table_new(conf)) == NULL) {
+		dns_gen_free(gen);
+		return NULL;
+	}
 
 	for (size_t i = 0; i < conf->n_zones; i++) {
 		const struct dnsconf_zone *z = &conf->zones[i];
@@ -449,8 +533,14 @@ dns_gen_build(const struct dnsconf *conf, const struct dns_gen *old, const char 
 			gen->records += src->records;
 			continue;
 		}
-		if (z->kind != DNSCONF_ZONE_HOSTS) {
-			/* A secondary zone starts from its kept copy (for now: only from it). */
+		if (z->kind == DNSCONF_ZONE_SECONDARY) {
+			if (dns_gen_secondary(gen, old, z, src) != 0)
+				gen->failed++;
+			src->ms = dns_mono_ms() - t0;
+			gen->records += src->records;
+			continue;
+		}
+		if (z->kind == DNSCONF_ZONE_FILE) {
 			struct dns_zone *zone = dns_load_zonefile(z->path, z->name, src->err,
 			    sizeof(src->err));
 			if (zone != NULL && dns_zoneset_add(gen->zones, zone) != 0) {
@@ -494,6 +584,7 @@ dns_gen_free(struct dns_gen *gen)
 	if (gen == NULL)
 		return;
 	dns_zoneset_free(gen->zones);
+	dns_sec_table_free(gen->secondaries);
 	for (size_t i = 0; i < gen->n_src; i++) {
 		free(gen->src[i].name);
 		free(gen->src[i].path);
@@ -724,6 +815,109 @@ out:
 	return dns_rrl_slip(resp, len);
 }
 
+/* ------------------------------------------------------------ NOTIFY in */
+
+/* NOTIFY events on their way to the main thread. */
+#define DNS_NOTIFY_Q 64
+struct dns_notify_q {
+	pthread_mutex_t lock;
+	struct dns_notify_event ev[DNS_NOTIFY_Q];
+	unsigned n;
+	struct ev_loop *loop;   /* the main thread's */
+	ev_async async;
+	void (*cb)(void *ctx, const struct dns_notify_event *ev);
+	void *ctx;
+};
+
+static void
+dns_notify_async_cb(struct ev_loop *loop, ev_async *w, int revents)
+{
+	struct dns_notify_q *q = w->data;
+	struct dns_notify_event ev[DNS_NOTIFY_Q];
+	unsigned n;
+
+	pthread_mutex_lock(&q->lock);
+	n = q->n;
+	memcpy(ev, q->ev, n * sizeof(ev[0]));
+	q->n = 0;
+	pthread_mutex_unlock(&q->lock);
+	for (unsigned i = 0; i < n; i++)
+		q->cb(q->ctx, &ev[i]);
+}
+
+void
+dns_server_on_notify(struct dns_server *srv, struct ev_loop *loop,
+    void (*cb)(void *ctx, const struct dns_notify_event *ev), void *ctx)
+{
+	struct dns_notify_q *q = calloc(1, sizeof(*q));
+
+	if (q == NULL) {
+		log_warnx("out of memory: NOTIFY will be answered NOTIMP");
+		return;
+	}
+	pthread_mutex_init(&q->lock, NULL);
+	q->loop = loop;
+	q->cb = cb;
+	q->ctx = ctx;
+	ev_async_init(&q->async, dns_notify_async_cb);
+	q->async.data = q;
+	ev_async_start(loop, &q->async);
+	srv->nq = q;
+}
+
+/*
+ * A worker answers a NOTIFY (RFC 1996) from the generation's table and
+ * tells the main thread, which starts the refresh; the queue is bounded
+ * (a flood of NOTIFY costs a counter, not memory), the refresh is once
+ * per zone anyway.
+ */
+static size_t
+dns_notify_in(struct dns_worker *wk, const struct dns_gen *gen, const union dns_sa *peer,
+    const uint8_t *req, size_t len, uint8_t *resp, size_t cap)
+{
+	struct dns_notify_q *q = wk->srv->nq;
+	struct dns_notify_event ev;
+	bool post;
+	size_t n;
+
+	n = dns_notify_answer(gen->secondaries, &peer->sa, req, len, resp, cap,
+	    (uint64_t)ev_now(wk->loop), &ev, &post);
+	wk->notify_in++;
+	if (!ev.accepted)
+		wk->notify_refused++;
+	if (!post)
+		return n;
+	pthread_mutex_lock(&q->lock);
+	if (q->n < DNS_NOTIFY_Q)
+		q->ev[q->n++] = ev;
+	else
+		wk->notify_dropped++;
+	pthread_mutex_unlock(&q->lock);
+	ev_async_send(q->loop, &q->async);
+	return n;
+}
+
+/* A NOTIFY request (opcode 4, QR 0) to a secondary: not a query for dns_answer(). */
+static bool
+dns_is_notify(const struct dns_worker *wk, const uint8_t *req, size_t len)
+{
+	return wk->srv->nq != NULL && len >= DNS_HDR_LEN && (req[2] & 0x80) == 0 &&
+	    ((req[2] >> 3) & 0xf) == DNS_OPCODE_NOTIFY;
+}
+
+/* The same over TCP (Knot sends NOTIFY over TCP): the peer is asked of the socket. */
+static size_t
+dns_tcp_notify(struct dns_tcp_conn *c, const struct dns_gen *gen, const uint8_t *req,
+    size_t len, uint8_t *resp, size_t cap)
+{
+	union dns_sa peer;
+	socklen_t pl = sizeof(peer);
+
+	if (getpeername(c->fd, &peer.sa, &pl) != 0)
+		return 0;
+	return dns_notify_in(c->wk, gen, &peer, req, len, resp, cap);
+}
+
 static void
 dns_udp_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
@@ -758,12 +952,19 @@ dns_udp_cb(struct ev_loop *loop, ev_io *w, int revents)
 				wk->udp_dropped++;
 				continue;
 			}
-			len = dns_answer(&gen->aconf, gen->zones, wk->rbuf + (size_t)i * DNS_UDP_IN_MAX,
-			    wk->rmsg[i].msg_len, wk->sbuf + off, DNS_UDP_OUT_MAX, false, &wk->stats);
+			const uint8_t *req = wk->rbuf + (size_t)i * DNS_UDP_IN_MAX;
+			size_t qlen = wk->rmsg[i].msg_len;
+			bool notify = dns_is_notify(wk, req, qlen);
+			if (notify)
+				len = dns_notify_in(wk, gen, &wk->peer[i], req, qlen, wk->sbuf + off,
+				    DNS_UDP_OUT_MAX);
+			else
+				len = dns_answer(&gen->aconf, gen->zones, req, qlen, wk->sbuf + off,
+				    DNS_UDP_OUT_MAX, false, &wk->stats);
 			if (len == 0)
 				continue;
-			if (wk->rrl != NULL && (len = dns_udp_rrl(wk, &wk->peer[i], wk->sbuf + off,
-			    len)) == 0)
+			if (wk->rrl != NULL && !notify && (len = dns_udp_rrl(wk, &wk->peer[i],
+			    wk->sbuf + off, len)) == 0)
 				continue;
 			o->msg_name = &wk->peer[i];
 			o->msg_namelen = h->msg_namelen;
@@ -935,8 +1136,12 @@ dns_tcp_process(struct dns_tcp_conn *c)
 			if (dns_tcp_backlog(c) >= DNS_TCP_BACKLOG_MAX)
 				break;
 		}
-		len = dns_answer(&gen->aconf, gen->zones, c->in + pos + 2, mlen,
-		    wk->stage + wk->stage_len + 2, DNS_TCP_MSG_MAX, true, &wk->stats);
+		if (dns_is_notify(wk, c->in + pos + 2, mlen))
+			len = dns_tcp_notify(c, gen, c->in + pos + 2, mlen,
+			    wk->stage + wk->stage_len + 2, DNS_TCP_MSG_MAX);
+		else
+			len = dns_answer(&gen->aconf, gen->zones, c->in + pos + 2, mlen,
+			    wk->stage + wk->stage_len + 2, DNS_TCP_MSG_MAX, true, &wk->stats);
 		pos += 2 + mlen;
 		c->answered = true;
 		if (len == 0)
@@ -1665,6 +1870,9 @@ dns_server_stats(const struct dns_server *srv, struct dns_server_stats *st)
 		st->tcp_evicted_busy += wk->tcp_evicted_busy;
 		st->tcp_io_timeouts += wk->tcp_io_timeouts;
 		st->tcp_refused_per_ip += wk->tcp_refused_per_ip;
+		st->notify_in += wk->notify_in;
+		st->notify_refused += wk->notify_refused;
+		st->notify_dropped += wk->notify_dropped;
 	}
 }
 
@@ -1693,5 +1901,10 @@ dns_server_free(struct dns_server *srv)
 	free(srv->listen);
 	free((void *)srv->ip_count);
 	dns_gen_free(atomic_load(&srv->gen));
+	if (srv->nq != NULL) {
+		ev_async_stop(srv->nq->loop, &srv->nq->async);
+		pthread_mutex_destroy(&srv->nq->lock);
+		free(srv->nq);
+	}
 	free(srv);
 }

@@ -22,6 +22,10 @@
 #include "conf.h"
 #include "zone.h"
 
+struct dns_sec_table;
+struct dns_notify_event;
+struct ev_loop;
+
 /* What happened to one `zone` statement when a generation was built. */
 struct dns_gen_source {
 	char *name;         /* the statement's zone, presentation format */
@@ -47,12 +51,15 @@ struct dns_gen {
 	size_t n_src;
 	unsigned failed;    /* statements that failed to load */
 	size_t records;
+	/* The secondary zones and their primaries, for NOTIFY (secondary.h). */
+	struct dns_sec_table *secondaries;
 };
 
 /*
  * Load every zone of conf into a new generation.  A statement that fails
- * keeps, when `old` has it, the zones it produced in `old` (copied, since
- * a zone belongs to one set); without, it is missing from the result.
+ * keeps, when `old` has it, the zones it produced in `old` (shared: zones
+ * are immutable and reference counted, zone.h); without, it is missing
+ * from the result.
  * Logs nothing: the caller reports from gen->src.  NULL: out of memory.
  */
 struct dns_gen *dns_gen_load(const struct dnsconf *conf, const struct dns_gen *old);
@@ -64,6 +71,18 @@ struct dns_gen *dns_gen_load(const struct dnsconf *conf, const struct dns_gen *o
  */
 struct dns_gen *dns_gen_load_one(const struct dnsconf *conf, const struct dns_gen *old,
     const char *name);
+/*
+ * A transfer's result: a generation like `old` (the same settings, every
+ * other zone shared, every other statement's record copied) where the
+ * zone of the statement `name` is `zone`, which the new generation takes
+ * over (the caller's reference), and that statement's record says it was
+ * loaded at `loaded`, with `err` ("" or NULL: none).  An unavailable zone
+ * (dns_zone_new_unavailable) marks the statement's zone unserved.  NULL:
+ * out of memory, or (errno ENOENT) no such statement; `zone` is the
+ * caller's again then.
+ */
+struct dns_gen *dns_gen_replace(const struct dns_gen *old, const char *name,
+    struct dns_zone *zone, time_t loaded, const char *err);
 void dns_gen_free(struct dns_gen *gen);
 
 struct dns_server;
@@ -77,6 +96,9 @@ struct dns_server_stats {
 	uint64_t tcp_evicted_busy;   /* in the middle of a query or with unread answers */
 	uint64_t tcp_io_timeouts;    /* a query not whole within tcp-io-timeout */
 	uint64_t tcp_refused_per_ip; /* over tcp-clients-per-ip */
+	uint64_t notify_in;          /* NOTIFY messages answered (RFC 1996) */
+	uint64_t notify_refused;     /* ... not NOERROR */
+	uint64_t notify_dropped;     /* accepted, but the main thread's queue was full */
 };
 
 /*
@@ -96,6 +118,15 @@ int dns_server_start(struct dns_server *srv, struct dns_gen *gen);
 void dns_server_publish(struct dns_server *srv, struct dns_gen *gen);
 /* The generation being served (main thread; valid until the next publish). */
 const struct dns_gen *dns_server_gen(const struct dns_server *srv);
+/*
+ * NOTIFY receipt (RFC 1996): workers answer a NOTIFY themselves
+ * (dns_notify_answer() with the generation's table) and hand what the
+ * main thread must hear of to `cb`, which runs in `loop` (the main
+ * thread's): a bounded queue under a mutex, woken by an ev_async.  Call
+ * before dns_server_start(); without it NOTIFY is answered NOTIMP.
+ */
+void dns_server_on_notify(struct dns_server *srv, struct ev_loop *loop,
+    void (*cb)(void *ctx, const struct dns_notify_event *ev), void *ctx);
 /* Stop and join the workers, close the sockets. */
 void dns_server_stop(struct dns_server *srv);
 void dns_server_stats(const struct dns_server *srv, struct dns_server_stats *st);

@@ -28,6 +28,7 @@
 #include "zone.h"
 
 #include <nettle/sha1.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +69,15 @@ struct dns_zone {
 	uint16_t n3_iter;
 	uint8_t n3_salt_len;
 	uint8_t n3_salt[255];
+	/*
+	 * Holders: each zone set that has it, and whoever took a reference
+	 * (a secondary's current version).  A zone is immutable, so sets
+	 * share it instead of copying it.
+	 */
+	_Atomic unsigned refs;
+	bool unavailable;		/* dns_zone_new_unavailable() */
+	struct dns_node unavail_apex;	/* the apex node of such a zone */
+	struct dns_slot unavail_slot;
 };
 
 struct dns_nsec3_ent {
@@ -368,10 +378,50 @@ dns_zone_walk(const struct dns_zone *zone, void (*fn)(void *ctx, const struct dn
 	}
 }
 
+struct dns_zone *
+dns_zone_ref(const struct dns_zone *zone)
+{
+	struct dns_zone *z = (struct dns_zone *)zone;
+
+	atomic_fetch_add_explicit(&z->refs, 1, memory_order_relaxed);
+	return z;
+}
+
+struct dns_zone *
+dns_zone_new_unavailable(const uint8_t *apex)
+{
+	struct dns_zone *z;
+	int n = dns_name_wire_len(apex, DNS_NAME_MAX);
+
+	if (n < 0 || (z = calloc(1, sizeof(*z))) == NULL)
+		return NULL;
+	atomic_init(&z->refs, 1);
+	dns_name_lower(z->apex, apex);
+	z->unavailable = true;
+	/* No nodes at all: every lookup misses, walks visit nothing. */
+	z->unavail_slot.node = DNS_NONE;
+	z->slots = &z->unavail_slot;
+	z->mask = 0;
+	z->unavail_apex.name = z->apex;
+	z->unavail_apex.name_len = (uint8_t)n;
+	z->unavail_apex.labels = (uint8_t)dns_name_labels(z->apex);
+	z->apex_node = &z->unavail_apex;
+	return z;
+}
+
+bool
+dns_zone_available(const struct dns_zone *zone)
+{
+	return !zone->unavailable;
+}
+
 void
 dns_zone_free(struct dns_zone *zone)
 {
 	if (zone == NULL)
+		return;
+	/* The last holder frees it. */
+	if (atomic_fetch_sub_explicit(&zone->refs, 1, memory_order_acq_rel) != 1)
 		return;
 	free(zone->mem);
 	free(zone->nsec);
@@ -1160,7 +1210,7 @@ dns_zone_builder_finish(struct dns_zone_builder *b, char *err, size_t errlen)
 	}
 	if ((where = malloc((size_t)b->n_nodes * sizeof(*where))) == NULL ||
 	    (z = calloc(1, sizeof(*z))) == NULL ||
-	    posix_memalign(&z->mem, DNS_LINE, sz_slots + size) != 0) {
+	    (atomic_init(&z->refs, 1), posix_memalign(&z->mem, DNS_LINE, sz_slots + size)) != 0) {
 		free(z);
 		z = NULL;
 		dns_msg(&m, false, "out of memory while building zone %s",

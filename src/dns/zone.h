@@ -122,7 +122,22 @@ bool dns_zone_nsec3_param(const struct dns_zone *zone, uint16_t *iterations,
 void dns_zone_walk(const struct dns_zone *zone,
     void (*fn)(void *ctx, const struct dns_node *node), void *ctx);
 
+/*
+ * Zones are shared, not copied: a zone kept across a reload or a transfer
+ * of another zone is in both generations' sets.  dns_zone_ref() adds a
+ * holder; dns_zone_free() drops one and frees the zone with the last.
+ */
+struct dns_zone *dns_zone_ref(const struct dns_zone *zone);
 void dns_zone_free(struct dns_zone *zone);
+
+/*
+ * A zone we are authoritative for but have no data to serve: a secondary
+ * that has expired (RFC 1035 3.3.13) or never transferred.  It has an apex
+ * and nothing else (no node, no SOA), and the answer path answers every
+ * name in it SERVFAIL rather than REFUSED or a parent zone's referral.
+ */
+struct dns_zone *dns_zone_new_unavailable(const uint8_t *apex);
+bool dns_zone_available(const struct dns_zone *zone);
 
 /*
  * Building.  Add records in any order; dns_zone_builder_finish() groups

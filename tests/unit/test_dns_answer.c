@@ -1064,6 +1064,59 @@ test_no_zones(void **state)
 	dns_zoneset_free(empty);
 }
 
+/*
+ * A secondary with no data (expired, or never transferred) is in the set
+ * as an unavailable zone: every name in it is SERVFAIL without AA, not
+ * REFUSED and not a referral from the parent zone; a zone shared by two
+ * sets (dns_zone_ref) answers from both and outlives the set freed first.
+ */
+static void
+test_unavailable(void **state)
+{
+	static uint8_t q[512], resp[4096];
+	static struct reply r;
+	struct dns_answer_stats st;
+	struct dns_zoneset *set = dns_zoneset_new();
+	uint8_t apex[DNS_NAME_MAX];
+	(void)state;
+
+	memset(&st, 0, sizeof(st));
+	assert_true(dns_name_from_text(apex, "example.com.", NULL) > 0);
+	const struct dns_zone *shared = dns_zoneset_find(zones, apex);
+	assert_non_null(shared);
+	assert_int_equal(dns_zoneset_add(set, dns_zone_ref(shared)), 0);
+	assert_true(dns_name_from_text(apex, "sub.example.com.", NULL) > 0);
+	struct dns_zone *gone = dns_zone_new_unavailable(apex);
+	assert_non_null(gone);
+	assert_false(dns_zone_available(gone));
+	assert_null(dns_zone_soa(gone));
+	assert_int_equal(dns_zone_node_count(gone), 0);
+	assert_null(dns_zone_lookup(gone, apex));
+	assert_int_equal(dns_zoneset_add(set, gone), 0);
+
+	static const char *const servfail[] = { "sub.example.com.", "www.sub.example.com.",
+	    "a.b.sub.example.com." };
+	for (size_t i = 0; i < 3; i++) {
+		size_t qlen = make_query(q, servfail[i], DNS_T_A, DNS_C_IN, NULL);
+		size_t len = dns_answer(&conf, set, q, qlen, resp, sizeof(resp), false, &st);
+		parse_reply(resp, len, &r);
+		assert_int_equal(r.rcode, DNS_RCODE_SERVFAIL);
+		assert_null(strstr(r.flags, "aa"));
+		assert_int_equal(r.n[0] + r.n[1] + r.n[2], 0);
+	}
+	assert_int_equal(st.servfail, 3);
+	/* The parent, shared with the other set, answers as ever. */
+	size_t qlen = make_query(q, "www.example.com.", DNS_T_A, DNS_C_IN, NULL);
+	size_t len = dns_answer(&conf, set, q, qlen, resp, sizeof(resp), false, &st);
+	parse_reply(resp, len, &r);
+	assert_int_equal(r.rcode, DNS_RCODE_NOERROR);
+	assert_int_equal(r.n[0], 2);
+	dns_zoneset_free(set);
+	len = dns_answer(&conf, zones, q, qlen, resp, sizeof(resp), false, &st);
+	parse_reply(resp, len, &r);
+	assert_int_equal(r.rcode, DNS_RCODE_NOERROR);
+	assert_int_equal(r.n[0], 2);
+}
 
 /* ---------------------------------------------------------- DNSSEC */
 
@@ -1552,6 +1605,7 @@ main(void)
 		cmocka_unit_test(test_reply_compression),
 		cmocka_unit_test(test_stats),
 		cmocka_unit_test(test_no_zones),
+		cmocka_unit_test(test_unavailable),
 		cmocka_unit_test(test_dnssec),
 		cmocka_unit_test(test_dnssec_truncation),
 		cmocka_unit_test(test_dnssec_nsec3),
