@@ -5,8 +5,9 @@
 #   check.sh render|keywords|commands|options
 #
 #   render    each page renders with groff -ww (every warning) and man -l
-#             without a message, and mandoc -Tlint reports nothing at
-#             warning level or above (style hints are not failures)
+#             without a message and without hyphenated words, and mandoc
+#             -Tlint reports nothing at warning level or above but scdoc's
+#             empty paragraphs (below; style hints are not failures)
 #   keywords  every statement in the parsers' keyword tables (build's
 #             man_keywords walks them) begins a line of riposted.conf(5) or
 #             riposte-dns.conf(5), outside EXAMPLES; the lowercase
@@ -94,6 +95,10 @@ render)
 		if [[ -z $out ]]; then pass; else fail "$p: groff -ww: $out"; fi
 		out=$(MANWIDTH=80 man --warnings -l "$f" 2>&1 >/dev/null)
 		if [[ -z $out ]]; then pass; else fail "$p: man -l: $out"; fi
+		# No word split by hyphenation (an option as "--ap-pend"): the
+		# build repeats scdoc's .nh after .TH (doc/man/meson.build).
+		n=$(MANWIDTH=80 man -l "$f" 2>/dev/null | grep -c $'\u2010')
+		if ((n == 0)); then pass; else fail "$p: $n lines with a word hyphenated at 80 columns"; fi
 		# -W warning: warnings, errors and unsupported features (the
 		# style level below is advice).  One kind is expected and let
 		# through: scdoc writes a .P after every .SH/.SS and before each
