@@ -20,6 +20,7 @@ PKGS=(
 	ldnsutils unbound                                          # DNSSEC: signing test zones, validating
 	dnsperf bc                                                 # bench/dns.sh
 	chromium                                                   # tests/lab/svg_render.sh
+	scdoc mandoc groff-base man-db bsdextrautils               # man pages: build, lint (tests/man)
 )
 SERVICES=(frr bird knot nsd unbound)   # services of the packages above
 

@@ -6,7 +6,8 @@
 # Steps (each counted; a build counts as one test):
 #   setup       scripts/setup.sh installs what is missing (Debian 12, root)
 #   gcc         meson setup build --werror; ninja -C build
-#   unit+fuzz   meson test -C build (unit tests, fuzz corpus replay)
+#   unit+fuzz   meson test -C build (unit tests, fuzz corpus replay, the man
+#               pages: rendered, linted, compared with the code, tests/man)
 #   clang       build-clang/ with CC=clang --werror              (not with --quick)
 #   asan        build-asan/ with ASan+UBSan (gcc); its unit and fuzz suites,
 #               and the flood and SIGTERM namespace tests with that riposted

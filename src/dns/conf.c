@@ -954,6 +954,12 @@ static const struct conf_table dnsconf_table = {
 	.name = "riposte-dns", .kw = dnsconf_kws, .n = nitems(dnsconf_kws),
 };
 
+const struct conf_table *
+dnsconf_table_get(void)
+{
+	return &dnsconf_table;
+}
+
 int
 dnsconf_parse_buf(const char *name, const char *basedir, const char *buf, size_t len,
     struct dnsconf *conf, char *err, size_t errlen)

@@ -150,6 +150,9 @@ struct dnsconf {
 
 /* Defaults in one place (the listen default is applied by the parser). */
 void dnsconf_init(struct dnsconf *conf);
+/* The keyword table of riposte-dns.conf: for the man page test (tests/man). */
+struct conf_table;
+const struct conf_table *dnsconf_table_get(void);
 /* Free and re-initialise (so freeing twice is harmless). */
 void dnsconf_free(struct dnsconf *conf);
 

@@ -362,6 +362,13 @@ static const struct conf_table *const all_tables[] = {
 	&keychain_key_conf_table,
 };
 
+const struct conf_table *const *
+riposted_conf_tables(size_t *n)
+{
+	*n = nitems(all_tables);
+	return all_tables;
+}
+
 int
 riposted_conf_parse_buf(const char *name, const char *buf, size_t len,
     struct riposted_conf *conf, char *err, size_t errlen)

@@ -70,6 +70,12 @@ struct riposted_conf {
 #define RIPOSTED_CONTROL_MODE_DEFAULT 0660
 
 void	riposted_conf_init(struct riposted_conf *conf);
+/*
+ * Every keyword table of riposted.conf, the top level first: for the test
+ * that every statement the parser knows is in riposted.conf(5) (tests/man).
+ */
+struct conf_table;
+const struct conf_table *const *riposted_conf_tables(size_t *n);
 void	riposted_conf_free(struct riposted_conf *conf);
 
 /*
