@@ -4,8 +4,8 @@
  * all at once, each on its own connected UDP socket; the reply matching
  * and SOA reading (RFC 1035 4.1, 3.3.13, through src/dnsmsg and the
  * bounded cursor), RFC 1982 serial arithmetic, and the lag and the
- * expiry, which outlive the runs.  Only DNS is spoken, so the server may be anything that serves
- * a secondary zone.
+ * expiry, which outlive the runs.  Only DNS is spoken, so the server may
+ * be anything that serves a secondary zone.
  */
 #include <sys/socket.h>
 
