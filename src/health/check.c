@@ -165,6 +165,7 @@ check_new(struct ev_loop *loop, const struct check_conf *c, unsigned idx,
 	ck->conf = *c;
 	ck->idx = idx;
 	ck->timeout = timeout;
+	ck->react = timeout;
 	ck->cb = cb;
 	ck->arg = arg;
 	ck->fd = -1;
@@ -228,6 +229,12 @@ uint64_t
 check_skipped(const struct check *ck)
 {
 	return ck->skipped;
+}
+
+void
+check_set_reaction(struct check *ck, rtime_t react)
+{
+	ck->react = react;
 }
 
 void

@@ -16,7 +16,7 @@
  *		ANY or TYPEnnn.  ADDRESS is IPv4 or IPv6 (brackets optional:
  *		[::1]@5353).
  *	check zone ADDRESS[@PORT] ZONE [primary ADDRESS[@PORT]]...
- *	    [max-lag DURATION]
+ *	    [max-lag DURATION] [expire-margin DURATION]
  *		The freshness of a secondary zone, in DNS alone (any server:
  *		riposte-dns, NSD, Knot, BIND).  A UDP SOA query for ZONE to
  *		ADDRESS (port 53); it fails on a timeout, an rcode other than
@@ -40,9 +40,35 @@
  *		check nor resets the lag: the last serial it showed still
  *		counts, so a node that missed a change stays stale while the
  *		hidden primary is down, and nodes stay in while they serve
- *		what the primaries last showed.  Reasons: "rcode SERVFAIL",
+ *		what the primaries last showed.
+ *		With primaries the check also withdraws the node BEFORE its
+ *		copy expires (an expired secondary answers SERVFAIL, and every
+ *		query that reaches it between the expiry and the withdrawal
+ *		fails).  The server's copy expires EXPIRE after its last
+ *		successful refresh (RFC 1034 4.3.5, RFC 1035 3.3.13; the
+ *		timers of the SOA it serves), and it refreshes every REFRESH
+ *		while a primary answers, so its last success is at most
+ *		REFRESH older than the last time a primary showed the check
+ *		the very serial the server serves (same host, same path: the
+ *		server's SOA query got the same answer, "up to date").  The
+ *		check fails once no primary has shown the served serial for
+ *		longer than EXPIRE - REFRESH - margin ("confirmed" below;
+ *		counted from the check's first run until a primary has
+ *		answered, so a fresh node is not withdrawn at once).  The
+ *		margin (`expire-margin DURATION`) defaults to the larger of
+ *		EXPIRE / 10 and twice the service's reaction time, interval +
+ *		fall x max(fast-interval, timeout): the time from the first
+ *		failing run to the withdrawal, doubled for runs held up by a
+ *		busy host and the routers' switch (check_set_reaction()).
+ *		Limits: a server restarted while the primaries were silent, or
+ *		a primary back for less than RETRY before the expiry, can
+ *		expire before the check says so; then SERVFAIL is the signal,
+ *		as it is without `primary` words.  Reasons: "rcode SERVFAIL",
  *		"no AA", "no SOA for home. in the answer", "zone home.: serial
- *		5 behind 7 (primary 192.0.2.1) for 312 s".
+ *		5 behind 7 (primary 192.0.2.1) for 312 s", "zone home.:
+ *		primaries silent for 6.5 s, the copy may expire in 1.5 s (SOA
+ *		refresh 2 s, expire 10 s, margin 1.6 s)", "zone home.: no
+ *		primary has shown serial 5 for ... (same tail)".
  *	check tcp ADDRESS:PORT | [IPV6]:PORT
  *		A non-blocking connect; passes when it completes in time.
  *	check exec PATH [ARG...]
@@ -134,6 +160,7 @@ struct check_conf {
 	struct check_addr	 primaries[CHECK_ZONE_PRIMARIES];
 	unsigned		 n_primaries;
 	rtime_t			 max_lag;
+	rtime_t			 expire_margin;	/* -1: derived (check_zone_margin()) */
 	/* exec: argc words (unquoted), each ending in a NUL, one after another */
 	char			 args[CHECK_CMD_MAX];
 	unsigned		 argc;
@@ -203,6 +230,14 @@ size_t		 check_dns_query(uint8_t *buf, size_t len, uint16_t id, const char *qnam
  */
 int		 check_zone_reply(const uint8_t *buf, size_t len, uint16_t id,
 		    const char *zone, uint32_t *serial, char *reason, size_t reasonlen);
+/* The five numbers of an SOA (RFC 1035 3.3.13), in seconds but the serial. */
+struct check_zone_soa {
+	uint32_t	 serial, refresh, retry, expire, minimum;
+};
+/* check_zone_reply() with the SOA's timers too. */
+int		 check_zone_reply_soa(const uint8_t *buf, size_t len, uint16_t id,
+		    const char *zone, struct check_zone_soa *soa, char *reason,
+		    size_t reasonlen);
 /* RFC 1982 3.2: is a before b?  Neither when they are 2^31 apart (undefined). */
 bool		 check_serial_lt(uint32_t a, uint32_t b);
 
@@ -222,6 +257,12 @@ struct check_zone_lag {
 		unsigned primary;	/* which one showed it first */
 	}		 hist[CHECK_ZONE_HISTORY];
 	unsigned	 n_hist;
+	/*
+	 * The expiry: when a primary last showed the served serial (or the
+	 * first run, until one has); started once the first run is in.
+	 */
+	bool		 started;
+	rtime_t		 confirmed;
 };
 /*
  * One run's result: the served serial, and for each primary whether it
@@ -231,6 +272,25 @@ struct check_zone_lag {
  */
 int		 check_zone_lag_update(struct check_zone_lag *lag, const struct check_conf *c,
 		    uint32_t served, const bool *answered, const uint32_t *serials,
+		    rtime_t now, char *reason, size_t reasonlen);
+
+/*
+ * The expiry margin of a zone check: its expire-margin, or the larger of
+ * EXPIRE / 10 and 2 x react (the service's time from a first failing run
+ * to the withdrawal, check_set_reaction()).
+ */
+rtime_t		 check_zone_margin(const struct check_conf *c, uint32_t expire,
+		    rtime_t react);
+/*
+ * One run's expiry verdict, after check_zone_lag_update(): the served SOA,
+ * what the primaries answered (answered[i], serials[i]).  Returns 1 pass,
+ * 0 fail with the reason ("zone home.: primaries silent for 6.5 s, the
+ * copy may expire in 1.5 s (SOA refresh 2 s, expire 10 s, margin 1.6 s)").
+ * Always 1 without primaries.  Pure: the clock is the caller's.
+ */
+int		 check_zone_expiry_update(struct check_zone_lag *lag,
+		    const struct check_conf *c, const struct check_zone_soa *served,
+		    const bool *answered, const uint32_t *serials, rtime_t react,
 		    rtime_t now, char *reason, size_t reasonlen);
 
 enum check_result {
@@ -256,6 +316,13 @@ void		 check_run(struct check *);
 bool		 check_busy(const struct check *);
 /* Runs that were not started because the previous one was still in flight. */
 uint64_t	 check_skipped(const struct check *);
+/*
+ * How long the service takes from this check's first failing run to the
+ * withdrawal (riposted: interval + fall x max(fast-interval, timeout)); the
+ * zone check's default expire-margin is twice that at least.  Until it is
+ * set, the check's timeout.
+ */
+void		 check_set_reaction(struct check *, rtime_t react);
 /* Stops any run in flight (killing an exec child) without calling back. */
 void		 check_free(struct check *);
 

@@ -26,6 +26,7 @@ struct check {
 	struct check_conf	 conf;
 	unsigned		 idx;
 	rtime_t			 timeout;
+	rtime_t			 react;		/* check_set_reaction() */
 	check_result_fn		 cb;
 	void			*arg;
 
@@ -68,7 +69,7 @@ struct check {
 		uint32_t	 serial;
 	}			 zq[CHECK_ZONE_PRIMARIES];
 	bool			 zserved;	/* the server's SOA is in */
-	uint32_t		 zserial;
+	struct check_zone_soa	 zsoa;
 	struct check_zone_lag	 zlag;
 };
 

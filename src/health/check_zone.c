@@ -3,9 +3,9 @@
  * fresh?  An SOA query for the zone to the server and one to each primary,
  * all at once, each on its own connected UDP socket; the reply matching
  * and SOA reading (RFC 1035 4.1, 3.3.13, through src/dnsmsg and the
- * bounded cursor), RFC 1982 serial arithmetic, and the lag, which outlives
- * the runs.  Only DNS is spoken, so the server may be anything that serves
- * a secondary zone.
+ * bounded cursor), RFC 1982 serial arithmetic, and the lag and the
+ * expiry, which outlive the runs.  Only DNS is spoken, so the server may
+ * be anything that serves a secondary zone.
  */
 #include <sys/socket.h>
 
@@ -53,15 +53,15 @@ zone_why(char *reason, size_t reasonlen, const char *why)
 /*
  * The SOA rdata at rd..rdend of msg: two names (compressed or not, RFC
  * 1035 4.1.4; they may point anywhere before themselves), then exactly
- * the five 32-bit fields.  0 with the serial, -1 if malformed.
+ * the five 32-bit fields.  0 with them, -1 if malformed.
  */
 static int
-soa_serial(const uint8_t *msg, size_t rd, size_t rdend, uint32_t *serial)
+soa_fields(const uint8_t *msg, size_t rd, size_t rdend, struct check_zone_soa *soa)
 {
 	uint8_t name[DNSMSG_NAME_MAX];
+	struct check_zone_soa v;
 	struct cursor c;
 	size_t pos = rd;
-	uint32_t v;
 
 	/* Bounded to the rdata's end: a name may not run into the next record. */
 	if (dnsmsg_name_read(msg, rdend, &pos, name) < 0 ||
@@ -69,20 +69,32 @@ soa_serial(const uint8_t *msg, size_t rd, size_t rdend, uint32_t *serial)
 		return -1;
 	cur_init(&c, msg, rdend);
 	c.pos = pos;
-	v = cur_u32(&c);
-	(void)cur_u32(&c);
-	(void)cur_u32(&c);
-	(void)cur_u32(&c);
-	(void)cur_u32(&c);
+	v.serial = cur_u32(&c);
+	v.refresh = cur_u32(&c);
+	v.retry = cur_u32(&c);
+	v.expire = cur_u32(&c);
+	v.minimum = cur_u32(&c);
 	if (c.err || c.pos != rdend)
 		return -1;
-	*serial = v;
+	*soa = v;
 	return 0;
 }
 
 int
 check_zone_reply(const uint8_t *buf, size_t len, uint16_t id, const char *zone,
     uint32_t *serial, char *reason, size_t reasonlen)
+{
+	struct check_zone_soa soa;
+	int r;
+
+	if ((r = check_zone_reply_soa(buf, len, id, zone, &soa, reason, reasonlen)) == 1)
+		*serial = soa.serial;
+	return r;
+}
+
+int
+check_zone_reply_soa(const uint8_t *buf, size_t len, uint16_t id, const char *zone,
+    struct check_zone_soa *soa, char *reason, size_t reasonlen)
 {
 	static const uint8_t root[1] = { 0 };
 	uint8_t want[DNSMSG_NAME_MAX], owner[DNSMSG_NAME_MAX];
@@ -141,7 +153,7 @@ check_zone_reply(const uint8_t *buf, size_t len, uint16_t id, const char *zone,
 		if (type != DNSMSG_T_SOA || rclass != DNSMSG_C_IN ||
 		    !dnsmsg_name_equal(owner, want))
 			continue;
-		if (soa_serial(buf, rd, rd + rdlen, serial) != 0)
+		if (soa_fields(buf, rd, rd + rdlen, soa) != 0)
 			return zone_why(reason, reasonlen, "malformed SOA");
 		return 1;
 	}
@@ -233,6 +245,83 @@ check_zone_lag_update(struct check_zone_lag *lag, const struct check_conf *c,
 	return 0;
 }
 
+rtime_t
+check_zone_margin(const struct check_conf *c, uint32_t expire, rtime_t react)
+{
+	rtime_t tenth = (rtime_t)expire * RTIME_SEC / 10;
+
+	if (c->expire_margin >= 0)
+		return c->expire_margin;
+	return tenth > 2 * react ? tenth : 2 * react;
+}
+
+int
+check_zone_expiry_update(struct check_zone_lag *lag, const struct check_conf *c,
+    const struct check_zone_soa *served, const bool *answered, const uint32_t *serials,
+    rtime_t react, rtime_t now, char *reason, size_t reasonlen)
+{
+	char zs[CHECK_QNAME_MAX + 2], secs[32], lefts[48], ms[32], who[48];
+	rtime_t silent, window, margin;
+	bool heard = false, shown = false;
+
+	if (reason != NULL && reasonlen > 0)
+		reason[0] = '\0';
+	if (c->n_primaries == 0)
+		return 1;	/* nothing to hear from: SERVFAIL is the only signal */
+	for (unsigned i = 0; i < c->n_primaries && i < CHECK_ZONE_PRIMARIES; i++) {
+		if (!answered[i])
+			continue;
+		heard = true;
+		/*
+		 * The very serial served: the server's own SOA query to this
+		 * primary finds it up to date, a successful refresh (RFC 1034
+		 * 4.3.5).  A newer serial is the lag's business; an older one
+		 * may not count as a refresh on every server.
+		 */
+		if (serials[i] == served->serial)
+			shown = true;
+	}
+	/* Silence counts from the first run: a fresh node is not withdrawn at once. */
+	if (shown || !lag->started) {
+		lag->confirmed = now;
+		lag->started = true;
+	}
+	silent = now - lag->confirmed;
+	if (silent <= 0)
+		return 1;
+	/*
+	 * The server refreshes every REFRESH while a primary answers, so its
+	 * last success may be REFRESH older than our confirmation; the copy
+	 * expires EXPIRE after that success (RFC 1035 3.3.13).  What is left
+	 * of that window must cover the margin: the time it takes to get the
+	 * route out.
+	 */
+	window = ((rtime_t)served->expire - (rtime_t)served->refresh) * RTIME_SEC;
+	margin = check_zone_margin(c, served->expire, react);
+	if (window - silent >= margin)
+		return 1;
+	if (reason != NULL && reasonlen > 0) {
+		zone_text(c->qname, zs, sizeof(zs));
+		fmt_secs(secs, sizeof(secs), silent);
+		fmt_secs(ms, sizeof(ms), margin);
+		if (window - silent > 0) {
+			snprintf(lefts, sizeof(lefts), "may expire in ");
+			fmt_secs(lefts + strlen(lefts), sizeof(lefts) - strlen(lefts),
+			    window - silent);
+		} else {
+			snprintf(lefts, sizeof(lefts), "may have expired");
+		}
+		if (heard)
+			snprintf(who, sizeof(who), "no primary has shown serial %u", served->serial);
+		else
+			snprintf(who, sizeof(who), "primaries silent");
+		snprintf(reason, reasonlen, "zone %s: %s for %s, the copy %s (SOA refresh %u s, "
+		    "expire %u s, margin %s)", zs, who, secs, lefts, served->refresh,
+		    served->expire, ms);
+	}
+	return 0;
+}
+
 /* ------------------------------------------------------------ the probe */
 
 void
@@ -256,22 +345,28 @@ zone_primaries_in(const struct check *ck)
 	return true;
 }
 
-/* The server's serial is in: compare it with what the primaries said. */
+/* The server's SOA is in: compare it with what the primaries said. */
 static void
 zone_finish(struct check *ck)
 {
 	bool answered[CHECK_ZONE_PRIMARIES];
 	uint32_t serials[CHECK_ZONE_PRIMARIES];
-	char why[CHECK_REASON_MAX];
-	int r;
+	char why[CHECK_REASON_MAX], ewhy[CHECK_REASON_MAX];
+	rtime_t now = clock_mono_now();
+	int r, e;
 
 	for (unsigned i = 0; i < CHECK_ZONE_PRIMARIES; i++) {
 		answered[i] = ck->zq[i].answered;
 		serials[i] = ck->zq[i].serial;
 	}
-	r = check_zone_lag_update(&ck->zlag, &ck->conf, ck->zserial, answered,
-	    serials, clock_mono_now(), why, sizeof(why));
-	check_finish(ck, r == 1 ? CHECK_PASS : CHECK_FAIL, why);
+	r = check_zone_lag_update(&ck->zlag, &ck->conf, ck->zsoa.serial, answered,
+	    serials, now, why, sizeof(why));
+	/* Both run every time: the expiry's state moves on while lagging too. */
+	e = check_zone_expiry_update(&ck->zlag, &ck->conf, &ck->zsoa, answered, serials,
+	    ck->react, now, ewhy, sizeof(ewhy));
+	if (r == 1 && e == 0)
+		memcpy(why, ewhy, sizeof(why));
+	check_finish(ck, r == 1 && e == 1 ? CHECK_PASS : CHECK_FAIL, why);
 }
 
 void
@@ -293,8 +388,8 @@ served_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct check *ck = w->data;
 	char why[CHECK_REASON_MAX];
+	struct check_zone_soa soa;
 	uint8_t buf[ZONE_BUF];
-	uint32_t serial;
 	ssize_t n;
 	int i, r;
 
@@ -308,8 +403,8 @@ served_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 			check_finish(ck, CHECK_FAIL, why);
 			return;
 		}
-		r = check_zone_reply(buf, (size_t)n, ck->id, ck->conf.qname,
-		    &serial, why, sizeof(why));
+		r = check_zone_reply_soa(buf, (size_t)n, ck->id, ck->conf.qname,
+		    &soa, why, sizeof(why));
 		if (r == -1)
 			continue;	/* not ours: keep waiting */
 		if (r == 0) {
@@ -318,7 +413,7 @@ served_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		}
 		ev_io_stop(loop, w);
 		ck->zserved = true;
-		ck->zserial = serial;
+		ck->zsoa = soa;
 		if (zone_primaries_in(ck))
 			zone_finish(ck);
 		return;

@@ -25,9 +25,10 @@
 #define CHECK_LINE_MAX		1024
 /*
  * The words of a dns, zone, tcp or process check: "zone", ADDRESS, ZONE,
- * the primaries and max-lag, each with its value, and one to see more.
+ * the primaries, max-lag and expire-margin, each with its value, and one
+ * to see more.
  */
-#define CHECK_WORDS_MAX		(3 + 2 * CHECK_ZONE_PRIMARIES + 2 + 1)
+#define CHECK_WORDS_MAX		(3 + 2 * CHECK_ZONE_PRIMARIES + 2 + 2 + 1)
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -335,7 +336,7 @@ parse_dns(char **w, size_t n, struct check_conf *c, char *err, size_t errlen)
 }
 
 #define ZONE_USAGE	"zone ADDRESS[@PORT] ZONE [primary ADDRESS[@PORT]]... " \
-			"[max-lag DURATION]"
+			"[max-lag DURATION] [expire-margin DURATION]"
 
 static bool
 sa_equal(const struct sockaddr *a, const struct sockaddr *b, socklen_t len)
@@ -350,7 +351,7 @@ parse_zone(char **w, size_t n, bool more, struct check_conf *c, char *err,
 	struct sockaddr_storage ss;
 	socklen_t sslen;
 	char word[CHECK_LINE_MAX];
-	bool lag_set = false;
+	bool lag_set = false, margin_set = false;
 	size_t i;
 
 	if (n < 2)
@@ -366,14 +367,16 @@ parse_zone(char **w, size_t n, bool more, struct check_conf *c, char *err,
 	c->qtype = DNSMSG_T_SOA;
 	c->expect_rcode = DNSMSG_RCODE_NOERROR;
 	c->max_lag = CHECK_ZONE_MAX_LAG;
+	c->expire_margin = -1;
 	if (more)
 		return check_err(err, errlen, "check zone: too many words (%s, "
 		    "up to %d primaries)", ZONE_USAGE, CHECK_ZONE_PRIMARIES);
 	for (i = 3; i < n; i += 2) {
-		if (strcmp(w[i], "primary") != 0 && strcmp(w[i], "max-lag") != 0)
+		if (strcmp(w[i], "primary") != 0 && strcmp(w[i], "max-lag") != 0 &&
+		    strcmp(w[i], "expire-margin") != 0)
 			return check_err(err, errlen, "check zone: unexpected '%s' "
-			    "after ZONE (primary ADDRESS[@PORT], max-lag DURATION)",
-			    w[i]);
+			    "after ZONE (primary ADDRESS[@PORT], max-lag DURATION, "
+			    "expire-margin DURATION)", w[i]);
 		if (i + 1 >= n)
 			return check_err(err, errlen, "check zone: missing %s after "
 			    "'%s'", w[i][0] == 'p' ? "ADDRESS[@PORT]" : "DURATION",
@@ -387,6 +390,17 @@ parse_zone(char **w, size_t n, bool more, struct check_conf *c, char *err,
 				    "max-lag '%s' (e.g. 500ms, 30s, 5m; at most 1 day)",
 				    w[i + 1]);
 			lag_set = true;
+			continue;
+		}
+		if (strcmp(w[i], "expire-margin") == 0) {
+			if (margin_set)
+				return check_err(err, errlen,
+				    "check zone: expire-margin given twice");
+			if (conf_duration_parse(w[i + 1], &c->expire_margin) != 0)
+				return check_err(err, errlen, "check zone: bad "
+				    "expire-margin '%s' (e.g. 500ms, 30s, 5m; at most 1 day)",
+				    w[i + 1]);
+			margin_set = true;
 			continue;
 		}
 		if (c->n_primaries == CHECK_ZONE_PRIMARIES)
@@ -407,6 +421,10 @@ parse_zone(char **w, size_t n, bool more, struct check_conf *c, char *err,
 	if (lag_set && c->n_primaries == 0)
 		return check_err(err, errlen,
 		    "check zone: max-lag without a primary to compare with");
+	/* Without primaries there is no silence to measure (check.h). */
+	if (margin_set && c->n_primaries == 0)
+		return check_err(err, errlen,
+		    "check zone: expire-margin without a primary to hear from");
 	return 0;
 }
 
@@ -778,6 +796,11 @@ check_conf_format(const struct check_conf *c, char *buf, size_t len)
 			o = strlen(buf);
 			snprintf(buf + o, len - o, " max-lag %s",
 			    conf_duration_fmt(c->max_lag, lag, sizeof(lag)));
+		}
+		if (c->n_primaries > 0 && c->expire_margin >= 0) {
+			o = strlen(buf);
+			snprintf(buf + o, len - o, " expire-margin %s",
+			    conf_duration_fmt(c->expire_margin, lag, sizeof(lag)));
 		}
 		return;
 	case CHECK_TCP:

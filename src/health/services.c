@@ -762,6 +762,25 @@ svcd_set_init(struct svcd *d, struct svcd_aset *set, const struct service_conf *
 	set->ifindex = svcd_link_index(d, c->ifname);
 }
 
+/*
+ * The time from a check's first failing run to the withdrawal: the run
+ * that sees it comes up to an interval late, then `fall` rounds, each one
+ * fast-interval apart but no shorter than a run that waits for its
+ * timeout.  The zone check keeps twice that before its copy expires.
+ */
+static void
+svcd_checks_react(struct svcd_service *sv)
+{
+	const struct service_conf *c = &sv->conf;
+	rtime_t fast = service_conf_fast_interval(c), step;
+
+	step = fast > c->svc.timeout ? fast : c->svc.timeout;
+	for (unsigned i = 0; i < c->svc.n_checks; i++)
+		if (sv->checks[i] != NULL)
+			check_set_reaction(sv->checks[i],
+			    c->svc.interval + (rtime_t)c->svc.fall * step);
+}
+
 static void
 svcd_checks_new(struct svcd_service *sv)
 {
@@ -775,6 +794,7 @@ svcd_checks_new(struct svcd_service *sv)
 			log_warnx("service %s: check %s: out of memory", c->svc.name,
 			    c->svc.check_names[i]);
 	}
+	svcd_checks_react(sv);
 }
 
 static void
@@ -866,6 +886,8 @@ svcd_service_update(struct svcd_service *sv, const struct service_conf *c, unsig
 	sv->conf = *c;
 	if (diff & SVCD_DIFF_NEW_CHECKS)
 		svcd_checks_new(sv);
+	else
+		svcd_checks_react(sv);	/* interval, fall: in place */
 	if (diff & SVCD_DIFF_MOVE) {
 		struct svcd_aset prev = sv->cur;
 		svcd_set_init(d, &sv->cur, c);

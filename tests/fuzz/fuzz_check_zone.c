@@ -11,7 +11,10 @@
  * silence, time steps) for the lag: the history stays within its bound,
  * its serials strictly increase (RFC 1982) and are all newer than the
  * served one and not newer than the last, its times never decrease, and a failed run's reason names the
- * zone.  tests/fuzz/replay.c runs the stored corpus (tests/fuzz/corpus/
+ * zone; the expiry on the same runs (SOA refresh and expire from the step
+ * bytes) keeps its confirmation time between the first run and now, never
+ * going back, and never fails a run in which a primary showed the served
+ * serial.  tests/fuzz/replay.c runs the stored corpus (tests/fuzz/corpus/
  * check_zone) in the ordinary test command.
  */
 #include <stdint.h>
@@ -55,6 +58,13 @@ reply(const uint8_t *data, size_t size)
 	check(r != 1 || ((data[3] & 0x0f) == 0 && (data[2] & 0x04)));
 	/* Without room for a reason the answer is the same. */
 	check(check_zone_reply(data, size, FUZZ_ID, FUZZ_ZONE, &serial, NULL, 0) == r);
+	/* And with the timers, the same verdict and serial. */
+	{
+		struct check_zone_soa soa;
+
+		check(check_zone_reply_soa(data, size, FUZZ_ID, FUZZ_ZONE, &soa, NULL, 0) == r);
+		check(r != 1 || soa.serial == serial);
+	}
 }
 
 static uint32_t
@@ -93,6 +103,24 @@ lag(const uint8_t *data, size_t size)
 		check(r == 1 || strncmp(reason, "zone home.: serial ", 19) == 0);
 		check(st.n_hist <= CHECK_ZONE_HISTORY);
 		check(r == 1 || st.n_hist > 0);
+		/* The expiry, on the same runs: SOA refresh and expire from the step bytes. */
+		{
+			struct check_zone_soa soa = { served, data[12], 1, data[13], 0 };
+			rtime_t before = st.confirmed;
+			bool was = st.started;
+
+			memset(reason, 'x', sizeof(reason));
+			r = check_zone_expiry_update(&st, &c, &soa, ans, s, 800 * RTIME_MS, now,
+			    reason, sizeof(reason));
+			check(r == 0 || r == 1);
+			check(memchr(reason, '\0', sizeof(reason)) != NULL);
+			check((r == 0) == (reason[0] != '\0'));
+			check(r == 1 || strncmp(reason, "zone home.: ", 12) == 0);
+			check(st.started && st.confirmed <= now);
+			check(!was || st.confirmed >= before);
+			/* A primary that showed the served serial passes the run. */
+			check(r == 1 || !((ans[0] && s[0] == served) || (ans[1] && s[1] == served)));
+		}
 		for (unsigned i = 0; i < st.n_hist; i++) {
 			check(check_serial_lt(served, st.hist[i].serial));
 			check(i + 1 == st.n_hist ||

@@ -99,6 +99,15 @@ static const struct {
 	    "zone 127.0.0.1@5300 home primary 192.0.2.1 max-lag 3s" },
 	{ "zone 127.0.0.1 home max-lag 0s primary 192.0.2.1@5300",
 	    "zone 127.0.0.1 home primary 192.0.2.1@5300 max-lag 0s" },
+	/* expire-margin: printed when given (the default is derived), after max-lag. */
+	{ "zone 127.0.0.1 home expire-margin 90s primary 192.0.2.1",
+	    "zone 127.0.0.1 home primary 192.0.2.1 max-lag 5m expire-margin 90s" },
+	{ "zone 127.0.0.1 home primary 192.0.2.1 expire-margin 0s max-lag 1m",
+	    "zone 127.0.0.1 home primary 192.0.2.1 max-lag 1m expire-margin 0s" },
+	{ "zone 127.0.0.1 home primary 192.0.2.1 expire-margin 1500ms",
+	    "zone 127.0.0.1 home primary 192.0.2.1 max-lag 5m expire-margin 1500ms" },
+	{ "zone 127.0.0.1 home primary 192.0.2.1 expire-margin 1440m",
+	    "zone 127.0.0.1 home primary 192.0.2.1 max-lag 5m expire-margin 1440m" },
 	{ "zone 127.0.0.1 home primary 192.0.2.1 primary [2001:db8::1]@5353 "
 	    "primary 2001:db8::2 primary 192.0.2.1@54 max-lag 1500ms # four",
 	    "zone 127.0.0.1 home primary 192.0.2.1 primary [2001:db8::1]@5353 "
@@ -366,9 +375,9 @@ test_parse_bad(void **state)
 		{ "foo", "unknown check type 'foo' (dns, zone, tcp, exec, process)" },
 		{ "DNS 127.0.0.1 x", "unknown check type 'DNS' (dns, zone, tcp, exec, process)" },
 		{ "zone", "check zone: missing ADDRESS (zone ADDRESS[@PORT] ZONE "
-		    "[primary ADDRESS[@PORT]]... [max-lag DURATION])" },
+		    "[primary ADDRESS[@PORT]]... [max-lag DURATION] [expire-margin DURATION])" },
 		{ "zone 127.0.0.1", "check zone: missing ZONE (zone ADDRESS[@PORT] ZONE "
-		    "[primary ADDRESS[@PORT]]... [max-lag DURATION])" },
+		    "[primary ADDRESS[@PORT]]... [max-lag DURATION] [expire-margin DURATION])" },
 		{ "zone x home", "check zone: 'x' is not an IPv4 or IPv6 address" },
 		{ "zone 127.0.0.1@0 home", "check zone: bad port '0' in '127.0.0.1@0' (1..65535)" },
 		{ "zone [::1 home", "check zone: missing ']' in '[::1'" },
@@ -376,7 +385,8 @@ test_parse_bad(void **state)
 		{ "zone 127.0.0.1 h\\x", "check zone: 'h\\x' is not a domain name "
 		    "(escapes are not supported)" },
 		{ "zone 127.0.0.1 home SOA", "check zone: unexpected 'SOA' after ZONE "
-		    "(primary ADDRESS[@PORT], max-lag DURATION)" },
+		    "(primary ADDRESS[@PORT], max-lag DURATION, "
+		    "expire-margin DURATION)" },
 		{ "zone 127.0.0.1 home primary", "check zone: missing ADDRESS[@PORT] after 'primary'" },
 		{ "zone 127.0.0.1 home primary 192.0.2.1 max-lag",
 		    "check zone: missing DURATION after 'max-lag'" },
@@ -397,12 +407,27 @@ test_parse_bad(void **state)
 		{ "zone 127.0.0.1 home primary 192.0.2.1 primary 192.0.2.2 primary 192.0.2.3 "
 		    "primary 192.0.2.4 primary 192.0.2.5", "check zone: more than 4 primaries" },
 		{ "zone 127.0.0.1 home primary 192.0.2.1 primary 192.0.2.2 primary 192.0.2.3 "
-		    "primary 192.0.2.4 max-lag 1s x", "check zone: unexpected 'x' after ZONE "
-		    "(primary ADDRESS[@PORT], max-lag DURATION)" },
+		    "primary 192.0.2.4 max-lag 1s expire-margin 1s x", "check zone: unexpected "
+		    "'x' after ZONE (primary ADDRESS[@PORT], max-lag DURATION, "
+		    "expire-margin DURATION)" },
 		{ "zone 127.0.0.1 home primary 192.0.2.1 primary 192.0.2.2 primary 192.0.2.3 "
-		    "primary 192.0.2.4 max-lag 1s x y", "check zone: too many words (zone "
-		    "ADDRESS[@PORT] ZONE [primary ADDRESS[@PORT]]... [max-lag DURATION], "
-		    "up to 4 primaries)" },
+		    "primary 192.0.2.4 max-lag 1s expire-margin 1s x y", "check zone: too many "
+		    "words (zone ADDRESS[@PORT] ZONE [primary ADDRESS[@PORT]]... [max-lag "
+		    "DURATION] [expire-margin DURATION], up to 4 primaries)" },
+		{ "zone 127.0.0.1 home expire-margin 3s",
+		    "check zone: expire-margin without a primary to hear from" },
+		{ "zone 127.0.0.1 home primary 192.0.2.1 expire-margin",
+		    "check zone: missing DURATION after 'expire-margin'" },
+		{ "zone 127.0.0.1 home primary 192.0.2.1 expire-margin 1s expire-margin 2s",
+		    "check zone: expire-margin given twice" },
+		{ "zone 127.0.0.1 home primary 192.0.2.1 expire-margin 3x",
+		    "check zone: bad expire-margin '3x' (e.g. 500ms, 30s, 5m; at most 1 day)" },
+		{ "zone 127.0.0.1 home primary 192.0.2.1 expire-margin -1s",
+		    "check zone: bad expire-margin '-1s' (e.g. 500ms, 30s, 5m; at most 1 day)" },
+		{ "zone 127.0.0.1 home primary 192.0.2.1 expire-margin 2d",
+		    "check zone: bad expire-margin '2d' (e.g. 500ms, 30s, 5m; at most 1 day)" },
+		{ "zone 127.0.0.1 home primary 192.0.2.1 expire-margin 1441m",
+		    "check zone: bad expire-margin '1441m' (e.g. 500ms, 30s, 5m; at most 1 day)" },
 		{ "dns", "check dns: missing ADDRESS (dns ADDRESS[@PORT] NAME [TYPE] "
 		    "[expect rcode RCODE|any])" },
 		{ "dns 127.0.0.1", "check dns: missing NAME (dns ADDRESS[@PORT] NAME "
@@ -1116,6 +1141,9 @@ test_dns_ipv6(void **state)
  * with an SOA (owner compressed to the question, MNAME and RNAME
  * compressed too) when `serial` is not NULL.
  */
+/* REFRESH RETRY EXPIRE MINIMUM of the SOAs that soa_reply() writes. */
+static uint32_t soa_timers[4] = { 3600, 600, 1209600, 60 };
+
 static size_t
 soa_reply(uint8_t *buf, size_t cap, uint16_t id, const char *zone, unsigned rcode,
     bool aa, const uint32_t *serial)
@@ -1143,9 +1171,12 @@ soa_reply(uint8_t *buf, size_t cap, uint16_t id, const char *zone, unsigned rcod
 	buf[len++] = (uint8_t)(*serial >> 16);
 	buf[len++] = (uint8_t)(*serial >> 8);
 	buf[len++] = (uint8_t)*serial;
-	memset(buf + len, 0, 16);
-	buf[len + 3] = 60;
-	len += 16;
+	for (unsigned i = 0; i < 4; i++) {
+		buf[len++] = (uint8_t)(soa_timers[i] >> 24);
+		buf[len++] = (uint8_t)(soa_timers[i] >> 16);
+		buf[len++] = (uint8_t)(soa_timers[i] >> 8);
+		buf[len++] = (uint8_t)soa_timers[i];
+	}
 	buf[rd - 2] = (uint8_t)((len - rd) >> 8);
 	buf[rd - 1] = (uint8_t)(len - rd);
 	return len;
@@ -1174,6 +1205,17 @@ test_zone_reply(void **state)
 	assert_string_equal(why, "");
 	assert_int_equal(check_zone_reply(buf, len, 0x1234, "home.", &serial, NULL, 0), 1);
 	assert_int_equal(check_zone_reply(buf, len, 0x1234, "HOME", &serial, NULL, 0), 1);
+	{
+		struct check_zone_soa soa;
+
+		assert_int_equal(check_zone_reply_soa(buf, len, 0x1234, "home", &soa, why,
+		    sizeof(why)), 1);
+		assert_int_equal(soa.serial, 7);
+		assert_int_equal(soa.refresh, 3600);
+		assert_int_equal(soa.retry, 600);
+		assert_int_equal(soa.expire, 1209600);
+		assert_int_equal(soa.minimum, 60);
+	}
 	len = soa_reply(buf, sizeof(buf), 0x1234, "home", 0, true, &smax);
 	assert_int_equal(zmatch(buf, len, &serial, why), 1);
 	assert_int_equal(serial, 0xffffffffu);
@@ -1415,6 +1457,112 @@ test_zone_lag(void **state)
 	assert_int_equal(lag.n_hist, 0);
 }
 
+/* One run of the expiry: the served SOA, primaries 0 and 1 (-1: silent), react 800 ms. */
+static int
+exp_run(struct check_zone_lag *lag, const struct check_conf *c, uint32_t served,
+    uint32_t refresh, uint32_t expire, long long p0, long long p1, rtime_t now_ms, char *why)
+{
+	struct check_zone_soa soa = { served, refresh, 1, expire, 60 };
+	bool answered[CHECK_ZONE_PRIMARIES] = { p0 >= 0, p1 >= 0 };
+	uint32_t serials[CHECK_ZONE_PRIMARIES] = { (uint32_t)p0, (uint32_t)p1 };
+
+	memset(why, 'x', 160);
+	return check_zone_expiry_update(lag, c, &soa, answered, serials, 800 * RTIME_MS,
+	    1000 * RTIME_SEC + now_ms * RTIME_MS, why, 160);
+}
+
+static void
+test_zone_expiry(void **state)
+{
+	struct check_zone_lag lag;
+	struct check_conf c;
+	char why[160], err[256];
+
+	(void)state;
+	assert_int_equal(check_conf_parse("zone 127.0.0.1 home primary 192.0.2.1 "
+	    "primary 192.0.2.2@5300", &c, err, sizeof(err)), 0);
+	assert_int_equal(c.expire_margin, -1);
+	/* The margin: 10 % of EXPIRE, or twice the reaction when that is more. */
+	assert_int_equal(check_zone_margin(&c, 10, 800 * RTIME_MS), 1600 * RTIME_MS);
+	assert_int_equal(check_zone_margin(&c, 100, 800 * RTIME_MS), 10 * RTIME_SEC);
+	assert_int_equal(check_zone_margin(&c, 1209600, 2 * RTIME_SEC), 120960 * RTIME_SEC);
+	assert_int_equal(check_zone_margin(&c, 0, 0), 0);
+
+	/*
+	 * SOA refresh 2 s, expire 10 s: the copy may expire 8 s after the
+	 * last confirmation; margin 1.6 s, so the check fails past 6.4 s.
+	 * The first run has heard nothing: silence counts from it.
+	 */
+	memset(&lag, 0, sizeof(lag));
+	assert_int_equal(exp_run(&lag, &c, 5, 2, 10, -1, -1, 0, why), 1);
+	assert_string_equal(why, "");
+	assert_true(lag.started);
+	assert_int_equal(exp_run(&lag, &c, 5, 2, 10, -1, -1, 6400, why), 1);
+	assert_int_equal(exp_run(&lag, &c, 5, 2, 10, -1, -1, 6401, why), 0);
+	assert_string_equal(why, "zone home.: primaries silent for 6.4 s, the copy may expire "
+	    "in 1.5 s (SOA refresh 2 s, expire 10 s, margin 1.6 s)");
+	/* The second primary shows the served serial: confirmed, it starts over. */
+	assert_int_equal(exp_run(&lag, &c, 5, 2, 10, -1, 5, 7000, why), 1);
+	assert_string_equal(why, "");
+	assert_int_equal(exp_run(&lag, &c, 5, 2, 10, -1, -1, 13400, why), 1);
+	/* Answers with another serial do not confirm (newer: the lag's; older: doubtful). */
+	assert_int_equal(exp_run(&lag, &c, 5, 2, 10, 6, 4, 13401, why), 0);
+	assert_string_equal(why, "zone home.: no primary has shown serial 5 for 6.4 s, the copy "
+	    "may expire in 1.5 s (SOA refresh 2 s, expire 10 s, margin 1.6 s)");
+	/* Past the window: it may be gone already (SERVFAIL will say). */
+	assert_int_equal(exp_run(&lag, &c, 5, 2, 10, -1, -1, 16000, why), 0);
+	assert_string_equal(why, "zone home.: primaries silent for 9.0 s, the copy may have "
+	    "expired (SOA refresh 2 s, expire 10 s, margin 1.6 s)");
+	assert_int_equal(exp_run(&lag, &c, 5, 2, 10, 5, -1, 16200, why), 1);
+
+	/*
+	 * EXPIRE changes with the served version: 1 h leaves a long window
+	 * (margin 6 min); a new version with 10 s makes 100 s of silence
+	 * fail at once.
+	 */
+	assert_int_equal(exp_run(&lag, &c, 6, 2, 3600, 6, 6, 20000, why), 1);
+	assert_int_equal(exp_run(&lag, &c, 6, 2, 3600, -1, -1, 120000, why), 1);
+	assert_int_equal(exp_run(&lag, &c, 6, 2, 3600, -1, -1, 20000 + 3238000, why), 1);
+	assert_int_equal(exp_run(&lag, &c, 6, 2, 3600, -1, -1, 20000 + 3238001, why), 0);
+	assert_string_equal(why, "zone home.: primaries silent for 3238 s, the copy may expire "
+	    "in 359 s (SOA refresh 2 s, expire 3600 s, margin 360 s)");
+	assert_int_equal(exp_run(&lag, &c, 7, 2, 3600, -1, -1, 120000, why), 1);
+	assert_int_equal(exp_run(&lag, &c, 7, 2, 10, -1, -1, 120000, why), 0);
+	assert_string_equal(why, "zone home.: primaries silent for 100 s, the copy may have "
+	    "expired (SOA refresh 2 s, expire 10 s, margin 1.6 s)");
+	/* A long REFRESH eats the window: refresh 9 s of 10 leaves 1 s < margin. */
+	assert_int_equal(exp_run(&lag, &c, 7, 9, 10, 7, -1, 121000, why), 1);
+	assert_int_equal(exp_run(&lag, &c, 7, 9, 10, -1, -1, 121200, why), 0);
+	/* REFRESH longer than EXPIRE: only a confirming run passes. */
+	assert_int_equal(exp_run(&lag, &c, 7, 20, 10, -1, 7, 122000, why), 1);
+	assert_int_equal(exp_run(&lag, &c, 7, 20, 10, -1, -1, 122001, why), 0);
+
+	/* An explicit margin: 0s fails only once the window is over. */
+	assert_int_equal(check_conf_parse("zone 127.0.0.1 home primary 192.0.2.1 "
+	    "expire-margin 0s", &c, err, sizeof(err)), 0);
+	assert_int_equal(check_zone_margin(&c, 1209600, 2 * RTIME_SEC), 0);
+	memset(&lag, 0, sizeof(lag));
+	assert_int_equal(exp_run(&lag, &c, 5, 2, 10, 5, -1, 0, why), 1);
+	assert_int_equal(exp_run(&lag, &c, 5, 2, 10, -1, -1, 8000, why), 1);
+	assert_int_equal(exp_run(&lag, &c, 5, 2, 10, -1, -1, 8001, why), 0);
+	assert_string_equal(why, "zone home.: primaries silent for 8.0 s, the copy may have "
+	    "expired (SOA refresh 2 s, expire 10 s, margin 0.0 s)");
+	assert_int_equal(check_conf_parse("zone 127.0.0.1 home primary 192.0.2.1 "
+	    "expire-margin 3s", &c, err, sizeof(err)), 0);
+	memset(&lag, 0, sizeof(lag));
+	assert_int_equal(exp_run(&lag, &c, 5, 2, 10, -1, -1, 0, why), 1);
+	assert_int_equal(exp_run(&lag, &c, 5, 2, 10, -1, -1, 5000, why), 1);
+	assert_int_equal(exp_run(&lag, &c, 5, 2, 10, -1, -1, 5001, why), 0);
+
+	/* Without primaries: nothing to hear, SERVFAIL is the only signal. */
+	assert_int_equal(check_conf_parse("zone 127.0.0.1 home", &c, err, sizeof(err)), 0);
+	memset(&lag, 0, sizeof(lag));
+	assert_int_equal(exp_run(&lag, &c, 5, 2, 10, -1, -1, 0, why), 1);
+	assert_int_equal(exp_run(&lag, &c, 5, 2, 10, -1, -1, 1000000, why), 1);
+	assert_string_equal(why, "");
+	assert_false(lag.started);
+}
+
 /* A UDP SOA server for home. on loopback. */
 struct soa_server {
 	ev_io		 io;
@@ -1587,6 +1735,57 @@ test_zone_probe(void **state)
 	assert_int_equal(res.calls, 0);
 	soa_server_close(&srv);
 	soa_server_close(&pri);
+}
+
+/*
+ * The expiry through the probe: SOA refresh 0, expire 1 s, the service's
+ * reaction 100 ms (margin 200 ms): a silent primary fails the check once
+ * it has been silent for more than 800 ms, counted from the first run.
+ */
+static void
+test_zone_probe_expiry(void **state)
+{
+	struct soa_server srv, pri;
+	struct result res;
+	struct check *ck;
+	char words[256];
+	rtime_t t0;
+	int runs = 0;
+
+	(void)state;
+	soa_timers[0] = 0;
+	soa_timers[2] = 1;
+	soa_server_open(&srv, 5);
+	soa_server_open(&pri, 5);
+	pri.silent = true;
+	snprintf(words, sizeof(words), "zone 127.0.0.1@%u home primary 127.0.0.1@%u",
+	    srv.port, pri.port);
+	ck = new_check(words, 100 * RTIME_MS, &res);
+	check_set_reaction(ck, 100 * RTIME_MS);
+	t0 = clock_mono_now();
+	while (zone_run(ck, &res) == CHECK_PASS) {
+		assert_true(++runs < 30);
+		run_for(50);
+	}
+	/* Each run waits 100 ms for the primary: the first ends at 100 ms. */
+	assert_true(clock_mono_now() - t0 >= 900 * RTIME_MS);
+	assert_true(clock_mono_now() - t0 < 1500 * RTIME_MS);
+	assert_non_null(strstr(res.reason, "zone home.: primaries silent for 0."));
+	assert_non_null(strstr(res.reason, "(SOA refresh 0 s, expire 1 s, margin 0.2 s)"));
+	/* The primary answers with the served serial: passes at once. */
+	pri.silent = false;
+	assert_int_equal(zone_run(ck, &res), CHECK_PASS);
+	assert_string_equal(res.reason, "");
+	/* It answers with another serial: the lag is fine (300 s), not the expiry. */
+	pri.serial = 6;
+	run_for(850);
+	assert_int_equal(zone_run(ck, &res), CHECK_FAIL);
+	assert_non_null(strstr(res.reason, "zone home.: no primary has shown serial 5 for 0."));
+	check_free(ck);
+	soa_server_close(&srv);
+	soa_server_close(&pri);
+	soa_timers[0] = 3600;
+	soa_timers[2] = 1209600;
 }
 
 /* A server on IPv4, its primary on IPv6 (one socket each, of its family). */
@@ -2175,7 +2374,9 @@ main(void)
 		cmocka_unit_test(test_zone_reply),
 		cmocka_unit_test(test_serial_arith),
 		cmocka_unit_test(test_zone_lag),
+		cmocka_unit_test(test_zone_expiry),
 		cmocka_unit_test(test_zone_probe),
+		cmocka_unit_test(test_zone_probe_expiry),
 		cmocka_unit_test(test_zone_ipv6),
 		cmocka_unit_test(test_tcp),
 		cmocka_unit_test(test_exec),

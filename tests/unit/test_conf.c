@@ -878,7 +878,7 @@ static const struct err_case {
 	    NAME ":3: check zone: bad port '0' in '10.0.0.1@0' (1..65535)" },
 	{ "service dns\n address 10.1.1.1\n check zone 127.0.0.1",
 	    NAME ":3: check zone: missing ZONE (zone ADDRESS[@PORT] ZONE "
-	    "[primary ADDRESS[@PORT]]... [max-lag DURATION])" },
+	    "[primary ADDRESS[@PORT]]... [max-lag DURATION] [expire-margin DURATION])" },
 	{ "service dns\n check", NAME ":2: check: missing argument (usage: check dns|zone|tcp|exec|process ...)" },
 	{ "interface eth0\n shutdown",
 	    NAME ":2: 'shutdown' is not supported by riposted: use 'ip link set eth0 down'" },
