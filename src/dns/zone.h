@@ -122,6 +122,15 @@ bool dns_zone_nsec3_param(const struct dns_zone *zone, uint16_t *iterations,
 void dns_zone_walk(const struct dns_zone *zone,
     void (*fn)(void *ctx, const struct dns_node *node), void *ctx);
 
+/*
+ * The same walk, resumable (a zone transfer sends a message at a time):
+ * zero the iterator, then each call gives the next node, NULL at the end.
+ */
+struct dns_zone_iter {
+	size_t off, index;
+};
+const struct dns_node *dns_zone_iter_next(const struct dns_zone *zone, struct dns_zone_iter *it);
+
 void dns_zone_free(struct dns_zone *zone);
 
 /*
