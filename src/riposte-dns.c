@@ -65,7 +65,11 @@ mono_ms(void)
 static const char *
 source_kind(const struct dns_gen_source *s)
 {
-	return s->kind == DNSCONF_ZONE_FILE ? "zone file" : "hosts input";
+	switch (s->kind) {
+	case DNSCONF_ZONE_FILE: return "zone file";
+	case DNSCONF_ZONE_SECONDARY: return "secondary zone's copy";
+	default: return "hosts input";
+	}
 }
 
 /* Lines of DNSSEC problems per zone, in the log and in --check (the rest are counted). */
@@ -130,7 +134,7 @@ log_sources(const struct dns_gen *gen, const char *when)
 {
 	for (size_t i = 0; i < gen->n_src; i++) {
 		const struct dns_gen_source *s = &gen->src[i];
-		if (s->ok && s->kind == DNSCONF_ZONE_FILE) {
+		if (s->ok && s->kind != DNSCONF_ZONE_HOSTS) {
 			log_info("%szone %s: %zu records from %s, %.1f ms", when, s->name,
 			    s->records, s->path, s->ms);
 			sec_check_source(gen, s, NULL, when);
@@ -551,6 +555,21 @@ usage(FILE *out)
 	    "                             (default: 0.0.0.0@53 and [::]@53, UDP and TCP)\n"
 	    "  zone NAME file PATH        a zone file (paths relative to the config's dir)\n"
 	    "  zone NAME hosts PATH       a hosts input: NAME and its reverse zones\n"
+	    "  zone NAME secondary ADDRESS[@PORT] [key KEY]\n"
+	    "                             repeatable: a primary NAME is transferred from\n"
+	    "                             (IXFR, AXFR), tried in order; NAME is then a\n"
+	    "                             secondary zone and `zone NAME file PATH` is\n"
+	    "                             required: where its copy is kept and read at start\n"
+	    "  zone NAME allow-transfer PREFIX [key KEY]\n"
+	    "                             repeatable: AXFR/IXFR of NAME allowed from PREFIX\n"
+	    "                             (192.0.2.0/24, 2001:db8::1), TSIG-signed with KEY\n"
+	    "                             when given; everyone else is REFUSED\n"
+	    "  zone NAME notify ADDRESS[@PORT] [key KEY]\n"
+	    "                             repeatable: NOTIFY sent there on every new serial\n"
+	    "  key NAME ALGORITHM SECRET  repeatable: a TSIG key (RFC 8945), defined before\n"
+	    "                             the zone lines that name it; ALGORITHM hmac-md5,\n"
+	    "                             hmac-sha1, hmac-sha224, hmac-sha256, hmac-sha384 or\n"
+	    "                             hmac-sha512; SECRET in base64 (keymgr -t, tsig-keygen)\n"
 	    "  identity TEXT              NSID and id.server/hostname.bind (default: host name)\n"
 	    "  version TEXT|hide          version.bind (default \"riposte-dns %s\")\n"
 	    "  user NAME                  run as NAME once the sockets are bound (default,\n"
@@ -646,7 +665,7 @@ do_check(const struct dnsd *d, const struct dnsconf *conf)
 	}
 	bad = report_errors(stderr, gen);
 	for (size_t i = 0; i < gen->n_src; i++)
-		if (gen->src[i].ok && gen->src[i].kind == DNSCONF_ZONE_FILE &&
+		if (gen->src[i].ok && gen->src[i].kind != DNSCONF_ZONE_HOSTS &&
 		    sec_check_source(gen, &gen->src[i], stderr, "").errors > 0)
 			bad++;
 	if (bad == 0 && rc == 0)

@@ -30,6 +30,7 @@
 #define DNSCONF_LISTEN_MAX 64
 #define DNSCONF_ZONES_MAX 65536
 #define DNSCONF_PATH_MAX 4095
+#define DNSCONF_REMOTES_MAX 64 /* primaries, notify targets per zone */
 
 #define DNSCONF_DEFAULT_PORT 53
 
@@ -75,8 +76,16 @@ dnsconf_free(struct dnsconf *conf)
 	for (size_t i = 0; i < conf->n_zones; i++) {
 		free(conf->zones[i].name);
 		free(conf->zones[i].path);
+		free(conf->zones[i].primaries);
+		free(conf->zones[i].xfr_acl);
+		free(conf->zones[i].notify);
 	}
 	free(conf->zones);
+	/* The secrets do not stay in freed memory. */
+	if (conf->keys != NULL)
+		explicit_bzero(conf->keys, conf->n_keys * sizeof(*conf->keys));
+	free(conf->keys);
+	free(conf->key_lines);
 	free(conf->listen);
 	free(conf->pidfile);
 	free(conf->rrl_whitelist);
@@ -151,6 +160,23 @@ dnsconf_listen_str(const struct dnsconf_listen *l, char out[DNSCONF_LISTEN_STRLE
 	return out;
 }
 
+const char *
+dnsconf_remote_str(const struct dnsconf_remote *r, char out[DNSCONF_LISTEN_STRLEN])
+{
+	char a[INET6_ADDRSTRLEN];
+
+	if (r->sa.ss_family == AF_INET) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)&r->sa;
+		inet_ntop(AF_INET, &sin->sin_addr, a, sizeof(a));
+		snprintf(out, DNSCONF_LISTEN_STRLEN, "%s@%u", a, ntohs(sin->sin_port));
+	} else {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&r->sa;
+		inet_ntop(AF_INET6, &sin6->sin6_addr, a, sizeof(a));
+		snprintf(out, DNSCONF_LISTEN_STRLEN, "[%s]@%u", a, ntohs(sin6->sin6_port));
+	}
+	return out;
+}
+
 static bool
 dnsconf_listen_equal(const struct dnsconf_listen *a, const struct dnsconf_listen *b)
 {
@@ -216,37 +242,55 @@ dnsconf_fits(struct conf_parser *p, const char *what, size_t len)
 	return 0;
 }
 
+/*
+ * Split ADDRESS[@PORT] in place: "[v6]@port", "[v6]", "v4@port", "v6@port"
+ * (the last '@'), or an address alone; *port is 53 unless given.
+ */
+static int
+dnsconf_split_port(struct conf_parser *p, const char *what, const char *usage, char *w,
+    char **addr, bool *bracket, uint32_t *port)
+{
+	char *pw = NULL, name[64];
+
+	*bracket = false;
+	*port = DNSCONF_DEFAULT_PORT;
+	if (w[0] == '[') {
+		char *close = strchr(w, ']');
+		if (close == NULL)
+			return conf_err(p, "%s: missing ']' in '%s'", what, w);
+		if (close[1] != '\0' && close[1] != '@')
+			return conf_err(p, "%s: unexpected '%s' after ']' (usage: %s)", what,
+			    close + 1, usage);
+		if (close[1] == '@')
+			pw = close + 2;
+		*close = '\0';
+		*addr = w + 1;
+		*bracket = true;
+	} else {
+		char *at = strrchr(w, '@');
+		*addr = w;
+		if (at != NULL) {
+			*at = '\0';
+			pw = at + 1;
+		}
+	}
+	snprintf(name, sizeof(name), "%s port", what);
+	if (pw != NULL && conf_uint(p, pw, name, 1, 65535, port) != 0)
+		return -1;
+	return 0;
+}
+
 /* ADDRESS[@PORT]: IPv4, IPv6 with or without [brackets], or "*" for both wildcards. */
 static int
 h_listen(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc, char **argv)
 {
 	struct dnsconf *conf = target;
-	char *w = argv[0], *addr, *port = NULL;
+	char *w = argv[0], *addr;
 	struct dnsconf_listen l;
 	uint32_t pv = DNSCONF_DEFAULT_PORT;
 	bool bracket = false;
 
-	if (w[0] == '[') {
-		char *close = strchr(w, ']');
-		if (close == NULL)
-			return conf_err(p, "listen: missing ']' in '%s'", w);
-		if (close[1] != '\0' && close[1] != '@')
-			return conf_err(p, "listen: unexpected '%s' after ']' (usage: %s)",
-			    close + 1, kw->help);
-		if (close[1] == '@')
-			port = close + 2;
-		*close = '\0';
-		addr = w + 1;
-		bracket = true;
-	} else {
-		char *at = strrchr(w, '@');
-		addr = w;
-		if (at != NULL) {
-			*at = '\0';
-			port = at + 1;
-		}
-	}
-	if (port != NULL && conf_uint(p, port, "listen port", 1, 65535, &pv) != 0)
+	if (dnsconf_split_port(p, "listen", kw->help, w, &addr, &bracket, &pv) != 0)
 		return -1;
 
 	memset(&l, 0, sizeof(l));
@@ -283,71 +327,392 @@ p_listen(FILE *out, const struct conf_kw *kw, const void *target, const char *in
 		fprintf(out, "%slisten %s\n", indent, dnsconf_listen_str(&conf->listen[i], buf));
 }
 
+/* A prefix's text: "192.0.2.0/24", "2001:db8::/32"; an address alone is a host. */
+static void
+dnsconf_prefix_str(const struct dns_rrl_prefix *p, char *out, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	inet_ntop(p->family, p->addr, a, sizeof(a));
+	snprintf(out, len, "%s/%u", a, p->len);
+}
+
+static bool
+dnsconf_prefix_equal(const struct dns_rrl_prefix *a, const struct dns_rrl_prefix *b)
+{
+	return a->family == b->family && a->len == b->len &&
+	    memcmp(a->addr, b->addr, sizeof(a->addr)) == 0;
+}
+
+/* ADDRESS[/LEN], IPv4 or IPv6, with no host bits set (the word is cut at '/'). */
+static int
+dnsconf_prefix_parse(struct conf_parser *p, const char *what, char *w,
+    struct dns_rrl_prefix *px)
+{
+	char *slash = strchr(w, '/');
+	char text[INET6_ADDRSTRLEN + 8], name[64];
+	uint32_t len;
+
+	memset(px, 0, sizeof(*px));
+	if (slash != NULL)
+		*slash = '\0';
+	if (inet_pton(AF_INET, w, px->addr) == 1)
+		px->family = AF_INET;
+	else if (inet_pton(AF_INET6, w, px->addr) == 1)
+		px->family = AF_INET6;
+	else
+		return conf_err(p, "%s: invalid address '%s' (IPv4 or IPv6 prefix)", what, w);
+	len = px->family == AF_INET ? 32 : 128;
+	snprintf(name, sizeof(name), "%s prefix length", what);
+	if (slash != NULL && conf_uint(p, slash + 1, name, 0, len, &len) != 0)
+		return -1;
+	px->len = (uint8_t)len;
+	for (unsigned bit = len; bit < (px->family == AF_INET ? 32u : 128u); bit++) {
+		if ((px->addr[bit / 8] & (0x80 >> (bit % 8))) != 0) {
+			dnsconf_prefix_str(px, text, sizeof(text));
+			return conf_err(p, "%s: %s has host bits set", what, text);
+		}
+	}
+	return 0;
+}
+
+/* The key called `name` (a DNS name, any case, dot or not): its index, or -1. */
+static int
+dnsconf_key_find(const struct dnsconf *conf, const char *name)
+{
+	static const uint8_t root[1] = { 0 };
+	uint8_t wire[DNS_NAME_MAX];
+
+	if (dns_name_from_text(wire, name, root) < 0)
+		return -1;
+	for (size_t i = 0; i < conf->n_keys; i++)
+		if (dns_name_equal(conf->keys[i].name_wire, wire))
+			return (int)i;
+	return -1;
+}
+
+/*
+ * key NAME ALGORITHM SECRET.  Names are unique (compared as DNS names) and
+ * a key is defined before a zone line names it, so the printer's order
+ * (keys first) is also the order a reader needs.
+ */
+static int
+h_key(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc, char **argv)
+{
+	struct dnsconf *conf = target;
+	struct dns_tsig_key k, *a;
+	char err[256];
+	int dup;
+
+	if (dns_tsig_key_parse(argv[0], argv[1], argv[2], &k, err, sizeof(err)) != 0) {
+		explicit_bzero(&k, sizeof(k));
+		return conf_err(p, "key %s: %s", argv[0], err);
+	}
+	if ((dup = dnsconf_key_find(conf, k.name)) >= 0) {
+		explicit_bzero(&k, sizeof(k));
+		return conf_err(p, "key %s: already defined at line %u", conf->keys[dup].name,
+		    conf->key_lines[dup]);
+	}
+	if (conf->n_keys >= CONF_LIST_MAX)
+		return conf_err(p, "key: too many keys (max %d)", CONF_LIST_MAX);
+	if (dnsconf_fits(p, "key", strlen("key ") + conf_word_len(k.name, false) + 40 +
+	    DNS_TSIG_B64_MAX) != 0)
+		return -1;
+	a = realloc(conf->keys, (conf->n_keys + 1) * sizeof(*a));
+	if (a == NULL) {
+		explicit_bzero(&k, sizeof(k));
+		return conf_err(p, "out of memory");
+	}
+	conf->keys = a;
+	unsigned *l = realloc(conf->key_lines, (conf->n_keys + 1) * sizeof(*l));
+	if (l == NULL) {
+		explicit_bzero(&k, sizeof(k));
+		return conf_err(p, "out of memory");
+	}
+	conf->key_lines = l;
+	l[conf->n_keys] = p->line;
+	a[conf->n_keys++] = k;
+	explicit_bzero(&k, sizeof(k));
+	return 0;
+}
+
+static void
+p_key(FILE *out, const struct conf_kw *kw, const void *target, const char *indent)
+{
+	const struct dnsconf *conf = target;
+	char b64[DNS_TSIG_B64_MAX];
+
+	for (size_t i = 0; i < conf->n_keys; i++) {
+		const struct dns_tsig_key *k = &conf->keys[i];
+		fprintf(out, "%skey ", indent);
+		conf_print_word(out, k->name, false);
+		dns_tsig_key_b64(k, b64);
+		fprintf(out, " %s %s\n", dns_tsig_alg_name(k->alg), b64);
+		explicit_bzero(b64, sizeof(b64));
+	}
+}
+
+/* The zone called `apex`, made (empty, no source yet) when this is its first line. */
+static struct dnsconf_zone *
+dnsconf_zone_get(struct conf_parser *p, struct dnsconf *conf, const uint8_t *apex,
+    const char *text)
+{
+	struct dnsconf_zone *a;
+
+	for (size_t i = 0; i < conf->n_zones; i++)
+		if (dns_name_equal(conf->zones[i].apex, apex))
+			return &conf->zones[i];
+	if (conf->n_zones >= DNSCONF_ZONES_MAX) {
+		conf_err(p, "zone: too many zones (max %d)", DNSCONF_ZONES_MAX);
+		return NULL;
+	}
+	a = realloc(conf->zones, (conf->n_zones + 1) * sizeof(*a));
+	if (a == NULL) {
+		conf_err(p, "out of memory");
+		return NULL;
+	}
+	conf->zones = a;
+	a = &conf->zones[conf->n_zones];
+	memset(a, 0, sizeof(*a));
+	if ((a->name = strdup(text)) == NULL) {
+		conf_err(p, "out of memory");
+		return NULL;
+	}
+	memcpy(a->apex, apex, dns_name_wire_len(apex, DNS_NAME_MAX));
+	a->kind = DNSCONF_ZONE_FILE;
+	a->line = p->line;
+	conf->n_zones++;
+	return a;
+}
+
+/* The optional "key KEY" at argv[0..argc): -1 for none, or the key's index. */
+static int
+dnsconf_zone_key(struct conf_parser *p, const struct conf_kw *kw, const struct dnsconf *conf,
+    const char *text, int argc, char **argv, int *key)
+{
+	*key = -1;
+	if (argc == 0)
+		return 0;
+	if (argc != 2 || conf_word_quoted(p, argv[0]) || strcmp(argv[0], "key") != 0)
+		return conf_usage(p, kw, "expected 'key KEY' after the address");
+	if ((*key = dnsconf_key_find(conf, argv[1])) < 0)
+		return conf_err(p, "zone %s: unknown key '%s' (define it with `key` first)", text,
+		    argv[1]);
+	return 0;
+}
+
+static bool
+dnsconf_sa_equal(const struct dnsconf_remote *a, const struct dnsconf_remote *b)
+{
+	return a->salen == b->salen && memcmp(&a->sa, &b->sa, a->salen) == 0;
+}
+
+/* zone NAME secondary|notify ADDRESS[@PORT] [key KEY] */
+static int
+dnsconf_zone_remote(struct conf_parser *p, const struct conf_kw *kw, struct dnsconf *conf,
+    struct dnsconf_zone *z, const char *what, int argc, char **argv)
+{
+	bool secondary = strcmp(what, "secondary") == 0;
+	struct dnsconf_remote r, **list = secondary ? &z->primaries : &z->notify;
+	size_t *n = secondary ? &z->n_primaries : &z->n_notify;
+	char *addr, buf[DNSCONF_LISTEN_STRLEN], name[32];
+	uint32_t port;
+	bool bracket;
+
+	memset(&r, 0, sizeof(r));
+	r.line = p->line;
+	snprintf(name, sizeof(name), "zone %s", what);
+	if (dnsconf_split_port(p, name, kw->help, argv[0], &addr, &bracket, &port) != 0)
+		return -1;
+	if (!bracket && inet_pton(AF_INET, addr, &((struct sockaddr_in *)&r.sa)->sin_addr) == 1) {
+		struct sockaddr_in *sin = (struct sockaddr_in *)&r.sa;
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons((uint16_t)port);
+		r.salen = sizeof(*sin);
+	} else if (inet_pton(AF_INET6, addr, &((struct sockaddr_in6 *)&r.sa)->sin6_addr) == 1) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&r.sa;
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons((uint16_t)port);
+		r.salen = sizeof(*sin6);
+	} else {
+		return conf_err(p, "zone %s: invalid address '%s' (IPv4 or IPv6)", what, addr);
+	}
+	if (dnsconf_zone_key(p, kw, conf, z->name, argc - 1, argv + 1, &r.key) != 0)
+		return -1;
+	for (size_t i = 0; i < *n; i++)
+		if (dnsconf_sa_equal(&(*list)[i], &r))
+			return conf_err(p, "zone %s: %s %s given twice (first at line %u)", z->name,
+			    what, dnsconf_remote_str(&r, buf), (*list)[i].line);
+	if (*n >= DNSCONF_REMOTES_MAX)
+		return conf_err(p, "zone %s: too many %s addresses (max %d)", z->name, what,
+		    DNSCONF_REMOTES_MAX);
+	struct dnsconf_remote *a = realloc(*list, (*n + 1) * sizeof(*a));
+	if (a == NULL)
+		return conf_err(p, "out of memory");
+	a[(*n)++] = r;
+	*list = a;
+	return 0;
+}
+
+/* zone NAME allow-transfer PREFIX [key KEY] */
+static int
+dnsconf_zone_acl(struct conf_parser *p, const struct conf_kw *kw, struct dnsconf *conf,
+    struct dnsconf_zone *z, int argc, char **argv)
+{
+	struct dnsconf_acl acl, *a;
+	char text[INET6_ADDRSTRLEN + 8];
+
+	memset(&acl, 0, sizeof(acl));
+	acl.line = p->line;
+	if (dnsconf_prefix_parse(p, "zone allow-transfer", argv[0], &acl.prefix) != 0)
+		return -1;
+	if (dnsconf_zone_key(p, kw, conf, z->name, argc - 1, argv + 1, &acl.key) != 0)
+		return -1;
+	for (size_t i = 0; i < z->n_xfr_acl; i++) {
+		if (dnsconf_prefix_equal(&z->xfr_acl[i].prefix, &acl.prefix)) {
+			dnsconf_prefix_str(&acl.prefix, text, sizeof(text));
+			return conf_err(p, "zone %s: allow-transfer %s given twice (first at line %u)",
+			    z->name, text, z->xfr_acl[i].line);
+		}
+	}
+	if (z->n_xfr_acl >= CONF_LIST_MAX)
+		return conf_err(p, "zone %s: too many allow-transfer prefixes (max %d)", z->name,
+		    CONF_LIST_MAX);
+	a = realloc(z->xfr_acl, (z->n_xfr_acl + 1) * sizeof(*a));
+	if (a == NULL)
+		return conf_err(p, "out of memory");
+	a[z->n_xfr_acl++] = acl;
+	z->xfr_acl = a;
+	return 0;
+}
+
+/*
+ * zone NAME file|hosts PATH, zone NAME secondary|notify ADDRESS[@PORT] [key
+ * KEY], zone NAME allow-transfer PREFIX [key KEY].  The lines of one NAME
+ * add up to one zone (dnsconf_check() then asks that it has a source).
+ */
 static int
 h_zone(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc, char **argv)
 {
 	static const uint8_t root[1] = { 0 };
 	struct dnsconf *conf = target;
-	struct dnsconf_zone z, *a;
-	uint8_t wire[DNS_NAME_MAX];
-	char text[DNS_NAME_STRLEN];
-	int len;
+	struct dnsconf_zone *z;
+	uint8_t wire[DNS_NAME_MAX], apex[DNS_NAME_MAX];
+	char text[DNS_NAME_STRLEN], *path;
+	const char *what = argv[1];
+	bool source;
 
-	memset(&z, 0, sizeof(z));
 	/* Zone names are absolute whether or not they end in a dot. */
-	len = dns_name_from_text(wire, argv[0], root);
-	if (len < 0)
+	if (dns_name_from_text(wire, argv[0], root) < 0)
 		return conf_err(p, "zone: invalid name '%s'", argv[0]);
-	dns_name_lower(z.apex, wire);
-	dns_name_to_text(z.apex, text);
-	if (strcmp(argv[1], "file") == 0)
-		z.kind = DNSCONF_ZONE_FILE;
-	else if (strcmp(argv[1], "hosts") == 0)
-		z.kind = DNSCONF_ZONE_HOSTS;
-	else
-		return conf_usage(p, kw, "the source must be 'file' or 'hosts'");
-	for (size_t i = 0; i < conf->n_zones; i++)
-		if (dns_name_equal(conf->zones[i].apex, z.apex))
-			return conf_err(p, "zone %s: already defined at line %u", text,
-			    conf->zones[i].line);
-	if (conf->n_zones >= DNSCONF_ZONES_MAX)
-		return conf_err(p, "zone: too many zones (max %d)", DNSCONF_ZONES_MAX);
-	z.line = p->line;
-	if (dnsconf_path(p, "zone", argv[2], &z.path) != 0)
+	dns_name_lower(apex, wire);
+	dns_name_to_text(apex, text);
+	source = strcmp(what, "file") == 0 || strcmp(what, "hosts") == 0;
+	if (conf_word_quoted(p, what) || (!source && strcmp(what, "secondary") != 0 &&
+	    strcmp(what, "notify") != 0 && strcmp(what, "allow-transfer") != 0))
+		return conf_usage(p, kw,
+		    "expected file, hosts, secondary, allow-transfer or notify after the name");
+	if (source && argc != 3)
+		return conf_usage(p, kw, argc < 3 ? "missing argument" : "too many arguments");
+	if ((z = dnsconf_zone_get(p, conf, apex, text)) == NULL)
+		return -1;
+	if (!source) {
+		if (strcmp(what, "allow-transfer") == 0)
+			return dnsconf_zone_acl(p, kw, conf, z, argc - 2, argv + 2);
+		if (strcmp(what, "secondary") == 0) {
+			if (z->path != NULL && z->kind == DNSCONF_ZONE_HOSTS)
+				return conf_err(p, "zone %s: a hosts input cannot be a secondary "
+				    "zone (hosts at line %u)", text, z->path_line);
+			z->kind = DNSCONF_ZONE_SECONDARY;
+		}
+		return dnsconf_zone_remote(p, kw, conf, z, what, argc - 2, argv + 2);
+	}
+	if (z->path != NULL)
+		return conf_err(p, "zone %s: already defined at line %u", text, z->path_line);
+	if (strcmp(what, "hosts") == 0) {
+		if (z->kind == DNSCONF_ZONE_SECONDARY)
+			return conf_err(p, "zone %s: a hosts input cannot be a secondary zone "
+			    "(secondary at line %u)", text, z->primaries[0].line);
+		z->kind = DNSCONF_ZONE_HOSTS;
+	}
+	if (dnsconf_path(p, "zone", argv[2], &path) != 0)
 		return -1;
 	if (dnsconf_fits(p, "zone", strlen("zone ") + conf_word_len(text, false) +
-	    strlen(z.kind == DNSCONF_ZONE_FILE ? " file " : " hosts ") +
-	    conf_word_len(z.path, false)) != 0) {
-		free(z.path);
+	    strlen(what) + 2 + conf_word_len(path, false)) != 0) {
+		free(path);
 		return -1;
 	}
-	if ((z.name = strdup(text)) == NULL) {
-		free(z.path);
-		return conf_err(p, "out of memory");
+	z->path = path;
+	z->path_line = p->line;
+	return 0;
+}
+
+/*
+ * After the last line: every zone has a source, and a secondary zone the
+ * file where its copy is kept (read at start, so a restart serves at once).
+ */
+static int
+dnsconf_check(struct conf_parser *p, struct dnsconf *conf)
+{
+	for (size_t i = 0; i < conf->n_zones; i++) {
+		const struct dnsconf_zone *z = &conf->zones[i];
+		if (z->path != NULL)
+			continue;
+		p->line = z->line;
+		if (z->kind == DNSCONF_ZONE_SECONDARY)
+			return conf_err(p, "zone %s: a secondary zone needs `zone %s file PATH`, "
+			    "where its copy is kept", z->name, z->name);
+		return conf_err(p, "zone %s: no source (`zone %s file|hosts PATH` or "
+		    "`zone %s secondary ADDRESS`)", z->name, z->name, z->name);
 	}
-	a = realloc(conf->zones, (conf->n_zones + 1) * sizeof(*a));
-	if (a == NULL) {
-		free(z.name);
-		free(z.path);
-		return conf_err(p, "out of memory");
-	}
-	a[conf->n_zones++] = z;
-	conf->zones = a;
 	return 0;
 }
 
 static void
+p_remote(FILE *out, const char *indent, const struct dnsconf *conf,
+    const struct dnsconf_zone *z, const char *what, const struct dnsconf_remote *r)
+{
+	char buf[DNSCONF_LISTEN_STRLEN];
+
+	fprintf(out, "%szone ", indent);
+	conf_print_word(out, z->name, false);
+	fprintf(out, " %s %s", what, dnsconf_remote_str(r, buf));
+	if (r->key >= 0) {
+		fputs(" key ", out);
+		conf_print_word(out, conf->keys[r->key].name, false);
+	}
+	fputc('\n', out);
+}
+
+/* Each zone's lines together: its source, primaries, allow-transfer, notify. */
+static void
 p_zone(FILE *out, const struct conf_kw *kw, const void *target, const char *indent)
 {
 	const struct dnsconf *conf = target;
+	char text[INET6_ADDRSTRLEN + 8];
 
 	for (size_t i = 0; i < conf->n_zones; i++) {
 		const struct dnsconf_zone *z = &conf->zones[i];
 		fprintf(out, "%szone ", indent);
 		conf_print_word(out, z->name, false);
-		fprintf(out, " %s ", z->kind == DNSCONF_ZONE_FILE ? "file" : "hosts");
+		fprintf(out, " %s ", z->kind == DNSCONF_ZONE_HOSTS ? "hosts" : "file");
 		conf_print_word(out, z->path, false);
 		fputc('\n', out);
+		for (size_t k = 0; k < z->n_primaries; k++)
+			p_remote(out, indent, conf, z, "secondary", &z->primaries[k]);
+		for (size_t k = 0; k < z->n_xfr_acl; k++) {
+			fprintf(out, "%szone ", indent);
+			conf_print_word(out, z->name, false);
+			dnsconf_prefix_str(&z->xfr_acl[k].prefix, text, sizeof(text));
+			fprintf(out, " allow-transfer %s", text);
+			if (z->xfr_acl[k].key >= 0) {
+				fputs(" key ", out);
+				conf_print_word(out, conf->keys[z->xfr_acl[k].key].name, false);
+			}
+			fputc('\n', out);
+		}
+		for (size_t k = 0; k < z->n_notify; k++)
+			p_remote(out, indent, conf, z, "notify", &z->notify[k]);
 	}
 }
 
@@ -447,16 +812,6 @@ p_pidfile(FILE *out, const struct conf_kw *kw, const void *target, const char *i
 	fputc('\n', out);
 }
 
-/* A prefix's text: "192.0.2.0/24", "2001:db8::/32"; an address alone is a host. */
-static void
-dnsconf_prefix_str(const struct dns_rrl_prefix *p, char *out, size_t len)
-{
-	char a[INET6_ADDRSTRLEN];
-
-	inet_ntop(p->family, p->addr, a, sizeof(a));
-	snprintf(out, len, "%s/%u", a, p->len);
-}
-
 /* ADDRESS[/LEN], IPv4 or IPv6, with no host bits set. */
 static int
 h_rrl_whitelist(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc,
@@ -464,34 +819,13 @@ h_rrl_whitelist(struct conf_parser *p, const struct conf_kw *kw, void *target, i
 {
 	struct dnsconf *conf = target;
 	struct dns_rrl_prefix px, *a;
-	char *w = argv[0], *slash = strchr(w, '/');
 	char text[INET6_ADDRSTRLEN + 8];
-	uint32_t len;
 
-	memset(&px, 0, sizeof(px));
-	if (slash != NULL)
-		*slash = '\0';
-	if (inet_pton(AF_INET, w, px.addr) == 1)
-		px.family = AF_INET;
-	else if (inet_pton(AF_INET6, w, px.addr) == 1)
-		px.family = AF_INET6;
-	else
-		return conf_err(p, "rrl-whitelist: invalid address '%s' (IPv4 or IPv6 prefix)", w);
-	len = px.family == AF_INET ? 32 : 128;
-	if (slash != NULL && conf_uint(p, slash + 1, "rrl-whitelist prefix length", 0, len,
-	    &len) != 0)
+	if (dnsconf_prefix_parse(p, "rrl-whitelist", argv[0], &px) != 0)
 		return -1;
-	px.len = (uint8_t)len;
-	for (unsigned bit = len; bit < (px.family == AF_INET ? 32u : 128u); bit++) {
-		if ((px.addr[bit / 8] & (0x80 >> (bit % 8))) != 0) {
-			dnsconf_prefix_str(&px, text, sizeof(text));
-			return conf_err(p, "rrl-whitelist: %s has host bits set", text);
-		}
-	}
 	for (size_t i = 0; i < conf->n_rrl_whitelist; i++) {
 		const struct dns_rrl_prefix *o = &conf->rrl_whitelist[i];
-		if (o->family == px.family && o->len == px.len &&
-		    memcmp(o->addr, px.addr, sizeof(px.addr)) == 0) {
+		if (dnsconf_prefix_equal(o, &px)) {
 			dnsconf_prefix_str(&px, text, sizeof(text));
 			return conf_err(p, "rrl-whitelist: %s given twice", text);
 		}
@@ -573,7 +907,9 @@ p_control(FILE *out, const struct conf_kw *kw, const void *target, const char *i
  */
 static const struct conf_kw dnsconf_kws[] = {
 	CONF_KW_HPF("listen", 1, 1, h_listen, p_listen, 0, "listen ADDRESS[@PORT]"),
-	CONF_KW_HPF("zone", 3, 3, h_zone, p_zone, 0, "zone NAME file|hosts PATH"),
+	CONF_KW_HPF("key", 3, 3, h_key, p_key, 0, "key NAME ALGORITHM SECRET"),
+	CONF_KW_HPF("zone", 3, 5, h_zone, p_zone, 0, "zone NAME file|hosts PATH | "
+	    "secondary|notify ADDRESS[@PORT] [key KEY] | allow-transfer PREFIX [key KEY]"),
 	CONF_KW_HPF("identity", 1, 1, h_identity, p_identity, CONF_F_ONCE, "identity TEXT"),
 	CONF_KW_HPF("version", 1, 1, h_version, p_version, CONF_F_ONCE, "version TEXT|hide"),
 	CONF_KW_HPF("user", 1, 1, h_user, p_user, CONF_F_ONCE, "user NAME"),
@@ -632,7 +968,7 @@ dnsconf_parse_buf(const char *name, const char *basedir, const char *buf, size_t
 	p.words_max = DNSCONF_WORDS_MAX;
 	p.comments = "#";
 	p.quotes = true;
-	if (conf_parse_buf(&p, buf, len) != 0)
+	if (conf_parse_buf(&p, buf, len) != 0 || dnsconf_check(&p, conf) != 0)
 		goto fail;
 	if (conf->n_listen == 0 && dnsconf_listen_default(conf) != 0) {
 		conf_err(&p, "out of memory");

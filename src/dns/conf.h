@@ -6,7 +6,8 @@
  * \" and \\ inside); lib/conf.c's lexer reads it.  One keyword table in
  * conf.c: the numbers' ranges and defaults are its schema rows (the listen
  * default is set in dnsconf_parse_buf() when no `listen` was given);
- * every statement but listen, zone and rrl-whitelist is given at most once; errors are
+ * every statement but listen, zone, key and rrl-whitelist is given at most once; the
+ * `zone NAME ...` lines of one NAME add up to one zone; errors are
  * "file:line: message".  dnsconf_print() writes the canonical form, which
  * parses back to an equal configuration.
  *
@@ -14,6 +15,21 @@
  *	                            [brackets]) or * (0.0.0.0 and ::); port 53
  *	zone NAME file PATH         RFC 1035 zone file
  *	zone NAME hosts PATH        riposte hosts input (forward + reverse zones)
+ *	zone NAME secondary ADDRESS[@PORT] [key KEY]
+ *	                            repeatable: a primary to transfer NAME from
+ *	                            (RFC 5936, RFC 1995), tried in order; makes
+ *	                            NAME a secondary zone, whose `zone NAME file
+ *	                            PATH` is then required: the kept copy
+ *	zone NAME allow-transfer PREFIX [key KEY]
+ *	                            repeatable: AXFR/IXFR allowed from PREFIX
+ *	                            (signed with KEY when given, RFC 8945)
+ *	zone NAME notify ADDRESS[@PORT] [key KEY]
+ *	                            repeatable: NOTIFY (RFC 1996) on a new serial
+ *	key NAME ALGORITHM SECRET   repeatable, unique names, defined before use:
+ *	                            a TSIG key (RFC 8945), ALGORITHM hmac-md5|
+ *	                            hmac-sha1|hmac-sha224|hmac-sha256|hmac-sha384|
+ *	                            hmac-sha512, SECRET base64 (keymgr -t,
+ *	                            tsig-keygen)
  *	identity TEXT               NSID (RFC 5001), CHAOS id.server/hostname.bind
  *	version TEXT|hide           CHAOS version.bind
  *	user NAME                   drop privileges after binding
@@ -40,6 +56,7 @@
 #define RIPOSTE_DNS_CONF_H
 
 #include <netinet/in.h>
+#include <sys/socket.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -47,6 +64,7 @@
 
 #include "name.h"
 #include "rrl.h"
+#include "tsig.h"
 
 #define RIPOSTE_DNS_VERSION "0.1.0"
 #define DNSCONF_DEFAULT_PATH "/etc/riposte/riposte-dns.conf"
@@ -58,6 +76,22 @@
 enum dnsconf_zone_kind {
 	DNSCONF_ZONE_FILE,  /* RFC 1035 zone file */
 	DNSCONF_ZONE_HOSTS, /* hosts input: forward zone and its reverse zones */
+	DNSCONF_ZONE_SECONDARY, /* transferred from primaries; path: the kept copy */
+};
+
+/* A primary of a secondary zone, or a NOTIFY target. */
+struct dnsconf_remote {
+	struct sockaddr_storage sa; /* address and port */
+	socklen_t salen;
+	int key;        /* index in dnsconf.keys, -1: none */
+	unsigned line;
+};
+
+/* One allow-transfer row: a client prefix, and the key it must sign with. */
+struct dnsconf_acl {
+	struct dns_rrl_prefix prefix;
+	int key;        /* index in dnsconf.keys, -1: none (unsigned allowed) */
+	unsigned line;
 };
 
 struct dnsconf_listen {
@@ -76,7 +110,14 @@ struct dnsconf_zone {
 	uint8_t apex[DNS_NAME_MAX]; /* lowercase wire */
 	enum dnsconf_zone_kind kind;
 	char *path;     /* resolved against the config file's directory */
-	unsigned line;
+	unsigned line;  /* the first `zone NAME` line */
+	unsigned path_line; /* the file or hosts line */
+	struct dnsconf_remote *primaries; /* in the order tried */
+	size_t n_primaries;
+	struct dnsconf_acl *xfr_acl;
+	size_t n_xfr_acl;
+	struct dnsconf_remote *notify;
+	size_t n_notify;
 };
 
 struct dnsconf {
@@ -84,6 +125,9 @@ struct dnsconf {
 	size_t n_listen;
 	struct dnsconf_zone *zones;
 	size_t n_zones;
+	struct dns_tsig_key *keys;           /* `key`, in the order given */
+	size_t n_keys;
+	unsigned *key_lines;                 /* where each key was defined (messages) */
 	char identity[DNSCONF_TEXT_MAX + 1]; /* default: the host name */
 	char version[DNSCONF_TEXT_MAX + 1];  /* default: "riposte-dns VERSION" */
 	bool version_hide;                   /* version.bind answers REFUSED */
@@ -126,8 +170,9 @@ const char *dnsconf_control(const struct dnsconf *conf);
 /* The canonical text (--print); parses back (basedir NULL) to an equal config. */
 void dnsconf_print(FILE *out, const struct dnsconf *conf);
 
-/* "192.0.2.1@53", "[2001:db8::1]@53" */
+/* "192.0.2.1@53", "[2001:db8::1]@53" (also for a struct dnsconf_remote) */
 #define DNSCONF_LISTEN_STRLEN 56
 const char *dnsconf_listen_str(const struct dnsconf_listen *l, char out[DNSCONF_LISTEN_STRLEN]);
+const char *dnsconf_remote_str(const struct dnsconf_remote *r, char out[DNSCONF_LISTEN_STRLEN]);
 
 #endif

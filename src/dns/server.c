@@ -449,7 +449,8 @@ dns_gen_build(const struct dnsconf *conf, const struct dns_gen *old, const char 
 			gen->records += src->records;
 			continue;
 		}
-		if (z->kind == DNSCONF_ZONE_FILE) {
+		if (z->kind != DNSCONF_ZONE_HOSTS) {
+			/* A secondary zone starts from its kept copy (for now: only from it). */
 			struct dns_zone *zone = dns_load_zonefile(z->path, z->name, src->err,
 			    sizeof(src->err));
 			if (zone != NULL && dns_zoneset_add(gen->zones, zone) != 0) {

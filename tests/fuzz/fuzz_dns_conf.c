@@ -43,7 +43,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (dnsconf_parse_buf("fuzz", NULL, (const char *)data, size, &conf, err,
 	    sizeof(err)) != 0) {
 		if (strncmp(err, "fuzz:", 5) != 0 || memchr(err, '\0', sizeof(err)) == NULL ||
-		    conf.n_zones != 0 || conf.n_listen != 0 || conf.pidfile != NULL)
+		    conf.n_zones != 0 || conf.n_listen != 0 || conf.pidfile != NULL ||
+		    conf.n_keys != 0)
 			abort();
 		dnsconf_free(&conf);
 		return 0;

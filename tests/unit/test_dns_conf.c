@@ -398,10 +398,18 @@ test_limits(void **state)
 	assert_int_equal(dnsconf_parse_buf(NAME, NULL, w16, strlen(w16), &c, err, sizeof(err)),
 	    -1);
 	assert_string_equal(err,
-	    NAME ":1: zone: too many arguments (usage: zone NAME file|hosts PATH)");
+	    NAME ":1: zone: too many arguments (usage: zone NAME file|hosts PATH | secondary|notify ADDRESS[@PORT] [key KEY] | " \
+	    "allow-transfer PREFIX [key KEY])");
 }
 
 /* ---- errors: exact text, and the config left empty ---- */
+
+#define ZU "(usage: zone NAME file|hosts PATH | secondary|notify ADDRESS[@PORT] [key KEY] | " \
+	"allow-transfer PREFIX [key KEY])"
+/* 129 octets of secret: one too many. */
+#define LONG_B64 "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB" \
+	"QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB"
+#define LONGER_B64 LONG_B64 "QUFBQUFB"
 
 static const struct {
 	const char *text;
@@ -505,13 +513,82 @@ static const struct {
 	{ "listen ::1\nlisten [::1]@53\n", NAME ":2: listen: [::1]@53 given twice (first at line 1)" },
 	{ "listen 0.0.0.0\nlisten *\n", NAME ":2: listen: 0.0.0.0@53 given twice (first at line 1)" },
 	{ "listen\n", NAME ":1: listen: missing argument (usage: listen ADDRESS[@PORT])" },
-	{ "zone a file\n", NAME ":1: zone: missing argument (usage: zone NAME file|hosts PATH)" },
-	{ "zone a b c d\n", NAME ":1: zone: too many arguments (usage: zone NAME file|hosts PATH)" },
-	{ "zone a zonefile x\n",
-	  NAME ":1: zone: the source must be 'file' or 'hosts' (usage: zone NAME file|hosts PATH)" },
+	{ "zone a file\n", NAME ":1: zone: missing argument (usage: zone NAME file|hosts PATH | secondary|notify ADDRESS[@PORT] [key KEY] | " \
+	  "allow-transfer PREFIX [key KEY])" },
+	{ "zone a file b c\n", NAME ":1: zone: too many arguments (usage: zone NAME file|hosts PATH | secondary|notify ADDRESS[@PORT] [key KEY] | " \
+	  "allow-transfer PREFIX [key KEY])" },
+	{ "zone a hosts b c d\n", NAME ":1: zone: too many arguments (usage: zone NAME file|hosts PATH | secondary|notify ADDRESS[@PORT] [key KEY] | " \
+	  "allow-transfer PREFIX [key KEY])" },
+	{ "zone a b c d\n", NAME ":1: zone: expected file, hosts, secondary, allow-transfer or "
+	  "notify after the name (usage: zone NAME file|hosts PATH | secondary|notify ADDRESS[@PORT] [key KEY] | " \
+	  "allow-transfer PREFIX [key KEY])" },
+	{ "zone a zonefile x\n", NAME ":1: zone: expected file, hosts, secondary, allow-transfer or "
+	  "notify after the name (usage: zone NAME file|hosts PATH | secondary|notify ADDRESS[@PORT] [key KEY] | " \
+	  "allow-transfer PREFIX [key KEY])" },
+	{ "zone a \"file\" x\n", NAME ":1: zone: expected file, hosts, secondary, allow-transfer or "
+	  "notify after the name (usage: zone NAME file|hosts PATH | secondary|notify ADDRESS[@PORT] [key KEY] | " \
+	  "allow-transfer PREFIX [key KEY])" },
 	{ "zone a..b file x\n", NAME ":1: zone: invalid name 'a..b'" },
 	{ "zone a file \"\"\n", NAME ":1: zone: empty path" },
 	{ "zone a file x\nzone A. hosts y\n", NAME ":2: zone a.: already defined at line 1" },
+	/* Keys and the transfer rows of a zone (issue 12). */
+	{ "key k hmac-sha256\n",
+	  NAME ":1: key: missing argument (usage: key NAME ALGORITHM SECRET)" },
+	{ "key k hmac-sha256 YWJj x\n",
+	  NAME ":1: key: too many arguments (usage: key NAME ALGORITHM SECRET)" },
+	{ "key a..b hmac-sha256 YWJj\n", NAME ":1: key a..b: invalid key name 'a..b'" },
+	{ "key k hmac-sha3 YWJj\n", NAME ":1: key k: unknown algorithm 'hmac-sha3' (hmac-md5, "
+	  "hmac-sha1, hmac-sha224, hmac-sha256, hmac-sha384 or hmac-sha512)" },
+	{ "key k hmac-sha256 YWJ\n", NAME ":1: key k: secret is not valid base64" },
+	{ "key k hmac-sha256 YW=j\n", NAME ":1: key k: secret is not valid base64" },
+	{ "key k hmac-sha256 Y*Jj\n", NAME ":1: key k: secret is not valid base64" },
+	{ "key k hmac-sha256 ====\n", NAME ":1: key k: secret is not valid base64" },
+	{ "key k hmac-sha256 \"\"\n", NAME ":1: key k: secret is not valid base64" },
+	{ "key k hmac-sha256 " LONG_B64 "\n", NAME ":1: key k: secret longer than 128 octets" },
+	{ "key k hmac-sha256 " LONGER_B64 "\n", NAME ":1: key k: secret longer than 128 octets" },
+	{ "key k hmac-sha256 YWJj\nkey K. hmac-md5 YWJj\n",
+	  NAME ":2: key k.: already defined at line 1" },
+	{ "zone a secondary 192.0.2.1\n",
+	  NAME ":1: zone a.: a secondary zone needs `zone a. file PATH`, where its copy is kept" },
+	{ "zone a notify 192.0.2.1\nzone b file b\n",
+	  NAME ":1: zone a.: no source (`zone a. file|hosts PATH` or `zone a. secondary ADDRESS`)" },
+	{ "zone a allow-transfer ::1\n",
+	  NAME ":1: zone a.: no source (`zone a. file|hosts PATH` or `zone a. secondary ADDRESS`)" },
+	{ "zone a hosts h\nzone a secondary 192.0.2.1\n",
+	  NAME ":2: zone a.: a hosts input cannot be a secondary zone (hosts at line 1)" },
+	{ "zone a secondary 192.0.2.1\nzone a hosts h\n",
+	  NAME ":2: zone a.: a hosts input cannot be a secondary zone (secondary at line 1)" },
+	{ "zone a secondary 192.0.2.1\nzone a file f\nzone a file g\n",
+	  NAME ":3: zone a.: already defined at line 2" },
+	{ "zone a secondary 192.0.2.1 key k\n",
+	  NAME ":1: zone a.: unknown key 'k' (define it with `key` first)" },
+	{ "zone a file f\nzone a allow-transfer ::1 key k\nkey k hmac-md5 YWJj\n",
+	  NAME ":2: zone a.: unknown key 'k' (define it with `key` first)" },
+	{ "key k hmac-md5 YWJj\nzone a secondary 192.0.2.1 k\n",
+	  NAME ":2: zone: expected 'key KEY' after the address " ZU },
+	{ "key k hmac-md5 YWJj\nzone a secondary 192.0.2.1 \"key\" k\n",
+	  NAME ":2: zone: expected 'key KEY' after the address " ZU },
+	{ "zone a secondary 192.0.2.1 key\n",
+	  NAME ":1: zone: expected 'key KEY' after the address " ZU },
+	{ "zone a secondary example.com\n",
+	  NAME ":1: zone secondary: invalid address 'example.com' (IPv4 or IPv6)" },
+	{ "zone a secondary [192.0.2.1]\n",
+	  NAME ":1: zone secondary: invalid address '192.0.2.1' (IPv4 or IPv6)" },
+	{ "zone a secondary 192.0.2.1@0\n", NAME ":1: zone secondary port 0 out of range 1..65535" },
+	{ "zone a notify [::1\n", NAME ":1: zone notify: missing ']' in '[::1'" },
+	{ "zone a notify [::1]x\n", NAME ":1: zone notify: unexpected 'x' after ']' " ZU },
+	{ "zone a file f\nzone a secondary 192.0.2.1\nzone a secondary 192.0.2.1@53\n",
+	  NAME ":3: zone a.: secondary 192.0.2.1@53 given twice (first at line 2)" },
+	{ "zone a file f\nzone a notify ::1@54\nzone a notify [::1]@54\n",
+	  NAME ":3: zone a.: notify [::1]@54 given twice (first at line 2)" },
+	{ "zone a allow-transfer 10.0.0.1/8\n",
+	  NAME ":1: zone allow-transfer: 10.0.0.1/8 has host bits set" },
+	{ "zone a allow-transfer any\n",
+	  NAME ":1: zone allow-transfer: invalid address 'any' (IPv4 or IPv6 prefix)" },
+	{ "zone a allow-transfer ::/129\n",
+	  NAME ":1: zone allow-transfer prefix length 129 out of range 0..128" },
+	{ "zone a file f\nzone a allow-transfer 10.0.0.0/8\nzone a allow-transfer 10.0.0.0/8\n",
+	  NAME ":3: zone a.: allow-transfer 10.0.0.0/8 given twice (first at line 2)" },
 	{ "identity \"\"\n", NAME ":1: identity: empty text" },
 	{ "identity \"a\tb\"\n", NAME ":1: identity: only printable ASCII is allowed" },
 	{ "identity \xc3\xa9t\xc3\xa9\n", NAME ":1: identity: only printable ASCII is allowed" },
@@ -546,6 +623,8 @@ test_errors(void **state)
 		/* Rejected whole: nothing of it is left. */
 		assert_int_equal(c.n_zones, 0);
 		assert_int_equal(c.n_listen, 0);
+		assert_int_equal(c.n_keys, 0);
+		assert_null(c.keys);
 		assert_null(c.pidfile);
 		dnsconf_free(&c);
 	}
@@ -687,6 +766,142 @@ test_print(void **state)
 	dnsconf_free(&c);
 }
 
+/* ---- keys, secondaries, allow-transfer, notify (issue 12) ---- */
+
+static const char *
+remote_str(const struct dnsconf_remote *r)
+{
+	static char buf[DNSCONF_LISTEN_STRLEN];
+
+	return dnsconf_remote_str(r, buf);
+}
+
+static void
+test_xfr(void **state)
+{
+	struct dnsconf c;
+	static const uint8_t k1[] = { 8, 't', 'r', 'a', 'n', 's', 'f', 'e', 'r', 0 };
+	char text[64];
+
+	parse_ok("key Transfer hmac-sha256 c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI=\n"
+	    "key k2. HMAC-MD5 YWJj\n"
+	    "zone home secondary 192.0.2.1@5300 key transfer.\n"
+	    "zone other file other.zone\n"
+	    "zone HOME. secondary 2001:db8::1 key K2\n"
+	    "zone home file home.zone\n"
+	    "zone home allow-transfer 10.0.0.0/8 key TRANSFER\n"
+	    "zone home allow-transfer ::1\n"
+	    "zone home notify [::1]@5301\n"
+	    "zone other allow-transfer 0.0.0.0/0\n"
+	    "zone other notify 127.0.0.1@53 key k2\n"
+	    "zone h hosts h.hosts\n"
+	    "zone h notify 127.0.0.2\n", &c);
+	assert_int_equal(c.n_keys, 2);
+	assert_string_equal(c.keys[0].name, "transfer.");
+	assert_memory_equal(c.keys[0].name_wire, k1, sizeof(k1));
+	assert_int_equal(c.keys[0].name_len, sizeof(k1));
+	assert_int_equal(c.keys[0].alg, DNS_TSIG_HMAC_SHA256);
+	assert_int_equal(c.keys[0].secret_len, 32);
+	assert_memory_equal(c.keys[0].secret, "secretsecretsecretsecretsecret12", 32);
+	assert_int_equal(c.keys[1].alg, DNS_TSIG_HMAC_MD5);
+	assert_int_equal(c.keys[1].secret_len, 3);
+	assert_memory_equal(c.keys[1].secret, "abc", 3);
+
+	/* Lines of one zone add up, whichever comes first; zones keep their first line's order. */
+	assert_int_equal(c.n_zones, 3);
+	const struct dnsconf_zone *z = &c.zones[0];
+	assert_string_equal(z->name, "home.");
+	assert_int_equal(z->kind, DNSCONF_ZONE_SECONDARY);
+	assert_string_equal(z->path, "home.zone");
+	assert_int_equal(z->line, 3);
+	assert_int_equal(z->n_primaries, 2);
+	assert_string_equal(remote_str(&z->primaries[0]), "192.0.2.1@5300");
+	assert_int_equal(z->primaries[0].salen, sizeof(struct sockaddr_in));
+	assert_int_equal(z->primaries[0].key, 0);
+	assert_int_equal(z->primaries[0].line, 3);
+	assert_string_equal(remote_str(&z->primaries[1]), "[2001:db8::1]@53");
+	assert_int_equal(z->primaries[1].salen, sizeof(struct sockaddr_in6));
+	assert_int_equal(z->primaries[1].key, 1);
+	assert_int_equal(z->n_xfr_acl, 2);
+	assert_int_equal(z->xfr_acl[0].prefix.family, AF_INET);
+	assert_int_equal(z->xfr_acl[0].prefix.len, 8);
+	assert_int_equal(z->xfr_acl[0].prefix.addr[0], 10);
+	assert_int_equal(z->xfr_acl[0].key, 0);
+	assert_int_equal(z->xfr_acl[1].prefix.family, AF_INET6);
+	assert_int_equal(z->xfr_acl[1].prefix.len, 128);
+	assert_int_equal(z->xfr_acl[1].key, -1);
+	assert_int_equal(z->xfr_acl[1].line, 8);
+	assert_int_equal(z->n_notify, 1);
+	assert_string_equal(remote_str(&z->notify[0]), "[::1]@5301");
+	assert_int_equal(z->notify[0].key, -1);
+
+	z = &c.zones[1];
+	assert_string_equal(z->name, "other.");
+	assert_int_equal(z->kind, DNSCONF_ZONE_FILE);
+	assert_int_equal(z->n_primaries, 0);
+	assert_int_equal(z->n_xfr_acl, 1);
+	assert_int_equal(z->xfr_acl[0].prefix.len, 0);
+	assert_int_equal(z->n_notify, 1);
+	assert_int_equal(z->notify[0].key, 1);
+	z = &c.zones[2];
+	assert_int_equal(z->kind, DNSCONF_ZONE_HOSTS);
+	assert_int_equal(z->n_notify, 1);
+	struct sockaddr_in sin;
+	memcpy(&sin, &z->notify[0].sa, sizeof(sin));
+	assert_int_equal(ntohs(sin.sin_port), 53);
+	assert_string_equal(inet_ntop(AF_INET, &sin.sin_addr, text, sizeof(text)), "127.0.0.2");
+	dnsconf_free(&c);
+	/* Freed and re-initialised: a second free is harmless. */
+	assert_null(c.keys);
+	assert_int_equal(c.n_keys, 0);
+	dnsconf_free(&c);
+
+	/* A secondary zone whose file line came first. */
+	parse_ok("zone s file s.zone\nzone s secondary 192.0.2.53\n", &c);
+	assert_int_equal(c.zones[0].kind, DNSCONF_ZONE_SECONDARY);
+	assert_int_equal(c.n_zones, 1);
+	dnsconf_free(&c);
+
+	/* Every algorithm's name, and a 64-octet secret (keymgr -t for hmac-sha512). */
+	static const char *const algs[] = { "hmac-md5", "hmac-sha1", "hmac-sha224", "hmac-sha256",
+		"hmac-sha384", "hmac-sha512" };
+	for (size_t i = 0; i < 6; i++) {
+		char text2[256];
+		snprintf(text2, sizeof(text2), "key k %s QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB"
+		    "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQQ==\n", algs[i]);
+		parse_ok(text2, &c);
+		assert_int_equal(c.keys[0].alg, (int)i);
+		assert_int_equal(c.keys[0].secret_len, 64);
+		dnsconf_free(&c);
+	}
+}
+
+static void
+test_print_xfr(void **state)
+{
+	struct dnsconf c;
+	char *p;
+
+	parse_ok("key K hmac-sha512 YWJj\nzone b notify 192.0.2.7@5353 key k\n"
+	    "zone a file a\nzone b secondary ::1\nzone b allow-transfer 2001:db8::/32 key k.\n"
+	    "zone b file \"my b\"\nkey \"#\" hmac-md5 YWJjZA==\nzone a secondary 127.0.0.1 key \"#\"\n",
+	    &c);
+	p = print_str(&c);
+	assert_non_null(strstr(p,
+	    "listen [::]@53\n"
+	    "key k. hmac-sha512 YWJj\n"
+	    "key \"#.\" hmac-md5 YWJjZA==\n"
+	    "zone b. file \"my b\"\n"
+	    "zone b. secondary [::1]@53\n"
+	    "zone b. allow-transfer 2001:db8::/32 key k.\n"
+	    "zone b. notify 192.0.2.7@5353 key k.\n"
+	    "zone a. file a\n"
+	    "zone a. secondary 127.0.0.1@53 key \"#.\"\n"
+	    "identity "));
+	free(p);
+	dnsconf_free(&c);
+}
+
 static void
 roundtrip(const char *text)
 {
@@ -702,6 +917,19 @@ roundtrip(const char *text)
 	assert_int_equal(a.n_zones, b.n_zones);
 	assert_int_equal(a.n_rrl_whitelist, b.n_rrl_whitelist);
 	assert_int_equal(a.rrl_rate, b.rrl_rate);
+	assert_int_equal(a.n_keys, b.n_keys);
+	for (size_t i = 0; i < a.n_keys; i++) {
+		assert_string_equal(a.keys[i].name, b.keys[i].name);
+		assert_int_equal(a.keys[i].alg, b.keys[i].alg);
+		assert_int_equal(a.keys[i].secret_len, b.keys[i].secret_len);
+		assert_memory_equal(a.keys[i].secret, b.keys[i].secret, a.keys[i].secret_len);
+	}
+	for (size_t i = 0; i < a.n_zones; i++) {
+		assert_int_equal(a.zones[i].kind, b.zones[i].kind);
+		assert_int_equal(a.zones[i].n_primaries, b.zones[i].n_primaries);
+		assert_int_equal(a.zones[i].n_xfr_acl, b.zones[i].n_xfr_acl);
+		assert_int_equal(a.zones[i].n_notify, b.zones[i].n_notify);
+	}
 	free(p1);
 	free(p2);
 	dnsconf_free(&a);
@@ -724,6 +952,11 @@ test_roundtrip(void **state)
 		"control \"none\"\n",
 		"control none\n",
 		"control /tmp/x.sock\n",
+		"key k hmac-sha256 c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI=\n"
+		"zone a secondary 192.0.2.1@5300 key k\nzone a file a\nzone a notify ::1\n"
+		"zone a allow-transfer 0.0.0.0/0\nzone a allow-transfer ::/0 key k\n",
+		"key \"a b\" hmac-sha1 YQ==\nzone \\# hosts h\nzone \\# allow-transfer 10.0.0.0/8 key "
+		"\"a b\"\n",
 	};
 
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
@@ -748,6 +981,8 @@ main(void)
 		cmocka_unit_test(test_errors_binary),
 		cmocka_unit_test(test_listen_limit),
 		cmocka_unit_test(test_print),
+		cmocka_unit_test(test_xfr),
+		cmocka_unit_test(test_print_xfr),
 		cmocka_unit_test(test_roundtrip),
 	};
 
