@@ -76,6 +76,7 @@
 #include "../lib/siphash.h"
 #include "load.h"
 #include "rrl.h"
+#include "xfrout.h"
 
 #define DNS_UDP_BATCH 64
 /* Batches per wakeup before the loop turns (TCP, other sockets, epochs). */
@@ -190,6 +191,7 @@ struct dns_worker {
 	uint64_t udp_in, udp_out, udp_dropped, udp_send_errors;
 	uint64_t tcp_accepted, tcp_refused, tcp_closed_idle, tcp_evicted;
 	uint64_t tcp_evicted_busy, tcp_io_timeouts, tcp_refused_per_ip;
+	uint64_t xfr_handed, xfr_udp;
 	struct log_ratelimit rl_udp, rl_tcp;
 
 	/* Response rate limiting of UDP answers; NULL: off. */
@@ -217,6 +219,13 @@ struct dns_server {
 	uint32_t ip_mask;
 	struct siphash_key ip_key;
 	bool started;
+	/* Transfer queries for the main thread (dns_server_set_xfr). */
+	dns_server_xfr_fn xfr_fn;
+	void *xfr_ctx;
+	struct ev_loop *xfr_loop;
+	ev_async xfr_async;
+	pthread_mutex_t xfr_lock;
+	struct dns_xfr_handoff *xfr_head, **xfr_tail;
 };
 
 /* ------------------------------------------------------------ generations */
@@ -426,6 +435,10 @@ dns_gen_build(const struct dnsconf *conf, const struct dns_gen *old, const char 
 		dns_gen_free(gen);
 		return NULL;
 	}
+	if ((gen->xfr = dns_xfr_policy_new(conf)) == NULL) {
+		dns_gen_free(gen);
+		return NULL;
+	}
 	memcpy(gen->identity, conf->identity, sizeof(gen->identity));
 	memcpy(gen->version, conf->version, sizeof(gen->version));
 	gen->aconf.identity = gen->identity;
@@ -494,6 +507,7 @@ dns_gen_free(struct dns_gen *gen)
 	if (gen == NULL)
 		return;
 	dns_zoneset_free(gen->zones);
+	dns_xfr_policy_free(gen->xfr);
 	for (size_t i = 0; i < gen->n_src; i++) {
 		free(gen->src[i].name);
 		free(gen->src[i].path);
@@ -501,6 +515,19 @@ dns_gen_free(struct dns_gen *gen)
 	}
 	free(gen->src);
 	free(gen);
+}
+
+void
+dns_gen_hold(struct dns_gen *gen)
+{
+	gen->holds++;
+}
+
+void
+dns_gen_release(struct dns_gen *gen)
+{
+	if (gen != NULL && --gen->holds == 0 && gen->retired)
+		dns_gen_free(gen);
 }
 
 /* ---------------------------------------------------------------- sockets */
@@ -724,6 +751,36 @@ out:
 	return dns_rrl_slip(resp, len);
 }
 
+/*
+ * One UDP query: transfer queries (RFC 1995 4, RFC 5936 4.2) by the
+ * transfer policy, the rest by dns_answer().
+ */
+static size_t
+dns_udp_answer(struct dns_worker *wk, const struct dns_gen *gen, const uint8_t *q, size_t qlen,
+    const union dns_sa *peer, uint8_t *out)
+{
+	enum dns_xfr_result r;
+	size_t len;
+
+	if (dns_xfr_qtype(q, qlen) == 0)
+		return dns_answer(&gen->aconf, gen->zones, q, qlen, out, DNS_UDP_OUT_MAX, false,
+		    &wk->stats);
+	/* Rare: the clock for TSIG is read only here. */
+	len = dns_xfr_udp(gen->zones, gen->xfr, q, qlen, &peer->sa, out, DNS_UDP_OUT_MAX,
+	    (uint64_t)time(NULL), &r);
+	wk->xfr_udp++;
+	wk->stats.queries++;
+	if (len == 0)
+		wk->stats.dropped++;
+	else if (r == DNS_XFR_UDP_SOA)
+		wk->stats.noerror++;
+	else if (r == DNS_XFR_FORMERR)
+		wk->stats.formerr++;
+	else
+		wk->stats.refused++;
+	return len;
+}
+
 static void
 dns_udp_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
@@ -758,8 +815,8 @@ dns_udp_cb(struct ev_loop *loop, ev_io *w, int revents)
 				wk->udp_dropped++;
 				continue;
 			}
-			len = dns_answer(&gen->aconf, gen->zones, wk->rbuf + (size_t)i * DNS_UDP_IN_MAX,
-			    wk->rmsg[i].msg_len, wk->sbuf + off, DNS_UDP_OUT_MAX, false, &wk->stats);
+			len = dns_udp_answer(wk, gen, wk->rbuf + (size_t)i * DNS_UDP_IN_MAX,
+			    wk->rmsg[i].msg_len, &wk->peer[i], wk->sbuf + off);
 			if (len == 0)
 				continue;
 			if (wk->rrl != NULL && (len = dns_udp_rrl(wk, &wk->peer[i], wk->sbuf + off,
@@ -793,6 +850,7 @@ dns_udp_cb(struct ev_loop *loop, ev_io *w, int revents)
 /* ------------------------------------------------------------------- TCP */
 
 static void dns_tcp_close(struct dns_tcp_conn *c);
+static int dns_tcp_handoff(struct dns_tcp_conn *c, size_t pos, size_t mlen);
 
 static void
 dns_lru_unlink(struct dns_worker *wk, struct dns_tcp_conn *c)
@@ -903,7 +961,8 @@ dns_tcp_flush_stage(struct dns_tcp_conn *c)
 
 /*
  * Answer every complete query in the input buffer, in order (RFC 7766
- * 6.2.1.1 allows any order; ours is the client's).  -1: close.
+ * 6.2.1.1 allows any order; ours is the client's).  -1: close; 1: the
+ * connection was handed to the main thread and is no longer ours.
  */
 static int
 dns_tcp_process(struct dns_tcp_conn *c)
@@ -935,6 +994,9 @@ dns_tcp_process(struct dns_tcp_conn *c)
 			if (dns_tcp_backlog(c) >= DNS_TCP_BACKLOG_MAX)
 				break;
 		}
+		/* A transfer goes to the main thread, with the connection (dns_server_set_xfr). */
+		if (wk->srv->xfr_fn != NULL && dns_xfr_qtype(c->in + pos + 2, mlen) != 0)
+			return dns_tcp_handoff(c, pos, mlen);
 		len = dns_answer(&gen->aconf, gen->zones, c->in + pos + 2, mlen,
 		    wk->stage + wk->stage_len + 2, DNS_TCP_MSG_MAX, true, &wk->stats);
 		pos += 2 + mlen;
@@ -1015,8 +1077,9 @@ dns_tcp_read(struct dns_tcp_conn *c)
 			dns_lru_unlink(wk, c);
 			dns_lru_append(wk, c);
 		}
-		if (dns_tcp_process(c) != 0)
-			return -1;
+		int rc = dns_tcp_process(c);
+		if (rc != 0)
+			return rc;
 		if ((size_t)r < space)
 			return 0;
 	}
@@ -1055,13 +1118,16 @@ static void
 dns_tcp_conn_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct dns_tcp_conn *c = w->data;
+	int rc;
 
-	if ((revents & EV_WRITE) != 0 && dns_tcp_write(c) != 0) {
-		dns_tcp_close(c);
+	if ((revents & EV_WRITE) != 0 && (rc = dns_tcp_write(c)) != 0) {
+		if (rc < 0)
+			dns_tcp_close(c);
 		return;
 	}
-	if ((revents & EV_READ) != 0 && dns_tcp_read(c) != 0) {
-		dns_tcp_close(c);
+	if ((revents & EV_READ) != 0 && (rc = dns_tcp_read(c)) != 0) {
+		if (rc < 0)
+			dns_tcp_close(c);
 		return;
 	}
 	/* RFC 7766 6.2.3: the client closed; everything it asked is answered. */
@@ -1097,8 +1163,9 @@ dns_tcp_io_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	dns_tcp_close(c);
 }
 
+/* The slot back to the pool; the descriptor is closed, or no longer ours (handed off). */
 static void
-dns_tcp_close(struct dns_tcp_conn *c)
+dns_tcp_release(struct dns_tcp_conn *c, bool close_fd)
 {
 	struct dns_worker *wk = c->wk;
 	struct dns_server *srv = wk->srv;
@@ -1108,7 +1175,8 @@ dns_tcp_close(struct dns_tcp_conn *c)
 	ev_timer_stop(wk->loop, &c->deadline);
 	if (srv->ip_count != NULL)
 		atomic_fetch_sub_explicit(&srv->ip_count[c->ip_slot], 1, memory_order_relaxed);
-	close(c->fd);
+	if (close_fd)
+		close(c->fd);
 	c->fd = -1;
 	if (c->in != c->in_small)
 		free(c->in);
@@ -1117,6 +1185,62 @@ dns_tcp_close(struct dns_tcp_conn *c)
 	c->next = wk->free_conns;
 	wk->free_conns = c;
 	wk->n_conns--;
+}
+
+static void
+dns_tcp_close(struct dns_tcp_conn *c)
+{
+	dns_tcp_release(c, true);
+}
+
+/*
+ * The query at c->in + pos (mlen bytes) is a transfer: hand the connection
+ * to the main thread with it, and with the answers to earlier queries that
+ * the socket has not taken (they go out first, in order).  Whatever the
+ * client sent after the transfer query is dropped: RFC 5936 4.1 lets the
+ * server close the connection after a transfer, and xfrd.c does.  The
+ * connection leaves the worker's slots and its per-source count: a
+ * transfer is the main thread's to bound.  1, or -1 (out of memory: close).
+ */
+static int
+dns_tcp_handoff(struct dns_tcp_conn *c, size_t pos, size_t mlen)
+{
+	struct dns_worker *wk = c->wk;
+	struct dns_server *srv = wk->srv;
+	struct dns_xfr_handoff *h;
+	size_t pend;
+	uint8_t *p;
+
+	/* The staged answers join the backlog without a send: one copy of what is owed. */
+	if (wk->stage_len > 0 && dns_tcp_queue(c, wk->stage, wk->stage_len) != 0)
+		return -1;
+	wk->stage_len = 0;
+	pend = dns_tcp_backlog(c);
+	if ((h = malloc(sizeof(*h) + mlen + pend)) == NULL)
+		return -1;
+	memset(h, 0, sizeof(*h));
+	p = (uint8_t *)(h + 1);
+	memcpy(p, c->in + pos + 2, mlen);
+	h->msg = p;
+	h->len = mlen;
+	if (pend > 0)
+		memcpy(p + mlen, c->out + c->out_off, pend);
+	h->pending = p + mlen;
+	h->pending_len = pend;
+	h->peer_len = sizeof(h->peer);
+	if (getpeername(c->fd, (struct sockaddr *)&h->peer, &h->peer_len) != 0) {
+		free(h);
+		return -1;
+	}
+	h->fd = c->fd;
+	wk->xfr_handed++;
+	dns_tcp_release(c, false);
+	pthread_mutex_lock(&srv->xfr_lock);
+	*srv->xfr_tail = h;
+	srv->xfr_tail = &h->next;
+	pthread_mutex_unlock(&srv->xfr_lock);
+	ev_async_send(srv->xfr_loop, &srv->xfr_async);
+	return 1;
 }
 
 /*
@@ -1604,13 +1728,65 @@ dns_server_publish(struct dns_server *srv, struct dns_gen *gen)
 			}
 		}
 	}
-	dns_gen_free(old);
+	/* No worker reads it any more; a transfer out still may (dns_gen_hold). */
+	if (old != NULL && old->holds > 0)
+		old->retired = true;
+	else
+		dns_gen_free(old);
 }
 
 const struct dns_gen *
 dns_server_gen(const struct dns_server *srv)
 {
 	return atomic_load_explicit(&srv->gen, memory_order_relaxed);
+}
+
+struct dns_gen *
+dns_server_gen_hold(struct dns_server *srv)
+{
+	struct dns_gen *gen = atomic_load_explicit(&srv->gen, memory_order_relaxed);
+
+	dns_gen_hold(gen);
+	return gen;
+}
+
+/* Main thread: the transfer queries the workers handed over. */
+static void
+dns_xfr_async_cb(struct ev_loop *loop, ev_async *w, int revents)
+{
+	struct dns_server *srv = w->data;
+	struct dns_xfr_handoff *h;
+
+	pthread_mutex_lock(&srv->xfr_lock);
+	h = srv->xfr_head;
+	srv->xfr_head = NULL;
+	srv->xfr_tail = &srv->xfr_head;
+	pthread_mutex_unlock(&srv->xfr_lock);
+	while (h != NULL) {
+		struct dns_xfr_handoff *next = h->next;
+		h->next = NULL;
+		srv->xfr_fn(srv->xfr_ctx, h);
+		h = next;
+	}
+}
+
+int
+dns_server_set_xfr(struct dns_server *srv, struct ev_loop *loop, dns_server_xfr_fn fn,
+    void *ctx)
+{
+	if (srv->started || srv->xfr_fn != NULL)
+		return -1;
+	if (pthread_mutex_init(&srv->xfr_lock, NULL) != 0)
+		return -1;
+	srv->xfr_head = NULL;
+	srv->xfr_tail = &srv->xfr_head;
+	srv->xfr_loop = loop;
+	srv->xfr_ctx = ctx;
+	ev_async_init(&srv->xfr_async, dns_xfr_async_cb);
+	srv->xfr_async.data = srv;
+	ev_async_start(loop, &srv->xfr_async);
+	srv->xfr_fn = fn;
+	return 0;
 }
 
 void
@@ -1665,6 +1841,8 @@ dns_server_stats(const struct dns_server *srv, struct dns_server_stats *st)
 		st->tcp_evicted_busy += wk->tcp_evicted_busy;
 		st->tcp_io_timeouts += wk->tcp_io_timeouts;
 		st->tcp_refused_per_ip += wk->tcp_refused_per_ip;
+		st->xfr_handed += wk->xfr_handed;
+		st->xfr_udp += wk->xfr_udp;
 	}
 }
 
@@ -1692,6 +1870,16 @@ dns_server_free(struct dns_server *srv)
 	free(srv->workers);
 	free(srv->listen);
 	free((void *)srv->ip_count);
+	if (srv->xfr_fn != NULL) {
+		/* Hand-offs nobody took: the workers are stopped, so none can come. */
+		ev_async_stop(srv->xfr_loop, &srv->xfr_async);
+		for (struct dns_xfr_handoff *h = srv->xfr_head, *n; h != NULL; h = n) {
+			n = h->next;
+			close(h->fd);
+			free(h);
+		}
+		pthread_mutex_destroy(&srv->xfr_lock);
+	}
 	dns_gen_free(atomic_load(&srv->gen));
 	free(srv);
 }

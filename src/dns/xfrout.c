@@ -61,6 +61,55 @@ dns_xfr_policy_free(struct dns_xfr_policy *p)
 	free(p);
 }
 
+struct dns_xfr_policy *
+dns_xfr_policy_new(const struct dnsconf *conf)
+{
+	struct dns_xfr_policy *p = calloc(1, sizeof(*p));
+
+	if (p == NULL)
+		return NULL;
+	/* Copies: the generation outlives the configuration it was built from. */
+	if (conf->n_keys > 0) {
+		if ((p->keys = malloc(conf->n_keys * sizeof(*p->keys))) == NULL)
+			goto fail;
+		memcpy(p->keys, conf->keys, conf->n_keys * sizeof(*p->keys));
+		p->n_keys = conf->n_keys;
+	}
+	if (conf->n_zones > 0 && (p->zones = calloc(conf->n_zones, sizeof(*p->zones))) == NULL)
+		goto fail;
+	for (size_t i = 0; i < conf->n_zones; i++) {
+		const struct dnsconf_zone *cz = &conf->zones[i];
+		struct dns_xfr_zone *z = &p->zones[p->n_zones];
+		if (cz->n_xfr_acl == 0 && cz->n_notify == 0)
+			continue;
+		p->n_zones++;
+		memcpy(z->apex, cz->apex, sizeof(z->apex));
+		if (cz->n_xfr_acl > 0) {
+			if ((z->acl = calloc(cz->n_xfr_acl, sizeof(*z->acl))) == NULL)
+				goto fail;
+			for (size_t k = 0; k < cz->n_xfr_acl; k++) {
+				z->acl[k].prefix = cz->xfr_acl[k].prefix;
+				z->acl[k].key = cz->xfr_acl[k].key;
+			}
+			z->n_acl = cz->n_xfr_acl;
+		}
+		if (cz->n_notify > 0) {
+			if ((z->notify = calloc(cz->n_notify, sizeof(*z->notify))) == NULL)
+				goto fail;
+			for (size_t k = 0; k < cz->n_notify; k++) {
+				z->notify[k].sa = cz->notify[k].sa;
+				z->notify[k].salen = cz->notify[k].salen;
+				z->notify[k].key = cz->notify[k].key;
+			}
+			z->n_notify = cz->n_notify;
+		}
+	}
+	return p;
+fail:
+	dns_xfr_policy_free(p);
+	return NULL;
+}
+
 const struct dns_xfr_zone *
 dns_xfr_policy_zone(const struct dns_xfr_policy *p, const uint8_t *apex)
 {
