@@ -767,7 +767,7 @@ dns_udp_answer(struct dns_worker *wk, const struct dns_gen *gen, const uint8_t *
 		    &wk->stats);
 	/* Rare: the clock for TSIG is read only here. */
 	len = dns_xfr_udp(gen->zones, gen->xfr, q, qlen, &peer->sa, out, DNS_UDP_OUT_MAX,
-	    (uint64_t)time(NULL), &r);
+	    (uint64_t)time(NULL), gen->aconf.max_udp, &r);
 	wk->xfr_udp++;
 	wk->stats.queries++;
 	if (len == 0)

@@ -264,6 +264,8 @@ dns_xfrd_handoff(void *ctx, struct dns_xfr_handoff *h)
 		return;
 	}
 	free(h);
+	if (c->gen->aconf.max_udp != 0)
+		c->out.edns_size = c->gen->aconf.max_udp;
 	xd->st.result[c->out.result]++;
 	if (c->out.qname[0] != 0 || c->out.qtype != 0)
 		dns_name_to_text(c->out.qname, c->zone);

@@ -224,6 +224,7 @@ dns_xfr_out_start(struct dns_xfr_out *x, const struct dns_zoneset *zones,
 
 	memset(x, 0, sizeof(*x));
 	x->udp = udp;
+	x->edns_size = 1232;
 	if (len < DNS_HDR_LEN || (msg[2] & 0x80) != 0)
 		return -1;
 	x->id = (uint16_t)(msg[0] << 8 | msg[1]);
@@ -512,7 +513,7 @@ dns_xfr_out_next(struct dns_xfr_out *x, uint8_t *buf, size_t cap, uint64_t now)
 	}
 	dns_wire_unreserve(&wr, opt + tsig);
 	/* RFC 6891 7: an OPT in the reply when the query had one. */
-	if (x->edns && dns_wire_opt(&wr, DNS_TCP_MAX, 0, 0, 0, NULL, 0) != DNS_WIRE_OK)
+	if (x->edns && dns_wire_opt(&wr, x->edns_size, 0, 0, 0, NULL, 0) != DNS_WIRE_OK)
 		return 0;
 	len = dns_wire_finish(&wr);
 	if (x->tsig && dns_tsig_sign_reply(&x->tctx, buf, &len, limit, now, x->tsig_error) != 0)
@@ -524,7 +525,7 @@ dns_xfr_out_next(struct dns_xfr_out *x, uint8_t *buf, size_t cap, uint64_t now)
 size_t
 dns_xfr_udp(const struct dns_zoneset *zones, const struct dns_xfr_policy *pol,
     const uint8_t *msg, size_t len, const struct sockaddr *peer, uint8_t *resp, size_t cap,
-    uint64_t now, enum dns_xfr_result *result)
+    uint64_t now, uint16_t edns_size, enum dns_xfr_result *result)
 {
 	struct dns_xfr_out x;
 	size_t n, limit = DNS_UDP_MIN;
@@ -533,6 +534,8 @@ dns_xfr_udp(const struct dns_zoneset *zones, const struct dns_xfr_policy *pol,
 	if (dns_xfr_out_start(&x, zones, pol, NULL, NULL, msg, len, peer, true, now) != 0)
 		return 0;
 	*result = x.result;
+	if (edns_size != 0)
+		x.edns_size = edns_size;
 	/* RFC 6891 6.2.3-6.2.5: the client's payload size, at least 512. */
 	if (dns_wire_parse(msg, len, &m) == DNS_WIRE_OK && m.edns && m.edns_udp > DNS_UDP_MIN)
 		limit = m.edns_udp;

@@ -123,6 +123,7 @@ struct dns_xfr_out {
 	uint8_t rcode;
 	bool udp;
 	bool edns;                        /* the query had an OPT: so does every message */
+	uint16_t edns_size;               /* the payload size our OPT states (default 1232) */
 	bool tsig;                        /* the query was signed: sign every message */
 	uint16_t tsig_error;              /* an error reply's TSIG error */
 	struct dns_tsig_ctx tctx;
@@ -160,10 +161,11 @@ void dns_xfr_out_done(struct dns_xfr_out *x);
 
 /*
  * A transfer query over UDP, answered in one message (a worker's answer
- * path; no journal).  The reply's length, 0 to drop.
+ * path; no journal); edns_size: the udp-size we state in an OPT (0: 1232).
+ * The reply's length, 0 to drop.
  */
 size_t dns_xfr_udp(const struct dns_zoneset *zones, const struct dns_xfr_policy *pol,
     const uint8_t *msg, size_t len, const struct sockaddr *peer, uint8_t *resp, size_t cap,
-    uint64_t now, enum dns_xfr_result *result);
+    uint64_t now, uint16_t edns_size, enum dns_xfr_result *result);
 
 #endif

@@ -412,19 +412,19 @@ test_udp(void **state)
 
 	(void)state;
 	ql = query(q, "ex.", DNS_T_AXFR, 0, 1);
-	n = dns_xfr_udp(set, pol, q, ql, (struct sockaddr *)&in, resp, sizeof(resp), 1000, &r);
+	n = dns_xfr_udp(set, pol, q, ql, (struct sockaddr *)&in, resp, sizeof(resp), 1000, 0, &r);
 	assert_true(n > 0);
 	assert_int_equal(r, DNS_XFR_REFUSED);
 	assert_int_equal(dns_wire_parse(resp, n, &m), 0);
 	assert_int_equal(DNS_F_RCODE(m.flags), DNS_RCODE_REFUSED);
 	ql = query(q, "ex.", DNS_T_IXFR, 1, 2);
-	n = dns_xfr_udp(set, pol, q, ql, (struct sockaddr *)&in, resp, sizeof(resp), 1000, &r);
+	n = dns_xfr_udp(set, pol, q, ql, (struct sockaddr *)&in, resp, sizeof(resp), 1000, 0, &r);
 	assert_int_equal(r, DNS_XFR_UDP_SOA);
 	assert_int_equal(dns_wire_parse(resp, n, &m), 0);
 	assert_int_equal(DNS_F_RCODE(m.flags), 0);
 	assert_int_equal(m.ancount, 1);
 	assert_true(n <= 512);
-	n = dns_xfr_udp(set, pol, q, ql, (struct sockaddr *)&out, resp, sizeof(resp), 1000, &r);
+	n = dns_xfr_udp(set, pol, q, ql, (struct sockaddr *)&out, resp, sizeof(resp), 1000, 0, &r);
 	assert_int_equal(r, DNS_XFR_REFUSED);
 	dns_xfr_policy_free(pol);
 	dns_zoneset_free(set);

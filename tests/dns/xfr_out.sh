@@ -1,0 +1,356 @@
+#!/usr/bin/env bash
+# tests/dns/xfr_out.sh - riposte-dns as a primary, NSD and Knot as its
+# secondaries, on loopback ports (issue 12, "riposte-dns as the primary").
+#
+# riposte-dns serves the zones of the differential test (tests/dns/diff/
+# zones; three of them signed here with ldns-signzone: NSEC, NSEC3 with
+# opt-out, NSEC3) with `allow-transfer 127.0.0.1 key xfr` and a `notify`
+# row for each secondary.  NSD (request-xfr, allow-notify) and knotd
+# (master remote, notify ACL), all with the TSIG key, start empty and must:
+#   - get every zone by AXFR (riposte-dns's counters say so);
+#   - answer like riposte-dns: the differential harness (tests/dns/diff,
+#     compare.py with its allow.conf) over the same query set, riposte-dns
+#     against the Knot secondary and NSD against it;
+#   - get a change (a new serial, an address changed, two records added)
+#     after `ripostectl reload`, by NOTIFY and IXFR: riposte-dns counts two
+#     IXFRs and Knot's log names IXFR; the delay from the reload to the new
+#     serial being served is printed; the diff passes again on the new zone;
+#   - hold the signed zones exactly as riposte-dns sends them: the AXFR of
+#     each from riposte-dns, NSD and Knot are the same records, every RRSIG
+#     of the signed file among them.
+# And transfers riposte-dns must refuse: from an address outside the row
+# (REFUSED), unsigned where the row asks for the key (REFUSED), signed
+# with a key it does not know (NOTAUTH, BADKEY) or with a wrong secret
+# (NOTAUTH, BADSIG); AXFR over UDP REFUSED, IXFR over UDP our SOA alone.
+#
+# As root it runs in a network namespace of its own (lo only), elsewhere on
+# the host's loopback (ports from 20000 up).  It stops only the processes
+# it started, by pid.  Ends with "N passed, N failed".
+#
+# Environment: RIPOSTE_DNS (default build/riposte-dns), RIPOSTECTL (default
+# next to it), XFR_NETNS=0 (stay on the host), XFR_KEEP=1 (keep the temp
+# dir), DIFF_PY (a python3 with dnspython, default /usr/bin/python3).
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BIN=${RIPOSTE_DNS:-$ROOT/build/riposte-dns}
+CTL=${RIPOSTECTL:-$(dirname "$BIN")/ripostectl}
+PY=${DIFF_PY:-/usr/bin/python3}
+DIFF=$ROOT/tests/dns/diff
+# shellcheck source=tests/check.sh
+. "$ROOT/tests/check.sh"
+
+own_netns XFR "rdns-xfr-$$" RIPOSTE_DNS="$BIN" RIPOSTECTL="$CTL"
+
+for tool in kdig knotd nsd ldns-keygen ldns-signzone; do
+	command -v "$tool" >/dev/null || setup_failed "$tool is missing (apt-get install knot knot-dnsutils nsd ldnsutils)"
+done
+[[ -x $BIN && -x $CTL ]] || setup_failed "$BIN or $CTL is not built"
+"$PY" -c 'import dns.message' 2>/dev/null || setup_failed "$PY has no dnspython (apt-get install python3-dnspython)"
+
+T=$(mktemp -d /tmp/rdns-xfrout.XXXXXX) || exit 1
+chmod 755 "$T"
+RPID= NPID= KPID=
+# shellcheck disable=SC2317 # run by the EXIT trap
+cleanup() {
+	stop_pid "$RPID"
+	stop_pid "$NPID"
+	stop_pid "$KPID"
+	if [[ ${XFR_KEEP:-0} == 1 || $FAIL -gt 0 ]]; then
+		echo "# files and logs kept in $T"
+		if [[ $FAIL -gt 0 ]]; then
+			for f in "$T/riposte.log" "$T/nsd/nsd.log" "$T/knot/knot.log"; do
+				[[ -f $f ]] && tail -n 25 "$f" | sed "s|^|# $(basename "$f"): |"
+			done
+		fi
+	else
+		rm -rf "$T"
+	fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port_free() {
+	! (ss -Hlnu "sport = :$1"; ss -Hlnt "sport = :$1") 2>/dev/null | grep -q .
+}
+next_port() {
+	local p=$1
+	while ! port_free "$p"; do p=$((p + 1)); done
+	echo "$p"
+}
+P=$(next_port $((20000 + $$ % 11000)))
+PN=$(next_port $((P + 1)))
+PK=$(next_port $((PN + 1)))
+
+# ---- zones ---------------------------------------------------------------
+ZONES=(example. example.net. 2.0.192.in-addr.arpa. 8.b.d.0.1.0.0.2.ip6.arpa. secure.test. nsec3.test. nsec3n.test.)
+declare -A SIGN_OPTS=([secure.test.]="" [nsec3.test.]="-n -s 5ca1ab1e -t 3 -p" [nsec3n.test.]="-n -s 0ddba115 -t 1")
+mkdir -p "$T/primary" "$T/keys" "$T/nsd" "$T/knot/db" "$T/knot/zones"
+for z in "${ZONES[@]}"; do
+	if [[ -n ${SIGN_OPTS[$z]+set} ]]; then
+		d=$T/keys/$z
+		mkdir -p "$d"
+		# shellcheck disable=SC2086 # the options are words
+		(cd "$d" && ksk=$(ldns-keygen -a ECDSAP256SHA256 -k "${z%.}") &&
+			zsk=$(ldns-keygen -a ECDSAP256SHA256 "${z%.}") &&
+			ldns-signzone ${SIGN_OPTS[$z]} -o "$z" -f "$T/primary/${z%.}.zone" \
+				"$DIFF/zones/${z%.}.zone" "$ksk" "$zsk") >"$T/sign.log" 2>&1 ||
+			{ cat "$T/sign.log"; setup_failed "signing $z failed"; }
+	else
+		cp "$DIFF/zones/${z%.}.zone" "$T/primary/"
+	fi
+done
+serial_of() { # serial_of FILE: the SOA serial of a zone file
+	awk '{ sub(/;.*/, "") } / SOA|\tSOA/ { for (i = 1; i <= NF; i++) if ($i == "SOA") { print $(i + 3); exit } }' "$1"
+}
+
+SECRET=$(head -c 32 /dev/urandom | base64)
+OTHER=$(head -c 32 /dev/urandom | base64)
+
+# ---- riposte-dns, the primary ----------------------------------------------
+{
+	echo "listen 127.0.0.1@$P"
+	echo "identity diff-test"
+	echo "version diff-version"
+	echo "workers 2"
+	echo "udp-size 1232"
+	echo "rrl-rate 0"
+	echo "control $T/ctl.sock"
+	echo "key xfr hmac-sha256 $SECRET"
+	for z in "${ZONES[@]}"; do
+		echo "zone $z file $T/primary/${z%.}.zone"
+		echo "zone $z allow-transfer 127.0.0.1 key xfr"
+		echo "zone $z notify 127.0.0.1@$PN key xfr"
+		echo "zone $z notify 127.0.0.1@$PK key xfr"
+	done
+} >"$T/riposte.conf"
+"$BIN" -c "$T/riposte.conf" -d >"$T/riposte.log" 2>&1 &
+RPID=$!
+
+soa_serial() { # soa_serial PORT ZONE
+	kdig @127.0.0.1 -p "$1" +short +retry=0 +time=1 SOA "$2" 2>/dev/null | awk '{ print $3 }'
+}
+# wait_serials PORT SECONDS ZONE=SERIAL...: every zone at its serial in time
+wait_serials() {
+	local port=$1 secs=$2 i e ok
+	shift 2
+	for ((i = 0; i < secs * 20; i++)); do
+		ok=1
+		for e in "$@"; do
+			[[ $(soa_serial "$port" "${e%%=*}") == "${e#*=}" ]] || { ok=0; break; }
+		done
+		((ok)) && return 0
+		sleep 0.05
+	done
+	return 1
+}
+WANT=()
+for z in "${ZONES[@]}"; do WANT+=("$z=$(serial_of "$T/primary/${z%.}.zone")"); done
+wait_serials "$P" 10 "${WANT[@]}" || bail "riposte-dns did not serve every zone"
+ok "riposte-dns serves the ${#ZONES[@]} zones on 127.0.0.1@$P"
+
+# ---- the secondaries -------------------------------------------------------
+{
+	cat <<-EOF
+		server:
+		  ip-address: 127.0.0.1@$PN
+		  do-ip6: no
+		  server-count: 1
+		  username: ""
+		  chroot: ""
+		  zonesdir: "$T/nsd"
+		  database: ""
+		  pidfile: "$T/nsd/nsd.pid"
+		  logfile: "$T/nsd/nsd.log"
+		  xfrdfile: "$T/nsd/xfrd.state"
+		  xfrdir: "$T/nsd"
+		  zonelistfile: "$T/nsd/zone.list"
+		  identity: "diff-test"
+		  nsid: "ascii_diff-test"
+		  version: "diff-version"
+		  hide-version: no
+		  hide-identity: no
+		  ipv4-edns-size: 1232
+		  minimal-responses: yes
+		  verbosity: 2
+		  rrl-ratelimit: 0
+		  rrl-whitelist-ratelimit: 0
+		remote-control:
+		  control-enable: no
+		key:
+		  name: xfr.
+		  algorithm: hmac-sha256
+		  secret: "$SECRET"
+	EOF
+	for z in "${ZONES[@]}"; do
+		printf 'zone:\n  name: %s\n  zonefile: %s.zone\n' "$z" "${z%.}"
+		printf '  request-xfr: 127.0.0.1@%s xfr.\n  allow-notify: 127.0.0.1 xfr.\n' "$P"
+		printf '  provide-xfr: 127.0.0.1 xfr.\n'
+	done
+} >"$T/nsd/nsd.conf"
+{
+	cat <<-EOF
+		server:
+		  rundir: "$T/knot"
+		  pidfile: "$T/knot/knot.pid"
+		  listen: 127.0.0.1@$PK
+		  identity: "diff-test"
+		  nsid: "diff-test"
+		  version: "diff-version"
+		  udp-max-payload: 1232
+		  udp-workers: 1
+		  tcp-workers: 1
+		  background-workers: 1
+		control:
+		  listen: "$T/knot/knot.sock"
+		database:
+		  storage: "$T/knot/db"
+		log:
+		  - target: "$T/knot/knot.log"
+		    any: info
+		key:
+		  - id: xfr.
+		    algorithm: hmac-sha256
+		    secret: $SECRET
+		remote:
+		  - id: primary
+		    address: 127.0.0.1@$P
+		    key: xfr.
+		acl:
+		  - id: notify-from-primary
+		    address: 127.0.0.1
+		    key: xfr.
+		    action: notify
+		  - id: transfer-signed
+		    address: 127.0.0.1
+		    key: xfr.
+		    action: transfer
+		template:
+		  - id: default
+		    storage: "$T/knot/zones"
+		    file: "%s.zone"
+		    master: primary
+		    acl: [notify-from-primary, transfer-signed]
+		    zonefile-sync: -1
+		    zonefile-load: none
+		    journal-content: changes
+		    semantic-checks: off
+		zone:
+	EOF
+	for z in "${ZONES[@]}"; do echo "  - domain: $z"; done
+} >"$T/knot/knot.conf"
+nsd -d -c "$T/nsd/nsd.conf" >"$T/nsd/stderr.log" 2>&1 &
+NPID=$!
+knotd -c "$T/knot/knot.conf" >"$T/knot/stderr.log" 2>&1 &
+KPID=$!
+
+wait_serials "$PN" 20 "${WANT[@]}"
+check "NSD transferred every zone" 0 $?
+wait_serials "$PK" 20 "${WANT[@]}"
+check "Knot transferred every zone" 0 $?
+
+status_json() { "$CTL" -s "$T/ctl.sock" --json status 2>/dev/null; }
+xfr_count() { # xfr_count KEY: riposte-dns's xfr_out counter
+	status_json | "$PY" -c "import json, sys; print(json.load(sys.stdin)['xfr_out']['$1'])"
+}
+notify_count() {
+	status_json | "$PY" -c "import json, sys; print(json.load(sys.stdin)['notify_out']['$1'])"
+}
+full=$(($(xfr_count axfr) + $(xfr_count ixfr_axfr_style)))
+check "riposte-dns sent every zone whole to both ($((2 * ${#ZONES[@]})) transfers)" yes \
+	"$( ((full >= 2 * ${#ZONES[@]})) && echo yes || echo "no ($full)")"
+grep -q "AXFR, incoming" "$T/knot/knot.log"
+check "Knot's log names the AXFR" 0 $?
+check "the transfers ran TSIG-signed" 0 "$(grep -c 'AXFR, serial [0-9]*$' "$T/riposte.log")"
+
+# ---- answers match ---------------------------------------------------------
+diff_run() { # diff_run DESC CAND_NAME CAND_PORT ZONEDIR
+	local out rc
+	"$PY" "$DIFF/gen_queries.py" "$4" >"$T/queries.jsonl" || { not_ok "$1: gen_queries.py failed"; return; }
+	out=$("$PY" "$DIFF/compare.py" --ref "127.0.0.1@$PK" --cand "127.0.0.1@$3" --name "$2" \
+		--allow "$DIFF/allow.conf" --log "$T/diff-$2.log" "$T/queries.jsonl" 2>&1)
+	rc=$?
+	echo "$out" | tail -n 1 | sed "s/^/# $1: /"
+	if ((rc != 0)); then
+		echo "$out" | tail -n 30 | sed 's/^/#   /'
+		not_ok "$1"
+	else
+		ok "$1"
+	fi
+}
+diff_run "riposte-dns (primary) answers as Knot (its secondary)" riposte "$P" "$T/primary"
+diff_run "NSD (secondary) answers as Knot (secondary)" nsd "$PN" "$T/primary"
+
+# ---- signed zones arrive unchanged -------------------------------------------
+axfr_set() { # axfr_set PORT ZONE: the records of an AXFR, one a line, sorted
+	kdig @127.0.0.1 -p "$1" +retry=0 +time=5 -y "hmac-sha256:xfr.:$SECRET" AXFR "$2" 2>/dev/null |
+		grep -v '^;' | awk 'NF { $1 = $1; print }' | sort
+}
+for z in secure.test. nsec3.test. nsec3n.test.; do
+	axfr_set "$P" "$z" >"$T/axfr-riposte-$z"
+	axfr_set "$PN" "$z" >"$T/axfr-nsd-$z"
+	axfr_set "$PK" "$z" >"$T/axfr-knot-$z"
+	sigs=$(awk '$4 == "RRSIG"' "$T/axfr-riposte-$z" | wc -l)
+	want=$(awk '!/^;/ && $4 == "RRSIG"' "$T/primary/${z%.}.zone" | wc -l)
+	check "$z: riposte-dns sends every RRSIG of the signed file ($want)" "$want" "$sigs"
+	cmp -s "$T/axfr-riposte-$z" "$T/axfr-nsd-$z"
+	check "$z: NSD holds the same records, RRSIGs included" 0 $?
+	cmp -s "$T/axfr-riposte-$z" "$T/axfr-knot-$z"
+	check "$z: Knot holds the same records, RRSIGs included" 0 $?
+done
+
+# ---- a change: NOTIFY, then IXFR ---------------------------------------------
+old=$(serial_of "$T/primary/example.zone")
+new=$((old + 1))
+ixfr0=$(xfr_count ixfr)
+sed -i -e "s/ $old / $new /" -e 's/^mail\t300\tA\t192.0.2.25$/mail\t300\tA\t192.0.2.26/' "$T/primary/example.zone"
+printf 'xfr-added\tA\t192.0.2.201\nxfr-added\tTXT\t"added by xfr_out.sh"\n' >>"$T/primary/example.zone"
+check "the zone file changed (serial $new, mail's address)" 2 \
+	"$(grep -c -P -e " $new " -e '^mail\t300\tA\t192\.0\.2\.26$' "$T/primary/example.zone")"
+t0=$(date +%s%N)
+"$CTL" -s "$T/ctl.sock" reload >/dev/null
+wait_serials "$PN" 10 "example.=$new"
+rn=$?
+tn=$((($(date +%s%N) - t0) / 1000000))
+wait_serials "$PK" 10 "example.=$new"
+rk=$?
+tk=$((($(date +%s%N) - t0) / 1000000))
+check "NSD serves serial $new after the reload (NOTIFY)" 0 $rn
+check "Knot serves serial $new after the reload (NOTIFY)" 0 $rk
+echo "# reload to new serial served: NSD $tn ms, Knot $tk ms"
+check "the change came as IXFR to both (riposte-dns's counter)" 2 $(($(xfr_count ixfr) - ixfr0))
+grep -q "\[example.\] IXFR, incoming" "$T/knot/knot.log"
+check "Knot's log names the IXFR" 0 $?
+check "NSD and Knot acknowledged every NOTIFY" "$((2 * ${#ZONES[@]} + 2))" "$(notify_count acked)"
+check "NSD: mail.example. changed" 192.0.2.26 "$(kdig @127.0.0.1 -p "$PN" +short mail.example. A)"
+check "Knot: xfr-added.example. arrived" 192.0.2.201 "$(kdig @127.0.0.1 -p "$PK" +short xfr-added.example. A)"
+diff_run "after the IXFR: riposte-dns answers as Knot" riposte "$P" "$T/primary"
+diff_run "after the IXFR: NSD answers as Knot" nsd "$PN" "$T/primary"
+
+# ---- transfers riposte-dns refuses -------------------------------------------
+rcode() { # rcode ARGS...: the status kdig reports
+	kdig @127.0.0.1 -p "$P" +retry=0 +time=2 "$@" 2>&1 |
+		grep -o -E "status: [A-Z]+|error '[A-Z]+'|rcode [A-Z]+" | head -n 1 | grep -o -E '[A-Z]{4,}'
+}
+refused0=$(xfr_count refused)
+tsig0=$(xfr_count tsig_failed)
+check "AXFR from 127.0.0.2 (outside the row), right key: REFUSED" REFUSED \
+	"$(rcode -b 127.0.0.2 -y "hmac-sha256:xfr.:$SECRET" AXFR example.)"
+check "AXFR unsigned from 127.0.0.1 (the row asks for the key): REFUSED" REFUSED \
+	"$(rcode AXFR example.)"
+check "AXFR with a key riposte-dns does not know: NOTAUTH" NOTAUTH \
+	"$(rcode -y "hmac-sha256:stranger.:$SECRET" AXFR example.)"
+check "AXFR with a wrong secret: NOTAUTH" NOTAUTH \
+	"$(rcode -y "hmac-sha256:xfr.:$OTHER" AXFR example.)"
+check "refusals counted" 2 $(($(xfr_count refused) - refused0))
+check "TSIG failures counted" 2 $(($(xfr_count tsig_failed) - tsig0))
+check "AXFR over UDP: REFUSED" REFUSED "$(rcode +notcp -y "hmac-sha256:xfr.:$SECRET" AXFR example.)"
+soa_only=$(kdig @127.0.0.1 -p "$P" +notcp +retry=0 -y "hmac-sha256:xfr.:$SECRET" IXFR="$old" example. 2>&1 |
+	grep -v '^;' | awk 'NF && $4 == "SOA" { print $7 }')
+check "IXFR over UDP: our SOA alone (RFC 1995 4)" "$new" "$soa_only"
+
+check "riposte-dns is still running" 0 "$(kill -0 "$RPID" 2>/dev/null; echo $?)"
+check_sigterm "$RPID" "riposte-dns exits 0 on SIGTERM"
+RPID=
+check_no_sanitizer "$T/riposte.log"
+finish
