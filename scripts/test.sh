@@ -130,8 +130,8 @@ netns() {
 
 # dns NAME BUILDDIR: riposte-dns's dig/kdig smoke test, the address-added-later
 # test, the differential test against Knot, riposte-probe's end-to-end test
-# and its SVG timeline in headless Chromium, with BUILDDIR's riposte-dns and
-# riposte-probe.
+# and its SVG timeline in headless Chromium, TSIG against kdig and knotd,
+# with BUILDDIR's riposte-dns, riposte-probe and tests/tsig_peer.
 dns() {
 	local name=$1 bin=$ROOT/$2/riposte-dns
 	script "$name-smoke" env RIPOSTE_DNS="$bin" tests/dns/smoke.sh
@@ -143,6 +143,7 @@ dns() {
 	script "$name-control" env RIPOSTE_DNS="$bin" tests/dns/control.sh
 	script "$name-diff-knot" tests/dns/diff/run.sh "$bin"
 	script "$name-dnssec-unbound" env RIPOSTE_DNS="$bin" tests/dns/dnssec_unbound.sh
+	script "$name-tsig-knot" env TSIG_PEER="$ROOT/$2/tests/tsig_peer" tests/dns/tsig.sh
 }
 
 section "setup: scripts/setup.sh"

@@ -132,7 +132,7 @@ struct dns_tsig_ctx {
 	uint8_t alg_name[DNS_NAME_MAX];
 	uint8_t alg_name_len;
 	unsigned replies;               /* reply messages seen or sent so far */
-	unsigned unsigned_run;          /* client: unsigned replies since the last signed */
+	unsigned unsigned_run;          /* unsigned replies since the last signed */
 	bool last_signed;               /* client: was the last reply signed? */
 	bool running;                   /* an HMAC over unsigned replies is open */
 	alignas(max_align_t) uint8_t hmac[3 * 256]; /* nettle's outer, inner, state */
@@ -222,6 +222,15 @@ int dns_tsig_verify_query(struct dns_tsig_ctx *ctx, const struct dns_tsig_key *k
  */
 int dns_tsig_sign_reply(struct dns_tsig_ctx *ctx, uint8_t *msg, size_t *len, size_t cap,
     uint64_t now, uint16_t tsig_error);
+
+/*
+ * Server: send this reply message of a stream unsigned (RFC 8945 5.3.1
+ * allows up to 99 in a row between signed ones; the first and the last
+ * must be signed): it is folded into the next signed message's MAC.
+ * 0, or DNS_TSIG_E_STATE when it must be signed (the first message, or
+ * 99 unsigned already).
+ */
+int dns_tsig_reply_unsigned(struct dns_tsig_ctx *ctx, const uint8_t *msg, size_t len);
 
 /*
  * Client: check one reply message to our signed request, in stream order
