@@ -430,6 +430,92 @@ test_udp(void **state)
 	dns_zoneset_free(set);
 }
 
+/* TSIG (RFC 8945): every message of a signed transfer verifies in turn; bad keys get NOTAUTH. */
+static void
+test_tsig(void **state)
+{
+	struct dns_zoneset *set = set_of(build(5, 5000, 0));
+	struct dns_xfr_policy *pol = policy();
+	struct sockaddr_in keyed = peer("10.1.2.3");
+	struct dns_tsig_key other, wrong;
+	struct dns_tsig_ctx cctx;
+	struct dns_xfr_out x;
+	char err[128];
+	uint8_t q[1024], *buf = malloc(65535);
+	size_t ql, len;
+	unsigned n = 0;
+
+	(void)state;
+	assert_int_equal(dns_tsig_key_parse("xfr", "hmac-sha256",
+	    "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI=", &pol->keys[0], err, sizeof(err)), 0);
+	/* A key the server knows, signing: admitted by the row that asks for it. */
+	dns_tsig_ctx_init(&cctx, &pol->keys[0]);
+	ql = query(q, "ex.", DNS_T_AXFR, 0, 21);
+	assert_int_equal(dns_tsig_sign_query(&cctx, q, &ql, sizeof(q), 1000), 0);
+	assert_int_equal(dns_xfr_out_start(&x, set, pol, NULL, NULL, q, ql,
+	    (struct sockaddr *)&keyed, false, 1000), 0);
+	assert_int_equal(x.result, DNS_XFR_AXFR);
+	assert_true(x.tsig);
+	while ((len = dns_xfr_out_next(&x, buf, 65535, 1001)) > 0) {
+		assert_true(len <= 65535);
+		assert_int_equal(dns_tsig_verify_reply(&cctx, buf, len, 1001), DNS_TSIG_OK);
+		n++;
+	}
+	assert_true(n > 1);
+	assert_int_equal(dns_tsig_verify_end(&cctx), DNS_TSIG_OK);
+	dns_xfr_out_done(&x);
+
+	/* A key it does not know: NOTAUTH, TSIG error BADKEY (RFC 8945 5.2.1). */
+	assert_int_equal(dns_tsig_key_parse("stranger", "hmac-sha256",
+	    "c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI=", &other, err, sizeof(err)), 0);
+	dns_tsig_ctx_init(&cctx, &other);
+	ql = query(q, "ex.", DNS_T_AXFR, 0, 22);
+	assert_int_equal(dns_tsig_sign_query(&cctx, q, &ql, sizeof(q), 1000), 0);
+	assert_int_equal(dns_xfr_out_start(&x, set, pol, NULL, NULL, q, ql,
+	    (struct sockaddr *)&keyed, false, 1000), 0);
+	assert_int_equal(x.result, DNS_XFR_TSIG);
+	len = dns_xfr_out_next(&x, buf, 65535, 1000);
+	assert_true(len > 0);
+	assert_int_equal(DNS_F_RCODE(buf[3]), DNS_RCODE_NOTAUTH);
+	assert_int_equal(dns_tsig_verify_reply(&cctx, buf, len, 1000), DNS_TSIG_PEERERR);
+	assert_int_equal(cctx.error, DNS_TSIG_ERR_BADKEY);
+	assert_int_equal(dns_xfr_out_next(&x, buf, 65535, 1000), 0);
+	dns_xfr_out_done(&x);
+
+	/* The right name, a wrong secret: NOTAUTH, BADSIG (5.2.2). */
+	assert_int_equal(dns_tsig_key_parse("xfr", "hmac-sha256", "b3RoZXJzZWNyZXQ=", &wrong, err,
+	    sizeof(err)), 0);
+	dns_tsig_ctx_init(&cctx, &wrong);
+	ql = query(q, "ex.", DNS_T_AXFR, 0, 23);
+	assert_int_equal(dns_tsig_sign_query(&cctx, q, &ql, sizeof(q), 1000), 0);
+	assert_int_equal(dns_xfr_out_start(&x, set, pol, NULL, NULL, q, ql,
+	    (struct sockaddr *)&keyed, false, 1000), 0);
+	assert_int_equal(x.result, DNS_XFR_TSIG);
+	len = dns_xfr_out_next(&x, buf, 65535, 1000);
+	assert_int_equal(DNS_F_RCODE(buf[3]), DNS_RCODE_NOTAUTH);
+	assert_int_equal(dns_tsig_verify_reply(&cctx, buf, len, 1000), DNS_TSIG_PEERERR);
+	assert_int_equal(cctx.error, DNS_TSIG_ERR_BADSIG);
+	dns_xfr_out_done(&x);
+
+	/* Signed with the right key from outside the key's row (127/8 has no key): admitted
+	 * there too, since that row asks for none; from 192.0.2.1 REFUSED, signed. */
+	struct sockaddr_in out = peer("192.0.2.1");
+	dns_tsig_ctx_init(&cctx, &pol->keys[0]);
+	ql = query(q, "ex.", DNS_T_AXFR, 0, 24);
+	assert_int_equal(dns_tsig_sign_query(&cctx, q, &ql, sizeof(q), 1000), 0);
+	assert_int_equal(dns_xfr_out_start(&x, set, pol, NULL, NULL, q, ql,
+	    (struct sockaddr *)&out, false, 1000), 0);
+	assert_int_equal(x.result, DNS_XFR_REFUSED);
+	len = dns_xfr_out_next(&x, buf, 65535, 1000);
+	assert_int_equal(DNS_F_RCODE(buf[3]), DNS_RCODE_REFUSED);
+	assert_int_equal(dns_tsig_verify_reply(&cctx, buf, len, 1000), DNS_TSIG_OK);
+	dns_xfr_out_done(&x);
+
+	free(buf);
+	dns_xfr_policy_free(pol);
+	dns_zoneset_free(set);
+}
+
 static void
 test_qtype(void **state)
 {
@@ -470,6 +556,7 @@ main(void)
 		cmocka_unit_test(test_ixfr),
 		cmocka_unit_test(test_refused_notauth),
 		cmocka_unit_test(test_udp),
+		cmocka_unit_test(test_tsig),
 		cmocka_unit_test(test_qtype),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
