@@ -1001,8 +1001,11 @@ dns_answer(const struct dns_answer_conf *conf, const struct dns_zoneset *zones,
 		return reply_rcode(&a, DNS_RCODE_FORMERR, false);
 	if (q.ancount != 0 || q.nscount != 0)
 		return reply_rcode(&a, DNS_RCODE_FORMERR, true);
-	if (q.tsig)
+	if (q.tsig) {
+		/* Counted: the server answers it signed when it knows the key (xfrout.h). */
+		stats->tsig++;
 		return reply_rcode(&a, DNS_RCODE_REFUSED, true);
+	}
 	if (q.qtype == 0)
 		return reply_rcode(&a, DNS_RCODE_NOTIMP, true);
 	if (q.qtype == DNS_T_AXFR || q.qtype == DNS_T_IXFR)

@@ -43,6 +43,20 @@ dns_zone_serial(const struct dns_zone *zone, uint32_t *serial)
 	return true;
 }
 
+uint32_t
+dns_rrsig_ttl(const struct dns_node *node, const uint8_t *rd, uint16_t len, uint32_t dflt)
+{
+	const struct dns_rrset *cov;
+
+	/* RFC 4034 3.1: Type Covered (2), Algorithm, Labels, Original TTL (4). */
+	if (len < 8)
+		return dflt;
+	cov = node != NULL ? dns_node_rrset(node, (uint16_t)(rd[0] << 8 | rd[1])) : NULL;
+	if (cov != NULL)
+		return cov->ttl;
+	return (uint32_t)rd[4] << 24 | (uint32_t)rd[5] << 16 | (uint32_t)rd[6] << 8 | rd[7];
+}
+
 bool
 dns_serial_gt(uint32_t a, uint32_t b)
 {
@@ -112,15 +126,16 @@ dbuf_put(struct dbuf *b, const uint8_t *owner, uint16_t type, uint32_t ttl,
 	b->n++;
 }
 
-/* One record of an RRset: its rdata (pointing into the zone). */
+/* One record of an RRset: its rdata (pointing into the zone) and TTL. */
 struct rec {
 	const uint8_t *rd;
 	uint16_t len;
+	uint32_t ttl;
 };
 
 /* The records of an RRset; false if its rdata is not as the zone stores it. */
 static bool
-rrset_recs(const struct dns_rrset *rs, struct rec *out)
+rrset_recs(const struct dns_node *node, const struct dns_rrset *rs, struct rec *out)
 {
 	const uint8_t *p = rs->rdata, *end = rs->rdata + rs->rdata_len;
 
@@ -133,6 +148,8 @@ rrset_recs(const struct dns_rrset *rs, struct rec *out)
 			return false;
 		out[i].rd = p + 2;
 		out[i].len = len;
+		out[i].ttl = rs->type == DNS_T_RRSIG ? dns_rrsig_ttl(node, p + 2, len, rs->ttl) :
+		    rs->ttl;
 		p += 2 + len;
 	}
 	return true;
@@ -147,7 +164,9 @@ rec_cmp(const void *a, const void *b)
 
 	if (c != 0)
 		return c;
-	return (x->len > y->len) - (x->len < y->len);
+	if (x->len != y->len)
+		return (x->len > y->len) - (x->len < y->len);
+	return (x->ttl > y->ttl) - (x->ttl < y->ttl);
 }
 
 struct diffctx {
@@ -158,8 +177,10 @@ struct diffctx {
 };
 
 static void
-put_all(struct diffctx *c, struct dbuf *b, const uint8_t *owner, const struct dns_rrset *rs)
+put_all(struct diffctx *c, struct dbuf *b, const struct dns_node *node,
+    const struct dns_rrset *rs)
 {
+	const uint8_t *owner = node->name;
 	struct rec one;
 	const uint8_t *p = rs->rdata, *end = rs->rdata + rs->rdata_len;
 
@@ -170,7 +191,8 @@ put_all(struct diffctx *c, struct dbuf *b, const uint8_t *owner, const struct dn
 		if (one.len > end - p - 2)
 			return;
 		one.rd = p + 2;
-		dbuf_put(b, owner, rs->type, rs->ttl, one.rd, one.len);
+		dbuf_put(b, owner, rs->type, rs->type == DNS_T_RRSIG ?
+		    dns_rrsig_ttl(node, one.rd, one.len, rs->ttl) : rs->ttl, one.rd, one.len);
 		p += 2 + one.len;
 	}
 	c->changed = true;
@@ -178,18 +200,20 @@ put_all(struct diffctx *c, struct dbuf *b, const uint8_t *owner, const struct dn
 
 /* Old and new RRset of one owner and type, both present. */
 static void
-diff_rrset(struct diffctx *c, const uint8_t *owner, const struct dns_rrset *o,
-    const struct dns_rrset *n)
+diff_rrset(struct diffctx *c, const struct dns_node *on, const struct dns_node *nn,
+    const struct dns_rrset *o, const struct dns_rrset *n)
 {
+	/* RRSIGs: each record's TTL is its covered RRset's (dns_rrsig_ttl), compared with it. */
+	bool sig = n->type == DNS_T_RRSIG;
 	struct rec *ro, *rn;
 	size_t i = 0, k = 0;
 
-	if (o->ttl == n->ttl && o->count == n->count && o->rdata_len == n->rdata_len &&
+	if (!sig && o->ttl == n->ttl && o->count == n->count && o->rdata_len == n->rdata_len &&
 	    memcmp(o->rdata, n->rdata, o->rdata_len) == 0)
 		return;
-	if (o->ttl != n->ttl) {
-		put_all(c, &c->del, owner, o);
-		put_all(c, &c->add, owner, n);
+	if (!sig && o->ttl != n->ttl) {
+		put_all(c, &c->del, on, o);
+		put_all(c, &c->add, nn, n);
 		return;
 	}
 	ro = malloc(((size_t)o->count + n->count) * sizeof(*ro));
@@ -198,23 +222,34 @@ diff_rrset(struct diffctx *c, const uint8_t *owner, const struct dns_rrset *o,
 		return;
 	}
 	rn = ro + o->count;
-	if (!rrset_recs(o, ro) || !rrset_recs(n, rn)) {
+	if (!rrset_recs(on, o, ro) || !rrset_recs(nn, n, rn)) {
 		/* Not as the builder stores it: replace it whole rather than guess. */
 		free(ro);
-		put_all(c, &c->del, owner, o);
-		put_all(c, &c->add, owner, n);
+		put_all(c, &c->del, on, o);
+		put_all(c, &c->add, nn, n);
 		return;
+	}
+	if (sig && o->count == n->count && o->rdata_len == n->rdata_len &&
+	    memcmp(o->rdata, n->rdata, o->rdata_len) == 0) {
+		/* The same signatures: equal when each one's TTL is (the usual case). */
+		for (i = 0; i < o->count && ro[i].ttl == rn[i].ttl; i++)
+			;
+		if (i == o->count) {
+			free(ro);
+			return;
+		}
+		i = 0;
 	}
 	qsort(ro, o->count, sizeof(*ro), rec_cmp);
 	qsort(rn, n->count, sizeof(*rn), rec_cmp);
 	while (i < o->count || k < n->count) {
 		int cmp = i == o->count ? 1 : k == n->count ? -1 : rec_cmp(&ro[i], &rn[k]);
 		if (cmp < 0) {
-			dbuf_put(&c->del, owner, o->type, o->ttl, ro[i].rd, ro[i].len);
+			dbuf_put(&c->del, on->name, o->type, ro[i].ttl, ro[i].rd, ro[i].len);
 			c->changed = true;
 			i++;
 		} else if (cmp > 0) {
-			dbuf_put(&c->add, owner, n->type, n->ttl, rn[k].rd, rn[k].len);
+			dbuf_put(&c->add, nn->name, n->type, rn[k].ttl, rn[k].rd, rn[k].len);
 			c->changed = true;
 			k++;
 		} else {
@@ -240,9 +275,9 @@ diff_new_node(void *ctx, const struct dns_node *node)
 		if (apex && n->type == DNS_T_SOA)
 			continue;
 		if (o == NULL)
-			put_all(c, &c->add, node->name, n);
+			put_all(c, &c->add, node, n);
 		else
-			diff_rrset(c, node->name, o, n);
+			diff_rrset(c, on, node, o, n);
 	}
 	/* The old node's types that the new one lacks. */
 	for (uint16_t i = 0; on != NULL && i < on->n_rrsets; i++) {
@@ -250,7 +285,7 @@ diff_new_node(void *ctx, const struct dns_node *node)
 		if (apex && o->type == DNS_T_SOA)
 			continue;
 		if (dns_node_rrset(node, o->type) == NULL)
-			put_all(c, &c->del, node->name, o);
+			put_all(c, &c->del, on, o);
 	}
 }
 
@@ -263,7 +298,7 @@ diff_old_node(void *ctx, const struct dns_node *node)
 	if (node->n_rrsets == 0 || dns_zone_lookup(c->new, node->name) != NULL)
 		return;
 	for (uint16_t i = 0; i < node->n_rrsets; i++)
-		put_all(c, &c->del, node->name, &node->rrsets[i]);
+		put_all(c, &c->del, node, &node->rrsets[i]);
 }
 
 static void

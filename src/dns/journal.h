@@ -72,6 +72,15 @@ bool dns_diff_rr_next(const struct dns_diff *d, size_t *pos, size_t end, struct 
 void dns_diff_ref(struct dns_diff *d);
 void dns_diff_unref(struct dns_diff *d);
 
+/*
+ * The TTL an RRSIG record goes out with: the zone keeps the RRSIGs of an
+ * owner as one RRset, but each has the TTL of the RRset it covers (RFC 4034
+ * 3), or its Original TTL when that RRset is not at the node (answer.c's
+ * rule, so transfers carry what queries see).
+ */
+uint32_t dns_rrsig_ttl(const struct dns_node *node, const uint8_t *rd, uint16_t len,
+    uint32_t dflt);
+
 /* The serial of a zone's SOA (RFC 1035 3.3.13); false without one. */
 bool dns_zone_serial(const struct dns_zone *zone, uint32_t *serial);
 /* RFC 1982 3.2: is serial a greater than b? */

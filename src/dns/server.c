@@ -762,9 +762,18 @@ dns_udp_answer(struct dns_worker *wk, const struct dns_gen *gen, const uint8_t *
 	enum dns_xfr_result r;
 	size_t len;
 
-	if (dns_xfr_qtype(q, qlen) == 0)
-		return dns_answer(&gen->aconf, gen->zones, q, qlen, out, DNS_UDP_OUT_MAX, false,
+	if (dns_xfr_qtype(q, qlen) == 0) {
+		uint64_t tsig = wk->stats.tsig;
+		len = dns_answer(&gen->aconf, gen->zones, q, qlen, out, DNS_UDP_OUT_MAX, false,
 		    &wk->stats);
+		/* Signed (a secondary's SOA query): answered again, signed, when we hold keys. */
+		if (wk->stats.tsig != tsig && gen->xfr != NULL && gen->xfr->n_keys > 0) {
+			wk->stats.refused--;
+			len = dns_xfr_answer_tsig(&gen->aconf, gen->zones, gen->xfr, q, qlen, out,
+			    DNS_UDP_OUT_MAX, false, (uint64_t)time(NULL), &wk->stats);
+		}
+		return len;
+	}
 	/* Rare: the clock for TSIG is read only here. */
 	len = dns_xfr_udp(gen->zones, gen->xfr, q, qlen, &peer->sa, out, DNS_UDP_OUT_MAX,
 	    (uint64_t)time(NULL), gen->aconf.max_udp, &r);
@@ -997,8 +1006,15 @@ dns_tcp_process(struct dns_tcp_conn *c)
 		/* A transfer goes to the main thread, with the connection (dns_server_set_xfr). */
 		if (wk->srv->xfr_fn != NULL && dns_xfr_qtype(c->in + pos + 2, mlen) != 0)
 			return dns_tcp_handoff(c, pos, mlen);
+		uint64_t tsig = wk->stats.tsig;
 		len = dns_answer(&gen->aconf, gen->zones, c->in + pos + 2, mlen,
 		    wk->stage + wk->stage_len + 2, DNS_TCP_MSG_MAX, true, &wk->stats);
+		if (wk->stats.tsig != tsig && gen->xfr != NULL && gen->xfr->n_keys > 0) {
+			wk->stats.refused--;
+			len = dns_xfr_answer_tsig(&gen->aconf, gen->zones, gen->xfr, c->in + pos + 2,
+			    mlen, wk->stage + wk->stage_len + 2, DNS_TCP_MSG_MAX, true,
+			    (uint64_t)time(NULL), &wk->stats);
+		}
 		pos += 2 + mlen;
 		c->answered = true;
 		if (len == 0)

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "answer.h"
 #include "conf.h"
 #include "wire.h"
 
@@ -371,9 +372,11 @@ node_rec(struct dns_xfr_out *x, struct rec *r)
 		const uint8_t *p = rs->rdata + x->rec_off;
 		r->owner = x->node->name;
 		r->type = rs->type;
-		r->ttl = rs->ttl;
 		r->rdlen = (uint16_t)(p[0] << 8 | p[1]);
 		r->rdata = p + 2;
+		/* What a query sees (answer.c): an RRSIG has its covered RRset's TTL. */
+		r->ttl = rs->type == DNS_T_RRSIG && x->rec_off + 2 + r->rdlen <= rs->rdata_len ?
+		    dns_rrsig_ttl(x->node, r->rdata, r->rdlen, rs->ttl) : rs->ttl;
 		if (x->rec_off + 2 + r->rdlen > rs->rdata_len) {
 			x->rrset++;
 			continue;
@@ -544,4 +547,80 @@ dns_xfr_udp(const struct dns_zoneset *zones, const struct dns_xfr_policy *pol,
 	n = dns_xfr_out_next(&x, resp, limit, now);
 	dns_xfr_out_done(&x);
 	return n;
+}
+
+size_t
+dns_xfr_answer_tsig(const struct dns_answer_conf *conf, const struct dns_zoneset *zones,
+    const struct dns_xfr_policy *pol, const uint8_t *req, size_t len, uint8_t *resp, size_t cap,
+    bool tcp, uint64_t now, struct dns_answer_stats *stats)
+{
+	struct dns_tsig_ctx ctx;
+	struct dns_tsig_rr rr;
+	uint8_t q[DNS_TCP_MAX];
+	size_t out;
+	int st;
+
+	if (len < DNS_HDR_LEN || len > sizeof(q) || cap < DNS_HDR_LEN + DNS_TSIG_RR_MAX)
+		return 0;
+	dns_tsig_ctx_init(&ctx, NULL);
+	st = dns_tsig_verify_query(&ctx, pol != NULL ? pol->keys : NULL,
+	    pol != NULL ? pol->n_keys : 0, req, len, now);
+	if (st == DNS_TSIG_OK && dns_tsig_find(req, len, &rr) == 1 && rr.start >= DNS_HDR_LEN) {
+		/* The query without its TSIG (the last record): ARCOUNT one less. */
+		uint16_t ar;
+		memcpy(q, req, rr.start);
+		ar = (uint16_t)(q[10] << 8 | q[11]);
+		if (ar == 0)
+			return 0;
+		ar--;
+		q[10] = (uint8_t)(ar >> 8);
+		q[11] = (uint8_t)ar;
+		/* Its own counters: the caller counted the query once already. */
+		struct dns_answer_stats one = { 0 };
+		out = dns_answer(conf, zones, q, rr.start, resp, cap - DNS_TSIG_RR_MAX, tcp, &one);
+		stats->dropped += one.dropped;
+		stats->noerror += one.noerror;
+		stats->nxdomain += one.nxdomain;
+		stats->refused += one.refused;
+		stats->formerr += one.formerr;
+		stats->notimp += one.notimp;
+		stats->servfail += one.servfail;
+		stats->truncated += one.truncated;
+		if (out == 0)
+			return 0;
+		if (dns_tsig_sign_reply(&ctx, resp, &out, cap, now, 0) != 0)
+			return 0;
+		return out;
+	}
+	if (st == DNS_TSIG_OK || st == DNS_TSIG_NONE || st == DNS_TSIG_FORMERR) {
+		/* dns_answer()'s REFUSED stands for what cannot be read. */
+		struct dns_msg m;
+		struct dns_writer wr;
+		(void)dns_wire_parse(req, len, &m);
+		dns_wire_init(&wr, resp, cap);
+		if (dns_wire_header(&wr, (uint16_t)(req[0] << 8 | req[1]), (uint16_t)(DNS_F_QR |
+		    ((req[2] << 8 | req[3]) & (0xf << 11 | DNS_F_RD)) | DNS_RCODE_FORMERR)) != 0)
+			return 0;
+		if (m.qname != NULL && m.qdcount == 1)
+			(void)dns_wire_question(&wr, m.qname, m.qtype, m.qclass);
+		stats->formerr++;
+		return dns_wire_finish(&wr);
+	}
+	/* RFC 8945 5.3.2: NOTAUTH, the TSIG error in a TSIG record (signed for BADTIME). */
+	{
+		struct dns_msg m;
+		struct dns_writer wr;
+		(void)dns_wire_parse(req, len, &m);
+		dns_wire_init(&wr, resp, cap);
+		if (dns_wire_header(&wr, (uint16_t)(req[0] << 8 | req[1]), (uint16_t)(DNS_F_QR |
+		    ((req[2] << 8 | req[3]) & (0xf << 11 | DNS_F_RD)))) != 0)
+			return 0;
+		if (m.qname != NULL && m.qdcount == 1)
+			(void)dns_wire_question(&wr, m.qname, m.qtype, m.qclass);
+		out = dns_wire_finish(&wr);
+		if (dns_tsig_sign_reply(&ctx, resp, &out, cap, now, ctx.error) != 0)
+			return 0;
+		stats->refused++;
+		return out;
+	}
 }

@@ -168,4 +168,18 @@ size_t dns_xfr_udp(const struct dns_zoneset *zones, const struct dns_xfr_policy 
     const uint8_t *msg, size_t len, const struct sockaddr *peer, uint8_t *resp, size_t cap,
     uint64_t now, uint16_t edns_size, enum dns_xfr_result *result);
 
+/*
+ * A query that dns_answer() refused for its TSIG (stats->tsig counts
+ * those), such as a secondary's signed SOA query (RFC 1034 4.3.5, RFC 8945):
+ * verified against the policy's keys, answered by dns_answer() without the
+ * TSIG record, and the reply signed (RFC 8945 5.3); a TSIG that does not
+ * verify gets NOTAUTH with its TSIG error (5.3.2), a malformed one FORMERR.
+ * The reply's length, 0 to drop.  resp: cap bytes, as dns_answer() needs.
+ */
+struct dns_answer_conf;
+struct dns_answer_stats;
+size_t dns_xfr_answer_tsig(const struct dns_answer_conf *conf, const struct dns_zoneset *zones,
+    const struct dns_xfr_policy *pol, const uint8_t *req, size_t len, uint8_t *resp, size_t cap,
+    bool tcp, uint64_t now, struct dns_answer_stats *stats);
+
 #endif

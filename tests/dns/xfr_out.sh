@@ -8,9 +8,12 @@
 # row for each secondary.  NSD (request-xfr, allow-notify) and knotd
 # (master remote, notify ACL), all with the TSIG key, start empty and must:
 #   - get every zone by AXFR (riposte-dns's counters say so);
-#   - answer like riposte-dns: the differential harness (tests/dns/diff,
-#     compare.py with its allow.conf) over the same query set, riposte-dns
-#     against the Knot secondary and NSD against it;
+#   - answer as they would from the zone files: the differential harness
+#     (tests/dns/diff: its query set, compare.py, allow.conf) finds no
+#     difference between riposte-dns and the Knot secondary (the pair the
+#     diff test checks from files), nor between the NSD secondary and an NSD
+#     that loads the same files (NSD and Knot differ in ways the harness
+#     lists when NSD is checked against Knot, so NSD is held to itself);
 #   - get a change (a new serial, an address changed, two records added)
 #     after `ripostectl reload`, by NOTIFY and IXFR: riposte-dns counts two
 #     IXFRs and Knot's log names IXFR; the delay from the reload to the new
@@ -50,12 +53,13 @@ done
 
 T=$(mktemp -d /tmp/rdns-xfrout.XXXXXX) || exit 1
 chmod 755 "$T"
-RPID= NPID= KPID=
+RPID= NPID= KPID= FPID=
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
 	stop_pid "$RPID"
 	stop_pid "$NPID"
 	stop_pid "$KPID"
+	stop_pid "$FPID"
 	if [[ ${XFR_KEEP:-0} == 1 || $FAIL -gt 0 ]]; then
 		echo "# files and logs kept in $T"
 		if [[ $FAIL -gt 0 ]]; then
@@ -81,11 +85,12 @@ next_port() {
 P=$(next_port $((20000 + $$ % 11000)))
 PN=$(next_port $((P + 1)))
 PK=$(next_port $((PN + 1)))
+PF=$(next_port $((PK + 1)))
 
 # ---- zones ---------------------------------------------------------------
 ZONES=(example. example.net. 2.0.192.in-addr.arpa. 8.b.d.0.1.0.0.2.ip6.arpa. secure.test. nsec3.test. nsec3n.test.)
 declare -A SIGN_OPTS=([secure.test.]="" [nsec3.test.]="-n -s 5ca1ab1e -t 3 -p" [nsec3n.test.]="-n -s 0ddba115 -t 1")
-mkdir -p "$T/primary" "$T/keys" "$T/nsd" "$T/knot/db" "$T/knot/zones"
+mkdir -p "$T/primary" "$T/keys" "$T/nsd" "$T/nsdfiles" "$T/knot/db" "$T/knot/zones"
 for z in "${ZONES[@]}"; do
 	if [[ -n ${SIGN_OPTS[$z]+set} ]]; then
 		d=$T/keys/$z
@@ -150,21 +155,21 @@ wait_serials "$P" 10 "${WANT[@]}" || bail "riposte-dns did not serve every zone"
 ok "riposte-dns serves the ${#ZONES[@]} zones on 127.0.0.1@$P"
 
 # ---- the secondaries -------------------------------------------------------
-{
+nsd_conf() { # nsd_conf DIR PORT ZONESDIR SECONDARY(0|1)
 	cat <<-EOF
 		server:
-		  ip-address: 127.0.0.1@$PN
+		  ip-address: 127.0.0.1@$2
 		  do-ip6: no
 		  server-count: 1
 		  username: ""
 		  chroot: ""
-		  zonesdir: "$T/nsd"
+		  zonesdir: "$3"
 		  database: ""
-		  pidfile: "$T/nsd/nsd.pid"
-		  logfile: "$T/nsd/nsd.log"
-		  xfrdfile: "$T/nsd/xfrd.state"
-		  xfrdir: "$T/nsd"
-		  zonelistfile: "$T/nsd/zone.list"
+		  pidfile: "$1/nsd.pid"
+		  logfile: "$1/nsd.log"
+		  xfrdfile: "$1/xfrd.state"
+		  xfrdir: "$1"
+		  zonelistfile: "$1/zone.list"
 		  identity: "diff-test"
 		  nsid: "ascii_diff-test"
 		  version: "diff-version"
@@ -184,10 +189,14 @@ ok "riposte-dns serves the ${#ZONES[@]} zones on 127.0.0.1@$P"
 	EOF
 	for z in "${ZONES[@]}"; do
 		printf 'zone:\n  name: %s\n  zonefile: %s.zone\n' "$z" "${z%.}"
+		(($4)) || continue
 		printf '  request-xfr: 127.0.0.1@%s xfr.\n  allow-notify: 127.0.0.1 xfr.\n' "$P"
 		printf '  provide-xfr: 127.0.0.1 xfr.\n'
 	done
-} >"$T/nsd/nsd.conf"
+}
+nsd_conf "$T/nsd" "$PN" "$T/nsd" 1 >"$T/nsd/nsd.conf"
+# The same NSD from the primary's files: what the secondary must answer like.
+nsd_conf "$T/nsdfiles" "$PF" "$T/primary" 0 >"$T/nsdfiles/nsd.conf"
 {
 	cat <<-EOF
 		server:
@@ -241,6 +250,8 @@ ok "riposte-dns serves the ${#ZONES[@]} zones on 127.0.0.1@$P"
 } >"$T/knot/knot.conf"
 nsd -d -c "$T/nsd/nsd.conf" >"$T/nsd/stderr.log" 2>&1 &
 NPID=$!
+nsd -d -c "$T/nsdfiles/nsd.conf" >"$T/nsdfiles/stderr.log" 2>&1 &
+FPID=$!
 knotd -c "$T/knot/knot.conf" >"$T/knot/stderr.log" 2>&1 &
 KPID=$!
 
@@ -248,6 +259,7 @@ wait_serials "$PN" 20 "${WANT[@]}"
 check "NSD transferred every zone" 0 $?
 wait_serials "$PK" 20 "${WANT[@]}"
 check "Knot transferred every zone" 0 $?
+wait_serials "$PF" 20 "${WANT[@]}" || bail "the NSD with the zone files did not start"
 
 status_json() { "$CTL" -s "$T/ctl.sock" --json status 2>/dev/null; }
 xfr_count() { # xfr_count KEY: riposte-dns's xfr_out counter
@@ -264,11 +276,11 @@ check "Knot's log names the AXFR" 0 $?
 check "the transfers ran TSIG-signed" 0 "$(grep -c 'AXFR, serial [0-9]*$' "$T/riposte.log")"
 
 # ---- answers match ---------------------------------------------------------
-diff_run() { # diff_run DESC CAND_NAME CAND_PORT ZONEDIR
+diff_run() { # diff_run DESC REF_NAME REF_PORT CAND_NAME CAND_PORT ZONEDIR
 	local out rc
-	"$PY" "$DIFF/gen_queries.py" "$4" >"$T/queries.jsonl" || { not_ok "$1: gen_queries.py failed"; return; }
-	out=$("$PY" "$DIFF/compare.py" --ref "127.0.0.1@$PK" --cand "127.0.0.1@$3" --name "$2" \
-		--allow "$DIFF/allow.conf" --log "$T/diff-$2.log" "$T/queries.jsonl" 2>&1)
+	"$PY" "$DIFF/gen_queries.py" "$6" >"$T/queries.jsonl" || { not_ok "$1: gen_queries.py failed"; return; }
+	out=$("$PY" "$DIFF/compare.py" --ref "127.0.0.1@$3" --ref-name "$2" --cand "127.0.0.1@$5" \
+		--name "$4" --allow "$DIFF/allow.conf" --log "$T/diff-$4.log" "$T/queries.jsonl" 2>&1)
 	rc=$?
 	echo "$out" | tail -n 1 | sed "s/^/# $1: /"
 	if ((rc != 0)); then
@@ -278,8 +290,8 @@ diff_run() { # diff_run DESC CAND_NAME CAND_PORT ZONEDIR
 		ok "$1"
 	fi
 }
-diff_run "riposte-dns (primary) answers as Knot (its secondary)" riposte "$P" "$T/primary"
-diff_run "NSD (secondary) answers as Knot (secondary)" nsd "$PN" "$T/primary"
+diff_run "riposte-dns (primary) answers as Knot (its secondary)" knot "$PK" riposte "$P" "$T/primary"
+diff_run "NSD (secondary) answers as NSD from the zone files" nsd-files "$PF" nsd "$PN" "$T/primary"
 
 # ---- signed zones arrive unchanged -------------------------------------------
 axfr_set() { # axfr_set PORT ZONE: the records of an AXFR, one a line, sorted
@@ -306,7 +318,7 @@ ixfr0=$(xfr_count ixfr)
 sed -i -e "s/ $old / $new /" -e 's/^mail\t300\tA\t192.0.2.25$/mail\t300\tA\t192.0.2.26/' "$T/primary/example.zone"
 printf 'xfr-added\tA\t192.0.2.201\nxfr-added\tTXT\t"added by xfr_out.sh"\n' >>"$T/primary/example.zone"
 check "the zone file changed (serial $new, mail's address)" 2 \
-	"$(grep -c -P -e " $new " -e '^mail\t300\tA\t192\.0\.2\.26$' "$T/primary/example.zone")"
+	"$(grep -c -E -e " $new " -e $'^mail\t300\tA\t192\\.0\\.2\\.26$' "$T/primary/example.zone")"
 t0=$(date +%s%N)
 "$CTL" -s "$T/ctl.sock" reload >/dev/null
 wait_serials "$PN" 10 "example.=$new"
@@ -324,8 +336,14 @@ check "Knot's log names the IXFR" 0 $?
 check "NSD and Knot acknowledged every NOTIFY" "$((2 * ${#ZONES[@]} + 2))" "$(notify_count acked)"
 check "NSD: mail.example. changed" 192.0.2.26 "$(kdig @127.0.0.1 -p "$PN" +short mail.example. A)"
 check "Knot: xfr-added.example. arrived" 192.0.2.201 "$(kdig @127.0.0.1 -p "$PK" +short xfr-added.example. A)"
-diff_run "after the IXFR: riposte-dns answers as Knot" riposte "$P" "$T/primary"
-diff_run "after the IXFR: NSD answers as Knot" nsd "$PN" "$T/primary"
+# The NSD with the files reads the changed one.
+stop_pid "$FPID"
+nsd -d -c "$T/nsdfiles/nsd.conf" >"$T/nsdfiles/stderr.log" 2>&1 &
+FPID=$!
+wait_serials "$PF" 20 "example.=$new" || bail "the NSD with the zone files did not start again"
+diff_run "after the IXFR: riposte-dns answers as Knot" knot "$PK" riposte "$P" "$T/primary"
+diff_run "after the IXFR: NSD answers as NSD from the zone files" nsd-files "$PF" nsd "$PN" \
+	"$T/primary"
 
 # ---- transfers riposte-dns refuses -------------------------------------------
 rcode() { # rcode ARGS...: the status kdig reports

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dns/answer.h"
 #include "dns/wire.h"
 #include "dns/xfrout.h"
 
@@ -510,6 +511,29 @@ test_tsig(void **state)
 	assert_int_equal(DNS_F_RCODE(buf[3]), DNS_RCODE_REFUSED);
 	assert_int_equal(dns_tsig_verify_reply(&cctx, buf, len, 1000), DNS_TSIG_OK);
 	dns_xfr_out_done(&x);
+
+	/* A signed SOA query (a secondary's refresh): answered, signed. */
+	struct dns_answer_conf ac = { .identity = "t", .version = NULL, .max_udp = 1232 };
+	struct dns_answer_stats st = { 0 };
+	dns_tsig_ctx_init(&cctx, &pol->keys[0]);
+	ql = query(q, "ex.", DNS_T_SOA, 0, 25);
+	assert_int_equal(dns_tsig_sign_query(&cctx, q, &ql, sizeof(q), 1000), 0);
+	len = dns_answer(&ac, set, q, ql, buf, 65535, true, &st);
+	assert_int_equal(DNS_F_RCODE(buf[3]), DNS_RCODE_REFUSED);
+	assert_int_equal(st.tsig, 1);
+	len = dns_xfr_answer_tsig(&ac, set, pol, q, ql, buf, 65535, true, 1000, &st);
+	assert_true(len > 0);
+	assert_int_equal(DNS_F_RCODE(buf[3]), DNS_RCODE_NOERROR);
+	assert_int_equal(buf[7], 1); /* ANCOUNT: the SOA */
+	assert_int_equal(dns_tsig_verify_reply(&cctx, buf, len, 1000), DNS_TSIG_OK);
+	/* The same with a key we do not know: NOTAUTH with BADKEY. */
+	dns_tsig_ctx_init(&cctx, &other);
+	ql = query(q, "ex.", DNS_T_SOA, 0, 26);
+	assert_int_equal(dns_tsig_sign_query(&cctx, q, &ql, sizeof(q), 1000), 0);
+	len = dns_xfr_answer_tsig(&ac, set, pol, q, ql, buf, 65535, false, 1000, &st);
+	assert_int_equal(DNS_F_RCODE(buf[3]), DNS_RCODE_NOTAUTH);
+	assert_int_equal(dns_tsig_verify_reply(&cctx, buf, len, 1000), DNS_TSIG_PEERERR);
+	assert_int_equal(cctx.error, DNS_TSIG_ERR_BADKEY);
 
 	free(buf);
 	dns_xfr_policy_free(pol);
