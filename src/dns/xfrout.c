@@ -494,8 +494,9 @@ dns_xfr_out_next(struct dns_xfr_out *x, uint8_t *buf, size_t cap, uint64_t now)
 	}
 	if (x->edns)
 		opt = dns_wire_opt_size(false, 0);
+	/* This key's TSIG, not the largest there is: a signed UDP reply has 512 bytes. */
 	if (x->tsig)
-		tsig = DNS_TSIG_RR_MAX;
+		tsig = 10u + x->tctx.key_name_len + x->tctx.alg_name_len + 16u + DNS_TSIG_MAC_MAX + 6u;
 	if (dns_wire_reserve(&wr, opt + tsig) != DNS_WIRE_OK)
 		return 0;
 	if (x->phase == P_ERROR) {
