@@ -370,6 +370,79 @@ test_diff_random(void **state)
 	free(r2);
 }
 
+/* An RRSIG covering `covered`, Original TTL `orig`, a signature byte `sig`. */
+static struct trec
+SIG(const char *owner, uint16_t covered, uint32_t orig, uint8_t sig)
+{
+	struct trec r = { .type = DNS_T_RRSIG, .ttl = 300 };
+	const uint8_t *signer = N("ex.");
+	size_t k = 0;
+
+	snprintf(r.owner, sizeof(r.owner), "%s", owner);
+	r.rd[k++] = (uint8_t)(covered >> 8);
+	r.rd[k++] = (uint8_t)covered;
+	r.rd[k++] = 13; /* algorithm */
+	r.rd[k++] = 2;  /* labels */
+	r.rd[k++] = (uint8_t)(orig >> 24);
+	r.rd[k++] = (uint8_t)(orig >> 16);
+	r.rd[k++] = (uint8_t)(orig >> 8);
+	r.rd[k++] = (uint8_t)orig;
+	memset(r.rd + k, 0, 10); /* expiration, inception, key tag */
+	k += 10;
+	memcpy(r.rd + k, signer, 4);
+	k += 4;
+	r.rd[k++] = sig;
+	r.len = (uint16_t)k;
+	return r;
+}
+
+/*
+ * RRSIGs: the zone keeps one RRSIG RRset per owner with the lowest TTL, but
+ * each signature goes out with its covered RRset's TTL (RFC 4034 3): the
+ * difference must say so, and see a TTL change of the covered RRset as a
+ * change of its signature too.
+ */
+static void
+test_diff_rrsig_ttl(void **state)
+{
+	struct trec t1 = A("a.ex.", 3600, 1), t2 = A("a.ex.", 7200, 1);
+	struct trec r1[] = { t1, SIG("a.ex.", DNS_T_A, 3600, 1), SIG("a.ex.", DNS_T_TXT, 60, 2) };
+	struct trec r2[] = { t2, SIG("a.ex.", DNS_T_A, 3600, 1), SIG("a.ex.", DNS_T_TXT, 60, 3) };
+	struct dns_zone *z1 = build(1, r1, 3), *z2 = build(2, r2, 3);
+	struct dns_diff *d;
+	struct dns_diff_rr rr;
+	size_t pos = 0;
+	unsigned sigs = 0;
+
+	(void)state;
+	assert_int_equal(dns_diff_compute(z1, z2, &d), DNS_DIFF_OK);
+	/* Deleted: SOA, A (TTL), RRSIG(A) at 3600, RRSIG(TXT) 2 at 60 (its Original TTL). */
+	assert_int_equal(d->n_del, 4);
+	assert_int_equal(d->n_add, 4);
+	while (dns_diff_rr_next(d, &pos, d->len, &rr)) {
+		if (rr.type != DNS_T_RRSIG)
+			continue;
+		uint16_t cov = (uint16_t)(rr.rdata[0] << 8 | rr.rdata[1]);
+		bool added = pos > d->add_off;
+		if (cov == DNS_T_A)
+			assert_int_equal(rr.ttl, added ? 7200 : 3600);
+		else
+			assert_int_equal(rr.ttl, 60);
+		sigs++;
+	}
+	assert_int_equal(sigs, 4);
+	dns_diff_unref(d);
+	/* The same signatures at the same TTLs: no change among the RRSIGs. */
+	struct dns_zone *z3 = build(3, r2, 3);
+	assert_int_equal(dns_diff_compute(z2, z3, &d), DNS_DIFF_OK);
+	assert_int_equal(d->n_del, 1);
+	assert_int_equal(d->n_add, 1);
+	dns_diff_unref(d);
+	dns_zone_free(z1);
+	dns_zone_free(z2);
+	dns_zone_free(z3);
+}
+
 static struct dns_diff *
 mkdiff(uint32_t from, uint32_t to, size_t len)
 {
@@ -452,6 +525,7 @@ main(void)
 		cmocka_unit_test(test_diff_same_and_serial_only),
 		cmocka_unit_test(test_diff_other_apex),
 		cmocka_unit_test(test_diff_random),
+		cmocka_unit_test(test_diff_rrsig_ttl),
 		cmocka_unit_test(test_journal_chain),
 		cmocka_unit_test(test_journal_bound),
 	};
