@@ -20,6 +20,9 @@
 #include "conf.h"
 #include "wire.h"
 
+/* Compression targets kept past the question's (dns_xfr_out_next). */
+#define XFR_COMP_RECENT 12
+
 enum {
 	P_END,
 	P_ERROR,      /* one message: header, question, rcode */
@@ -502,7 +505,18 @@ dns_xfr_out_next(struct dns_xfr_out *x, uint8_t *buf, size_t cap, uint64_t now)
 	if (x->phase == P_ERROR) {
 		x->phase = P_END;
 	} else {
+		/*
+		 * Compression targets: the writer remembers the first 64 names of
+		 * a message and scans them for every name written, which in a
+		 * transfer (thousands of owners, each seen once) is most of the
+		 * time spent.  Only the question's and the last few records'
+		 * are kept: owners still point into the apex, and the records of
+		 * one owner at its first.
+		 */
+		unsigned nq = wr.ncomp;
 		while (stream_rec(x, &r)) {
+			if (wr.ncomp > nq + XFR_COMP_RECENT)
+				wr.ncomp = nq;
 			if (dns_wire_rr(&wr, DNS_SEC_ANSWER, r.owner, r.type, DNS_C_IN, r.ttl,
 			    r.rdata, r.rdlen) != DNS_WIRE_OK)
 				break;
