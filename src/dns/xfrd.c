@@ -357,8 +357,13 @@ dns_xfrd_published(struct dns_xfrd *xd, const struct dns_gen *old, const struct 
 
 		if (!dns_zone_serial(z, &sn))
 			continue;
-		if (have_old && so == sn && oz != z)
-			continue; /* the same version (the usual reload): nothing to record or tell */
+		/*
+		 * The same serial: the same version (the usual reload, or a zone
+		 * shared by both generations): nothing to record or tell, and no
+		 * walk of a large zone to find that out.
+		 */
+		if (have_old && so == sn)
+			continue;
 		dns_name_to_text(apex, text);
 		if (pz != NULL && pz->n_acl > 0) {
 			struct dns_journal *j = journal_get(xd, apex);

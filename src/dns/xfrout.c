@@ -114,6 +114,46 @@ fail:
 	return NULL;
 }
 
+struct dns_xfr_policy *
+dns_xfr_policy_dup(const struct dns_xfr_policy *p)
+{
+	struct dns_xfr_policy *n = calloc(1, sizeof(*n));
+
+	if (n == NULL)
+		return NULL;
+	if (p->n_keys > 0) {
+		if ((n->keys = malloc(p->n_keys * sizeof(*n->keys))) == NULL)
+			goto fail;
+		memcpy(n->keys, p->keys, p->n_keys * sizeof(*n->keys));
+		n->n_keys = p->n_keys;
+	}
+	if (p->n_zones > 0 && (n->zones = calloc(p->n_zones, sizeof(*n->zones))) == NULL)
+		goto fail;
+	for (size_t i = 0; i < p->n_zones; i++, n->n_zones++) {
+		const struct dns_xfr_zone *a = &p->zones[i];
+		struct dns_xfr_zone *b = &n->zones[i];
+		memcpy(b->apex, a->apex, sizeof(b->apex));
+		if (a->n_acl > 0) {
+			if ((b->acl = malloc(a->n_acl * sizeof(*b->acl))) == NULL)
+				goto fail;
+			memcpy(b->acl, a->acl, a->n_acl * sizeof(*b->acl));
+			b->n_acl = a->n_acl;
+		}
+		if (a->n_notify > 0) {
+			if ((b->notify = malloc(a->n_notify * sizeof(*b->notify))) == NULL)
+				goto fail;
+			memcpy(b->notify, a->notify, a->n_notify * sizeof(*b->notify));
+			b->n_notify = a->n_notify;
+		}
+	}
+	return n;
+fail:
+	/* The entries were zeroed: free them all, the one being filled included. */
+	n->n_zones = n->zones != NULL ? p->n_zones : 0;
+	dns_xfr_policy_free(n);
+	return NULL;
+}
+
 const struct dns_xfr_zone *
 dns_xfr_policy_zone(const struct dns_xfr_policy *p, const uint8_t *apex)
 {

@@ -80,6 +80,8 @@ struct dnsconf;
 /* From the `key`, `allow-transfer` and `notify` rows; NULL: out of memory. */
 struct dns_xfr_policy *dns_xfr_policy_new(const struct dnsconf *conf);
 void dns_xfr_policy_free(struct dns_xfr_policy *p);
+/* A copy (a generation made from another keeps its policy); NULL: out of memory. */
+struct dns_xfr_policy *dns_xfr_policy_dup(const struct dns_xfr_policy *p);
 /* The rows of the zone with this apex (lowercase wire), or NULL. */
 const struct dns_xfr_zone *dns_xfr_policy_zone(const struct dns_xfr_policy *p,
     const uint8_t *apex);

@@ -367,6 +367,18 @@ test_refused_notauth(void **state)
 	    (struct sockaddr *)&keyed, false, 1000), 0);
 	assert_int_equal(x.result, DNS_XFR_REFUSED);
 	dns_xfr_out_done(&x);
+	/* A copy of the policy decides the same. */
+	struct dns_xfr_policy *copy = dns_xfr_policy_dup(pol);
+	assert_non_null(copy);
+	assert_int_equal(dns_xfr_out_start(&x, set, copy, NULL, NULL, q, ql,
+	    (struct sockaddr *)&in, false, 1000), 0);
+	assert_int_equal(x.result, DNS_XFR_AXFR);
+	dns_xfr_out_done(&x);
+	assert_int_equal(dns_xfr_out_start(&x, set, copy, NULL, NULL, q, ql,
+	    (struct sockaddr *)&out, false, 1000), 0);
+	assert_int_equal(x.result, DNS_XFR_REFUSED);
+	dns_xfr_out_done(&x);
+	dns_xfr_policy_free(copy);
 	/* No policy at all: refused. */
 	assert_int_equal(dns_xfr_out_start(&x, set, NULL, NULL, NULL, q, ql,
 	    (struct sockaddr *)&in, false, 1000), 0);
