@@ -26,17 +26,7 @@
 #define DNS_NOTIFY_TRIES 6   /* the first send and 5 retransmissions */
 #define DNS_NOTIFY_FIRST 2.0 /* seconds before the first retransmission */
 
-/*
- * The NOTIFY for `zone` (RFC 1996 3.7: its SOA in the answer section, AA
- * set, question apex SOA IN) into buf: its length, 0 when it does not fit.
- */
-size_t dns_notify_build(uint8_t *buf, size_t cap, uint16_t id, const struct dns_zone *zone);
-/*
- * Is msg[0..len) a reply to our NOTIFY `id` about `apex`?  -1 no (not a
- * reply to it: ignore), else its rcode.
- */
-int dns_notify_reply(const uint8_t *msg, size_t len, uint16_t id, const uint8_t *apex);
-
+/* The messages themselves are built and read in xfrout.c (pure, fuzzed). */
 struct ev_loop;
 struct dns_notify;
 

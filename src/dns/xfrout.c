@@ -193,6 +193,41 @@ dns_xfr_allowed(const struct dns_xfr_policy *p, const struct dns_xfr_zone *z,
 	return false;
 }
 
+/* ------------------------------------------------------- NOTIFY out */
+
+size_t
+dns_xfr_notify_build(uint8_t *buf, size_t cap, uint16_t id, const struct dns_zone *zone)
+{
+	struct dns_writer wr;
+	const struct dns_rrset *soa = dns_zone_soa(zone);
+
+	if (soa == NULL)
+		return 0;
+	dns_wire_init(&wr, buf, cap);
+	/* RFC 1996 3.7: opcode NOTIFY, AA, QNAME the zone, QTYPE SOA; the SOA may be in the answer. */
+	if (dns_wire_header(&wr, id, (uint16_t)(DNS_OPCODE_NOTIFY << 11 | DNS_F_AA)) != 0 ||
+	    dns_wire_question(&wr, dns_zone_apex(zone), DNS_T_SOA, DNS_C_IN) != 0 ||
+	    dns_wire_rrset(&wr, DNS_SEC_ANSWER, dns_zone_apex(zone), DNS_C_IN, soa, soa->ttl) != 0)
+		return 0;
+	return dns_wire_finish(&wr);
+}
+
+int
+dns_xfr_notify_reply(const uint8_t *msg, size_t len, uint16_t id, const uint8_t *apex)
+{
+	struct dns_msg m;
+
+	if (dns_wire_parse(msg, len, &m) != DNS_WIRE_OK)
+		return -1;
+	if (m.id != id || (m.flags & DNS_F_QR) == 0 ||
+	    DNS_F_OPCODE(m.flags) != DNS_OPCODE_NOTIFY)
+		return -1;
+	/* RFC 1996 4.7: the reply echoes the question; NSD and Knot do. Accept none too. */
+	if (m.qname != NULL && (!dns_name_equal(m.qname, apex) || m.qtype != DNS_T_SOA))
+		return -1;
+	return DNS_F_RCODE(m.flags);
+}
+
 /* ------------------------------------------------------------ queries */
 
 uint16_t

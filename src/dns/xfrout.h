@@ -90,6 +90,15 @@ bool dns_xfr_allowed(const struct dns_xfr_policy *p, const struct dns_xfr_zone *
     const struct sockaddr *peer, const struct dns_tsig_key *key);
 
 /*
+ * NOTIFY out (notify.h): the NOTIFY for `zone` (RFC 1996 3.7: its SOA in
+ * the answer section, AA set, question apex SOA IN) into buf: its length,
+ * 0 when it does not fit; and whether msg[0..len) is a reply to our NOTIFY
+ * `id` about `apex`: -1 no (ignore it), else its rcode.
+ */
+size_t dns_xfr_notify_build(uint8_t *buf, size_t cap, uint16_t id, const struct dns_zone *zone);
+int dns_xfr_notify_reply(const uint8_t *msg, size_t len, uint16_t id, const uint8_t *apex);
+
+/*
  * Is msg[0..len) a transfer query (opcode QUERY, QR clear, a question of
  * type AXFR or IXFR)?  Cheap: the header and the question only, for the
  * workers to pick these out before dns_answer().  The qtype or 0.

@@ -3,7 +3,8 @@
  * reads from the network: src/dns/xfrout.c (dns_xfr_qtype, the AXFR/IXFR
  * stream with its request parsing, the client's SOA in an IXFR's authority
  * section, TSIG verification, the policy; UDP IXFR; signed ordinary
- * queries) over a fixed zone with a journal of two differences.
+ * queries; NOTIFY replies) over a fixed zone with a journal of two
+ * differences.
  *
  * The first input byte picks the peer (admitted unsigned, admitted with
  * the key only, outside every row) and the transport; the rest is the
@@ -170,6 +171,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size--;
 
 	(void)dns_xfr_qtype(data, size);
+	/* As a reply to our NOTIFY (its id is the input's own, so the checks go on). */
+	if (size >= 2) {
+		int rc = dns_xfr_notify_reply(data, size, (uint16_t)(data[0] << 8 | data[1]), N("ex."));
+		check(rc >= -1 && rc <= 15);
+	}
 	if (dns_xfr_out_start(&x, zones, pol, journal_of, journal, data, size,
 	    (struct sockaddr *)&peer, udp, 1000) == 0) {
 		while ((len = dns_xfr_out_next(&x, buf, DNS_TCP_MAX, 1000)) > 0) {

@@ -552,6 +552,46 @@ test_tsig(void **state)
 	dns_zoneset_free(set);
 }
 
+/* NOTIFY (RFC 1996 3.7): the message, and which replies are ours. */
+static void
+test_notify_msg(void **state)
+{
+	struct dns_zone *z = build(42, 1, 0);
+	uint8_t buf[1024], r[1024];
+	size_t len = dns_xfr_notify_build(buf, sizeof(buf), 0x4242, z);
+	struct dns_msg m;
+	struct dns_rr_iter it;
+	struct dns_rr rr;
+
+	(void)state;
+	assert_true(len > 0);
+	assert_int_equal(dns_wire_parse(buf, len, &m), 0);
+	assert_int_equal(m.id, 0x4242);
+	assert_int_equal(DNS_F_OPCODE(m.flags), DNS_OPCODE_NOTIFY);
+	assert_true((m.flags & DNS_F_AA) != 0);
+	assert_true((m.flags & DNS_F_QR) == 0);
+	assert_true(dns_name_equal(m.qname, N("ex.")));
+	assert_int_equal(m.qtype, DNS_T_SOA);
+	dns_wire_rr_begin(&it, buf, len, &m);
+	assert_int_equal(dns_wire_rr_next(&it, &rr), 1);
+	assert_int_equal(rr.section, DNS_SEC_ANSWER);
+	assert_int_equal(soa_serial_of(buf, len, &rr), 42);
+	/* The reply: QR, the id, opcode NOTIFY, the question echoed. */
+	memcpy(r, buf, len);
+	r[2] |= 0x80;
+	assert_int_equal(dns_xfr_notify_reply(r, len, 0x4242, N("ex.")), 0);
+	r[3] = (uint8_t)((r[3] & 0xf0) | DNS_RCODE_NOTAUTH);
+	assert_int_equal(dns_xfr_notify_reply(r, len, 0x4242, N("ex.")), DNS_RCODE_NOTAUTH);
+	assert_int_equal(dns_xfr_notify_reply(r, len, 0x4243, N("ex.")), -1);
+	assert_int_equal(dns_xfr_notify_reply(r, len, 0x4242, N("other.")), -1);
+	assert_int_equal(dns_xfr_notify_reply(buf, len, 0x4242, N("ex.")), -1); /* not a reply */
+	for (size_t k = 0; k < len; k++)
+		(void)dns_xfr_notify_reply(r, k, 0x4242, N("ex.")); /* every truncation: ASan */
+	/* Too small a buffer: 0. */
+	assert_int_equal(dns_xfr_notify_build(buf, 20, 1, z), 0);
+	dns_zone_free(z);
+}
+
 static void
 test_qtype(void **state)
 {
@@ -593,6 +633,7 @@ main(void)
 		cmocka_unit_test(test_refused_notauth),
 		cmocka_unit_test(test_udp),
 		cmocka_unit_test(test_tsig),
+		cmocka_unit_test(test_notify_msg),
 		cmocka_unit_test(test_qtype),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
