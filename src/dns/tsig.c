@@ -246,6 +246,8 @@ tsig_hash(const struct dns_tsig_ctx *ctx)
 static void
 tsig_update(struct dns_tsig_ctx *ctx, const void *data, size_t len)
 {
+	if (len == 0)
+		return; /* data may be NULL (no Other Data) */
 	hmac_update(tsig_state(ctx), tsig_hash(ctx), len, data);
 }
 
@@ -482,11 +484,13 @@ tsig_append(uint8_t *msg, size_t *len, size_t cap, const uint8_t *key_name,
 	wcur_u32(&w, (uint32_t)time_signed);
 	wcur_u16(&w, fudge);
 	wcur_u16(&w, (uint16_t)mac_len);
-	wcur_bytes(&w, mac, mac_len);
+	if (mac_len > 0) /* an error reply's MAC is empty, and may be NULL */
+		wcur_bytes(&w, mac, mac_len);
 	wcur_bytes(&w, msg, 2); /* Original ID: the message's */
 	wcur_u16(&w, error);
 	wcur_u16(&w, other_len);
-	wcur_bytes(&w, other, other_len);
+	if (other_len > 0)
+		wcur_bytes(&w, other, other_len);
 	if (w.err)
 		return DNS_TSIG_E_NOSPACE;
 	*len += w.pos;
