@@ -358,12 +358,29 @@ dns_xfrd_published(struct dns_xfrd *xd, const struct dns_gen *old, const struct 
 		if (!dns_zone_serial(z, &sn))
 			continue;
 		/*
-		 * The same serial: the same version (the usual reload, or a zone
-		 * shared by both generations): nothing to record or tell, and no
-		 * walk of a large zone to find that out.
+		 * The same serial: nothing to record or tell.  A zone shared by
+		 * both generations is the same version; one loaded again is
+		 * compared, for a zone that may be transferred, since records
+		 * changed under an old serial would make the journal's chains
+		 * lead to a version that is no longer served.
 		 */
-		if (have_old && so == sn)
+		if (have_old && so == sn) {
+			struct dns_journal *j;
+			struct dns_diff *d = NULL;
+			if (oz == z || pz == NULL || pz->n_acl == 0)
+				continue;
+			if (dns_diff_compute(oz, z, &d) == DNS_DIFF_SERIAL) {
+				log_warnx("zone %s: records changed but the serial is still %u: "
+				    "secondaries at that serial will not see the change; the journal "
+				    "starts again", dns_name_to_text(apex, text), sn);
+				if ((j = journal_of(xd, apex)) != NULL && dns_journal_count(j) > 0) {
+					xd->st.journal_resets++;
+					dns_journal_clear(j);
+				}
+			}
+			dns_diff_unref(d);
 			continue;
+		}
 		dns_name_to_text(apex, text);
 		if (pz != NULL && pz->n_acl > 0) {
 			struct dns_journal *j = journal_get(xd, apex);
