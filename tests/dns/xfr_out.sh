@@ -377,6 +377,17 @@ diff_run "after the IXFR: riposte-dns answers as Knot" knot "$PK" riposte "$P" "
 diff_run "after the IXFR: NSD answers as NSD from the zone files" nsd-files "$PF" nsd "$PN" \
 	"$T/primary"
 
+# A change without a new serial: said in the log, and the journal starts again.
+sed -i 's/^\(mail\t300\tA\t\)192\.0\.2\.26$/\1192.0.2.27/' "$T/primary/example.zone"
+resets0=$(xfr_count journal_resets)
+"$CTL" -s "$T/ctl.sock" reload >/dev/null
+grep -q "zone example.: records changed but the serial is still $new" "$T/riposte.log"
+check "a change under the same serial is logged" 0 $?
+check "... and the journal starts again" 1 "$(xfr_count journal_resets)"
+check "... so an IXFR from $old is answered AXFR-style" AXFR-style \
+	"$(kdig @127.0.0.1 -p "$P" +retry=0 -y "hmac-sha256:xfr.:$SECRET" IXFR="$old" example. 2>/dev/null |
+		grep -v '^;' | awk 'NF && $4 == "SOA" { n++ } END { print (n == 2 ? "AXFR-style" : n " SOAs") }')"
+
 # ---- transfers riposte-dns refuses -------------------------------------------
 rcode() { # rcode ARGS...: the status kdig reports
 	kdig @127.0.0.1 -p "$P" +retry=0 +time=2 "$@" 2>&1 |
