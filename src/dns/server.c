@@ -44,7 +44,19 @@
  * generation is freed after every worker has been seen offline (blocked in
  * its loop) or online in a later epoch: quiescent-state-based reclamation.
  * The epoch is stored once per loop turn, in ev_check and ev_prepare
- * callbacks, not per packet.
+ * callbacks, not per packet.  A transfer out runs in the main thread for
+ * as long as the client reads, so it holds its generation with a plain
+ * count (main thread only): the publish that replaces a held generation
+ * leaves its freeing to the last release.
+ *
+ * Transfers (xfrout.h, xfrd.h).  A TCP query of type AXFR or IXFR is
+ * handed, with its connection and the answers still owed on it, to the
+ * main thread through a mutex-protected list and an ev_async; the worker
+ * then forgets the connection (its slot and its per-source count are
+ * free again, the descriptor is not closed).  Over UDP, transfer queries
+ * are answered here from the generation's policy (dns_xfr_udp), and
+ * TSIG-signed queries, which dns_answer() refuses, are answered signed
+ * when the key is ours (dns_xfr_answer_tsig).
  *
  * Response rate limiting (rrl.h).  Each UDP answer is classified and
  * accounted in the worker's own bucket table, at the loop's cached time

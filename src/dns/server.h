@@ -110,6 +110,8 @@ int dns_server_start(struct dns_server *srv, struct dns_gen *gen);
 /*
  * Main thread: publish gen and free the previous one once no worker can
  * still read it.  Blocks until then (one event loop turn of each worker).
+ * A previous generation held by a transfer out (dns_gen_hold) is freed by
+ * its last dns_gen_release instead.
  */
 void dns_server_publish(struct dns_server *srv, struct dns_gen *gen);
 /* The generation being served (main thread; valid until the next publish). */
