@@ -678,6 +678,32 @@ dns_xfr_answer_tsig(const struct dns_answer_conf *conf, const struct dns_zoneset
 		stats->truncated += one.truncated;
 		if (out == 0)
 			return 0;
+		if (!tcp) {
+			/*
+			 * dns_answer() filled the client's UDP size without the
+			 * TSIG: when the signed reply would not fit, it goes out
+			 * truncated (header and question, TC=1), still signed, and
+			 * the client asks again over TCP (RFC 8945 5.3, RFC 1035 4.2.1).
+			 */
+			struct dns_msg m;
+			size_t limit = DNS_UDP_MIN, sig = 10u + ctx.key_name_len + ctx.alg_name_len +
+			    16u + DNS_TSIG_MAC_MAX;
+			if (dns_wire_parse(q, rr.start, &m) == DNS_WIRE_OK && m.edns &&
+			    m.edns_udp > DNS_UDP_MIN)
+				limit = m.edns_udp < conf->max_udp ? m.edns_udp : conf->max_udp;
+			if (limit < DNS_UDP_MIN)
+				limit = DNS_UDP_MIN;
+			if (out + sig > limit) {
+				struct dns_writer wr;
+				dns_wire_init(&wr, resp, cap);
+				if (dns_wire_header(&wr, m.id, (uint16_t)(DNS_F_QR | DNS_F_AA | DNS_F_TC |
+				    (m.flags & (0xf << 11 | DNS_F_RD)))) != 0 || m.qname == NULL ||
+				    dns_wire_question(&wr, m.qname, m.qtype, m.qclass) != 0)
+					return 0;
+				out = dns_wire_finish(&wr);
+				stats->truncated++;
+			}
+		}
 		if (dns_tsig_sign_reply(&ctx, resp, &out, cap, now, 0) != 0)
 			return 0;
 		return out;

@@ -538,6 +538,37 @@ test_tsig(void **state)
 	assert_int_equal(DNS_F_RCODE(buf[3]), DNS_RCODE_NOERROR);
 	assert_int_equal(buf[7], 1); /* ANCOUNT: the SOA */
 	assert_int_equal(dns_tsig_verify_reply(&cctx, buf, len, 1000), DNS_TSIG_OK);
+	/* Over UDP without EDNS (512 bytes): an answer that fits only unsigned goes out TC=1. */
+	struct dns_zone_builder *bb = dns_zone_builder_new(N("big."));
+	uint8_t soa[128], txt[256];
+	size_t sl = soa_rdata(soa, 1);
+	char err2[256];
+	assert_int_equal(dns_zone_builder_add(bb, N("big."), DNS_T_SOA, 60, soa, (uint16_t)sl), 0);
+	assert_int_equal(dns_zone_builder_add(bb, N("big."), DNS_T_NS, 60, N("ns.ex."), 7), 0);
+	memset(txt, 'x', sizeof(txt));
+	txt[0] = 200;
+	assert_int_equal(dns_zone_builder_add(bb, N("t.big."), DNS_T_TXT, 60, txt, 201), 0);
+	txt[1] = 'y';
+	assert_int_equal(dns_zone_builder_add(bb, N("t.big."), DNS_T_TXT, 60, txt, 201), 0);
+	struct dns_zone *bz = dns_zone_builder_finish(bb, err2, sizeof(err2));
+	dns_zone_builder_free(bb);
+	assert_non_null(bz);
+	assert_int_equal(dns_zoneset_add(set, bz), 0);
+	dns_tsig_ctx_init(&cctx, &pol->keys[0]);
+	ql = query(q, "t.big.", DNS_T_TXT, 0, 27);
+	assert_int_equal(dns_tsig_sign_query(&cctx, q, &ql, sizeof(q), 1000), 0);
+	len = dns_xfr_answer_tsig(&ac, set, pol, q, ql, buf, 65535, false, 1000, &st);
+	assert_true(len > 0 && len <= 512);
+	assert_true((buf[2] & (DNS_F_TC >> 8)) != 0);
+	assert_int_equal(dns_tsig_verify_reply(&cctx, buf, len, 1000), DNS_TSIG_OK);
+	/* Over TCP the same query gets both records, signed. */
+	dns_tsig_ctx_init(&cctx, &pol->keys[0]);
+	ql = query(q, "t.big.", DNS_T_TXT, 0, 28);
+	assert_int_equal(dns_tsig_sign_query(&cctx, q, &ql, sizeof(q), 1000), 0);
+	len = dns_xfr_answer_tsig(&ac, set, pol, q, ql, buf, 65535, true, 1000, &st);
+	assert_int_equal(buf[7], 2);
+	assert_int_equal(dns_tsig_verify_reply(&cctx, buf, len, 1000), DNS_TSIG_OK);
+
 	/* The same with a key we do not know: NOTAUTH with BADKEY. */
 	dns_tsig_ctx_init(&cctx, &other);
 	ql = query(q, "ex.", DNS_T_SOA, 0, 26);
