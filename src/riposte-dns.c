@@ -993,7 +993,7 @@ main(int argc, char **argv)
 	struct ev_loop *loop = EV_DEFAULT;
 	d.started = mono_ms() / 1000.;
 	/* Transfers out are the main thread's: the workers hand them over (xfrd.h). */
-	if ((d.xfrd = dns_xfrd_new(loop, d.srv)) == NULL ||
+	if ((d.xfrd = dns_xfrd_new(loop, d.srv, &d.conf)) == NULL ||
 	    dns_server_set_xfr(d.srv, loop, dns_xfrd_handoff, d.xfrd) != 0)
 		fatalx("out of memory");
 	const char *control = dnsconf_control(&d.conf);

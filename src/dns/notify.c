@@ -46,6 +46,9 @@ struct nentry {
 struct dns_notify {
 	struct ev_loop *loop;
 	int fd4, fd6;
+	bool has4, has6;
+	struct sockaddr_in src4;
+	struct sockaddr_in6 src6;
 	ev_io io4, io6;
 	struct nentry *head;
 	size_t n_pending;
@@ -114,6 +117,13 @@ notify_socket(struct dns_notify *n, int family)
 		return *fd;
 	if ((*fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
 		return -1;
+	if ((family == AF_INET && n->has4 &&
+	    bind(*fd, (const struct sockaddr *)&n->src4, sizeof(n->src4)) != 0) ||
+	    (family == AF_INET6 && n->has6 &&
+	    bind(*fd, (const struct sockaddr *)&n->src6, sizeof(n->src6)) != 0)) {
+		/* The address may be gone (IP_FREEBIND listening): the kernel's choice then. */
+		log_warn("NOTIFY: cannot send from our listen address; the route picks one");
+	}
 	ev_io_init(io, notify_read_cb, *fd, EV_READ);
 	io->data = n;
 	ev_io_start(n->loop, io);
@@ -224,12 +234,23 @@ notify_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 }
 
 struct dns_notify *
-dns_notify_new(struct ev_loop *loop)
+dns_notify_new(struct ev_loop *loop, const struct sockaddr_in *src4,
+    const struct sockaddr_in6 *src6)
 {
 	struct dns_notify *n = calloc(1, sizeof(*n));
 
 	if (n == NULL)
 		return NULL;
+	if (src4 != NULL) {
+		n->src4 = *src4;
+		n->src4.sin_port = 0;
+		n->has4 = true;
+	}
+	if (src6 != NULL) {
+		n->src6 = *src6;
+		n->src6.sin6_port = 0;
+		n->has6 = true;
+	}
 	n->loop = loop;
 	n->fd4 = n->fd6 = -1;
 	n->rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(5);

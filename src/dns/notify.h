@@ -39,7 +39,13 @@ struct dns_notify_stats {
 	uint64_t send_errors;
 };
 
-struct dns_notify *dns_notify_new(struct ev_loop *loop);
+/*
+ * src4, src6: the source address of NOTIFYs per family (a secondary checks
+ * where a NOTIFY comes from: riposte-dns's own `listen` address rather
+ * than whichever the route picks), port 0; NULL: the kernel's choice.
+ */
+struct dns_notify *dns_notify_new(struct ev_loop *loop, const struct sockaddr_in *src4,
+    const struct sockaddr_in6 *src6);
 /* NOTIFY every target of pz about zone's serial (keys: the policy's). */
 void dns_notify_zone(struct dns_notify *n, const struct dns_zone *zone,
     const struct dns_xfr_zone *pz, const struct dns_tsig_key *keys, size_t n_keys);

@@ -419,16 +419,31 @@ dns_xfrd_published(struct dns_xfrd *xd, const struct dns_gen *old, const struct 
 }
 
 struct dns_xfrd *
-dns_xfrd_new(struct ev_loop *loop, struct dns_server *srv)
+dns_xfrd_new(struct ev_loop *loop, struct dns_server *srv, const struct dnsconf *conf)
 {
 	struct dns_xfrd *xd = calloc(1, sizeof(*xd));
+	struct sockaddr_in s4 = { .sin_family = AF_INET };
+	struct sockaddr_in6 s6 = { .sin6_family = AF_INET6 };
+	bool h4 = false, h6 = false;
 
 	if (xd == NULL)
 		return NULL;
+	for (size_t i = 0; i < conf->n_listen; i++) {
+		const struct dnsconf_listen *l = &conf->listen[i];
+		if (l->wildcard)
+			continue;
+		if (l->family == AF_INET && !h4) {
+			s4.sin_addr = l->addr.v4;
+			h4 = true;
+		} else if (l->family == AF_INET6 && !h6) {
+			s6.sin6_addr = l->addr.v6;
+			h6 = true;
+		}
+	}
 	xd->loop = loop;
 	xd->srv = srv;
 	xd->rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10);
-	if ((xd->notify = dns_notify_new(loop)) == NULL) {
+	if ((xd->notify = dns_notify_new(loop, h4 ? &s4 : NULL, h6 ? &s6 : NULL)) == NULL) {
 		free(xd);
 		return NULL;
 	}

@@ -43,7 +43,9 @@ struct dns_xfrd_stats {
 	struct dns_notify_stats notify;
 };
 
-struct dns_xfrd *dns_xfrd_new(struct ev_loop *loop, struct dns_server *srv);
+/* conf: its first `listen` address of each family that is not a wildcard is where NOTIFYs come from. */
+struct dns_xfrd *dns_xfrd_new(struct ev_loop *loop, struct dns_server *srv,
+    const struct dnsconf *conf);
 /* dns_server_set_xfr()'s callback (ctx: the dns_xfrd). */
 void dns_xfrd_handoff(void *ctx, struct dns_xfr_handoff *h);
 /*
