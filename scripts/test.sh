@@ -18,6 +18,7 @@
 #   netns       tests/netns/run.sh with build/riposted (root)    (not with --no-netns)
 #   lab         tests/lab/t_lab.sh: riposte-lab, riposte stack    (not with --no-netns)
 #   dns         tests/dns: smoke (dig/kdig), later_address, diff (against Knot),
+#               xfr_out (riposte-dns as the primary of NSD and Knot),
 #               probe (riposte-probe against riposte-dns); tests/lab/svg_render.sh
 #               (riposte-probe's SVG timeline, rendered by headless Chromium)
 #                                                                 (not with --no-netns)
@@ -145,6 +146,7 @@ dns() {
 	script "$name-control" env RIPOSTE_DNS="$bin" tests/dns/control.sh
 	script "$name-diff-knot" tests/dns/diff/run.sh "$bin"
 	script "$name-dnssec-unbound" env RIPOSTE_DNS="$bin" tests/dns/dnssec_unbound.sh
+	script "$name-xfr-out" env RIPOSTE_DNS="$bin" tests/dns/xfr_out.sh
 	script "$name-tsig-knot" env TSIG_PEER="$ROOT/$2/tests/tsig_peer" tests/dns/tsig.sh
 	script "$name-xfr-in" env RIPOSTE_DNS="$bin" tests/dns/xfr_in.sh
 }

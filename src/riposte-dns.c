@@ -24,6 +24,7 @@
 #include "dns/load.h"
 #include "dns/secondary.h"
 #include "dns/server.h"
+#include "dns/xfrd.h"
 #include "lib/json.h"
 #include "lib/log.h"
 #include "lib/pidfile.h"
@@ -52,6 +53,7 @@ struct dnsd {
 	double started;               /* mono_ms() / 1000 at start, for the uptime */
 	struct ctl_server *ctl;       /* NULL: no control socket */
 	struct dns_secondary *sec;    /* the secondary zones' engine; NULL: none yet */
+	struct dns_xfrd *xfrd;        /* transfers and NOTIFY out */
 };
 
 static double
@@ -180,6 +182,14 @@ gen_zone_count(const struct dns_gen *gen)
 static void
 dnsd_publish(struct dnsd *d, struct dns_gen *gen)
 {
+	/*
+	 * Before the swap, while the old generation is still the served one:
+	 * the journal's difference and the NOTIFY of a new serial (RFC 1996)
+	 * are for every publish, a reload's or a transfer's, so riposte-dns
+	 * nodes can feed each other.
+	 */
+	if (d->xfrd != NULL)
+		dns_xfrd_published(d->xfrd, dns_server_gen(d->srv), gen);
 	dns_server_publish(d->srv, gen);
 }
 
@@ -352,6 +362,69 @@ iso_time(time_t t, char out[32])
 		strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* Transfers and NOTIFY out, in `status`. */
+static void
+ctl_status_xfr_json(const struct dnsd *d, const struct dns_server_stats *st, struct json_w *w)
+{
+	struct dns_xfrd_stats x = { 0 };
+
+	if (d->xfrd != NULL)
+		dns_xfrd_stats(d->xfrd, &x);
+	json_key(w, "xfr_out");
+	json_obj_begin(w);
+	json_key(w, "active"); json_uint(w, x.active);
+	json_key(w, "axfr"); json_uint(w, x.result[DNS_XFR_AXFR]);
+	json_key(w, "ixfr"); json_uint(w, x.result[DNS_XFR_IXFR]);
+	json_key(w, "ixfr_axfr_style"); json_uint(w, x.result[DNS_XFR_IXFR_AXFR]);
+	json_key(w, "ixfr_current"); json_uint(w, x.result[DNS_XFR_IXFR_CURRENT]);
+	json_key(w, "refused"); json_uint(w, x.result[DNS_XFR_REFUSED]);
+	json_key(w, "notauth"); json_uint(w, x.result[DNS_XFR_NOTAUTH]);
+	json_key(w, "tsig_failed"); json_uint(w, x.result[DNS_XFR_TSIG]);
+	json_key(w, "formerr"); json_uint(w, x.result[DNS_XFR_FORMERR]);
+	json_key(w, "udp_queries"); json_uint(w, st->xfr_udp);
+	json_key(w, "completed"); json_uint(w, x.completed);
+	json_key(w, "aborted"); json_uint(w, x.aborted);
+	json_key(w, "over_limit"); json_uint(w, x.over_limit);
+	json_key(w, "records"); json_uint(w, x.records);
+	json_key(w, "messages"); json_uint(w, x.messages);
+	json_key(w, "bytes"); json_uint(w, x.bytes);
+	json_key(w, "journal_diffs"); json_uint(w, x.diffs);
+	json_key(w, "journal_resets"); json_uint(w, x.journal_resets);
+	json_obj_end(w);
+	json_key(w, "notify_out");
+	json_obj_begin(w);
+	json_key(w, "sent"); json_uint(w, x.notify.sent);
+	json_key(w, "retransmits"); json_uint(w, x.notify.retransmits);
+	json_key(w, "acked"); json_uint(w, x.notify.acked);
+	json_key(w, "rejected"); json_uint(w, x.notify.rejected);
+	json_key(w, "unanswered"); json_uint(w, x.notify.unanswered);
+	json_key(w, "send_errors"); json_uint(w, x.notify.send_errors);
+	json_obj_end(w);
+}
+
+static void
+ctl_status_xfr_text(const struct dnsd *d, const struct dns_server_stats *st, FILE *out)
+{
+	struct dns_xfrd_stats x = { 0 };
+
+	if (d->xfrd != NULL)
+		dns_xfrd_stats(d->xfrd, &x);
+	fprintf(out, "transfers out: %u active; %llu AXFR, %llu IXFR, %llu IXFR AXFR-style, %llu "
+	    "IXFR current, %llu refused, %llu notauth, %llu TSIG failed; %llu UDP; %llu records\n",
+	    x.active, (unsigned long long)x.result[DNS_XFR_AXFR],
+	    (unsigned long long)x.result[DNS_XFR_IXFR],
+	    (unsigned long long)x.result[DNS_XFR_IXFR_AXFR],
+	    (unsigned long long)x.result[DNS_XFR_IXFR_CURRENT],
+	    (unsigned long long)x.result[DNS_XFR_REFUSED],
+	    (unsigned long long)x.result[DNS_XFR_NOTAUTH],
+	    (unsigned long long)x.result[DNS_XFR_TSIG], (unsigned long long)st->xfr_udp,
+	    (unsigned long long)x.records);
+	fprintf(out, "notify out: %llu sent (%llu retransmits), %llu acknowledged, %llu rejected, "
+	    "%llu unanswered\n", (unsigned long long)x.notify.sent,
+	    (unsigned long long)x.notify.retransmits, (unsigned long long)x.notify.acked,
+	    (unsigned long long)x.notify.rejected, (unsigned long long)x.notify.unanswered);
+}
+
 static int
 ctl_status(void *ctx, const struct ctl_request *req, FILE *out)
 {
@@ -418,6 +491,7 @@ ctl_status(void *ctx, const struct ctl_request *req, FILE *out)
 		json_key(&w, "refused"); json_uint(&w, st.notify_refused);
 		json_key(&w, "dropped"); json_uint(&w, st.notify_dropped);
 		json_obj_end(&w);
+		ctl_status_xfr_json(d, &st, &w);
 		json_obj_end(&w);
 		return json_end(&w) == 0 ? CTL_OK : CTL_ERR;
 	}
@@ -447,6 +521,7 @@ ctl_status(void *ctx, const struct ctl_request *req, FILE *out)
 	fprintf(out, "notify: %llu received, %llu refused, %llu dropped (queue full)\n",
 	    (unsigned long long)st.notify_in, (unsigned long long)st.notify_refused,
 	    (unsigned long long)st.notify_dropped);
+	ctl_status_xfr_text(d, &st, out);
 	return CTL_OK;
 }
 
@@ -1103,6 +1178,10 @@ main(int argc, char **argv)
 	 */
 	struct ev_loop *loop = EV_DEFAULT;
 	d.started = mono_ms() / 1000.;
+	/* Transfers out are the main thread's: the workers hand them over (xfrd.h). */
+	if ((d.xfrd = dns_xfrd_new(loop, d.srv, &d.conf)) == NULL ||
+	    dns_server_set_xfr(d.srv, loop, dns_xfrd_handoff, d.xfrd) != 0)
+		fatalx("out of memory");
 	const char *control = dnsconf_control(&d.conf);
 	if (control != NULL &&
 	    (d.ctl = ctl_server_start(loop, control, dnsd_ctl_commands,
@@ -1137,6 +1216,8 @@ main(int argc, char **argv)
 	const struct dns_secondary_ops sec_ops = { &d, dnsd_publish_zone };
 	if ((d.sec = dns_secondary_new(loop, &d.conf, dns_server_gen(d.srv), &sec_ops)) == NULL)
 		fatalx("out of memory");
+	/* RFC 1996: the serials we start with are new to the secondaries too. */
+	dns_xfrd_published(d.xfrd, NULL, gen);
 
 	ev_run(loop, 0);
 
@@ -1147,6 +1228,8 @@ main(int argc, char **argv)
 	d.sec = NULL;
 	dns_server_stop(d.srv);
 	dns_server_stats(d.srv, &st);
+	/* Before the server: transfers hold generations the server would free. */
+	dns_xfrd_free(d.xfrd);
 	log_info("riposte-dns stopped: %llu queries (%llu noerror, %llu nxdomain, %llu refused, "
 	    "%llu formerr, %llu dropped), UDP %llu in %llu out %llu dropped, TCP %llu "
 	    "connections (%llu refused, %llu idle closed, %llu evicted, %llu busy evicted, "

@@ -19,7 +19,11 @@
  *   carries an OPT only when the query's OPT was itself well formed.
  * - NOTIMP for opcodes other than QUERY (question echoed when parsable),
  *   and for QTYPE 0.
- * - AXFR and IXFR: REFUSED over UDP and TCP; zone transfer is not served.
+ * - AXFR and IXFR do not come here in riposte-dns: the workers give them
+ *   to xfrout.c (over TCP through the main thread, xfrd.c, which streams
+ *   them when `allow-transfer` admits the client; over UDP dns_xfr_udp():
+ *   AXFR REFUSED, IXFR our SOA alone, RFC 1995 4).  Asked here directly
+ *   (tests, fuzzers), they are REFUSED.
  * - A TSIG-signed query is REFUSED: we hold no keys (NSD refuses unknown
  *   keys the same way).
  * - QTYPE ANY (RFC 8482 4.2): one RRset, the first of the node in type
@@ -998,8 +1002,11 @@ dns_answer(const struct dns_answer_conf *conf, const struct dns_zoneset *zones,
 		return reply_rcode(&a, DNS_RCODE_FORMERR, false);
 	if (q.ancount != 0 || q.nscount != 0)
 		return reply_rcode(&a, DNS_RCODE_FORMERR, true);
-	if (q.tsig)
+	if (q.tsig) {
+		/* Counted: the server answers it signed when it knows the key (xfrout.h). */
+		stats->tsig++;
 		return reply_rcode(&a, DNS_RCODE_REFUSED, true);
+	}
 	if (q.qtype == 0)
 		return reply_rcode(&a, DNS_RCODE_NOTIMP, true);
 	if (q.qtype == DNS_T_AXFR || q.qtype == DNS_T_IXFR)

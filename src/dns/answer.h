@@ -25,6 +25,7 @@ struct dns_answer_conf {
 struct dns_answer_stats {
 	uint64_t queries, dropped, noerror, nxdomain, refused, formerr, notimp, servfail;
 	uint64_t truncated, edns, nsid, chaos;
+	uint64_t tsig; /* TSIG-signed queries (REFUSED by dns_answer: dns_xfr_answer_tsig()) */
 };
 
 /*

@@ -606,7 +606,7 @@ apply(struct sec_xchg *x, struct dns_zone *zone, const char *warnings)
 	uint32_t serial = 0, old = z->serial;
 	bool had = z->data != NULL;
 	double ms = (ev_time() - x->t0) * 1e3;
-	const char *kind = dns_xfr_kind(x->xfr) == DNS_XFR_INCREMENTAL ? "IXFR" :
+	const char *kind = dns_xfr_kind(x->xfr) == DNS_XFR_IN_INCREMENTAL ? "IXFR" :
 	    x->qtype == DNS_T_IXFR ? "IXFR (whole zone)" : "AXFR";
 
 	(void)dns_zone_serial(zone, &serial);
@@ -618,11 +618,11 @@ apply(struct sec_xchg *x, struct dns_zone *zone, const char *warnings)
 		return;
 	}
 	z->transfers++;
-	if (dns_xfr_kind(x->xfr) == DNS_XFR_INCREMENTAL)
+	if (dns_xfr_kind(x->xfr) == DNS_XFR_IN_INCREMENTAL)
 		z->ixfr++;
 	else
 		z->axfr++;
-	z->last_kind = dns_xfr_kind(x->xfr) == DNS_XFR_INCREMENTAL ? "IXFR" : "AXFR";
+	z->last_kind = dns_xfr_kind(x->xfr) == DNS_XFR_IN_INCREMENTAL ? "IXFR" : "AXFR";
 	z->last_ms = ms;
 	z->last_records = dns_xfr_records(x->xfr);
 	if (had)
@@ -678,7 +678,7 @@ xfr_done(struct sec_xchg *x)
 
 	ev_io_stop(z->sec->loop, &x->io);
 	ev_timer_stop(z->sec->loop, &x->timer);
-	if (dns_xfr_kind(x->xfr) == DNS_XFR_SOA_ONLY) {
+	if (dns_xfr_kind(x->xfr) == DNS_XFR_IN_SOA_ONLY) {
 		(void)dns_xfr_serial(x->xfr, &serial);
 		z->primary_serial = serial;
 		z->have_primary_serial = true;

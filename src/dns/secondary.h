@@ -82,10 +82,11 @@ struct dns_notify_event {
  * Answer a NOTIFY (opcode 4) message from `peer` (RFC 1996 3.7-3.10):
  * NOERROR when the zone is a secondary here, the source address is one of
  * its primaries' and, when that primary has a key, the message is signed
- * with it (RFC 8945 5.2; the reply signed too); REFUSED otherwise (not a
- * zone of ours, not a primary, or unsigned where a key is set), NOTAUTH
+ * with it (RFC 8945 5.2; the reply signed too); NOTAUTH when the name is
+ * not the apex of a secondary zone here (as Knot and BIND), REFUSED when
+ * the source is not a primary or a keyed primary did not sign, NOTAUTH
  * with the TSIG error for a bad signature, FORMERR when it is not a
- * NOTIFY for one SOA.  Returns the reply's length (0: no reply, a
+ * NOTIFY for one SOA.  An OPT in the query gets one in the reply.  Returns the reply's length (0: no reply, a
  * response or shorter than a header).  *ev is filled and *post set when
  * the main thread should hear of it (a zone of ours, accepted or not).
  */

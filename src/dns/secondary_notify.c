@@ -96,6 +96,9 @@ dns_sec_table_free(struct dns_sec_table *t)
 	free(t);
 }
 
+/* The UDP payload size our NOTIFY answers state: riposte-dns's default udp-size. */
+#define DNS_NOTIFY_UDP_SIZE 1232
+
 /* Same address (the port of a NOTIFY's source is any: RFC 1996 does not fix it). */
 static bool
 same_host(const struct sockaddr *a, const struct sockaddr_storage *b)
@@ -123,6 +126,9 @@ reply(const struct dns_msg *m, uint8_t *resp, size_t cap, int rcode, bool questi
 		return 0;
 	if (question && m->qname != NULL)
 		(void)dns_wire_question(&wr, m->qname, m->qtype, m->qclass);
+	/* RFC 6891 7: a query with an OPT gets one back (as every other answer of ours). */
+	if (m->edns && dns_wire_opt(&wr, DNS_NOTIFY_UDP_SIZE, 0, 0, 0, NULL, 0) != DNS_WIRE_OK)
+		return 0;
 	return dns_wire_finish(&wr);
 }
 
@@ -148,15 +154,20 @@ dns_notify_answer(const struct dns_sec_table *t, const struct sockaddr *peer,
 	if (perr != DNS_WIRE_OK)
 		return reply(&m, resp, cap, DNS_RCODE_FORMERR, false);
 	/* RFC 1996 3.7: one question, QTYPE SOA, for the zone's apex. */
-	if (m.qdcount != 1 || m.qtype != DNS_T_SOA || m.qclass != DNS_C_IN)
+	if (m.qdcount != 1 || m.qclass != DNS_C_IN)
 		return reply(&m, resp, cap, DNS_RCODE_FORMERR, m.qdcount == 1);
 	dns_name_lower(lc, m.qname);
 	for (size_t i = 0; t != NULL && i < t->n && e == NULL; i++)
 		if (dns_name_equal(t->zones[i].apex, lc))
 			e = &t->zones[i];
-	/* Not a zone we are a secondary of: REFUSED, and no one is told. */
+	/*
+	 * Not the apex of a zone we are a secondary of: NOTAUTH, as Knot and
+	 * BIND answer (RFC 1996 says nothing), and no one is told.
+	 */
 	if (e == NULL)
-		return reply(&m, resp, cap, DNS_RCODE_REFUSED, true);
+		return reply(&m, resp, cap, DNS_RCODE_NOTAUTH, true);
+	if (m.qtype != DNS_T_SOA)
+		return reply(&m, resp, cap, DNS_RCODE_FORMERR, true);
 
 	memcpy(ev->apex, lc, sizeof(ev->apex));
 	memcpy(&ev->peer, peer, peer->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) :

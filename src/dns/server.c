@@ -44,7 +44,19 @@
  * generation is freed after every worker has been seen offline (blocked in
  * its loop) or online in a later epoch: quiescent-state-based reclamation.
  * The epoch is stored once per loop turn, in ev_check and ev_prepare
- * callbacks, not per packet.
+ * callbacks, not per packet.  A transfer out runs in the main thread for
+ * as long as the client reads, so it holds its generation with a plain
+ * count (main thread only): the publish that replaces a held generation
+ * leaves its freeing to the last release.
+ *
+ * Transfers (xfrout.h, xfrd.h).  A TCP query of type AXFR or IXFR is
+ * handed, with its connection and the answers still owed on it, to the
+ * main thread through a mutex-protected list and an ev_async; the worker
+ * then forgets the connection (its slot and its per-source count are
+ * free again, the descriptor is not closed).  Over UDP, transfer queries
+ * are answered here from the generation's policy (dns_xfr_udp), and
+ * TSIG-signed queries, which dns_answer() refuses, are answered signed
+ * when the key is ours (dns_xfr_answer_tsig).
  *
  * Response rate limiting (rrl.h).  Each UDP answer is classified and
  * accounted in the worker's own bucket table, at the loop's cached time
@@ -79,6 +91,7 @@
 #include "rrl.h"
 #include "secondary.h"
 #include "wire.h"
+#include "xfrout.h"
 
 #define DNS_UDP_BATCH 64
 /* Batches per wakeup before the loop turns (TCP, other sockets, epochs). */
@@ -194,6 +207,7 @@ struct dns_worker {
 	uint64_t tcp_accepted, tcp_refused, tcp_closed_idle, tcp_evicted;
 	uint64_t tcp_evicted_busy, tcp_io_timeouts, tcp_refused_per_ip;
 	uint64_t notify_in, notify_refused, notify_dropped;
+	uint64_t xfr_handed, xfr_udp;
 	struct log_ratelimit rl_udp, rl_tcp;
 
 	/* Response rate limiting of UDP answers; NULL: off. */
@@ -223,6 +237,13 @@ struct dns_server {
 	bool started;
 	/* NOTIFY events for the main thread (dns_server_on_notify). */
 	struct dns_notify_q *nq;
+	/* Transfer queries for the main thread (dns_server_set_xfr). */
+	dns_server_xfr_fn xfr_fn;
+	void *xfr_ctx;
+	struct ev_loop *xfr_loop;
+	ev_async xfr_async;
+	pthread_mutex_t xfr_lock;
+	struct dns_xfr_handoff *xfr_head, **xfr_tail;
 };
 
 /* ------------------------------------------------------------ generations */
@@ -371,6 +392,9 @@ dns_gen_replace(const struct dns_gen *old, const char *name, struct dns_zone *zo
 	gen->failed = old->failed;
 	if (old->secondaries != NULL && (gen->secondaries = dns_sec_table_dup(old->secondaries)) == NULL)
 		goto fail;
+	/* Who may transfer and whom to NOTIFY does not change with a transfer in. */
+	if (old->xfr != NULL && (gen->xfr = dns_xfr_policy_dup(old->xfr)) == NULL)
+		goto fail;
 	/* Every other zone is shared with old (zones are immutable). */
 	for (size_t i = 0; i < dns_zoneset_count(old->zones); i++) {
 		const struct dns_zone *z = dns_zoneset_get(old->zones, i);
@@ -506,6 +530,10 @@ dns_gen_build(const struct dnsconf *conf, const struct dns_gen *old, const char 
 		dns_gen_free(gen);
 		return NULL;
 	}
+	if ((gen->xfr = dns_xfr_policy_new(conf)) == NULL) {
+		dns_gen_free(gen);
+		return NULL;
+	}
 	memcpy(gen->identity, conf->identity, sizeof(gen->identity));
 	memcpy(gen->version, conf->version, sizeof(gen->version));
 	gen->aconf.identity = gen->identity;
@@ -585,6 +613,7 @@ dns_gen_free(struct dns_gen *gen)
 		return;
 	dns_zoneset_free(gen->zones);
 	dns_sec_table_free(gen->secondaries);
+	dns_xfr_policy_free(gen->xfr);
 	for (size_t i = 0; i < gen->n_src; i++) {
 		free(gen->src[i].name);
 		free(gen->src[i].path);
@@ -592,6 +621,19 @@ dns_gen_free(struct dns_gen *gen)
 	}
 	free(gen->src);
 	free(gen);
+}
+
+void
+dns_gen_hold(struct dns_gen *gen)
+{
+	gen->holds++;
+}
+
+void
+dns_gen_release(struct dns_gen *gen)
+{
+	if (gen != NULL && --gen->holds == 0 && gen->retired)
+		dns_gen_free(gen);
 }
 
 /* ---------------------------------------------------------------- sockets */
@@ -918,6 +960,45 @@ dns_tcp_notify(struct dns_tcp_conn *c, const struct dns_gen *gen, const uint8_t 
 	return dns_notify_in(c->wk, gen, &peer, req, len, resp, cap);
 }
 
+/*
+ * One UDP query: transfer queries (RFC 1995 4, RFC 5936 4.2) by the
+ * transfer policy, the rest by dns_answer().
+ */
+static size_t
+dns_udp_answer(struct dns_worker *wk, const struct dns_gen *gen, const uint8_t *q, size_t qlen,
+    const union dns_sa *peer, uint8_t *out)
+{
+	enum dns_xfr_result r;
+	size_t len;
+
+	if (dns_xfr_qtype(q, qlen) == 0) {
+		uint64_t tsig = wk->stats.tsig;
+		len = dns_answer(&gen->aconf, gen->zones, q, qlen, out, DNS_UDP_OUT_MAX, false,
+		    &wk->stats);
+		/* Signed (a secondary's SOA query): answered again, signed, when we hold keys. */
+		if (wk->stats.tsig != tsig && gen->xfr != NULL && gen->xfr->n_keys > 0) {
+			wk->stats.refused--;
+			len = dns_xfr_answer_tsig(&gen->aconf, gen->zones, gen->xfr, q, qlen, out,
+			    DNS_UDP_OUT_MAX, false, (uint64_t)time(NULL), &wk->stats);
+		}
+		return len;
+	}
+	/* Rare: the clock for TSIG is read only here. */
+	len = dns_xfr_udp(gen->zones, gen->xfr, q, qlen, &peer->sa, out, DNS_UDP_OUT_MAX,
+	    (uint64_t)time(NULL), gen->aconf.max_udp, &r);
+	wk->xfr_udp++;
+	wk->stats.queries++;
+	if (len == 0)
+		wk->stats.dropped++;
+	else if (r == DNS_XFR_UDP_SOA)
+		wk->stats.noerror++;
+	else if (r == DNS_XFR_FORMERR)
+		wk->stats.formerr++;
+	else
+		wk->stats.refused++;
+	return len;
+}
+
 static void
 dns_udp_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
@@ -959,8 +1040,7 @@ dns_udp_cb(struct ev_loop *loop, ev_io *w, int revents)
 				len = dns_notify_in(wk, gen, &wk->peer[i], req, qlen, wk->sbuf + off,
 				    DNS_UDP_OUT_MAX);
 			else
-				len = dns_answer(&gen->aconf, gen->zones, req, qlen, wk->sbuf + off,
-				    DNS_UDP_OUT_MAX, false, &wk->stats);
+				len = dns_udp_answer(wk, gen, req, qlen, &wk->peer[i], wk->sbuf + off);
 			if (len == 0)
 				continue;
 			if (wk->rrl != NULL && !notify && (len = dns_udp_rrl(wk, &wk->peer[i],
@@ -994,6 +1074,7 @@ dns_udp_cb(struct ev_loop *loop, ev_io *w, int revents)
 /* ------------------------------------------------------------------- TCP */
 
 static void dns_tcp_close(struct dns_tcp_conn *c);
+static int dns_tcp_handoff(struct dns_tcp_conn *c, size_t pos, size_t mlen);
 
 static void
 dns_lru_unlink(struct dns_worker *wk, struct dns_tcp_conn *c)
@@ -1104,7 +1185,8 @@ dns_tcp_flush_stage(struct dns_tcp_conn *c)
 
 /*
  * Answer every complete query in the input buffer, in order (RFC 7766
- * 6.2.1.1 allows any order; ours is the client's).  -1: close.
+ * 6.2.1.1 allows any order; ours is the client's).  -1: close; 1: the
+ * connection was handed to the main thread and is no longer ours.
  */
 static int
 dns_tcp_process(struct dns_tcp_conn *c)
@@ -1139,9 +1221,20 @@ dns_tcp_process(struct dns_tcp_conn *c)
 		if (dns_is_notify(wk, c->in + pos + 2, mlen))
 			len = dns_tcp_notify(c, gen, c->in + pos + 2, mlen,
 			    wk->stage + wk->stage_len + 2, DNS_TCP_MSG_MAX);
-		else
+		else if (wk->srv->xfr_fn != NULL && dns_xfr_qtype(c->in + pos + 2, mlen) != 0)
+			/* A transfer goes to the main thread, with the connection (dns_server_set_xfr). */
+			return dns_tcp_handoff(c, pos, mlen);
+		else {
+			uint64_t tsig = wk->stats.tsig;
 			len = dns_answer(&gen->aconf, gen->zones, c->in + pos + 2, mlen,
 			    wk->stage + wk->stage_len + 2, DNS_TCP_MSG_MAX, true, &wk->stats);
+			if (wk->stats.tsig != tsig && gen->xfr != NULL && gen->xfr->n_keys > 0) {
+				wk->stats.refused--;
+				len = dns_xfr_answer_tsig(&gen->aconf, gen->zones, gen->xfr,
+				    c->in + pos + 2, mlen, wk->stage + wk->stage_len + 2,
+				    DNS_TCP_MSG_MAX, true, (uint64_t)time(NULL), &wk->stats);
+			}
+		}
 		pos += 2 + mlen;
 		c->answered = true;
 		if (len == 0)
@@ -1220,8 +1313,9 @@ dns_tcp_read(struct dns_tcp_conn *c)
 			dns_lru_unlink(wk, c);
 			dns_lru_append(wk, c);
 		}
-		if (dns_tcp_process(c) != 0)
-			return -1;
+		int rc = dns_tcp_process(c);
+		if (rc != 0)
+			return rc;
 		if ((size_t)r < space)
 			return 0;
 	}
@@ -1260,13 +1354,16 @@ static void
 dns_tcp_conn_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct dns_tcp_conn *c = w->data;
+	int rc;
 
-	if ((revents & EV_WRITE) != 0 && dns_tcp_write(c) != 0) {
-		dns_tcp_close(c);
+	if ((revents & EV_WRITE) != 0 && (rc = dns_tcp_write(c)) != 0) {
+		if (rc < 0)
+			dns_tcp_close(c);
 		return;
 	}
-	if ((revents & EV_READ) != 0 && dns_tcp_read(c) != 0) {
-		dns_tcp_close(c);
+	if ((revents & EV_READ) != 0 && (rc = dns_tcp_read(c)) != 0) {
+		if (rc < 0)
+			dns_tcp_close(c);
 		return;
 	}
 	/* RFC 7766 6.2.3: the client closed; everything it asked is answered. */
@@ -1302,8 +1399,9 @@ dns_tcp_io_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	dns_tcp_close(c);
 }
 
+/* The slot back to the pool; the descriptor is closed, or no longer ours (handed off). */
 static void
-dns_tcp_close(struct dns_tcp_conn *c)
+dns_tcp_release(struct dns_tcp_conn *c, bool close_fd)
 {
 	struct dns_worker *wk = c->wk;
 	struct dns_server *srv = wk->srv;
@@ -1313,7 +1411,8 @@ dns_tcp_close(struct dns_tcp_conn *c)
 	ev_timer_stop(wk->loop, &c->deadline);
 	if (srv->ip_count != NULL)
 		atomic_fetch_sub_explicit(&srv->ip_count[c->ip_slot], 1, memory_order_relaxed);
-	close(c->fd);
+	if (close_fd)
+		close(c->fd);
 	c->fd = -1;
 	if (c->in != c->in_small)
 		free(c->in);
@@ -1322,6 +1421,62 @@ dns_tcp_close(struct dns_tcp_conn *c)
 	c->next = wk->free_conns;
 	wk->free_conns = c;
 	wk->n_conns--;
+}
+
+static void
+dns_tcp_close(struct dns_tcp_conn *c)
+{
+	dns_tcp_release(c, true);
+}
+
+/*
+ * The query at c->in + pos (mlen bytes) is a transfer: hand the connection
+ * to the main thread with it, and with the answers to earlier queries that
+ * the socket has not taken (they go out first, in order).  Whatever the
+ * client sent after the transfer query is dropped: RFC 5936 4.1 lets the
+ * server close the connection after a transfer, and xfrd.c does.  The
+ * connection leaves the worker's slots and its per-source count: a
+ * transfer is the main thread's to bound.  1, or -1 (out of memory: close).
+ */
+static int
+dns_tcp_handoff(struct dns_tcp_conn *c, size_t pos, size_t mlen)
+{
+	struct dns_worker *wk = c->wk;
+	struct dns_server *srv = wk->srv;
+	struct dns_xfr_handoff *h;
+	size_t pend;
+	uint8_t *p;
+
+	/* The staged answers join the backlog without a send: one copy of what is owed. */
+	if (wk->stage_len > 0 && dns_tcp_queue(c, wk->stage, wk->stage_len) != 0)
+		return -1;
+	wk->stage_len = 0;
+	pend = dns_tcp_backlog(c);
+	if ((h = malloc(sizeof(*h) + mlen + pend)) == NULL)
+		return -1;
+	memset(h, 0, sizeof(*h));
+	p = (uint8_t *)(h + 1);
+	memcpy(p, c->in + pos + 2, mlen);
+	h->msg = p;
+	h->len = mlen;
+	if (pend > 0)
+		memcpy(p + mlen, c->out + c->out_off, pend);
+	h->pending = p + mlen;
+	h->pending_len = pend;
+	h->peer_len = sizeof(h->peer);
+	if (getpeername(c->fd, (struct sockaddr *)&h->peer, &h->peer_len) != 0) {
+		free(h);
+		return -1;
+	}
+	h->fd = c->fd;
+	wk->xfr_handed++;
+	dns_tcp_release(c, false);
+	pthread_mutex_lock(&srv->xfr_lock);
+	*srv->xfr_tail = h;
+	srv->xfr_tail = &h->next;
+	pthread_mutex_unlock(&srv->xfr_lock);
+	ev_async_send(srv->xfr_loop, &srv->xfr_async);
+	return 1;
 }
 
 /*
@@ -1809,13 +1964,65 @@ dns_server_publish(struct dns_server *srv, struct dns_gen *gen)
 			}
 		}
 	}
-	dns_gen_free(old);
+	/* No worker reads it any more; a transfer out still may (dns_gen_hold). */
+	if (old != NULL && old->holds > 0)
+		old->retired = true;
+	else
+		dns_gen_free(old);
 }
 
 const struct dns_gen *
 dns_server_gen(const struct dns_server *srv)
 {
 	return atomic_load_explicit(&srv->gen, memory_order_relaxed);
+}
+
+struct dns_gen *
+dns_server_gen_hold(struct dns_server *srv)
+{
+	struct dns_gen *gen = atomic_load_explicit(&srv->gen, memory_order_relaxed);
+
+	dns_gen_hold(gen);
+	return gen;
+}
+
+/* Main thread: the transfer queries the workers handed over. */
+static void
+dns_xfr_async_cb(struct ev_loop *loop, ev_async *w, int revents)
+{
+	struct dns_server *srv = w->data;
+	struct dns_xfr_handoff *h;
+
+	pthread_mutex_lock(&srv->xfr_lock);
+	h = srv->xfr_head;
+	srv->xfr_head = NULL;
+	srv->xfr_tail = &srv->xfr_head;
+	pthread_mutex_unlock(&srv->xfr_lock);
+	while (h != NULL) {
+		struct dns_xfr_handoff *next = h->next;
+		h->next = NULL;
+		srv->xfr_fn(srv->xfr_ctx, h);
+		h = next;
+	}
+}
+
+int
+dns_server_set_xfr(struct dns_server *srv, struct ev_loop *loop, dns_server_xfr_fn fn,
+    void *ctx)
+{
+	if (srv->started || srv->xfr_fn != NULL)
+		return -1;
+	if (pthread_mutex_init(&srv->xfr_lock, NULL) != 0)
+		return -1;
+	srv->xfr_head = NULL;
+	srv->xfr_tail = &srv->xfr_head;
+	srv->xfr_loop = loop;
+	srv->xfr_ctx = ctx;
+	ev_async_init(&srv->xfr_async, dns_xfr_async_cb);
+	srv->xfr_async.data = srv;
+	ev_async_start(loop, &srv->xfr_async);
+	srv->xfr_fn = fn;
+	return 0;
 }
 
 void
@@ -1873,6 +2080,8 @@ dns_server_stats(const struct dns_server *srv, struct dns_server_stats *st)
 		st->notify_in += wk->notify_in;
 		st->notify_refused += wk->notify_refused;
 		st->notify_dropped += wk->notify_dropped;
+		st->xfr_handed += wk->xfr_handed;
+		st->xfr_udp += wk->xfr_udp;
 	}
 }
 
@@ -1900,6 +2109,16 @@ dns_server_free(struct dns_server *srv)
 	free(srv->workers);
 	free(srv->listen);
 	free((void *)srv->ip_count);
+	if (srv->xfr_fn != NULL) {
+		/* Hand-offs nobody took: the workers are stopped, so none can come. */
+		ev_async_stop(srv->xfr_loop, &srv->xfr_async);
+		for (struct dns_xfr_handoff *h = srv->xfr_head, *n; h != NULL; h = n) {
+			n = h->next;
+			close(h->fd);
+			free(h);
+		}
+		pthread_mutex_destroy(&srv->xfr_lock);
+	}
 	dns_gen_free(atomic_load(&srv->gen));
 	if (srv->nq != NULL) {
 		ev_async_stop(srv->nq->loop, &srv->nq->async);

@@ -18,6 +18,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <sys/socket.h>
+
 #include "answer.h"
 #include "conf.h"
 #include "zone.h"
@@ -53,6 +55,15 @@ struct dns_gen {
 	size_t records;
 	/* The secondary zones and their primaries, for NOTIFY (secondary.h). */
 	struct dns_sec_table *secondaries;
+	/* Who may transfer which zone, whom to NOTIFY (xfrout.h); read by workers too. */
+	struct dns_xfr_policy *xfr;
+	/*
+	 * Main thread only: transfers out that read this generation
+	 * (dns_gen_hold).  A publish frees the generation it replaces once
+	 * no worker reads it and, after that, once the last hold is released.
+	 */
+	unsigned holds;
+	bool retired;
 };
 
 /*
@@ -84,8 +95,13 @@ struct dns_gen *dns_gen_load_one(const struct dnsconf *conf, const struct dns_ge
 struct dns_gen *dns_gen_replace(const struct dns_gen *old, const char *name,
     struct dns_zone *zone, time_t loaded, const char *err);
 void dns_gen_free(struct dns_gen *gen);
+/* Main thread: keep a generation alive across publishes (a transfer out reads it). */
+void dns_gen_hold(struct dns_gen *gen);
+void dns_gen_release(struct dns_gen *gen);
 
 struct dns_server;
+struct ev_loop;
+struct dns_xfr_policy;
 
 /* Totals over all workers (read after dns_server_stop, or racy while running). */
 struct dns_server_stats {
@@ -99,6 +115,8 @@ struct dns_server_stats {
 	uint64_t notify_in;          /* NOTIFY messages answered (RFC 1996) */
 	uint64_t notify_refused;     /* ... not NOERROR */
 	uint64_t notify_dropped;     /* accepted, but the main thread's queue was full */
+	uint64_t xfr_handed;         /* TCP transfer queries handed to the main thread */
+	uint64_t xfr_udp;            /* transfer queries over UDP (dns_xfr_udp) */
 };
 
 /*
@@ -114,6 +132,8 @@ int dns_server_start(struct dns_server *srv, struct dns_gen *gen);
 /*
  * Main thread: publish gen and free the previous one once no worker can
  * still read it.  Blocks until then (one event loop turn of each worker).
+ * A previous generation held by a transfer out (dns_gen_hold) is freed by
+ * its last dns_gen_release instead.
  */
 void dns_server_publish(struct dns_server *srv, struct dns_gen *gen);
 /* The generation being served (main thread; valid until the next publish). */
@@ -127,6 +147,31 @@ const struct dns_gen *dns_server_gen(const struct dns_server *srv);
  */
 void dns_server_on_notify(struct dns_server *srv, struct ev_loop *loop,
     void (*cb)(void *ctx, const struct dns_notify_event *ev), void *ctx);
+/* The same, held (dns_gen_release() when done). */
+struct dns_gen *dns_server_gen_hold(struct dns_server *srv);
+
+/*
+ * Transfers out run in the main thread (xfrd.h): a worker that reads a
+ * TCP query of type AXFR or IXFR hands the connection over and forgets it
+ * (it neither closes nor counts it any more).  The hand-off carries what
+ * the worker had: the query, the peer, and the answers to earlier queries
+ * on the connection that the socket had not taken yet, which must go out
+ * first.  The receiver owns the descriptor and frees the struct.
+ */
+struct dns_xfr_handoff {
+	struct dns_xfr_handoff *next;
+	int fd;
+	struct sockaddr_storage peer;
+	socklen_t peer_len;
+	const uint8_t *msg;     /* the query, in this allocation */
+	size_t len;
+	const uint8_t *pending; /* unsent answers, length-prefixed, in this allocation */
+	size_t pending_len;
+};
+typedef void (*dns_server_xfr_fn)(void *ctx, struct dns_xfr_handoff *h);
+/* Before dns_server_start: hand transfer queries to fn, called in `loop` (the main thread's). */
+int dns_server_set_xfr(struct dns_server *srv, struct ev_loop *loop, dns_server_xfr_fn fn,
+    void *ctx);
 /* Stop and join the workers, close the sockets. */
 void dns_server_stop(struct dns_server *srv);
 void dns_server_stats(const struct dns_server *srv, struct dns_server_stats *st);

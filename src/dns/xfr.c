@@ -444,7 +444,7 @@ start_axfr(struct dns_xfr *x)
 {
 	if ((x->b = dns_zone_builder_new(x->apex)) == NULL)
 		return fail(x, "out of memory");
-	x->kind = DNS_XFR_AXFR;
+	x->kind = DNS_XFR_IN_AXFR;
 	x->state = X_AXFR;
 	return axfr_add(x, x->apex, DNS_T_SOA, x->soa_ttl, x->soa, x->soa_len);
 }
@@ -488,7 +488,7 @@ take(struct dns_xfr *x, const uint8_t *owner, size_t olen, uint16_t type, uint32
 		if (serial != x->old_serial)
 			return fail(x, "IXFR differences start at serial %u, ours is %u", serial,
 			    x->old_serial);
-		x->kind = DNS_XFR_INCREMENTAL;
+		x->kind = DNS_XFR_IN_INCREMENTAL;
 		x->cur = serial;
 		x->state = X_DEL;
 		return ixfr_delete(x, owner, olen, type, rd, rdlen);
@@ -680,7 +680,7 @@ dns_xfr_feed(struct dns_xfr *x, const uint8_t *msg, size_t len)
 			x->serial = serial;
 			x->records++;
 			x->have_serial = true;
-			x->kind = DNS_XFR_SOA_ONLY;
+			x->kind = DNS_XFR_IN_SOA_ONLY;
 			x->state = X_DONE;
 			return DNS_XFR_DONE;
 		}
@@ -752,11 +752,11 @@ dns_xfr_finish(struct dns_xfr *x, char *err, size_t errlen)
 
 	if (errlen > 0)
 		err[0] = '\0';
-	if (x->state != X_DONE || (x->kind != DNS_XFR_AXFR && x->kind != DNS_XFR_INCREMENTAL)) {
+	if (x->state != X_DONE || (x->kind != DNS_XFR_IN_AXFR && x->kind != DNS_XFR_IN_INCREMENTAL)) {
 		snprintf(err, errlen, "no zone: the transfer is not complete");
 		return NULL;
 	}
-	if (x->kind == DNS_XFR_AXFR) {
+	if (x->kind == DNS_XFR_IN_AXFR) {
 		z = dns_zone_builder_finish(x->b, err, errlen);
 		dns_zone_builder_free(x->b);
 		x->b = NULL;

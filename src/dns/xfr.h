@@ -18,7 +18,7 @@
  *    sequence (in the old zone and not yet deleted, or added earlier),
  *    and the first sequence must start at the old zone's serial;
  *  - IXFR answered with the server's SOA alone, not newer than ours: we
- *    are up to date: no zone, DNS_XFR_SOA_ONLY.  (A first message with a
+ *    are up to date: no zone, DNS_XFR_IN_SOA_ONLY.  (A first message with a
  *    newer SOA alone starts a stream of one record per message.)
  *
  * Rdata names that senders may compress (RFC 3597 4: the RFC 1035 types,
@@ -41,10 +41,10 @@ enum { DNS_XFR_MORE = 0, DNS_XFR_DONE = 1, DNS_XFR_ERROR = -1 };
 
 /* What the stream turned out to be (valid once DONE). */
 enum dns_xfr_kind {
-	DNS_XFR_NONE = 0,     /* not known yet */
-	DNS_XFR_AXFR,         /* a whole zone: AXFR, or IXFR answered AXFR-style */
-	DNS_XFR_INCREMENTAL,  /* IXFR difference sequences */
-	DNS_XFR_SOA_ONLY,     /* IXFR: the server's SOA only, not newer (RFC 1995 4) */
+	DNS_XFR_IN_NONE = 0,     /* not known yet */
+	DNS_XFR_IN_AXFR,         /* a whole zone: AXFR, or IXFR answered AXFR-style */
+	DNS_XFR_IN_INCREMENTAL,  /* IXFR difference sequences */
+	DNS_XFR_IN_SOA_ONLY,     /* IXFR: the server's SOA only, not newer (RFC 1995 4) */
 };
 
 struct dns_xfr;

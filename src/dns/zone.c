@@ -415,6 +415,28 @@ dns_zone_available(const struct dns_zone *zone)
 	return !zone->unavailable;
 }
 
+const struct dns_node *
+dns_zone_iter_next(const struct dns_zone *zone, struct dns_zone_iter *it)
+{
+	const struct dns_node *n;
+	size_t rd = 0;
+
+	if (it->index >= zone->n_nodes)
+		return NULL;
+	/* As dns_zone_walk(): each node follows the previous one, after zeroed padding. */
+	for (;;) {
+		n = (const void *)(zone->base + it->off);
+		if (n->name != NULL)
+			break;
+		it->off += 8;
+	}
+	for (uint16_t k = 0; k < n->n_rrsets; k++)
+		rd += n->rrsets[k].rdata_len;
+	it->off += dns_node_bytes(n->name_len, n->n_rrsets, rd);
+	it->index++;
+	return n;
+}
+
 void
 dns_zone_free(struct dns_zone *zone)
 {

@@ -128,6 +128,16 @@ void dns_zone_walk(const struct dns_zone *zone,
  * holder; dns_zone_free() drops one and frees the zone with the last.
  */
 struct dns_zone *dns_zone_ref(const struct dns_zone *zone);
+
+/*
+ * The same walk, resumable (a zone transfer sends a message at a time):
+ * zero the iterator, then each call gives the next node, NULL at the end.
+ */
+struct dns_zone_iter {
+	size_t off, index;
+};
+const struct dns_node *dns_zone_iter_next(const struct dns_zone *zone, struct dns_zone_iter *it);
+
 void dns_zone_free(struct dns_zone *zone);
 
 /*

@@ -76,7 +76,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!dns_xfr_serial(x, &announced))
 			abort();
 		struct dns_zone *z = dns_xfr_finish(x, err, sizeof(err));
-		if (kind == DNS_XFR_SOA_ONLY && z != NULL)
+		if (kind == DNS_XFR_IN_SOA_ONLY && z != NULL)
 			abort();
 		if (z != NULL && (!dns_zone_serial(z, &serial) || serial != announced))
 			abort();

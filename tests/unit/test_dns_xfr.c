@@ -165,7 +165,7 @@ test_axfr_one_message(void **state)
 
 	assert_non_null(x);
 	assert_int_equal(dns_xfr_feed(x, msgbuf, len), DNS_XFR_DONE);
-	assert_int_equal(dns_xfr_kind(x), DNS_XFR_AXFR);
+	assert_int_equal(dns_xfr_kind(x), DNS_XFR_IN_AXFR);
 	assert_true(dns_xfr_serial(x, &serial));
 	assert_int_equal(serial, 7);
 	assert_int_equal(dns_xfr_records(x), NREC(rr));
@@ -359,7 +359,7 @@ test_ixfr_incremental(void **state)
 	assert_int_equal(dns_xfr_feed(x, msgbuf, msg(77, 0, DNS_T_IXFR, m1, NREC(m1))),
 	    DNS_XFR_MORE);
 	assert_int_equal(dns_xfr_feed(x, msgbuf, msg(77, 0, 0, m2, NREC(m2))), DNS_XFR_DONE);
-	assert_int_equal(dns_xfr_kind(x), DNS_XFR_INCREMENTAL);
+	assert_int_equal(dns_xfr_kind(x), DNS_XFR_IN_INCREMENTAL);
 	z = dns_xfr_finish(x, err, sizeof(err));
 	assert_non_null(z);
 	assert_true(dns_zone_serial(z, &serial));
@@ -430,7 +430,7 @@ test_ixfr_soa_only(void **state)
 	uint32_t serial;
 
 	assert_int_equal(dns_xfr_feed(x, msgbuf, msg(9, 0, DNS_T_IXFR, rr, 1)), DNS_XFR_DONE);
-	assert_int_equal(dns_xfr_kind(x), DNS_XFR_SOA_ONLY);
+	assert_int_equal(dns_xfr_kind(x), DNS_XFR_IN_SOA_ONLY);
 	assert_true(dns_xfr_serial(x, &serial));
 	assert_int_equal(serial, 1);
 	assert_null(dns_xfr_finish(x, err, sizeof(err)));
@@ -451,7 +451,7 @@ test_ixfr_one_answer(void **state)
 	for (size_t i = 0; i < NREC(rr); i++)
 		assert_int_equal(dns_xfr_feed(x, msgbuf, msg(11, 0, i == 0 ? DNS_T_IXFR : 0,
 		    &rr[i], 1)), i + 1 < NREC(rr) ? DNS_XFR_MORE : DNS_XFR_DONE);
-	assert_int_equal(dns_xfr_kind(x), DNS_XFR_INCREMENTAL);
+	assert_int_equal(dns_xfr_kind(x), DNS_XFR_IN_INCREMENTAL);
 	struct dns_zone *z = dns_xfr_finish(x, err, sizeof(err));
 	assert_non_null(z);
 	assert_true(has_a(z, "old.example.", "192.0.2.21"));
@@ -473,7 +473,7 @@ test_ixfr_axfr_style(void **state)
 
 	assert_int_equal(dns_xfr_feed(x, msgbuf, msg(10, 0, DNS_T_IXFR, m1, 2)), DNS_XFR_MORE);
 	assert_int_equal(dns_xfr_feed(x, msgbuf, msg(10, 0, DNS_T_IXFR, m2, 3)), DNS_XFR_DONE);
-	assert_int_equal(dns_xfr_kind(x), DNS_XFR_AXFR);
+	assert_int_equal(dns_xfr_kind(x), DNS_XFR_IN_AXFR);
 	struct dns_zone *z = dns_xfr_finish(x, err, sizeof(err));
 	assert_non_null(z);
 	/* The old zone's records are gone: the reply is the whole zone. */
