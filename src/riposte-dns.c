@@ -25,6 +25,7 @@
 #include "dns/server.h"
 #include "lib/json.h"
 #include "lib/log.h"
+#include "lib/notify.h"
 #include "lib/pidfile.h"
 
 /*
@@ -41,12 +42,15 @@ struct dnsd {
 	const char *conf_path;
 	char *conf_abs; /* for reloads: daemon() changed to "/" */
 	const char *pidfile;
+	const char *ctl_path;   /* -s: overrides `control` */
 	bool foreground;
 	struct dnsconf conf;
 	struct dns_server *srv;
 	struct pidfile *pidfile_lock; /* NULL: no pidfile configured */
 	const char *run_user; /* who we run as once the sockets are bound; NULL: as started */
-	ev_signal sig_term, sig_int, sig_hup; /* data: this struct */
+	ev_signal sig_term, sig_int, sig_hup, sig_usr1; /* data: this struct */
+	ev_timer watchdog;      /* WATCHDOG=1 while the workers turn */
+	struct log_ratelimit watchdog_rl;
 	uint64_t reloads, reload_failures;
 	double started;               /* mono_ms() / 1000 at start, for the uptime */
 	struct ctl_server *ctl;       /* NULL: no control socket */
@@ -170,6 +174,23 @@ gen_zone_count(const struct dns_gen *gen)
 
 /* ------------------------------------------------------------- signals */
 
+/*
+ * `log` as configured: in the foreground (-d, systemd) stderr is stderr
+ * (the journal under systemd, lines with their level: lib/log.c); in the
+ * background it means syslog.  Called at start and at every reload, which
+ * so also reopens the file.
+ */
+static void
+dnsd_log_config(const struct dnsd *d, const struct dnsconf *conf)
+{
+	enum log_dest dest = conf->log_dest;
+
+	if (!d->foreground && dest == LOG_DEST_STDERR)
+		dest = LOG_DEST_SYSLOG;
+	if (log_configure(dest, conf->log_path, conf->log_level) != 0)
+		log_warn("cannot open log file %s, logging stays where it was", conf->log_path);
+}
+
 static bool
 listen_changed(const struct dnsconf *a, const struct dnsconf *b)
 {
@@ -191,8 +212,23 @@ listen_changed(const struct dnsconf *a, const struct dnsconf *b)
  * nothing changed (the config does not parse, no such zone, out of
  * memory).  A line for the caller in msg either way.
  */
+static int dnsd_reload_do(struct dnsd *d, const char *only, char *msg, size_t msglen);
+
 static int
 dnsd_reload(struct dnsd *d, const char *only, char *msg, size_t msglen)
+{
+	int rc;
+
+	/* The service manager hears RELOADING=1 now and READY=1 once served (or refused). */
+	notify_reloading();
+	rc = dnsd_reload_do(d, only, msg, msglen);
+	notify_send(rc < 0 ? "READY=1\nSTATUS=reload failed, serving the previous zones" :
+	    rc > 0 ? "READY=1\nSTATUS=reloaded with errors" : "READY=1\nSTATUS=serving");
+	return rc;
+}
+
+static int
+dnsd_reload_do(struct dnsd *d, const char *only, char *msg, size_t msglen)
 {
 	struct dnsconf conf;
 	struct dns_gen *gen;
@@ -205,6 +241,7 @@ dnsd_reload(struct dnsd *d, const char *only, char *msg, size_t msglen)
 		log_warnx("%s", msg);
 		return -1;
 	}
+	dnsd_log_config(d, &conf);
 	/* Sockets, threads and privileges were set up once: those need a restart. */
 	if (listen_changed(&conf, &d->conf) || conf.workers != d->conf.workers ||
 	    strcmp(conf.user, d->conf.user) != 0 || conf.tcp_clients != d->conf.tcp_clients ||
@@ -515,8 +552,44 @@ static const struct ctl_command dnsd_ctl_commands[] = {
 static void
 sig_term_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
+	notify_send("STOPPING=1");
 	log_info("received %s: stopping", strsignal(w->signum));
 	ev_break(loop, EVBREAK_ALL);
+}
+
+/* SIGUSR1: reopen the log file (logrotate moved it); nothing is reloaded. */
+static void
+sig_usr1_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	const char *path = log_file_path();
+
+	if (path == NULL)
+		return;
+	if (log_reopen() != 0)
+		log_warn("SIGUSR1: cannot reopen log file %s, logging stays in the old one", path);
+	else
+		log_info("SIGUSR1: log file %s reopened", path);
+}
+
+/*
+ * WatchdogSec=: WATCHDOG=1 from the main loop at half the interval, but
+ * only while every worker passes its quiescent points (server.h): a
+ * worker stuck inside one loop turn stops the pings, and the service
+ * manager restarts us (a stuck worker also blocks every reload).
+ */
+static void
+watchdog_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct dnsd *d = w->data;
+	unsigned stuck = 0;
+
+	if (dns_server_workers_alive(d->srv, &stuck)) {
+		notify_send("WATCHDOG=1");
+		return;
+	}
+	log_rl(&d->watchdog_rl, (int64_t)(mono_ms() * 1000.), LOG_LVL_ERR,
+	    "worker %u has not finished a loop turn for %.1f s: no watchdog ping", stuck,
+	    w->repeat);
 }
 
 /* ---------------------------------------------------------------- start */
@@ -525,7 +598,7 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "Usage: riposte-dns [-d] [-c FILE] [-p PIDFILE]\n"
+	    "Usage: riposte-dns [-d] [-c FILE] [-p PIDFILE] [-s SOCKET]\n"
 	    "       riposte-dns [-c FILE] --check | --print | --export DIR\n"
 	    "\n"
 	    "riposte-dns is an authoritative DNS server.  It serves RFC 1035 zone files\n"
@@ -540,7 +613,10 @@ usage(FILE *out)
 	    "  -c, --config FILE    configuration file (default %s)\n"
 	    "  -p, --pidfile PATH   the lock and process id file (overrides `pidfile`); a\n"
 	    "                       second riposte-dns on it exits 1 touching nothing\n"
-	    "  -d, --foreground     stay in the foreground and log to stderr\n"
+	    "  -s, --socket PATH    control socket (overrides `control`)\n"
+	    "  -d, --foreground     stay in the foreground (systemd's Type=notify); logs go\n"
+	    "                       where `log` says, stderr without one, with each line's\n"
+	    "                       syslog priority (<N>) when stderr is not a terminal\n"
 	    "      --check          validate the configuration and load every zone; report\n"
 	    "                       each error as file:line and exit (0 all good, 1 not)\n"
 	    "      --print          print the configuration in canonical form, with every\n"
@@ -594,6 +670,7 @@ usage(FILE *out)
 	    "                       udp-size) while answering; the new zones replace the old\n"
 	    "                       all at once; a zone that fails to load keeps its previous\n"
 	    "                       version and the log says why\n"
+	    "  SIGUSR1              reopen the log file (`log file`; after logrotate)\n"
 	    "  SIGTERM, SIGINT      stop\n"
 	    "\n"
 	    "At start every zone must load, or riposte-dns exits: a node missing a zone\n"
@@ -780,6 +857,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "pidfile", required_argument, NULL, 'p' },
+		{ "socket", required_argument, NULL, 's' },
 		{ "foreground", no_argument, NULL, 'd' },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "print", no_argument, NULL, OPT_PRINT },
@@ -805,11 +883,13 @@ main(int argc, char **argv)
 	sigset_t hup;
 	sigemptyset(&hup);
 	sigaddset(&hup, SIGHUP);
+	sigaddset(&hup, SIGUSR1); /* logrotate during the load: reopen later, not die */
 	sigprocmask(SIG_BLOCK, &hup, NULL);
-	while ((ch = getopt_long(argc, argv, "c:p:dVh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:p:s:dVh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': d.conf_path = optarg; break;
 		case 'p': d.pidfile = optarg; break;
+		case 's': d.ctl_path = optarg; break;
 		case 'd': d.foreground = true; break;
 		case OPT_CHECK: check = true; break;
 		case OPT_PRINT: print = true; break;
@@ -845,6 +925,9 @@ main(int argc, char **argv)
 	}
 	if ((d.conf_abs = realpath(d.conf_path, NULL)) == NULL)
 		fatal("%s", d.conf_path);
+	/* In the foreground the zones' load is logged where `log` says already. */
+	if (d.foreground)
+		dnsd_log_config(&d, &d.conf);
 	if (d.pidfile == NULL)
 		d.pidfile = d.conf.pidfile;
 	char *pid_abs = NULL;
@@ -901,7 +984,7 @@ main(int argc, char **argv)
 	if (!d.foreground) {
 		if (daemon(0, 0) < 0)
 			fatal("daemon");
-		log_configure(LOG_DEST_SYSLOG, NULL, LOG_LVL_INFO);
+		dnsd_log_config(&d, &d.conf);
 	}
 	if (d.pidfile_lock != NULL && pidfile_write(d.pidfile_lock) != 0)
 		fatal("pidfile %s", d.pidfile);
@@ -912,7 +995,7 @@ main(int argc, char **argv)
 	 */
 	struct ev_loop *loop = EV_DEFAULT;
 	d.started = mono_ms() / 1000.;
-	const char *control = dnsconf_control(&d.conf);
+	const char *control = d.ctl_path != NULL ? d.ctl_path : dnsconf_control(&d.conf);
 	if (control != NULL &&
 	    (d.ctl = ctl_server_start(loop, control, dnsd_ctl_commands,
 	    sizeof(dnsd_ctl_commands) / sizeof(dnsd_ctl_commands[0]), &d)) == NULL)
@@ -932,15 +1015,26 @@ main(int argc, char **argv)
 	ev_signal_init(&d.sig_term, sig_term_cb, SIGTERM);
 	ev_signal_init(&d.sig_int, sig_term_cb, SIGINT);
 	ev_signal_init(&d.sig_hup, sig_hup_cb, SIGHUP);
+	ev_signal_init(&d.sig_usr1, sig_usr1_cb, SIGUSR1);
 	d.sig_hup.data = &d;
 	ev_signal_start(loop, &d.sig_term);
 	ev_signal_start(loop, &d.sig_int);
 	ev_signal_start(loop, &d.sig_hup);
+	ev_signal_start(loop, &d.sig_usr1);
 	/* libev's handler is in place: a SIGHUP that came while loading reloads now. */
 	sigprocmask(SIG_UNBLOCK, &hup, NULL);
 	if (dns_server_start(d.srv, gen) != 0)
 		fatalx("cannot start the workers");
 	log_started(&d, gen, dns_server_workers(d.srv));
+	uint64_t wd = notify_watchdog_usec();
+	if (wd > 0) {
+		d.watchdog_rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(3);
+		ev_timer_init(&d.watchdog, watchdog_cb, 0., (double)wd / 2e6);
+		d.watchdog.data = &d;
+		ev_timer_again(loop, &d.watchdog);
+	}
+	/* Every zone loaded, the sockets bound, the workers answering. */
+	notify_send("READY=1\nSTATUS=serving");
 
 	ev_run(loop, 0);
 

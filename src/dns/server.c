@@ -154,6 +154,9 @@ struct dns_tcp_conn {
 struct dns_worker {
 	/* Written by this worker once per loop turn, read by the reclaimer. */
 	alignas(DNS_CACHELINE) _Atomic uint64_t epoch;
+	/* Loop turns ended (dns_prepare_cb), read by the watchdog check. */
+	_Atomic uint64_t turns;
+	uint64_t turns_seen;  /* main thread: turns at the last dns_server_workers_alive() */
 
 	alignas(DNS_CACHELINE) struct dns_server *srv;
 	unsigned id;
@@ -1270,6 +1273,8 @@ dns_prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 {
 	struct dns_worker *wk = w->data;
 
+	atomic_store_explicit(&wk->turns, atomic_load_explicit(&wk->turns,
+	    memory_order_relaxed) + 1, memory_order_relaxed);
 	atomic_store_explicit(&wk->epoch, 0, memory_order_release);
 }
 
@@ -1338,6 +1343,7 @@ dns_worker_new(struct dns_server *srv, unsigned id)
 		return NULL;
 	memset(wk, 0, size);
 	atomic_init(&wk->epoch, 0);
+	atomic_init(&wk->turns, 0);
 	wk->srv = srv;
 	wk->id = id;
 	wk->rl_udp = (struct log_ratelimit)LOG_RATELIMIT_INIT(5);
@@ -1605,6 +1611,35 @@ dns_server_publish(struct dns_server *srv, struct dns_gen *gen)
 		}
 	}
 	dns_gen_free(old);
+}
+
+/*
+ * A worker is alive when it is blocked in its loop (offline: epoch 0,
+ * waiting for packets costs nothing) or has ended a loop turn since the
+ * last call; one that stays online within a single turn from one call to
+ * the next (a loop, a lock, a bug) is stuck, and the service manager's
+ * watchdog should restart us rather than have us answer from fewer
+ * workers while the reloads wait for it forever.
+ */
+bool
+dns_server_workers_alive(struct dns_server *srv, unsigned *stuck)
+{
+	bool alive = true;
+
+	for (unsigned i = 0; i < srv->n_workers; i++) {
+		struct dns_worker *wk = srv->workers[i];
+		if (wk == NULL || !wk->running)
+			continue;
+		uint64_t t = atomic_load_explicit(&wk->turns, memory_order_relaxed);
+		bool online = atomic_load(&wk->epoch) != 0;
+		if (online && t == wk->turns_seen) {
+			if (alive && stuck != NULL)
+				*stuck = i;
+			alive = false;
+		}
+		wk->turns_seen = t;
+	}
+	return alive;
 }
 
 const struct dns_gen *

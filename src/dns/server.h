@@ -94,6 +94,13 @@ int dns_server_start(struct dns_server *srv, struct dns_gen *gen);
  * still read it.  Blocks until then (one event loop turn of each worker).
  */
 void dns_server_publish(struct dns_server *srv, struct dns_gen *gen);
+/*
+ * Main thread, for the watchdog (WatchdogSec=), called at a steady
+ * interval: false when a worker has been inside one loop turn since the
+ * previous call (its index in *stuck when not NULL); blocked waiting for
+ * packets counts as alive.
+ */
+bool dns_server_workers_alive(struct dns_server *srv, unsigned *stuck);
 /* The generation being served (main thread; valid until the next publish). */
 const struct dns_gen *dns_server_gen(const struct dns_server *srv);
 /* Stop and join the workers, close the sockets. */
