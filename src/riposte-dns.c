@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <ev.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
 #include <pwd.h>
@@ -206,6 +207,26 @@ listen_changed(const struct dnsconf *a, const struct dnsconf *b)
 }
 
 /*
+ * `query-log` as conf says, the file opened (again) now: at the start once
+ * privileges are dropped (so that a reopen after logrotate, as the same
+ * user, works as the first open did), at each reload and at SIGUSR1.  The
+ * server closes the previous descriptor once no worker writes to it.
+ */
+static void
+dnsd_qlog_config(struct dnsd *d, const struct dnsconf *conf)
+{
+	int fd = -1;
+
+	if (conf->qlog_path != NULL &&
+	    (fd = open(conf->qlog_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640)) < 0) {
+		log_warn("query log %s: cannot open, no query log until it can be", conf->qlog_path);
+		dns_server_query_log(d->srv, -1, false, 0);
+		return;
+	}
+	dns_server_query_log(d->srv, fd, conf->qlog_syslog, conf->qlog_sample);
+}
+
+/*
  * Read the config again and load every zone (only == NULL) or the zone
  * statement `only`, and publish the result.  0: done, every statement
  * loaded; 1: done, some failed (they keep their previous version); -1:
@@ -280,6 +301,13 @@ dnsd_reload_do(struct dnsd *d, const char *only, char *msg, size_t msglen)
 	memcpy(d->conf.version, conf.version, sizeof(conf.version));
 	d->conf.version_hide = conf.version_hide;
 	d->conf.udp_size = conf.udp_size;
+	/* The query log too (reopened: a reload after logrotate is fine). */
+	free(d->conf.qlog_path);
+	d->conf.qlog_path = conf.qlog_path;
+	conf.qlog_path = NULL;
+	d->conf.qlog_syslog = conf.qlog_syslog;
+	d->conf.qlog_sample = conf.qlog_sample;
+	dnsd_qlog_config(d, &d->conf);
 	dnsconf_free(&conf);
 	if (failed > 0) {
 		snprintf(msg, msglen, "reload done with errors: %zu zones, %zu records; %u zone "
@@ -557,12 +585,17 @@ sig_term_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	ev_break(loop, EVBREAK_ALL);
 }
 
-/* SIGUSR1: reopen the log file (logrotate moved it); nothing is reloaded. */
+/* SIGUSR1: reopen the log file and the query log (logrotate moved them); nothing is reloaded. */
 static void
 sig_usr1_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
+	struct dnsd *d = w->data;
 	const char *path = log_file_path();
 
+	if (d->conf.qlog_path != NULL) {
+		dnsd_qlog_config(d, &d->conf);
+		log_info("SIGUSR1: query log %s reopened", d->conf.qlog_path);
+	}
 	if (path == NULL)
 		return;
 	if (log_reopen() != 0)
@@ -664,13 +697,21 @@ usage(FILE *out)
 	    "  udp-size N                 our EDNS UDP payload size, 512..4096 (default 1232)\n"
 	    "  control PATH|none          control socket for ripostectl -s PATH: status,\n"
 	    "                             zones, reload [ZONE] (default %s)\n"
+	    "  log stderr|syslog [LEVEL]  where the log goes (default stderr; syslog when\n"
+	    "  log file PATH [LEVEL]      not in the foreground) and the lowest level kept:\n"
+	    "                             errors, warnings, notifications, informational\n"
+	    "                             (default) or debugging\n"
+	    "  query-log PATH|syslog [sample N]\n"
+	    "                             one line per Nth answer of each worker (default\n"
+	    "                             every one): time, client#port, udp|tcp, name,\n"
+	    "                             class, type, rcode, size\n"
 	    "\n"
 	    "Signals:\n"
 	    "  SIGHUP               reload the configuration's zones (and identity, version,\n"
 	    "                       udp-size) while answering; the new zones replace the old\n"
 	    "                       all at once; a zone that fails to load keeps its previous\n"
 	    "                       version and the log says why\n"
-	    "  SIGUSR1              reopen the log file (`log file`; after logrotate)\n"
+	    "  SIGUSR1              reopen the log file and the query log (logrotate)\n"
 	    "  SIGTERM, SIGINT      stop\n"
 	    "\n"
 	    "At start every zone must load, or riposte-dns exits: a node missing a zone\n"
@@ -1016,13 +1057,14 @@ main(int argc, char **argv)
 	ev_signal_init(&d.sig_int, sig_term_cb, SIGINT);
 	ev_signal_init(&d.sig_hup, sig_hup_cb, SIGHUP);
 	ev_signal_init(&d.sig_usr1, sig_usr1_cb, SIGUSR1);
-	d.sig_hup.data = &d;
+	d.sig_hup.data = d.sig_usr1.data = &d;
 	ev_signal_start(loop, &d.sig_term);
 	ev_signal_start(loop, &d.sig_int);
 	ev_signal_start(loop, &d.sig_hup);
 	ev_signal_start(loop, &d.sig_usr1);
 	/* libev's handler is in place: a SIGHUP that came while loading reloads now. */
 	sigprocmask(SIG_UNBLOCK, &hup, NULL);
+	dnsd_qlog_config(&d, &d.conf);
 	if (dns_server_start(d.srv, gen) != 0)
 		fatalx("cannot start the workers");
 	log_started(&d, gen, dns_server_workers(d.srv));

@@ -93,6 +93,7 @@ dnsconf_free(struct dnsconf *conf)
 	free(conf->rrl_whitelist);
 	free(conf->control);
 	free(conf->log_path);
+	free(conf->qlog_path);
 	dnsconf_init(conf);
 }
 
@@ -874,6 +875,52 @@ p_log(FILE *out, const struct conf_kw *kw, const void *target, const char *inden
 	fprintf(out, " %s\n", log_level_name(conf->log_level));
 }
 
+/* query-log PATH|syslog [sample N] */
+static int
+h_qlog(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc, char **argv)
+{
+	struct dnsconf *conf = target;
+	unsigned long n = 1;
+	char *path = NULL, *end;
+
+	if (argc == 2 || (argc == 3 && strcmp(argv[1], "sample") != 0))
+		return conf_err(p, "query-log: expected 'sample N' after the destination");
+	if (argc == 3) {
+		if (argv[2][0] < '0' || argv[2][0] > '9' ||
+		    (n = strtoul(argv[2], &end, 10)) < 1 || n > 1000000000 || *end != '\0')
+			return conf_err(p, "query-log: sample %s: not a number 1..1000000000", argv[2]);
+	}
+	if (strcmp(argv[0], "syslog") != 0) {
+		if (dnsconf_path(p, "query-log", argv[0], &path) != 0)
+			return -1;
+		if (dnsconf_fits(p, "query-log", strlen("query-log  sample 1000000000") +
+		    conf_word_len(path, false)) != 0) {
+			free(path);
+			return -1;
+		}
+	}
+	free(conf->qlog_path);
+	conf->qlog_path = path;
+	conf->qlog_syslog = path == NULL;
+	conf->qlog_sample = (unsigned)n;
+	return 0;
+}
+
+static void
+p_qlog(FILE *out, const struct conf_kw *kw, const void *target, const char *indent)
+{
+	const struct dnsconf *conf = target;
+
+	if (conf->qlog_sample == 0)
+		return;
+	fprintf(out, "%squery-log ", indent);
+	if (conf->qlog_path != NULL)
+		conf_print_word(out, conf->qlog_path, false);
+	else
+		fputs("syslog", out);
+	fprintf(out, " sample %u\n", conf->qlog_sample);
+}
+
 /* ADDRESS[/LEN], IPv4 or IPv6, with no host bits set. */
 static int
 h_rrl_whitelist(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc,
@@ -1012,6 +1059,8 @@ static const struct conf_kw dnsconf_kws[] = {
 	CONF_KW_HPF("control", 1, 1, h_control, p_control, CONF_F_ONCE, "control PATH|none"),
 	CONF_KW_HPF("log", 1, 3, h_log, p_log, CONF_F_ONCE,
 	    "log stderr|syslog [LEVEL] | log file PATH [LEVEL]"),
+	CONF_KW_HPF("query-log", 1, 3, h_qlog, p_qlog, CONF_F_ONCE,
+	    "query-log PATH|syslog [sample N]"),
 };
 
 static const struct conf_table dnsconf_table = {

@@ -55,6 +55,10 @@
  *	                            (errors, warnings, notifications,
  *	                            informational (default), debugging);
  *	                            SIGUSR1 reopens the file
+ *	query-log PATH|syslog [sample N]
+ *	                            one line per Nth query (default every
+ *	                            one), written by the workers (qlog.h);
+ *	                            SIGUSR1 and reloads reopen the file
  *
  * Relative paths are taken from the config file's directory.
  */
@@ -157,6 +161,9 @@ struct dnsconf {
 	enum log_dest log_dest;              /* `log`: stderr (default), syslog or file */
 	enum log_level log_level;            /* default informational */
 	char *log_path;                      /* `log file PATH`, else NULL */
+	char *qlog_path;                     /* `query-log PATH`, else NULL */
+	bool qlog_syslog;                    /* `query-log syslog` */
+	unsigned qlog_sample;                /* every Nth query; 0: no query log */
 };
 
 /* Defaults in one place (the listen default is applied by the parser). */

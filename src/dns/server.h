@@ -101,6 +101,13 @@ void dns_server_publish(struct dns_server *srv, struct dns_gen *gen);
  * packets counts as alive.
  */
 bool dns_server_workers_alive(struct dns_server *srv, unsigned *stuck);
+/*
+ * Main thread: the query log from now on: fd (O_APPEND; -1: none; the
+ * server owns it) or syslog, one line per `sample` answers of a worker (0:
+ * off).  The previous descriptor is closed once no worker can be writing
+ * to it (blocks up to a loop turn of each worker, as publish).
+ */
+void dns_server_query_log(struct dns_server *srv, int fd, bool to_syslog, unsigned sample);
 /* The generation being served (main thread; valid until the next publish). */
 const struct dns_gen *dns_server_gen(const struct dns_server *srv);
 /* Stop and join the workers, close the sockets. */

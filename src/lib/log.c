@@ -173,24 +173,12 @@ log_level_name(enum log_level level)
 	return "?";
 }
 
-static void
-log_vwrite(enum log_level level, const char *fmt, va_list ap, const char *suffix)
-{
-	char msg[1024];
+static void log_vwrite(enum log_level level, const char *fmt, va_list ap, const char *suffix);
 
-	if (level > log_level)
-		return;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (log_dest == LOG_DEST_SYSLOG) {
-		if (suffix != NULL)
-			syslog((int)level, "%s: %s", msg, suffix);
-		else
-			syslog((int)level, "%s", msg);
-		return;
-	}
-	pthread_mutex_lock(&log_mu);
-	FILE *out = log_dest == LOG_DEST_STDOUT ? stdout :
-	    log_dest == LOG_DEST_FILE && log_file != NULL ? log_file : stderr;
+/* One line to out (stderr, stdout or the file), as log_vwrite() says; under log_mu. */
+static void
+log_line(FILE *out, enum log_level level, const char *msg, const char *suffix)
+{
 	bool stream = out != log_file;
 	char pfx[8] = "";
 	if (stream && log_prefix)
@@ -210,7 +198,39 @@ log_vwrite(enum log_level level, const char *fmt, va_list ap, const char *suffix
 		    msg, suffix != NULL ? ": " : "", suffix != NULL ? suffix : "");
 	}
 	fflush(out);
-	pthread_mutex_unlock(&log_mu);
+}
+
+static void
+log_vwrite(enum log_level level, const char *fmt, va_list ap, const char *suffix)
+{
+	char msg[1024];
+
+	if (level > log_level)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (log_dest == LOG_DEST_SYSLOG) {
+		if (suffix != NULL)
+			syslog((int)level, "%s: %s", msg, suffix);
+		else
+			syslog((int)level, "%s", msg);
+	} else {
+		pthread_mutex_lock(&log_mu);
+		log_line(log_dest == LOG_DEST_STDOUT ? stdout :
+		    log_dest == LOG_DEST_FILE && log_file != NULL ? log_file : stderr, level, msg,
+		    suffix);
+		pthread_mutex_unlock(&log_mu);
+	}
+	/*
+	 * Errors (why we exit, mostly) go to stderr as well when the log is
+	 * elsewhere: the terminal of a start in the foreground, the journal
+	 * under systemd (systemctl status shows it); after daemon() stderr
+	 * is /dev/null.
+	 */
+	if (level == LOG_LVL_ERR && (log_dest == LOG_DEST_SYSLOG || log_dest == LOG_DEST_FILE)) {
+		pthread_mutex_lock(&log_mu);
+		log_line(stderr, level, msg, suffix);
+		pthread_mutex_unlock(&log_mu);
+	}
 }
 
 #define LOG_FN(name, level)                              \

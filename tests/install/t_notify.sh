@@ -210,6 +210,33 @@ check_match "riposte-dns: JOURNAL_STREAM: a failed reload is <4> (warning)" '^<4
 	"$(grep 'reload failed' "$T/dns3.stderr")"
 check_sigterm "$DPID" "riposte-dns (3): SIGTERM: exit 0"
 
+# The sampled query log: one worker, every 3rd answer, UDP and TCP; SIGUSR1
+# reopens it after logrotate moved it.
+sed -i '/^bad statement/d; s/^workers 2/workers 1/' "$T/dns.conf"
+echo "query-log $T/log/query.log sample 3" >>"$T/dns.conf"
+"$DNS" -d -c "$T/dns.conf" -s "$T/dns.sock" >"$T/dns4.stderr" 2>&1 &
+DPID=$!
+PIDS+=("$DPID")
+wait_for 10 grep -q 'started' "$T/dns4.stderr" || not_ok "riposte-dns (4): did not start"
+for i in 1 2 3 4 5 6 7 8; do $D "q$i.example.com" A >/dev/null; done
+$D +tcp ns1.example.com A >/dev/null
+wait_for 2 eval '(($(wc -l <"$T/log/query.log") >= 3))'
+check "query log: 9 answers, every 3rd logged: 3 lines" 3 "$(wc -l <"$T/log/query.log")"
+check_match "query log: a UDP line: time client#port udp name class type rcode size" \
+	'^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9:]{8}\.[0-9]{3}Z 127\.0\.0\.1#[0-9]+ udp q3\.example\.com\. IN A NXDOMAIN [0-9]+$' \
+	"$(sed -n 1p "$T/log/query.log")"
+check_match "query log: the TCP answer" ' tcp ns1\.example\.com\. IN A NOERROR [0-9]+$' \
+	"$(sed -n 3p "$T/log/query.log")"
+mv "$T/log/query.log" "$T/log/query.log.1"
+kill -USR1 "$DPID"
+wait_for 2 grep -q 'query log .* reopened' "$T/dns4.stderr"
+for i in 1 2 3; do $D "r$i.example.com" A >/dev/null; done
+wait_for 2 test -s "$T/log/query.log"
+check_match "query log: reopened by SIGUSR1, the next line in the new file" ' r3\.example\.com\. IN A ' \
+	"$(cat "$T/log/query.log" 2>/dev/null)"
+check "query log: the moved file got nothing more" 3 "$(wc -l <"$T/log/query.log.1")"
+check_sigterm "$DPID" "riposte-dns (4): SIGTERM: exit 0"
+
 # -------------------------------------------------------------------- riposted
 # In the namespace own_netns made (lo only): riposted's UDP 520 and kernel
 # routes touch nothing of the host's.

@@ -755,6 +755,45 @@ test_log(void **state)
 	parse_err("log syslog\nlog stderr\n", NAME ":2: log: already set at line 1");
 }
 
+static void
+test_query_log(void **state)
+{
+	struct dnsconf c;
+	char err[512];
+
+	parse_ok("", &c);
+	assert_int_equal(c.qlog_sample, 0);
+	assert_null(c.qlog_path);
+	dnsconf_free(&c);
+
+	parse_ok("query-log syslog\n", &c);
+	assert_true(c.qlog_syslog);
+	assert_int_equal(c.qlog_sample, 1);
+	assert_null(c.qlog_path);
+	dnsconf_free(&c);
+
+	assert_int_equal(dnsconf_parse_buf(NAME, "/var/log", "query-log q.log sample 100\n", 27,
+	    &c, err, sizeof(err)), 0);
+	assert_false(c.qlog_syslog);
+	assert_int_equal(c.qlog_sample, 100);
+	assert_string_equal(c.qlog_path, "/var/log/q.log");
+	dnsconf_free(&c);
+
+	parse_err("query-log /q sample\n", NAME ":1: query-log: expected 'sample N' after the "
+	    "destination");
+	parse_err("query-log /q every 2\n", NAME ":1: query-log: expected 'sample N' after the "
+	    "destination");
+	parse_err("query-log /q sample 0\n", NAME ":1: query-log: sample 0: not a number "
+	    "1..1000000000");
+	parse_err("query-log /q sample -1\n", NAME ":1: query-log: sample -1: not a number "
+	    "1..1000000000");
+	parse_err("query-log /q sample 5x\n", NAME ":1: query-log: sample 5x: not a number "
+	    "1..1000000000");
+	parse_err("query-log /q sample 1000000001\n", NAME ":1: query-log: sample 1000000001: "
+	    "not a number 1..1000000000");
+	parse_err("query-log syslog\nquery-log /q\n", NAME ":2: query-log: already set at line 1");
+}
+
 /* ---- print ---- */
 
 static void
@@ -992,6 +1031,11 @@ roundtrip(const char *text)
 	}
 	assert_int_equal(a.log_dest, b.log_dest);
 	assert_int_equal(a.log_level, b.log_level);
+	assert_int_equal(a.qlog_sample, b.qlog_sample);
+	assert_int_equal(a.qlog_syslog, b.qlog_syslog);
+	assert_true((a.qlog_path == NULL) == (b.qlog_path == NULL));
+	if (a.qlog_path != NULL)
+		assert_string_equal(a.qlog_path, b.qlog_path);
 	assert_true((a.log_path == NULL) == (b.log_path == NULL));
 	if (a.log_path != NULL)
 		assert_string_equal(a.log_path, b.log_path);
@@ -1021,6 +1065,9 @@ test_roundtrip(void **state)
 		"log file /var/log/x.log debugging\n",
 		"log file \"a b\" errors\n",
 		"log stderr warnings\n",
+		"query-log syslog\n",
+		"query-log /var/log/q.log sample 1000\n",
+		"query-log \"a b\" sample 1\n",
 		"key k hmac-sha256 c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI=\n"
 		"zone a secondary 192.0.2.1@5300 key k\nzone a file a\nzone a notify ::1\n"
 		"zone a allow-transfer 0.0.0.0/0\nzone a allow-transfer ::/0 key k\n",
@@ -1050,6 +1097,7 @@ main(void)
 		cmocka_unit_test(test_errors_binary),
 		cmocka_unit_test(test_listen_limit),
 		cmocka_unit_test(test_log),
+		cmocka_unit_test(test_query_log),
 		cmocka_unit_test(test_print),
 		cmocka_unit_test(test_xfr),
 		cmocka_unit_test(test_print_xfr),
