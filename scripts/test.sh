@@ -10,7 +10,7 @@
 #   install     tests/install/t_install.sh: meson install --destdir of build/ and
 #               of a package-like build-install/ (-Detc_configs=true): file
 #               lists, the examples pass --check, systemd-analyze verify
-#   notify      tests/install/t_notify.sh: the sd_notify protocol of both
+#   sdnotify    tests/install/t_sdnotify.sh: the sd_notify protocol of both
 #               daemons (READY, RELOADING, WATCHDOG, STOPPING, the log levels)
 #   clang       build-clang/ with CC=clang --werror              (not with --quick)
 #   asan        build-asan/ with ASan+UBSan (gcc); its unit and fuzz suites,
@@ -161,7 +161,7 @@ if build gcc build gcc; then
 	# meson install: file lists, example configs, systemd-analyze verify (issue 13)
 	if ((!ONLY_NETNS)); then script install env RIPOSTE_BUILD="$ROOT/build" tests/install/t_install.sh; fi
 	# sd_notify: READY/RELOADING/WATCHDOG/STOPPING without systemd (issue 13)
-	if ((!ONLY_NETNS)); then script notify env RIPOSTE_BUILD="$ROOT/build" tests/install/t_notify.sh; fi
+	if ((!ONLY_NETNS)); then script sdnotify env RIPOSTE_BUILD="$ROOT/build" tests/install/t_sdnotify.sh; fi
 	if ((NETNS)); then netns netns build; fi
 	if ((NETNS && !ONLY_NETNS)); then dns dns build; fi
 	# riposte-lab: the riposte stack over every scenario, loose bounds (issue 5)

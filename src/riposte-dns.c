@@ -26,7 +26,7 @@
 #include "dns/server.h"
 #include "lib/json.h"
 #include "lib/log.h"
-#include "lib/notify.h"
+#include "lib/sdnotify.h"
 #include "lib/pidfile.h"
 
 /*
@@ -241,9 +241,9 @@ dnsd_reload(struct dnsd *d, const char *only, char *msg, size_t msglen)
 	int rc;
 
 	/* The service manager hears RELOADING=1 now and READY=1 once served (or refused). */
-	notify_reloading();
+	sdnotify_reloading();
 	rc = dnsd_reload_do(d, only, msg, msglen);
-	notify_send(rc < 0 ? "READY=1\nSTATUS=reload failed, serving the previous zones" :
+	sdnotify_send(rc < 0 ? "READY=1\nSTATUS=reload failed, serving the previous zones" :
 	    rc > 0 ? "READY=1\nSTATUS=reloaded with errors" : "READY=1\nSTATUS=serving");
 	return rc;
 }
@@ -580,7 +580,7 @@ static const struct ctl_command dnsd_ctl_commands[] = {
 static void
 sig_term_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
-	notify_send("STOPPING=1");
+	sdnotify_send("STOPPING=1");
 	log_info("received %s: stopping", strsignal(w->signum));
 	ev_break(loop, EVBREAK_ALL);
 }
@@ -617,7 +617,7 @@ watchdog_cb(struct ev_loop *loop, ev_timer *w, int revents)
 	unsigned stuck = 0;
 
 	if (dns_server_workers_alive(d->srv, &stuck)) {
-		notify_send("WATCHDOG=1");
+		sdnotify_send("WATCHDOG=1");
 		return;
 	}
 	log_rl(&d->watchdog_rl, (int64_t)(mono_ms() * 1000.), LOG_LVL_ERR,
@@ -1068,7 +1068,7 @@ main(int argc, char **argv)
 	if (dns_server_start(d.srv, gen) != 0)
 		fatalx("cannot start the workers");
 	log_started(&d, gen, dns_server_workers(d.srv));
-	uint64_t wd = notify_watchdog_usec();
+	uint64_t wd = sdnotify_watchdog_usec();
 	if (wd > 0) {
 		d.watchdog_rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(3);
 		ev_timer_init(&d.watchdog, watchdog_cb, 0., (double)wd / 2e6);
@@ -1076,7 +1076,7 @@ main(int argc, char **argv)
 		ev_timer_again(loop, &d.watchdog);
 	}
 	/* Every zone loaded, the sockets bound, the workers answering. */
-	notify_send("READY=1\nSTATUS=serving");
+	sdnotify_send("READY=1\nSTATUS=serving");
 
 	ev_run(loop, 0);
 

@@ -19,7 +19,7 @@
 #include "health/svcconf.h"
 #include "lib/clock.h"
 #include "lib/log.h"
-#include "lib/notify.h"
+#include "lib/sdnotify.h"
 #include "netlink/kr.h"
 #include "rip/io.h"
 #include "rip/proto.h"
@@ -425,13 +425,13 @@ daemon_reload(struct daemon *d, char *err, size_t errlen)
 	struct riposted_conf conf;
 
 	/* The service manager: reloading until READY=1 again, either way. */
-	notify_reloading();
+	sdnotify_reloading();
 	if (riposted_conf_parse_file(d->conf_path, &conf, err, errlen) != 0 ||
 	    daemon_privs_reload(d, &conf, err, errlen) != 0) {
 		riposted_conf_free(&conf);
 		log_warnx("reload failed, keeping the running configuration: %s", err);
 		d->reload_failures++;
-		notify_send("READY=1\nSTATUS=reload failed, running the previous configuration");
+		sdnotify_send("READY=1\nSTATUS=reload failed, running the previous configuration");
 		return -1;
 	}
 	daemon_log_config(d, &conf);
@@ -440,7 +440,7 @@ daemon_reload(struct daemon *d, char *err, size_t errlen)
 	glue_end(d);
 	d->reloads++;
 	log_info("configuration reloaded from %s", d->conf_path);
-	notify_send("READY=1\nSTATUS=configuration reloaded");
+	sdnotify_send("READY=1\nSTATUS=configuration reloaded");
 	return 0;
 }
 

@@ -14,7 +14,7 @@
 
 #include "health/services.h"
 #include "lib/log.h"
-#include "lib/notify.h"
+#include "lib/sdnotify.h"
 #include "lib/pidfile.h"
 #include "netlink/kr.h"
 #include "rip/packet.h"
@@ -50,7 +50,7 @@ sig_usr1_cb(struct ev_loop *loop, ev_signal *w, int revents)
 static void
 watchdog_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
-	notify_send("WATCHDOG=1");
+	sdnotify_send("WATCHDOG=1");
 }
 
 static void
@@ -74,7 +74,7 @@ sig_term_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		return;
 	}
 	d->terminating = true;
-	notify_send("STOPPING=1");
+	sdnotify_send("STOPPING=1");
 	/*
 	 * Drain first: every announced service is withdrawn now while its
 	 * address keeps answering, so the queries already on their way are
@@ -394,7 +394,7 @@ main(int argc, char **argv)
 	ev_signal_start(d.loop, &d.sig_int);
 	ev_signal_start(d.loop, &d.sig_hup);
 	ev_signal_start(d.loop, &d.sig_usr1);
-	uint64_t wd = notify_watchdog_usec();
+	uint64_t wd = sdnotify_watchdog_usec();
 	if (wd > 0) {
 		ev_timer_init(&d.watchdog, watchdog_cb, 0., (double)wd / 2e6);
 		ev_timer_again(d.loop, &d.watchdog);
@@ -405,7 +405,7 @@ main(int argc, char **argv)
 	 * Serving: UDP 520 bound, the kernel's routes and addresses read
 	 * (daemon_start's dump), the control socket answering.
 	 */
-	notify_send("READY=1\nSTATUS=running");
+	sdnotify_send("READY=1\nSTATUS=running");
 
 	ev_run(d.loop, 0);
 

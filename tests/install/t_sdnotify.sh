@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# tests/install/t_notify.sh - what the daemons tell a service manager
-# (sd_notify(3), src/lib/notify.c) and how they log under one, without
+# tests/install/t_sdnotify.sh - what the daemons tell a service manager
+# (sd_notify(3), src/lib/sdnotify.c) and how they log under one, without
 # systemd: a Python listener plays systemd's notify socket ($NOTIFY_SOCKET:
 # a path for riposted, an abstract name for riposte-dns) and records every
 # datagram with its CLOCK_MONOTONIC arrival time.

@@ -1,12 +1,12 @@
 /*
- * notify.c - sd_notify(3)'s protocol without libsystemd (notify.h says why).
+ * sdnotify.c - sd_notify(3)'s protocol without libsystemd (sdnotify.h says why).
  *
  * $NOTIFY_SOCKET is a path ("/run/systemd/notify") or, starting with '@',
  * an abstract socket name; the state goes in one SOCK_DGRAM datagram,
  * sent with our credentials (the kernel attaches them: systemd checks the
  * sender's pid against NotifyAccess=).
  */
-#include "notify.h"
+#include "sdnotify.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 int
-notify_enabled(void)
+sdnotify_enabled(void)
 {
 	const char *s = getenv("NOTIFY_SOCKET");
 
@@ -27,7 +27,7 @@ notify_enabled(void)
 }
 
 int
-notify_send(const char *state)
+sdnotify_send(const char *state)
 {
 	const char *path = getenv("NOTIFY_SOCKET");
 	struct sockaddr_un sa;
@@ -65,21 +65,21 @@ notify_send(const char *state)
 }
 
 int
-notify_reloading(void)
+sdnotify_reloading(void)
 {
 	struct timespec ts;
 	char buf[64];
 
-	if (!notify_enabled())
+	if (!sdnotify_enabled())
 		return 0;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	snprintf(buf, sizeof(buf), "RELOADING=1\nMONOTONIC_USEC=%llu",
 	    (unsigned long long)ts.tv_sec * 1000000ULL + (unsigned long long)ts.tv_nsec / 1000);
-	return notify_send(buf);
+	return sdnotify_send(buf);
 }
 
 uint64_t
-notify_watchdog_usec(void)
+sdnotify_watchdog_usec(void)
 {
 	const char *us = getenv("WATCHDOG_USEC"), *pid = getenv("WATCHDOG_PID");
 	unsigned long long v;

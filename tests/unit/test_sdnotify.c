@@ -1,5 +1,5 @@
 /*
- * test_notify.c - lib/notify.c: the sd_notify(3) datagrams to a path and
+ * test_sdnotify.c - lib/sdnotify.c: the sd_notify(3) datagrams to a path and
  * to an abstract socket, the refusals of a bad $NOTIFY_SOCKET, and
  * $WATCHDOG_USEC / $WATCHDOG_PID.
  */
@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "lib/notify.h"
+#include "lib/sdnotify.h"
 
 /* A datagram socket bound to name ("@x": abstract); its fd. */
 static int
@@ -53,12 +53,12 @@ static void
 test_no_manager(void **state)
 {
 	unsetenv("NOTIFY_SOCKET");
-	assert_int_equal(notify_enabled(), 0);
-	assert_int_equal(notify_send("READY=1"), 0);
-	assert_int_equal(notify_reloading(), 0);
+	assert_int_equal(sdnotify_enabled(), 0);
+	assert_int_equal(sdnotify_send("READY=1"), 0);
+	assert_int_equal(sdnotify_reloading(), 0);
 	setenv("NOTIFY_SOCKET", "", 1);
-	assert_int_equal(notify_enabled(), 0);
-	assert_int_equal(notify_send("READY=1"), 0);
+	assert_int_equal(sdnotify_enabled(), 0);
+	assert_int_equal(sdnotify_send("READY=1"), 0);
 }
 
 static void
@@ -71,18 +71,18 @@ test_path(void **state)
 	unlink(path);
 	fd = bind_dgram(path);
 	setenv("NOTIFY_SOCKET", path, 1);
-	assert_int_equal(notify_enabled(), 1);
-	assert_int_equal(notify_send("READY=1\nSTATUS=x"), 0);
+	assert_int_equal(sdnotify_enabled(), 1);
+	assert_int_equal(sdnotify_send("READY=1\nSTATUS=x"), 0);
 	recv_str(fd, buf, sizeof(buf));
 	assert_string_equal(buf, "READY=1\nSTATUS=x");
-	assert_int_equal(notify_reloading(), 0);
+	assert_int_equal(sdnotify_reloading(), 0);
 	recv_str(fd, buf, sizeof(buf));
 	assert_int_equal(strncmp(buf, "RELOADING=1\nMONOTONIC_USEC=", 27), 0);
 	assert_true(strtoull(buf + 27, NULL, 10) > 0);
 	close(fd);
 	unlink(path);
 	/* Nobody listens any more: an error, not a crash or a hang. */
-	assert_int_equal(notify_send("WATCHDOG=1"), -1);
+	assert_int_equal(sdnotify_send("WATCHDOG=1"), -1);
 }
 
 static void
@@ -94,7 +94,7 @@ test_abstract(void **state)
 	snprintf(name, sizeof(name), "@riposte-test-notify-%d", (int)getpid());
 	fd = bind_dgram(name);
 	setenv("NOTIFY_SOCKET", name, 1);
-	assert_int_equal(notify_send("STOPPING=1"), 0);
+	assert_int_equal(sdnotify_send("STOPPING=1"), 0);
 	recv_str(fd, buf, sizeof(buf));
 	assert_string_equal(buf, "STOPPING=1");
 	close(fd);
@@ -107,14 +107,14 @@ test_bad_socket(void **state)
 
 	setenv("NOTIFY_SOCKET", "relative/notify", 1);
 	errno = 0;
-	assert_int_equal(notify_send("READY=1"), -1);
+	assert_int_equal(sdnotify_send("READY=1"), -1);
 	assert_int_equal(errno, EINVAL);
 	memset(longpath, 'a', sizeof(longpath) - 1);
 	longpath[0] = '/';
 	longpath[sizeof(longpath) - 1] = '\0';
 	setenv("NOTIFY_SOCKET", longpath, 1);
 	errno = 0;
-	assert_int_equal(notify_send("READY=1"), -1);
+	assert_int_equal(sdnotify_send("READY=1"), -1);
 	assert_int_equal(errno, EINVAL);
 	unsetenv("NOTIFY_SOCKET");
 }
@@ -126,22 +126,22 @@ test_watchdog(void **state)
 
 	unsetenv("WATCHDOG_USEC");
 	unsetenv("WATCHDOG_PID");
-	assert_int_equal(notify_watchdog_usec(), 0);
+	assert_int_equal(sdnotify_watchdog_usec(), 0);
 	setenv("WATCHDOG_USEC", "30000000", 1);
-	assert_int_equal(notify_watchdog_usec(), 30000000);
+	assert_int_equal(sdnotify_watchdog_usec(), 30000000);
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
 	setenv("WATCHDOG_PID", pid, 1);
-	assert_int_equal(notify_watchdog_usec(), 30000000);
+	assert_int_equal(sdnotify_watchdog_usec(), 30000000);
 	/* Meant for another process: not ours to ping. */
 	setenv("WATCHDOG_PID", "1", 1);
-	assert_int_equal(notify_watchdog_usec(), 0);
+	assert_int_equal(sdnotify_watchdog_usec(), 0);
 	setenv("WATCHDOG_PID", "12x", 1);
-	assert_int_equal(notify_watchdog_usec(), 0);
+	assert_int_equal(sdnotify_watchdog_usec(), 0);
 	unsetenv("WATCHDOG_PID");
 	static const char *const bad[] = { "", "-5", "x", "10s", "99999999999999999999999" };
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		setenv("WATCHDOG_USEC", bad[i], 1);
-		assert_int_equal(notify_watchdog_usec(), 0);
+		assert_int_equal(sdnotify_watchdog_usec(), 0);
 	}
 	unsetenv("WATCHDOG_USEC");
 }
@@ -157,5 +157,5 @@ main(void)
 		cmocka_unit_test(test_watchdog),
 	};
 
-	return cmocka_run_group_tests_name("notify", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("sdnotify", tests, NULL, NULL);
 }
