@@ -262,7 +262,6 @@ dnsd_reload_do(struct dnsd *d, const char *only, char *msg, size_t msglen)
 		log_warnx("%s", msg);
 		return -1;
 	}
-	dnsd_log_config(d, &conf);
 	/* Sockets, threads and privileges were set up once: those need a restart. */
 	if (listen_changed(&conf, &d->conf) || conf.workers != d->conf.workers ||
 	    strcmp(conf.user, d->conf.user) != 0 || conf.tcp_clients != d->conf.tcp_clients ||
@@ -301,7 +300,8 @@ dnsd_reload_do(struct dnsd *d, const char *only, char *msg, size_t msglen)
 	memcpy(d->conf.version, conf.version, sizeof(conf.version));
 	d->conf.version_hide = conf.version_hide;
 	d->conf.udp_size = conf.udp_size;
-	/* The query log too (reopened: a reload after logrotate is fine). */
+	/* The logs too (reopened: a reload after logrotate is fine). */
+	dnsd_log_config(d, &conf);
 	free(d->conf.qlog_path);
 	d->conf.qlog_path = conf.qlog_path;
 	conf.qlog_path = NULL;
@@ -980,6 +980,15 @@ main(int argc, char **argv)
 		free(cwd);
 		d.pidfile = pid_abs;
 	}
+	char *ctl_abs = NULL;
+	if (d.ctl_path != NULL && d.ctl_path[0] != '/') {
+		/* -s as well: the socket is made after daemon() changed to "/". */
+		char *cwd = getcwd(NULL, 0);
+		if (cwd == NULL || asprintf(&ctl_abs, "%s/%s", cwd, d.ctl_path) < 0)
+			fatal("getcwd");
+		free(cwd);
+		d.ctl_path = ctl_abs;
+	}
 	if (d.conf.user[0] != '\0' && (pw = getpwnam(d.conf.user)) == NULL)
 		fatalx("%s: user %s: no such user", d.conf_path, d.conf.user);
 	if (pw == NULL && geteuid() == 0 && (pw = default_user()) == NULL)
@@ -1003,6 +1012,7 @@ main(int argc, char **argv)
 			dnsconf_free(&d.conf);
 			free(d.conf_abs);
 			free(pid_abs);
+			free(ctl_abs);
 			free(run_user);
 			return 1;
 		}
@@ -1105,6 +1115,7 @@ main(int argc, char **argv)
 	dnsconf_free(&d.conf);
 	free(d.conf_abs);
 	free(pid_abs);
+	free(ctl_abs);
 	free(run_user);
 	return 0;
 }
