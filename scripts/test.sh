@@ -182,6 +182,8 @@ if ((!QUICK && !ONLY_NETNS)); then
 		    t_bfd_rip t_rip_input t_ctl t_svc_address t_svc_reload t_instance t_zone_fresh
 		# riposte-dns under ASan+UBSan: the smoke test has reloads under load and TCP abuse
 		((NETNS)) && script dns-asan-smoke env RIPOSTE_DNS="$ROOT/build-asan/riposte-dns" tests/dns/smoke.sh
+		# both daemons' sd_notify, reloads, SIGUSR1 reopens and the query log under ASan+UBSan
+		script sdnotify-asan env RIPOSTE_BUILD="$ROOT/build-asan" tests/install/t_sdnotify.sh
 		unset ASAN_OPTIONS UBSAN_OPTIONS
 	else
 		record asan-unit+fuzz 0 1 "(not run: no asan build)"

@@ -236,6 +236,8 @@ check_match "query log: reopened by SIGUSR1, the next line in the new file" ' r3
 	"$(cat "$T/log/query.log" 2>/dev/null)"
 check "query log: the moved file got nothing more" 3 "$(wc -l <"$T/log/query.log.1")"
 check_sigterm "$DPID" "riposte-dns (4): SIGTERM: exit 0"
+cat "$T"/dns*.stderr >"$T/dns-all.stderr"
+check_no_sanitizer "$T/dns-all.stderr"
 
 # -------------------------------------------------------------------- riposted
 # In the namespace own_netns made (lo only): riposted's UDP 520 and kernel
@@ -304,5 +306,6 @@ wait_for 5 eval '! kill -0 $RPID 2>/dev/null'
 wait "$RPID"
 check "riposted: SIGTERM: exit 0" 0 "$?"
 check "riposted: STOPPING=1 at SIGTERM" 1 "$(tail -n +"$((before + 1))" "$T/rd.rec" | grep -c 'STOPPING=1')"
+check_no_sanitizer "$T/rd.stderr"
 
 finish
