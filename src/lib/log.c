@@ -173,8 +173,6 @@ log_level_name(enum log_level level)
 	return "?";
 }
 
-static void log_vwrite(enum log_level level, const char *fmt, va_list ap, const char *suffix);
-
 /* One line to out (stderr, stdout or the file), as log_vwrite() says; under log_mu. */
 static void
 log_line(FILE *out, enum log_level level, const char *msg, const char *suffix)
