@@ -109,7 +109,7 @@ usage(FILE *out)
 	    "  -s, --socket PATH    control socket for ripostectl (default %s)\n"
 	    "  -p, --pidfile PATH   the lock and process id file (default: SOCKET with\n"
 	    "                       .sock replaced by .pid, else SOCKET.pid; so\n"
-	    "                       /run/riposted.pid); a second riposted on the same\n"
+	    "                       %s); a second riposted on the same\n"
 	    "                       pidfile or socket, or in the same network\n"
 	    "                       namespace, exits 1 touching nothing\n"
 	    "  -d, --foreground     stay in the foreground (systemd's Type=notify); logs go\n"
@@ -146,7 +146,7 @@ usage(FILE *out)
 	    "                       kept drained across a restart until undrain\n"
 	    "\n"
 	    "Exit status: 0 on success, 1 on a configuration or start-up error.\n",
-	    RTPROT_RIPOSTE, RIPOSTED_DEFAULT_CONF, CTL_DEFAULT_SOCKET);
+	    RTPROT_RIPOSTE, RIPOSTED_DEFAULT_CONF, CTL_DEFAULT_SOCKET, RIPOSTE_PATH_RIPOSTED_PID);
 }
 
 /*

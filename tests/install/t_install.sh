@@ -111,6 +111,11 @@ check "default install: nothing under etc/ without -Detc_configs" "" \
 for p in sbin/riposted sbin/riposte-dns bin/ripostectl bin/riposte-probe bin/riposte-lab; do
 	[[ -x $D1$prefix/$p ]] || not_ok "$prefix/$p is not executable"
 done
+sysconf=$(meson introspect "$BUILD" --buildoptions | python3 -c \
+	'import json,sys; print(next(o["value"] for o in json.load(sys.stdin) if o["name"] == "sysconfdir"))')
+[[ $sysconf == /* ]] || sysconf=$prefix/$sysconf
+check_match "default install: riposted --help names $sysconf/riposte/riposted.conf (meson's sysconfdir)" \
+	"default $sysconf/riposte/riposted.conf" "$("$D1$prefix/sbin/riposted" --help)"
 ex=$D1$prefix/share/doc/riposte/examples
 out=$("$D1$prefix/sbin/riposted" --check -c "$ex/riposted.conf" 2>&1)
 check "installed example riposted.conf passes riposted --check (${out//$'\n'/ | })" 0 "$?"
@@ -159,6 +164,7 @@ help=$("$D2/usr/sbin/riposted" --help)
 check_match "riposted --help: the default config from meson's sysconfdir" \
 	"--config FILE +configuration file \(default /etc/riposte/riposted.conf\)" "$help"
 check_match "riposted --help: the default control socket" "default /run/riposted.sock" "$help"
+check_match "riposted --help: the default pidfile beside it" "so +/run/riposted.pid\)" "$(tr -s ' \n' ' ' <<<"$help")"
 help=$("$D2/usr/sbin/riposte-dns" --help)
 check_match "riposte-dns --help: the default config" "default /etc/riposte/riposte-dns.conf" "$help"
 check_match "riposte-dns --help: the default control socket" "default /run/riposte-dns.sock" "$help"
