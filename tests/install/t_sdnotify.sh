@@ -12,7 +12,9 @@
 #   READY=1 after the reply's work, exit 0; a broken zone: RELOADING=1,
 #   READY=1, ripostectl exits 1; SIGTERM: STOPPING=1, exit 0.  Its stderr,
 #   not a terminal, carries "<N>" priorities; with $JOURNAL_STREAM naming it,
-#   "<N>message" alone; `log file` + SIGUSR1 reopens the file logrotate moved.
+#   "<N>message" alone; `log file` + SIGUSR1 reopens the file logrotate moved;
+#   the sampled query log; a worker stopped by gdb inside dns_answer() stops
+#   the WATCHDOG=1 pings until it runs again (root and gdb only).
 # riposted (root only, in the namespace: UDP 520 and the kernel routes):
 #   started as nobody with CAP_NET_ADMIN and CAP_NET_BIND_SERVICE
 #   ambient, as the unit does (setpriv); READY=1 once the control socket
@@ -236,6 +238,43 @@ check_match "query log: reopened by SIGUSR1, the next line in the new file" ' r3
 	"$(cat "$T/log/query.log" 2>/dev/null)"
 check "query log: the moved file got nothing more" 3 "$(wc -l <"$T/log/query.log.1")"
 check_sigterm "$DPID" "riposte-dns (4): SIGTERM: exit 0"
+# A stuck worker stops the pings: gdb stops one worker inside dns_answer()
+# (a breakpoint; gdb does not handle the stop while it runs its `shell`
+# command, so only that thread is stopped and the main thread goes on),
+# and the WATCHDOG=1 must stop until gdb lets it go.  Needs gdb and ptrace.
+if command -v gdb >/dev/null && [[ $(id -u) == 0 ]]; then
+	sed -i 's/^workers 1/workers 2/; /^query-log/d' "$T/dns.conf"
+	: >"$T/dns5.rec"
+	listen "@riposte-notify5-$$" "$T/dns5.rec"
+	NOTIFY_SOCKET="@riposte-notify5-$$" WATCHDOG_USEC=400000 "$DNS" -d -c "$T/dns.conf" \
+		-s "$T/dns.sock" >"$T/dns5.stderr" 2>&1 &
+	DPID=$!
+	PIDS+=("$DPID")
+	wait_for 10 grep -q 'READY=1' "$T/dns5.rec" || not_ok "riposte-dns (5): no READY=1"
+	mono="python3 -c 'import time; print(time.monotonic_ns() // 1000)'"
+	timeout 30 gdb -batch -nx -ex 'set pagination off' -ex "attach $DPID" -ex 'break dns_answer' \
+		-ex 'continue &' -ex "shell $mono >$T/stall.t0; $D example.com SOA >$T/stall.dig 2>&1; sleep 2; $mono >$T/stall.t1" \
+		>"$T/gdb.out" 2>&1
+	sleep 1
+	t0=$(cat "$T/stall.t0" 2>/dev/null) t1=$(cat "$T/stall.t1" 2>/dev/null)
+	if [[ -n $t0 && -n $t1 ]] && grep -q 'Breakpoint 1 at' "$T/gdb.out"; then
+		check_match "stuck worker: the query was not answered while its worker was stopped" \
+			'timed out|no servers' "$(cat "$T/stall.dig")"
+		n=$(awk -F'\t' -v a=$((t0 + 500000)) -v b="$t1" '$2 == "WATCHDOG=1" && $1 > a && $1 < b' "$T/dns5.rec" | wc -l)
+		check "stuck worker: no WATCHDOG=1 from 0.5 s after the query until gdb let go ($(((t1 - t0) / 1000)) ms)" 0 "$n"
+		n=$(awk -F'\t' -v b="$t1" '$2 == "WATCHDOG=1" && $1 > b' "$T/dns5.rec" | wc -l)
+		check_between "stuck worker: the pings are back once it runs again (in about 1 s)" "$n" 3 7
+		check_match "stuck worker: the log says which worker" \
+			'<3>.*worker [0-9] has not finished a loop turn for 0\.2 s: no watchdog ping' "$(cat "$T/dns5.stderr")"
+		check "stuck worker: the query is answered after all" 1 "$($D example.com SOA | grep -c hostmaster)"
+	else
+		not_ok "stuck worker: gdb did not set the breakpoint ($(tail -n 3 "$T/gdb.out" | tr '\n' ' '))"
+	fi
+	check_sigterm "$DPID" "riposte-dns (5): SIGTERM: exit 0"
+else
+	echo "# stuck worker: skipped (needs gdb and root for ptrace)"
+fi
+
 cat "$T"/dns*.stderr >"$T/dns-all.stderr"
 check_no_sanitizer "$T/dns-all.stderr"
 
