@@ -20,6 +20,9 @@ PKGS=(
 	ldnsutils unbound                                          # DNSSEC: signing test zones, validating
 	dnsperf bc                                                 # bench/dns.sh
 	chromium                                                   # tests/lab/svg_render.sh
+	systemd logrotate gdb util-linux                           # tests/install: systemd-analyze,
+	                                                           # sysusers, tmpfiles; logrotate;
+	                                                           # gdb (a stuck worker); setpriv
 )
 SERVICES=(frr bird knot nsd unbound)   # services of the packages above
 
