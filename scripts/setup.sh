@@ -21,6 +21,9 @@ PKGS=(
 	dnsperf bc                                                 # bench/dns.sh
 	chromium                                                   # tests/lab/svg_render.sh
 	scdoc mandoc groff-base man-db bsdextrautils               # man pages: build, lint (tests/man)
+	systemd logrotate gdb util-linux                           # tests/install: systemd-analyze,
+	                                                           # sysusers, tmpfiles; logrotate;
+	                                                           # gdb (a stuck worker); setpriv
 )
 SERVICES=(frr bird knot nsd unbound)   # services of the packages above
 

@@ -8,6 +8,11 @@
 #   gcc         meson setup build --werror; ninja -C build
 #   unit+fuzz   meson test -C build (unit tests, fuzz corpus replay, the man
 #               pages: rendered, linted, compared with the code, tests/man)
+#   install     tests/install/t_install.sh: meson install --destdir of build/ and
+#               of a package-like build-install/ (-Detc_configs=true): file
+#               lists, the examples pass --check, systemd-analyze verify
+#   sdnotify    tests/install/t_sdnotify.sh: the sd_notify protocol of both
+#               daemons (READY, RELOADING, WATCHDOG, STOPPING, the log levels)
 #   clang       build-clang/ with CC=clang --werror              (not with --quick)
 #   asan        build-asan/ with ASan+UBSan (gcc); its unit and fuzz suites,
 #               and the flood and SIGTERM namespace tests with that riposted
@@ -158,6 +163,10 @@ fi
 
 if build gcc build gcc; then
 	if ((!ONLY_NETNS)); then mtest unit+fuzz build; fi
+	# meson install: file lists, example configs, systemd-analyze verify (issue 13)
+	if ((!ONLY_NETNS)); then script install env RIPOSTE_BUILD="$ROOT/build" tests/install/t_install.sh; fi
+	# sd_notify: READY/RELOADING/WATCHDOG/STOPPING without systemd (issue 13)
+	if ((!ONLY_NETNS)); then script sdnotify env RIPOSTE_BUILD="$ROOT/build" tests/install/t_sdnotify.sh; fi
 	if ((NETNS)); then netns netns build; fi
 	if ((NETNS && !ONLY_NETNS)); then dns dns build; fi
 	# riposte-lab: the riposte stack over every scenario, loose bounds (issue 5)
@@ -178,6 +187,8 @@ if ((!QUICK && !ONLY_NETNS)); then
 		    t_bfd_rip t_rip_input t_ctl t_svc_address t_svc_reload t_instance t_zone_fresh
 		# riposte-dns under ASan+UBSan: the smoke test has reloads under load and TCP abuse
 		((NETNS)) && script dns-asan-smoke env RIPOSTE_DNS="$ROOT/build-asan/riposte-dns" tests/dns/smoke.sh
+		# both daemons' sd_notify, reloads, SIGUSR1 reopens and the query log under ASan+UBSan
+		script sdnotify-asan env RIPOSTE_BUILD="$ROOT/build-asan" tests/install/t_sdnotify.sh
 		unset ASAN_OPTIONS UBSAN_OPTIONS
 	else
 		record asan-unit+fuzz 0 1 "(not run: no asan build)"

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <ev.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
 #include <pwd.h>
@@ -27,6 +28,7 @@
 #include "dns/xfrd.h"
 #include "lib/json.h"
 #include "lib/log.h"
+#include "lib/sdnotify.h"
 #include "lib/pidfile.h"
 
 /*
@@ -43,12 +45,15 @@ struct dnsd {
 	const char *conf_path;
 	char *conf_abs; /* for reloads: daemon() changed to "/" */
 	const char *pidfile;
+	const char *ctl_path;   /* -s: overrides `control` */
 	bool foreground;
 	struct dnsconf conf;
 	struct dns_server *srv;
 	struct pidfile *pidfile_lock; /* NULL: no pidfile configured */
 	const char *run_user; /* who we run as once the sockets are bound; NULL: as started */
-	ev_signal sig_term, sig_int, sig_hup; /* data: this struct */
+	ev_signal sig_term, sig_int, sig_hup, sig_usr1; /* data: this struct */
+	ev_timer watchdog;      /* WATCHDOG=1 while the workers turn */
+	struct log_ratelimit watchdog_rl;
 	uint64_t reloads, reload_failures;
 	double started;               /* mono_ms() / 1000 at start, for the uptime */
 	struct ctl_server *ctl;       /* NULL: no control socket */
@@ -220,6 +225,23 @@ dnsd_notify(void *ctx, const struct dns_notify_event *ev)
 
 /* ------------------------------------------------------------- signals */
 
+/*
+ * `log` as configured: in the foreground (-d, systemd) stderr is stderr
+ * (the journal under systemd, lines with their level: lib/log.c); in the
+ * background it means syslog.  Called at start and at every reload, which
+ * so also reopens the file.
+ */
+static void
+dnsd_log_config(const struct dnsd *d, const struct dnsconf *conf)
+{
+	enum log_dest dest = conf->log_dest;
+
+	if (!d->foreground && dest == LOG_DEST_STDERR)
+		dest = LOG_DEST_SYSLOG;
+	if (log_configure(dest, conf->log_path, conf->log_level) != 0)
+		log_warn("cannot open log file %s, logging stays where it was", conf->log_path);
+}
+
 static bool
 listen_changed(const struct dnsconf *a, const struct dnsconf *b)
 {
@@ -235,14 +257,49 @@ listen_changed(const struct dnsconf *a, const struct dnsconf *b)
 }
 
 /*
+ * `query-log` as conf says, the file opened (again) now: at the start once
+ * privileges are dropped (so that a reopen after logrotate, as the same
+ * user, works as the first open did), at each reload and at SIGUSR1.  The
+ * server closes the previous descriptor once no worker writes to it.
+ */
+static void
+dnsd_qlog_config(struct dnsd *d, const struct dnsconf *conf)
+{
+	int fd = -1;
+
+	if (conf->qlog_path != NULL &&
+	    (fd = open(conf->qlog_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640)) < 0) {
+		log_warn("query log %s: cannot open, no query log until it can be", conf->qlog_path);
+		dns_server_query_log(d->srv, -1, false, 0);
+		return;
+	}
+	dns_server_query_log(d->srv, fd, conf->qlog_syslog, conf->qlog_sample);
+}
+
+/*
  * Read the config again and load every zone (only == NULL) or the zone
  * statement `only`, and publish the result.  0: done, every statement
  * loaded; 1: done, some failed (they keep their previous version); -1:
  * nothing changed (the config does not parse, no such zone, out of
  * memory).  A line for the caller in msg either way.
  */
+static int dnsd_reload_do(struct dnsd *d, const char *only, char *msg, size_t msglen);
+
 static int
 dnsd_reload(struct dnsd *d, const char *only, char *msg, size_t msglen)
+{
+	int rc;
+
+	/* The service manager hears RELOADING=1 now and READY=1 once served (or refused). */
+	sdnotify_reloading();
+	rc = dnsd_reload_do(d, only, msg, msglen);
+	sdnotify_send(rc < 0 ? "READY=1\nSTATUS=reload failed, serving the previous zones" :
+	    rc > 0 ? "READY=1\nSTATUS=reloaded with errors" : "READY=1\nSTATUS=serving");
+	return rc;
+}
+
+static int
+dnsd_reload_do(struct dnsd *d, const char *only, char *msg, size_t msglen)
 {
 	struct dnsconf conf;
 	struct dns_gen *gen;
@@ -299,6 +356,14 @@ dnsd_reload(struct dnsd *d, const char *only, char *msg, size_t msglen)
 	memcpy(d->conf.version, conf.version, sizeof(conf.version));
 	d->conf.version_hide = conf.version_hide;
 	d->conf.udp_size = conf.udp_size;
+	/* The logs too (reopened: a reload after logrotate is fine). */
+	dnsd_log_config(d, &conf);
+	free(d->conf.qlog_path);
+	d->conf.qlog_path = conf.qlog_path;
+	conf.qlog_path = NULL;
+	d->conf.qlog_syslog = conf.qlog_syslog;
+	d->conf.qlog_sample = conf.qlog_sample;
+	dnsd_qlog_config(d, &d->conf);
 	dnsconf_free(&conf);
 	if (failed > 0) {
 		snprintf(msg, msglen, "reload done with errors: %zu zones, %zu records; %u zone "
@@ -767,8 +832,49 @@ static const struct ctl_command dnsd_ctl_commands[] = {
 static void
 sig_term_cb(struct ev_loop *loop, ev_signal *w, int revents)
 {
+	sdnotify_send("STOPPING=1");
 	log_info("received %s: stopping", strsignal(w->signum));
 	ev_break(loop, EVBREAK_ALL);
+}
+
+/* SIGUSR1: reopen the log file and the query log (logrotate moved them); nothing is reloaded. */
+static void
+sig_usr1_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct dnsd *d = w->data;
+	const char *path = log_file_path();
+
+	if (d->conf.qlog_path != NULL) {
+		dnsd_qlog_config(d, &d->conf);
+		log_info("SIGUSR1: query log %s reopened", d->conf.qlog_path);
+	}
+	if (path == NULL)
+		return;
+	if (log_reopen() != 0)
+		log_warn("SIGUSR1: cannot reopen log file %s, logging stays in the old one", path);
+	else
+		log_info("SIGUSR1: log file %s reopened", path);
+}
+
+/*
+ * WatchdogSec=: WATCHDOG=1 from the main loop at half the interval, but
+ * only while every worker passes its quiescent points (server.h): a
+ * worker stuck inside one loop turn stops the pings, and the service
+ * manager restarts us (a stuck worker also blocks every reload).
+ */
+static void
+watchdog_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct dnsd *d = w->data;
+	unsigned stuck = 0;
+
+	if (dns_server_workers_alive(d->srv, &stuck)) {
+		sdnotify_send("WATCHDOG=1");
+		return;
+	}
+	log_rl(&d->watchdog_rl, (int64_t)(mono_ms() * 1000.), LOG_LVL_ERR,
+	    "worker %u has not finished a loop turn for %.1f s: no watchdog ping", stuck,
+	    w->repeat);
 }
 
 /* ---------------------------------------------------------------- start */
@@ -777,7 +883,7 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "Usage: riposte-dns [-d] [-c FILE] [-p PIDFILE]\n"
+	    "Usage: riposte-dns [-d] [-c FILE] [-p PIDFILE] [-s SOCKET]\n"
 	    "       riposte-dns [-c FILE] --check | --print | --export DIR\n"
 	    "\n"
 	    "riposte-dns is an authoritative DNS server.  It serves RFC 1035 zone files\n"
@@ -792,7 +898,10 @@ usage(FILE *out)
 	    "  -c, --config FILE    configuration file (default %s)\n"
 	    "  -p, --pidfile PATH   the lock and process id file (overrides `pidfile`); a\n"
 	    "                       second riposte-dns on it exits 1 touching nothing\n"
-	    "  -d, --foreground     stay in the foreground and log to stderr\n"
+	    "  -s, --socket PATH    control socket (overrides `control`)\n"
+	    "  -d, --foreground     stay in the foreground (systemd's Type=notify); logs go\n"
+	    "                       where `log` says, stderr without one, with each line's\n"
+	    "                       syslog priority (<N>) when stderr is not a terminal\n"
 	    "      --check          validate the configuration and load every zone; report\n"
 	    "                       each error as file:line and exit (0 all good, 1 not)\n"
 	    "      --print          print the configuration in canonical form, with every\n"
@@ -840,12 +949,21 @@ usage(FILE *out)
 	    "  udp-size N                 our EDNS UDP payload size, 512..4096 (default 1232)\n"
 	    "  control PATH|none          control socket for ripostectl -s PATH: status,\n"
 	    "                             zones, reload [ZONE] (default %s)\n"
+	    "  log stderr|syslog [LEVEL]  where the log goes (default stderr; syslog when\n"
+	    "  log file PATH [LEVEL]      not in the foreground) and the lowest level kept:\n"
+	    "                             errors, warnings, notifications, informational\n"
+	    "                             (default) or debugging\n"
+	    "  query-log PATH|syslog [sample N]\n"
+	    "                             one line per Nth answer of each worker (default\n"
+	    "                             every one): time, client#port, udp|tcp, name,\n"
+	    "                             class, type, rcode, size\n"
 	    "\n"
 	    "Signals:\n"
 	    "  SIGHUP               reload the configuration's zones (and identity, version,\n"
 	    "                       udp-size) while answering; the new zones replace the old\n"
 	    "                       all at once; a zone that fails to load keeps its previous\n"
 	    "                       version and the log says why\n"
+	    "  SIGUSR1              reopen the log file and the query log (logrotate)\n"
 	    "  SIGTERM, SIGINT      stop\n"
 	    "\n"
 	    "At start every zone must load, or riposte-dns exits: a node missing a zone\n"
@@ -1046,6 +1164,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
 		{ "pidfile", required_argument, NULL, 'p' },
+		{ "socket", required_argument, NULL, 's' },
 		{ "foreground", no_argument, NULL, 'd' },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "print", no_argument, NULL, OPT_PRINT },
@@ -1071,11 +1190,13 @@ main(int argc, char **argv)
 	sigset_t hup;
 	sigemptyset(&hup);
 	sigaddset(&hup, SIGHUP);
+	sigaddset(&hup, SIGUSR1); /* logrotate during the load: reopen later, not die */
 	sigprocmask(SIG_BLOCK, &hup, NULL);
-	while ((ch = getopt_long(argc, argv, "c:p:dVh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:p:s:dVh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c': d.conf_path = optarg; break;
 		case 'p': d.pidfile = optarg; break;
+		case 's': d.ctl_path = optarg; break;
 		case 'd': d.foreground = true; break;
 		case OPT_CHECK: check = true; break;
 		case OPT_PRINT: print = true; break;
@@ -1111,6 +1232,9 @@ main(int argc, char **argv)
 	}
 	if ((d.conf_abs = realpath(d.conf_path, NULL)) == NULL)
 		fatal("%s", d.conf_path);
+	/* In the foreground the zones' load is logged where `log` says already. */
+	if (d.foreground)
+		dnsd_log_config(&d, &d.conf);
 	if (d.pidfile == NULL)
 		d.pidfile = d.conf.pidfile;
 	char *pid_abs = NULL;
@@ -1121,6 +1245,15 @@ main(int argc, char **argv)
 			fatal("getcwd");
 		free(cwd);
 		d.pidfile = pid_abs;
+	}
+	char *ctl_abs = NULL;
+	if (d.ctl_path != NULL && d.ctl_path[0] != '/') {
+		/* -s as well: the socket is made after daemon() changed to "/". */
+		char *cwd = getcwd(NULL, 0);
+		if (cwd == NULL || asprintf(&ctl_abs, "%s/%s", cwd, d.ctl_path) < 0)
+			fatal("getcwd");
+		free(cwd);
+		d.ctl_path = ctl_abs;
 	}
 	if (d.conf.user[0] != '\0' && (pw = getpwnam(d.conf.user)) == NULL)
 		fatalx("%s: user %s: no such user", d.conf_path, d.conf.user);
@@ -1145,6 +1278,7 @@ main(int argc, char **argv)
 			dnsconf_free(&d.conf);
 			free(d.conf_abs);
 			free(pid_abs);
+			free(ctl_abs);
 			free(run_user);
 			return 1;
 		}
@@ -1167,7 +1301,7 @@ main(int argc, char **argv)
 	if (!d.foreground) {
 		if (daemon(0, 0) < 0)
 			fatal("daemon");
-		log_configure(LOG_DEST_SYSLOG, NULL, LOG_LVL_INFO);
+		dnsd_log_config(&d, &d.conf);
 	}
 	if (d.pidfile_lock != NULL && pidfile_write(d.pidfile_lock) != 0)
 		fatal("pidfile %s", d.pidfile);
@@ -1182,7 +1316,7 @@ main(int argc, char **argv)
 	if ((d.xfrd = dns_xfrd_new(loop, d.srv, &d.conf)) == NULL ||
 	    dns_server_set_xfr(d.srv, loop, dns_xfrd_handoff, d.xfrd) != 0)
 		fatalx("out of memory");
-	const char *control = dnsconf_control(&d.conf);
+	const char *control = d.ctl_path != NULL ? d.ctl_path : dnsconf_control(&d.conf);
 	if (control != NULL &&
 	    (d.ctl = ctl_server_start(loop, control, dnsd_ctl_commands,
 	    sizeof(dnsd_ctl_commands) / sizeof(dnsd_ctl_commands[0]), &d)) == NULL)
@@ -1202,12 +1336,15 @@ main(int argc, char **argv)
 	ev_signal_init(&d.sig_term, sig_term_cb, SIGTERM);
 	ev_signal_init(&d.sig_int, sig_term_cb, SIGINT);
 	ev_signal_init(&d.sig_hup, sig_hup_cb, SIGHUP);
-	d.sig_hup.data = &d;
+	ev_signal_init(&d.sig_usr1, sig_usr1_cb, SIGUSR1);
+	d.sig_hup.data = d.sig_usr1.data = &d;
 	ev_signal_start(loop, &d.sig_term);
 	ev_signal_start(loop, &d.sig_int);
 	ev_signal_start(loop, &d.sig_hup);
+	ev_signal_start(loop, &d.sig_usr1);
 	/* libev's handler is in place: a SIGHUP that came while loading reloads now. */
 	sigprocmask(SIG_UNBLOCK, &hup, NULL);
+	dnsd_qlog_config(&d, &d.conf);
 	dns_server_on_notify(d.srv, loop, dnsd_notify, &d);
 	if (dns_server_start(d.srv, gen) != 0)
 		fatalx("cannot start the workers");
@@ -1218,6 +1355,15 @@ main(int argc, char **argv)
 		fatalx("out of memory");
 	/* RFC 1996: the serials we start with are new to the secondaries too. */
 	dns_xfrd_published(d.xfrd, NULL, gen);
+	uint64_t wd = sdnotify_watchdog_usec();
+	if (wd > 0) {
+		d.watchdog_rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(3);
+		ev_timer_init(&d.watchdog, watchdog_cb, 0., (double)wd / 2e6);
+		d.watchdog.data = &d;
+		ev_timer_again(loop, &d.watchdog);
+	}
+	/* Every zone loaded, the sockets bound, the workers answering. */
+	sdnotify_send("READY=1\nSTATUS=serving");
 
 	ev_run(loop, 0);
 
@@ -1250,6 +1396,7 @@ main(int argc, char **argv)
 	dnsconf_free(&d.conf);
 	free(d.conf_abs);
 	free(pid_abs);
+	free(ctl_abs);
 	free(run_user);
 	return 0;
 }

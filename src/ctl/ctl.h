@@ -49,9 +49,11 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "lib/paths.h"
+
 #define CTL_MAX_LINE 1024
 #define CTL_MAX_ARGS 16
-#define CTL_DEFAULT_SOCKET "/run/riposted.sock"
+#define CTL_DEFAULT_SOCKET RIPOSTE_PATH_RIPOSTED_SOCK
 #define CTL_MAX_CLIENTS 64
 #define CTL_IDLE_TIMEOUT 60.0 /* seconds */
 

@@ -56,6 +56,8 @@ dnsconf_init(struct dnsconf *conf)
 	/* Knot and NSD answer version.bind by default; `version hide` refuses. */
 	snprintf(conf->version, sizeof(conf->version), "riposte-dns %s", RIPOSTE_DNS_VERSION);
 	conf->version_hide = false;
+	conf->log_dest = LOG_DEST_STDERR;
+	conf->log_level = LOG_LVL_INFO;
 	/* workers, tcp-clients, tcp-idle-timeout, udp-size: the table's rows. */
 	conf_table_defaults(&dnsconf_table, conf);
 }
@@ -90,6 +92,8 @@ dnsconf_free(struct dnsconf *conf)
 	free(conf->pidfile);
 	free(conf->rrl_whitelist);
 	free(conf->control);
+	free(conf->log_path);
+	free(conf->qlog_path);
 	dnsconf_init(conf);
 }
 
@@ -812,6 +816,111 @@ p_pidfile(FILE *out, const struct conf_kw *kw, const void *target, const char *i
 	fputc('\n', out);
 }
 
+/* log stderr|syslog [LEVEL], log file PATH [LEVEL] */
+static int
+h_log(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc, char **argv)
+{
+	struct dnsconf *conf = target;
+	enum log_level level = LOG_LVL_INFO;
+	enum log_dest dest;
+	char *path = NULL;
+	int n = 1;
+
+	if (strcmp(argv[0], "stderr") == 0)
+		dest = LOG_DEST_STDERR;
+	else if (strcmp(argv[0], "syslog") == 0)
+		dest = LOG_DEST_SYSLOG;
+	else if (strcmp(argv[0], "file") == 0)
+		dest = LOG_DEST_FILE;
+	else
+		return conf_err(p, "log: '%s' is not stderr, syslog or file PATH", argv[0]);
+	if (dest == LOG_DEST_FILE) {
+		if (argc < 2)
+			return conf_err(p, "log file: the path is missing");
+		if (dnsconf_path(p, "log file", argv[1], &path) != 0)
+			return -1;
+		if (dnsconf_fits(p, "log file", strlen("log file ") +
+		    conf_word_len(path, false) + strlen(" informational")) != 0) {
+			free(path);
+			return -1;
+		}
+		n = 2;
+	}
+	if (argc > n + 1 || (argc == n + 1 && log_level_parse(argv[n], &level) != 0)) {
+		free(path);
+		if (argc > n + 1)
+			return conf_err(p, "log: too many words");
+		return conf_err(p, "log: unknown level '%s' (errors, warnings, notifications, "
+		    "informational or debugging)", argv[n]);
+	}
+	free(conf->log_path);
+	conf->log_path = path;
+	conf->log_dest = dest;
+	conf->log_level = level;
+	return 0;
+}
+
+static void
+p_log(FILE *out, const struct conf_kw *kw, const void *target, const char *indent)
+{
+	const struct dnsconf *conf = target;
+
+	if (conf->log_dest == LOG_DEST_FILE) {
+		fprintf(out, "%slog file ", indent);
+		conf_print_word(out, conf->log_path, false);
+	} else {
+		fprintf(out, "%slog %s", indent, conf->log_dest == LOG_DEST_SYSLOG ? "syslog" :
+		    "stderr");
+	}
+	fprintf(out, " %s\n", log_level_name(conf->log_level));
+}
+
+/* query-log PATH|syslog [sample N] */
+static int
+h_qlog(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc, char **argv)
+{
+	struct dnsconf *conf = target;
+	unsigned long n = 1;
+	char *path = NULL, *end;
+
+	if (argc == 2 || (argc == 3 && strcmp(argv[1], "sample") != 0))
+		return conf_err(p, "query-log: expected 'sample N' after the destination");
+	if (argc == 3) {
+		if (argv[2][0] < '0' || argv[2][0] > '9' ||
+		    (n = strtoul(argv[2], &end, 10)) < 1 || n > 1000000000 || *end != '\0')
+			return conf_err(p, "query-log: sample %s: not a number 1..1000000000", argv[2]);
+	}
+	if (strcmp(argv[0], "syslog") != 0) {
+		if (dnsconf_path(p, "query-log", argv[0], &path) != 0)
+			return -1;
+		if (dnsconf_fits(p, "query-log", strlen("query-log  sample 1000000000") +
+		    conf_word_len(path, false)) != 0) {
+			free(path);
+			return -1;
+		}
+	}
+	free(conf->qlog_path);
+	conf->qlog_path = path;
+	conf->qlog_syslog = path == NULL;
+	conf->qlog_sample = (unsigned)n;
+	return 0;
+}
+
+static void
+p_qlog(FILE *out, const struct conf_kw *kw, const void *target, const char *indent)
+{
+	const struct dnsconf *conf = target;
+
+	if (conf->qlog_sample == 0)
+		return;
+	fprintf(out, "%squery-log ", indent);
+	if (conf->qlog_path != NULL)
+		conf_print_word(out, conf->qlog_path, false);
+	else
+		fputs("syslog", out);
+	fprintf(out, " sample %u\n", conf->qlog_sample);
+}
+
 /* ADDRESS[/LEN], IPv4 or IPv6, with no host bits set. */
 static int
 h_rrl_whitelist(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc,
@@ -948,6 +1057,10 @@ static const struct conf_kw dnsconf_kws[] = {
 	CONF_KW_HPF("rrl-whitelist", 1, 1, h_rrl_whitelist, p_rrl_whitelist, 0,
 	    "rrl-whitelist PREFIX"),
 	CONF_KW_HPF("control", 1, 1, h_control, p_control, CONF_F_ONCE, "control PATH|none"),
+	CONF_KW_HPF("log", 1, 3, h_log, p_log, CONF_F_ONCE,
+	    "log stderr|syslog [LEVEL] | log file PATH [LEVEL]"),
+	CONF_KW_HPF("query-log", 1, 3, h_qlog, p_qlog, CONF_F_ONCE,
+	    "query-log PATH|syslog [sample N]"),
 };
 
 static const struct conf_table dnsconf_table = {

@@ -49,6 +49,16 @@
  *	rrl-ipv6-prefix N           the same for IPv6, 16..128
  *	rrl-whitelist PREFIX        repeatable; never rate limited
  *	control PATH|none           the control socket (ripostectl -s PATH)
+ *	log stderr|syslog [LEVEL]   where the log goes (default stderr: the
+ *	log file PATH [LEVEL]       journal under systemd; syslog when not in
+ *	                            the foreground) and the lowest level kept
+ *	                            (errors, warnings, notifications,
+ *	                            informational (default), debugging);
+ *	                            SIGUSR1 reopens the file
+ *	query-log PATH|syslog [sample N]
+ *	                            one line per Nth query (default every
+ *	                            one), written by the workers (qlog.h);
+ *	                            SIGUSR1 and reloads reopen the file
  *
  * Relative paths are taken from the config file's directory.
  */
@@ -62,13 +72,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "lib/log.h"
+#include "lib/paths.h"
 #include "name.h"
 #include "rrl.h"
 #include "tsig.h"
 
 #define RIPOSTE_DNS_VERSION "0.1.0"
-#define DNSCONF_DEFAULT_PATH "/etc/riposte/riposte-dns.conf"
-#define DNSCONF_CONTROL_DEFAULT "/run/riposte-dns.sock"
+#define DNSCONF_DEFAULT_PATH RIPOSTE_PATH_DNS_CONF
+#define DNSCONF_CONTROL_DEFAULT RIPOSTE_PATH_DNS_SOCK
 /* TXT character-strings are at most 255 bytes (RFC 1035 3.3). */
 #define DNSCONF_TEXT_MAX 255
 #define DNSCONF_USER_MAX 32
@@ -146,6 +158,12 @@ struct dnsconf {
 	size_t n_rrl_whitelist;
 	char *control;                       /* NULL: the default (dnsconf_control()) */
 	bool control_off;                    /* `control none` */
+	enum log_dest log_dest;              /* `log`: stderr (default), syslog or file */
+	enum log_level log_level;            /* default informational */
+	char *log_path;                      /* `log file PATH`, else NULL */
+	char *qlog_path;                     /* `query-log PATH`, else NULL */
+	bool qlog_syslog;                    /* `query-log syslog` */
+	unsigned qlog_sample;                /* every Nth query; 0: no query log */
 };
 
 /* Defaults in one place (the listen default is applied by the parser). */

@@ -82,12 +82,14 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../lib/log.h"
 #include "../lib/siphash.h"
 #include "load.h"
+#include "qlog.h"
 #include "rrl.h"
 #include "secondary.h"
 #include "wire.h"
@@ -159,6 +161,7 @@ struct dns_tcp_conn {
 	uint32_t ip_slot;    /* its counter in dns_server.ip_count (with tcp_per_ip) */
 	bool eof;            /* the client closed its side: answer what came, then close */
 	bool answered;       /* a query came whole: with nothing pending, it is idle */
+	union dns_sa peer;   /* the client, for the query log */
 	ev_tstamp accepted;
 	uint8_t *in;         /* in_small, or a buffer for one long query */
 	size_t in_len, in_cap;
@@ -170,6 +173,9 @@ struct dns_tcp_conn {
 struct dns_worker {
 	/* Written by this worker once per loop turn, read by the reclaimer. */
 	alignas(DNS_CACHELINE) _Atomic uint64_t epoch;
+	/* Loop turns ended (dns_prepare_cb), read by the watchdog check. */
+	_Atomic uint64_t turns;
+	uint64_t turns_seen;  /* main thread: turns at the last dns_server_workers_alive() */
 
 	alignas(DNS_CACHELINE) struct dns_server *srv;
 	unsigned id;
@@ -215,6 +221,9 @@ struct dns_worker {
 	uint64_t rrl_limited, rrl_slipped;
 	int64_t rrl_log_us;
 	struct log_ratelimit rl_rrl;
+
+	unsigned qlog_count;  /* answers since the last one logged */
+	struct log_ratelimit rl_qlog;
 };
 
 struct dns_server {
@@ -244,6 +253,16 @@ struct dns_server {
 	ev_async xfr_async;
 	pthread_mutex_t xfr_lock;
 	struct dns_xfr_handoff *xfr_head, **xfr_tail;
+	/*
+	 * The query log: its descriptor (-1: none; O_APPEND, each line one
+	 * write(2), so the workers share it without a lock), syslog instead,
+	 * and every how many answers of a worker one is logged (0: off).
+	 * Swapped by dns_server_query_log(); the old descriptor is closed
+	 * once no worker can still be writing to it (QSBR, as generations).
+	 */
+	_Atomic int qlog_fd;
+	_Atomic bool qlog_syslog;
+	_Atomic unsigned qlog_sample;
 };
 
 /* ------------------------------------------------------------ generations */
@@ -999,6 +1018,38 @@ dns_udp_answer(struct dns_worker *wk, const struct dns_gen *gen, const uint8_t *
 	return len;
 }
 
+/*
+ * Every qlog_sample-th answer of this worker, one line: formatted here,
+ * then one write(2) with O_APPEND (atomic for a regular file: the lines
+ * of several workers never mix) or one syslog(3) call (glibc's own lock,
+ * taken once per sampled answer only).  Nothing is locked when the line
+ * is not due, which is the hot path.
+ */
+static void
+dns_qlog(struct dns_worker *wk, const union dns_sa *peer, bool tcp, const uint8_t *resp,
+    size_t len)
+{
+	unsigned sample = atomic_load_explicit(&wk->srv->qlog_sample, memory_order_relaxed);
+	char line[DNS_QLOG_LINE_MAX];
+	size_t n;
+	int fd;
+
+	if (sample == 0 || ++wk->qlog_count < sample)
+		return;
+	wk->qlog_count = 0;
+	n = dns_qlog_line(line, sizeof(line), ev_now(wk->loop), &peer->sa, tcp, resp, len);
+	if (n == 0)
+		return;
+	if (atomic_load_explicit(&wk->srv->qlog_syslog, memory_order_relaxed)) {
+		syslog(LOG_INFO, "%.*s", (int)(n - 1), line);
+		return;
+	}
+	fd = atomic_load_explicit(&wk->srv->qlog_fd, memory_order_acquire);
+	if (fd >= 0 && write(fd, line, n) != (ssize_t)n)
+		log_rl(&wk->rl_qlog, (int64_t)(ev_now(wk->loop) * 1e6), LOG_LVL_WARN,
+		    "worker %u: query log: %s", wk->id, strerror(errno));
+}
+
 static void
 dns_udp_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
@@ -1043,6 +1094,9 @@ dns_udp_cb(struct ev_loop *loop, ev_io *w, int revents)
 				len = dns_udp_answer(wk, gen, req, qlen, &wk->peer[i], wk->sbuf + off);
 			if (len == 0)
 				continue;
+			/* Before rate limiting: the line says what we answered, not what RRL let out. */
+			if (!notify)
+				dns_qlog(wk, &wk->peer[i], false, wk->sbuf + off, len);
 			if (wk->rrl != NULL && !notify && (len = dns_udp_rrl(wk, &wk->peer[i],
 			    wk->sbuf + off, len)) == 0)
 				continue;
@@ -1239,6 +1293,7 @@ dns_tcp_process(struct dns_tcp_conn *c)
 		c->answered = true;
 		if (len == 0)
 			continue;
+		dns_qlog(wk, &c->peer, true, wk->stage + wk->stage_len + 2, len);
 		wk->stage[wk->stage_len] = (uint8_t)(len >> 8);
 		wk->stage[wk->stage_len + 1] = (uint8_t)len;
 		wk->stage_len += 2 + len;
@@ -1601,6 +1656,7 @@ dns_tcp_accept_cb(struct ev_loop *loop, ev_io *w, int revents)
 		c->wk = wk;
 		c->fd = fd;
 		c->ip_slot = slot;
+		c->peer = peer;
 		c->eof = false;
 		c->answered = false;
 		c->accepted = ev_now(loop);
@@ -1630,6 +1686,8 @@ dns_prepare_cb(struct ev_loop *loop, ev_prepare *w, int revents)
 {
 	struct dns_worker *wk = w->data;
 
+	atomic_store_explicit(&wk->turns, atomic_load_explicit(&wk->turns,
+	    memory_order_relaxed) + 1, memory_order_relaxed);
 	atomic_store_explicit(&wk->epoch, 0, memory_order_release);
 }
 
@@ -1698,6 +1756,8 @@ dns_worker_new(struct dns_server *srv, unsigned id)
 		return NULL;
 	memset(wk, 0, size);
 	atomic_init(&wk->epoch, 0);
+	atomic_init(&wk->turns, 0);
+	wk->rl_qlog = (struct log_ratelimit)LOG_RATELIMIT_INIT(3);
 	wk->srv = srv;
 	wk->id = id;
 	wk->rl_udp = (struct log_ratelimit)LOG_RATELIMIT_INIT(5);
@@ -1853,6 +1913,9 @@ dns_server_new(const struct dnsconf *conf)
 	memset(srv, 0, size);
 	atomic_init(&srv->gen, NULL);
 	atomic_init(&srv->seq, 1);
+	atomic_init(&srv->qlog_fd, -1);
+	atomic_init(&srv->qlog_syslog, false);
+	atomic_init(&srv->qlog_sample, 0);
 	srv->n_workers = conf->workers != 0 ? conf->workers : dns_cpu_count();
 	srv->tcp_idle = (double)conf->tcp_idle_ms / 1000.;
 	srv->tcp_clients = conf->tcp_clients;
@@ -1940,10 +2003,10 @@ dns_server_start(struct dns_server *srv, struct dns_gen *gen)
 	return 0;
 }
 
-void
-dns_server_publish(struct dns_server *srv, struct dns_gen *gen)
+/* Wait until every worker has been offline or began a loop turn after this call. */
+static void
+dns_server_synchronize(struct dns_server *srv)
 {
-	struct dns_gen *old = atomic_exchange(&srv->gen, gen);
 	uint64_t target = atomic_fetch_add(&srv->seq, 1) + 1;
 	struct timespec pause = { 0, 200 * 1000 };
 	double t0 = dns_mono_ms();
@@ -1964,11 +2027,63 @@ dns_server_publish(struct dns_server *srv, struct dns_gen *gen)
 			}
 		}
 	}
+}
+
+void
+dns_server_publish(struct dns_server *srv, struct dns_gen *gen)
+{
+	struct dns_gen *old = atomic_exchange(&srv->gen, gen);
+
+	dns_server_synchronize(srv);
 	/* No worker reads it any more; a transfer out still may (dns_gen_hold). */
 	if (old != NULL && old->holds > 0)
 		old->retired = true;
 	else
 		dns_gen_free(old);
+}
+
+void
+dns_server_query_log(struct dns_server *srv, int fd, bool to_syslog, unsigned sample)
+{
+	int old;
+
+	atomic_store(&srv->qlog_syslog, to_syslog);
+	atomic_store(&srv->qlog_sample, sample);
+	old = atomic_exchange(&srv->qlog_fd, fd);
+	if (old < 0 || old == fd)
+		return;
+	/* A worker may have loaded the old descriptor for a write that is not done yet. */
+	dns_server_synchronize(srv);
+	close(old);
+}
+
+/*
+ * A worker is alive when it is blocked in its loop (offline: epoch 0,
+ * waiting for packets costs nothing) or has ended a loop turn since the
+ * last call; one that stays online within a single turn from one call to
+ * the next (a loop, a lock, a bug) is stuck, and the service manager's
+ * watchdog should restart us rather than have us answer from fewer
+ * workers while the reloads wait for it forever.
+ */
+bool
+dns_server_workers_alive(struct dns_server *srv, unsigned *stuck)
+{
+	bool alive = true;
+
+	for (unsigned i = 0; i < srv->n_workers; i++) {
+		struct dns_worker *wk = srv->workers[i];
+		if (wk == NULL || !wk->running)
+			continue;
+		uint64_t t = atomic_load_explicit(&wk->turns, memory_order_relaxed);
+		bool online = atomic_load(&wk->epoch) != 0;
+		if (online && t == wk->turns_seen) {
+			if (alive && stuck != NULL)
+				*stuck = i;
+			alive = false;
+		}
+		wk->turns_seen = t;
+	}
+	return alive;
 }
 
 const struct dns_gen *
@@ -2125,5 +2240,7 @@ dns_server_free(struct dns_server *srv)
 		pthread_mutex_destroy(&srv->nq->lock);
 		free(srv->nq);
 	}
+	if (atomic_load(&srv->qlog_fd) >= 0)
+		close(atomic_load(&srv->qlog_fd));
 	free(srv);
 }

@@ -136,6 +136,20 @@ int dns_server_start(struct dns_server *srv, struct dns_gen *gen);
  * its last dns_gen_release instead.
  */
 void dns_server_publish(struct dns_server *srv, struct dns_gen *gen);
+/*
+ * Main thread, for the watchdog (WatchdogSec=), called at a steady
+ * interval: false when a worker has been inside one loop turn since the
+ * previous call (its index in *stuck when not NULL); blocked waiting for
+ * packets counts as alive.
+ */
+bool dns_server_workers_alive(struct dns_server *srv, unsigned *stuck);
+/*
+ * Main thread: the query log from now on: fd (O_APPEND; -1: none; the
+ * server owns it) or syslog, one line per `sample` answers of a worker (0:
+ * off).  The previous descriptor is closed once no worker can be writing
+ * to it (blocks up to a loop turn of each worker, as publish).
+ */
+void dns_server_query_log(struct dns_server *srv, int fd, bool to_syslog, unsigned sample);
 /* The generation being served (main thread; valid until the next publish). */
 const struct dns_gen *dns_server_gen(const struct dns_server *srv);
 /*

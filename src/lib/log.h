@@ -10,6 +10,7 @@
 #define RIPOSTE_LOG_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 enum log_level {
@@ -31,6 +32,14 @@ enum log_dest {
 void log_init(const char *ident);
 /* Returns 0, or -1 with errno set when the file cannot be opened (old destination kept). */
 int log_configure(enum log_dest dest, const char *path, enum log_level level);
+/*
+ * Open the log file again under its name (after logrotate moved it: the
+ * daemons' SIGUSR1).  0, also when not logging to a file; -1 with errno
+ * when it cannot be opened (the old file stays in use).
+ */
+int log_reopen(void);
+/* The log file's path, NULL when not logging to a file. */
+const char *log_file_path(void);
 void log_set_level(enum log_level level);
 enum log_level log_get_level(void);
 /* "errors", "warnings", "notifications", "informational", "debugging" (FRR names) and short forms. */

@@ -22,12 +22,13 @@
 #include "ctl/ctl.h"
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/paths.h"
 #include "riposted/conf.h"
 
-#define RIPOSTED_DEFAULT_CONF "/etc/riposte/riposted.conf"
+#define RIPOSTED_DEFAULT_CONF RIPOSTE_PATH_RIPOSTED_CONF
 #define RIPOSTED_VERSION "0.1.0"
 /* The drained-services file when there is no pidfile to put it beside. */
-#define RIPOSTED_STATE_DIR "/run/riposte"
+#define RIPOSTED_STATE_DIR RIPOSTE_PATH_STATE_DIR
 
 struct daemon {
 	struct ev_loop *loop;
@@ -47,7 +48,8 @@ struct daemon {
 	ev_timer term_timer;
 	ev_timer timer;
 	ev_io kr_watch;
-	ev_signal sig_term, sig_int, sig_hup;
+	ev_signal sig_term, sig_int, sig_hup, sig_usr1;
+	ev_timer watchdog;	/* WATCHDOG=1 at half of $WATCHDOG_USEC */
 	rtime_t started;
 	uint64_t reloads, reload_failures;
 	struct log_ratelimit bfd_log_rl;	/* BFD transition lines */

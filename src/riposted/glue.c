@@ -19,6 +19,7 @@
 #include "health/svcconf.h"
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/sdnotify.h"
 #include "netlink/kr.h"
 #include "rip/io.h"
 #include "rip/proto.h"
@@ -387,15 +388,18 @@ kr_watch_cb(struct ev_loop *loop, ev_io *w, int revents)
 
 /* ----------------------------------------------------------- life cycle */
 
+/*
+ * The `log` statement in every mode: in the foreground (-d, and so under
+ * systemd) stdout and stderr are what they say (the journal under
+ * systemd, each line with its level: lib/log.c), syslog and a file too;
+ * in the background there is no terminal, so stdout and stderr mean
+ * syslog.  A reload reopens the file as well (SIGUSR1 does only that).
+ */
 void
 daemon_log_config(const struct daemon *d, const struct riposted_conf *conf)
 {
-	if (d->foreground) {
-		log_configure(LOG_DEST_STDERR, NULL, conf->log_level);
-		return;
-	}
 	enum log_dest dest = conf->log_dest;
-	if (dest == LOG_DEST_STDOUT || dest == LOG_DEST_STDERR)
+	if (!d->foreground && (dest == LOG_DEST_STDOUT || dest == LOG_DEST_STDERR))
 		dest = LOG_DEST_SYSLOG; /* a daemon has no terminal */
 	if (log_configure(dest, conf->log_path, conf->log_level) < 0)
 		log_warn("cannot open log file %s, logging stays where it was", conf->log_path);
@@ -420,11 +424,14 @@ daemon_reload(struct daemon *d, char *err, size_t errlen)
 {
 	struct riposted_conf conf;
 
+	/* The service manager: reloading until READY=1 again, either way. */
+	sdnotify_reloading();
 	if (riposted_conf_parse_file(d->conf_path, &conf, err, errlen) != 0 ||
 	    daemon_privs_reload(d, &conf, err, errlen) != 0) {
 		riposted_conf_free(&conf);
 		log_warnx("reload failed, keeping the running configuration: %s", err);
 		d->reload_failures++;
+		sdnotify_send("READY=1\nSTATUS=reload failed, running the previous configuration");
 		return -1;
 	}
 	daemon_log_config(d, &conf);
@@ -433,6 +440,7 @@ daemon_reload(struct daemon *d, char *err, size_t errlen)
 	glue_end(d);
 	d->reloads++;
 	log_info("configuration reloaded from %s", d->conf_path);
+	sdnotify_send("READY=1\nSTATUS=configuration reloaded");
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 
 #include "health/services.h"
 #include "lib/log.h"
+#include "lib/sdnotify.h"
 #include "lib/pidfile.h"
 #include "netlink/kr.h"
 #include "rip/packet.h"
@@ -26,6 +27,30 @@ sig_hup_cb(struct ev_loop *loop, ev_signal *w, int revents)
 	char err[512];
 
 	(void)daemon_reload(d, err, sizeof(err));
+}
+
+/* SIGUSR1: reopen the log file (logrotate moved it); the config stays. */
+static void
+sig_usr1_cb(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	const char *path = log_file_path();
+
+	if (path == NULL)
+		return;
+	if (log_reopen() != 0)
+		log_warn("SIGUSR1: cannot reopen log file %s, logging stays in the old one", path);
+	else
+		log_info("SIGUSR1: log file %s reopened", path);
+}
+
+/*
+ * The service manager's watchdog (WatchdogSec=): pinged from the loop at
+ * half the interval, so a loop that stops turning stops the pings.
+ */
+static void
+watchdog_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	sdnotify_send("WATCHDOG=1");
 }
 
 static void
@@ -49,6 +74,7 @@ sig_term_cb(struct ev_loop *loop, ev_signal *w, int revents)
 		return;
 	}
 	d->terminating = true;
+	sdnotify_send("STOPPING=1");
 	/*
 	 * Drain first: every announced service is withdrawn now while its
 	 * address keeps answering, so the queries already on their way are
@@ -83,10 +109,13 @@ usage(FILE *out)
 	    "  -s, --socket PATH    control socket for ripostectl (default %s)\n"
 	    "  -p, --pidfile PATH   the lock and process id file (default: SOCKET with\n"
 	    "                       .sock replaced by .pid, else SOCKET.pid; so\n"
-	    "                       /run/riposted.pid); a second riposted on the same\n"
+	    "                       %s); a second riposted on the same\n"
 	    "                       pidfile or socket, or in the same network\n"
 	    "                       namespace, exits 1 touching nothing\n"
-	    "  -d, --foreground     stay in the foreground and log to stderr\n"
+	    "  -d, --foreground     stay in the foreground (systemd's Type=notify); logs go\n"
+	    "                       where `log` says, stderr without one, with each\n"
+	    "                       line's syslog priority (<N>) when stderr is not a\n"
+	    "                       terminal (journald files them at their level)\n"
 	    "      --check          validate the configuration and exit (0 valid, 1 not)\n"
 	    "      --print          print the configuration in canonical form and exit\n"
 	    "  -V, --version        print the version and exit\n"
@@ -96,6 +125,7 @@ usage(FILE *out)
 	    "  SIGHUP               reload the configuration; a bad one is logged and the\n"
 	    "                       running one stays (`ripostectl reload` does the same\n"
 	    "                       and answers with the result)\n"
+	    "  SIGUSR1              reopen the log file (`log file`; after logrotate)\n"
 	    "  SIGTERM, SIGINT      drain every service (withdraw it, keep its address\n"
 	    "                       answering for its drain-time), then send metric 16 for\n"
 	    "                       every route we advertise, remove our kernel routes and\n"
@@ -121,7 +151,7 @@ usage(FILE *out)
 	    "                       kept drained across a restart until undrain\n"
 	    "\n"
 	    "Exit status: 0 on success, 1 on a configuration or start-up error.\n",
-	    RTPROT_RIPOSTE, RIPOSTED_DEFAULT_CONF, CTL_DEFAULT_SOCKET);
+	    RTPROT_RIPOSTE, RIPOSTED_DEFAULT_CONF, CTL_DEFAULT_SOCKET, RIPOSTE_PATH_RIPOSTED_PID);
 }
 
 /*
@@ -363,12 +393,24 @@ main(int argc, char **argv)
 	ev_signal_init(&d.sig_term, sig_term_cb, SIGTERM);
 	ev_signal_init(&d.sig_int, sig_term_cb, SIGINT);
 	ev_signal_init(&d.sig_hup, sig_hup_cb, SIGHUP);
+	ev_signal_init(&d.sig_usr1, sig_usr1_cb, SIGUSR1);
 	d.sig_term.data = d.sig_int.data = d.sig_hup.data = &d;
 	ev_signal_start(d.loop, &d.sig_term);
 	ev_signal_start(d.loop, &d.sig_int);
 	ev_signal_start(d.loop, &d.sig_hup);
+	ev_signal_start(d.loop, &d.sig_usr1);
+	uint64_t wd = sdnotify_watchdog_usec();
+	if (wd > 0) {
+		ev_timer_init(&d.watchdog, watchdog_cb, 0., (double)wd / 2e6);
+		ev_timer_again(d.loop, &d.watchdog);
+	}
 	log_info("riposted %s started: config %s, control socket %s", RIPOSTED_VERSION,
 	    d.conf_path, d.ctl_path);
+	/*
+	 * Serving: UDP 520 bound, the kernel's routes and addresses read
+	 * (daemon_start's dump), the control socket answering.
+	 */
+	sdnotify_send("READY=1\nSTATUS=running");
 
 	ev_run(d.loop, 0);
 

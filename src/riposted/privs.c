@@ -99,6 +99,16 @@ daemon_privs_drop(struct daemon *d)
 
 	d->run_uid = geteuid();
 	d->run_gid = getegid();
+	/*
+	 * Started as `user` already (the unit's User=riposte, with its
+	 * capabilities from AmbientCapabilities=): nothing to drop, and no
+	 * user to change to for the exec checks either.
+	 */
+	if (conf->user[0] != '\0' && geteuid() != 0 && geteuid() == conf->uid) {
+		d->privs_dropped = true;
+		log_info("running as user %s already (uid %u)", conf->user, (unsigned)conf->uid);
+		return 0;
+	}
 	if (conf->user[0] == '\0') {
 		if (geteuid() == 0)
 			log_warnx("no 'user' in %s: riposted keeps running as root (set 'user NAME' "

@@ -40,6 +40,7 @@ MD5_KEY=bfd-md5-key
 log_has() {
 	local d t l ms
 	while read -r d t l; do
+		d=${d#<[0-7]>} # riposted's syslog priority (stderr not a terminal: lib/log.c)
 		ms=$(date -d "$d $t" +%s%3N 2>/dev/null) || continue
 		((ms >= $2)) && return 0
 	done < <(grep -F -- "$3" "$1" 2>/dev/null)

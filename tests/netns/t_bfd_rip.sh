@@ -39,10 +39,12 @@ kill_reap() { { kill -KILL "$1"; wait "$1"; } 2>/dev/null; }
 
 # log_at FILE T0 PATTERN: epoch ms of the first line of FILE at or after T0
 # (ms) containing PATTERN (a fixed string); lines start "DATE TIME" with ms
-# (riposted, BIRD with timeformat "%F %T.%3f", FRR with precision 3).
+# (riposted, after its "<N>" priority; BIRD with timeformat "%F %T.%3f"; FRR
+# with precision 3).
 log_at() {
 	local d t l ms
 	while read -r d t l; do
+		d=${d#<[0-7]>} # riposted's syslog priority (stderr not a terminal: lib/log.c)
 		ms=$(date -d "$d $t" +%s%3N 2>/dev/null) || continue
 		((ms >= $2)) && { echo "$ms"; return 0; }
 	done < <(grep -F -- "$3" "$1" 2>/dev/null)

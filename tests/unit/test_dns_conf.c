@@ -87,7 +87,7 @@ test_defaults(void **state)
 	assert_int_equal(c.rrl_v4_prefix, 24);
 	assert_int_equal(c.rrl_v6_prefix, 56);
 	assert_int_equal(c.n_rrl_whitelist, 0);
-	assert_string_equal(dnsconf_control(&c), "/run/riposte-dns.sock");
+	assert_string_equal(dnsconf_control(&c), DNSCONF_CONTROL_DEFAULT);
 	dnsconf_free(&c);
 	/* Freeing twice is harmless. */
 	dnsconf_free(&c);
@@ -697,6 +697,103 @@ test_listen_limit(void **state)
 	assert_string_equal(err, NAME ":65: listen: too many addresses (max 64)");
 }
 
+/* ---- log (issue 13) ---- */
+
+static void
+parse_err(const char *text, const char *want)
+{
+	struct dnsconf c;
+	char err[512] = "";
+	int rc = dnsconf_parse_buf(NAME, NULL, text, strlen(text), &c, err, sizeof(err));
+
+	if (rc != -1 || strcmp(err, want) != 0)
+		fail_msg("input: %s\nwant: %s\ngot (%d): %s", text, want, rc, err);
+	assert_null(c.log_path);
+	dnsconf_free(&c);
+}
+
+static void
+test_log(void **state)
+{
+	struct dnsconf c;
+	char err[512];
+
+	parse_ok("", &c);
+	assert_int_equal(c.log_dest, LOG_DEST_STDERR);
+	assert_int_equal(c.log_level, LOG_LVL_INFO);
+	assert_null(c.log_path);
+	dnsconf_free(&c);
+
+	parse_ok("log syslog warnings\n", &c);
+	assert_int_equal(c.log_dest, LOG_DEST_SYSLOG);
+	assert_int_equal(c.log_level, LOG_LVL_WARN);
+	dnsconf_free(&c);
+
+	/* Relative to the config's directory, as every path. */
+	assert_int_equal(dnsconf_parse_buf(NAME, "/etc/riposte", "log file dns.log debug\n", 23,
+	    &c, err, sizeof(err)), 0);
+	assert_int_equal(c.log_dest, LOG_DEST_FILE);
+	assert_int_equal(c.log_level, LOG_LVL_DEBUG);
+	assert_string_equal(c.log_path, "/etc/riposte/dns.log");
+	dnsconf_free(&c);
+
+	parse_ok("log file /var/log/x.log\n", &c);
+	assert_int_equal(c.log_level, LOG_LVL_INFO);
+	assert_string_equal(c.log_path, "/var/log/x.log");
+	dnsconf_free(&c);
+
+	parse_err("log\n", NAME ":1: log: missing argument (usage: log stderr|syslog [LEVEL] | "
+	    "log file PATH [LEVEL])");
+	parse_err("log stdout\n", NAME ":1: log: 'stdout' is not stderr, syslog or file PATH");
+	parse_err("log file\n", NAME ":1: log file: the path is missing");
+	parse_err("log syslog loud\n", NAME ":1: log: unknown level 'loud' (errors, warnings, "
+	    "notifications, informational or debugging)");
+	parse_err("log syslog info extra\n", NAME ":1: log: too many words");
+	parse_err("log file /x info extra\n", NAME ":1: log: too many arguments (usage: log "
+	    "stderr|syslog [LEVEL] | log file PATH [LEVEL])");
+	parse_err("log file \"a\tb\"\n", NAME ":1: log file: control character in path");
+	parse_err("log syslog\nlog stderr\n", NAME ":2: log: already set at line 1");
+}
+
+static void
+test_query_log(void **state)
+{
+	struct dnsconf c;
+	char err[512];
+
+	parse_ok("", &c);
+	assert_int_equal(c.qlog_sample, 0);
+	assert_null(c.qlog_path);
+	dnsconf_free(&c);
+
+	parse_ok("query-log syslog\n", &c);
+	assert_true(c.qlog_syslog);
+	assert_int_equal(c.qlog_sample, 1);
+	assert_null(c.qlog_path);
+	dnsconf_free(&c);
+
+	assert_int_equal(dnsconf_parse_buf(NAME, "/var/log", "query-log q.log sample 100\n", 27,
+	    &c, err, sizeof(err)), 0);
+	assert_false(c.qlog_syslog);
+	assert_int_equal(c.qlog_sample, 100);
+	assert_string_equal(c.qlog_path, "/var/log/q.log");
+	dnsconf_free(&c);
+
+	parse_err("query-log /q sample\n", NAME ":1: query-log: expected 'sample N' after the "
+	    "destination");
+	parse_err("query-log /q every 2\n", NAME ":1: query-log: expected 'sample N' after the "
+	    "destination");
+	parse_err("query-log /q sample 0\n", NAME ":1: query-log: sample 0: not a number "
+	    "1..1000000000");
+	parse_err("query-log /q sample -1\n", NAME ":1: query-log: sample -1: not a number "
+	    "1..1000000000");
+	parse_err("query-log /q sample 5x\n", NAME ":1: query-log: sample 5x: not a number "
+	    "1..1000000000");
+	parse_err("query-log /q sample 1000000001\n", NAME ":1: query-log: sample 1000000001: "
+	    "not a number 1..1000000000");
+	parse_err("query-log syslog\nquery-log /q\n", NAME ":2: query-log: already set at line 1");
+}
+
 /* ---- print ---- */
 
 static void
@@ -731,7 +828,8 @@ test_print(void **state)
 	    "rrl-ipv6-prefix 56\n"
 	    "rrl-whitelist ::1/128\n"
 	    "rrl-whitelist 192.0.2.0/24\n"
-	    "control none\n");
+	    "control none\n"
+	    "log stderr informational\n");
 	free(p);
 	dnsconf_free(&c);
 
@@ -761,7 +859,8 @@ test_print(void **state)
 	    "rrl-slip 2\n"
 	    "rrl-ipv4-prefix 24\n"
 	    "rrl-ipv6-prefix 56\n"
-	    "control /run/riposte-dns.sock\n");
+	    "control " DNSCONF_CONTROL_DEFAULT "\n"
+	    "log stderr informational\n");
 	free(p);
 	dnsconf_free(&c);
 }
@@ -930,6 +1029,16 @@ roundtrip(const char *text)
 		assert_int_equal(a.zones[i].n_xfr_acl, b.zones[i].n_xfr_acl);
 		assert_int_equal(a.zones[i].n_notify, b.zones[i].n_notify);
 	}
+	assert_int_equal(a.log_dest, b.log_dest);
+	assert_int_equal(a.log_level, b.log_level);
+	assert_int_equal(a.qlog_sample, b.qlog_sample);
+	assert_int_equal(a.qlog_syslog, b.qlog_syslog);
+	assert_true((a.qlog_path == NULL) == (b.qlog_path == NULL));
+	if (a.qlog_path != NULL)
+		assert_string_equal(a.qlog_path, b.qlog_path);
+	assert_true((a.log_path == NULL) == (b.log_path == NULL));
+	if (a.log_path != NULL)
+		assert_string_equal(a.log_path, b.log_path);
 	free(p1);
 	free(p2);
 	dnsconf_free(&a);
@@ -952,11 +1061,19 @@ test_roundtrip(void **state)
 		"control \"none\"\n",
 		"control none\n",
 		"control /tmp/x.sock\n",
-		"key k hmac-sha256 c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI=\n"
+		"log syslog\n",
+		"log file /var/log/x.log debugging\n",
+		"log file \"a b\" errors\n",
+		"log stderr warnings\n",
+		"query-log syslog\n",
+		"query-log /var/log/q.log sample 1000\n",
+		"query-log \"a b\" sample 1\n",
+		/* Parenthesized: clang's -Wstring-concatenation takes a split one for a missing comma. */
+		("key k hmac-sha256 c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI=\n"
 		"zone a secondary 192.0.2.1@5300 key k\nzone a file a\nzone a notify ::1\n"
-		"zone a allow-transfer 0.0.0.0/0\nzone a allow-transfer ::/0 key k\n",
-		"key \"a b\" hmac-sha1 YQ==\nzone \\# hosts h\nzone \\# allow-transfer 10.0.0.0/8 key "
-		"\"a b\"\n",
+		"zone a allow-transfer 0.0.0.0/0\nzone a allow-transfer ::/0 key k\n"),
+		("key \"a b\" hmac-sha1 YQ==\nzone \\# hosts h\nzone \\# allow-transfer 10.0.0.0/8 key "
+		"\"a b\"\n"),
 	};
 
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
@@ -980,6 +1097,8 @@ main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_errors_binary),
 		cmocka_unit_test(test_listen_limit),
+		cmocka_unit_test(test_log),
+		cmocka_unit_test(test_query_log),
 		cmocka_unit_test(test_print),
 		cmocka_unit_test(test_xfr),
 		cmocka_unit_test(test_print_xfr),
