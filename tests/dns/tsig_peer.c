@@ -268,7 +268,7 @@ serve(int argc, char **argv)
 	size_t n_keys = 0;
 	long skew = 0;
 	unsigned every = 1;
-	int port, u, t, one = 1, i = 0;
+	int port, u, t = -1, one = 1, i = 0;
 	struct sockaddr_in sin;
 	static uint8_t q[BUF];
 
