@@ -20,8 +20,10 @@ PKGS=(
 	ldnsutils unbound                                          # DNSSEC: signing test zones, validating
 	dnsperf bc                                                 # bench/dns.sh
 	chromium                                                   # tests/lab/svg_render.sh
+	libmicrohttpd-dev                                          # the metrics listener (HTTP)
+	prometheus                                                 # promtool and the scrape test
 )
-SERVICES=(frr bird knot nsd unbound)   # services of the packages above
+SERVICES=(frr bird knot nsd unbound prometheus)   # services of the packages above
 
 installed() { # the packages among "$@" that are installed, one a line
 	dpkg-query -W -f='${Package} ${db:Status-Status}\n' "$@" 2>/dev/null | awk '$2 == "installed" { print $1 }'
