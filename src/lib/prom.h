@@ -97,6 +97,8 @@ struct prom_listen {
 	socklen_t salen;
 	unsigned line;	/* in the config file, for messages */
 };
+/* `metrics listen` lines per daemon (an IPv4 and an IPv6 address, say) */
+#define PROM_LISTEN_MAX 4
 #define PROM_LISTEN_STRLEN 56
 int	prom_listen_parse(const char *s, uint16_t def_port, struct prom_listen *out);
 /* "127.0.0.1@9475", "[::1]@9476" */

@@ -421,7 +421,8 @@ daemon_reload(struct daemon *d, char *err, size_t errlen)
 	struct riposted_conf conf;
 
 	if (riposted_conf_parse_file(d->conf_path, &conf, err, errlen) != 0 ||
-	    daemon_privs_reload(d, &conf, err, errlen) != 0) {
+	    daemon_privs_reload(d, &conf, err, errlen) != 0 ||
+	    daemon_metrics_apply(d, &conf, err, errlen) != 0) {
 		riposted_conf_free(&conf);
 		log_warnx("reload failed, keeping the running configuration: %s", err);
 		d->reload_failures++;
