@@ -929,6 +929,35 @@ opt_error(int err)
 	    err == DNS_WIRE_OPT_OWNER || err == DNS_WIRE_OPT_OPTION;
 }
 
+/* The types a dashboard of an authoritative server shows; the rest is "other". */
+static const uint16_t qtype_stat[DNS_QTYPE_STATS - 1] = {
+	1 /* A */, 2 /* NS */, 5 /* CNAME */, 6 /* SOA */, 12 /* PTR */, 13 /* HINFO */,
+	15 /* MX */, 16 /* TXT */, 28 /* AAAA */, 33 /* SRV */, 35 /* NAPTR */, 43 /* DS */,
+	46 /* RRSIG */, 47 /* NSEC */, 48 /* DNSKEY */, 50 /* NSEC3 */, 51 /* NSEC3PARAM */,
+	52 /* TLSA */, 64 /* SVCB */, 65 /* HTTPS */, 252 /* AXFR */, 251 /* IXFR */,
+	255 /* ANY */,
+};
+static const char *const qtype_stat_name[DNS_QTYPE_STATS] = {
+	"A", "NS", "CNAME", "SOA", "PTR", "HINFO", "MX", "TXT", "AAAA", "SRV", "NAPTR", "DS",
+	"RRSIG", "NSEC", "DNSKEY", "NSEC3", "NSEC3PARAM", "TLSA", "SVCB", "HTTPS", "AXFR", "IXFR",
+	"ANY", "other",
+};
+
+unsigned
+dns_stats_qtype(uint16_t qtype)
+{
+	for (unsigned i = 0; i < DNS_QTYPE_STATS - 1; i++)
+		if (qtype_stat[i] == qtype)
+			return i;
+	return DNS_QTYPE_STATS - 1;
+}
+
+const char *
+dns_stats_qtype_name(unsigned idx)
+{
+	return idx < DNS_QTYPE_STATS ? qtype_stat_name[idx] : "other";
+}
+
 size_t
 dns_answer(const struct dns_answer_conf *conf, const struct dns_zoneset *zones,
     const uint8_t *req, size_t len, uint8_t *resp, size_t cap, bool tcp,
@@ -941,6 +970,10 @@ dns_answer(const struct dns_answer_conf *conf, const struct dns_zoneset *zones,
 	size_t limit;
 
 	stats->queries++;
+	if (tcp)
+		stats->tcp++;
+	else
+		stats->udp++;
 	/*
 	 * RFC 1035 4.1.1: never answer a response (that is how reply loops
 	 * start), and a message shorter than a header has no id to answer.
@@ -995,6 +1028,7 @@ dns_answer(const struct dns_answer_conf *conf, const struct dns_zoneset *zones,
 		return reply_rcode(&a, DNS_RCODE_NOTIMP, q.qdcount == 1);
 	if (q.qdcount != 1)
 		return reply_rcode(&a, DNS_RCODE_FORMERR, false);
+	stats->qtype[dns_stats_qtype(q.qtype)]++;
 	if (q.ancount != 0 || q.nscount != 0)
 		return reply_rcode(&a, DNS_RCODE_FORMERR, true);
 	if (q.tsig)
@@ -1021,9 +1055,11 @@ dns_answer(const struct dns_answer_conf *conf, const struct dns_zoneset *zones,
 	}
 	dns_name_lower(a.sname, q.qname);
 	if (zones == NULL || (zone = zone_for(&a, a.sname)) == NULL) {
+		stats->zone[0]++;
 		a.rcode = DNS_RCODE_REFUSED; /* not ours: no AA, no referral upwards */
 		return finish(&a);
 	}
+	stats->zone[dns_zone_stat_slot(zone) % DNS_ZONE_STATS]++;
 	/* RFC 1035 4.1.1; QCLASS * spans classes we are not the authority for. */
 	a.aa = q.qclass == DNS_C_IN;
 	answer_auth(&a, zone);

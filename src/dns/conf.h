@@ -49,6 +49,10 @@
  *	rrl-ipv6-prefix N           the same for IPv6, 16..128
  *	rrl-whitelist PREFIX        repeatable; never rate limited
  *	control PATH|none           the control socket (ripostectl -s PATH)
+ *	metrics listen ADDRESS[@PORT]
+ *	                            repeatable (PROM_LISTEN_MAX): Prometheus's
+ *	                            listener (README, Metrics); port 9476; off
+ *	                            without one
  *
  * Relative paths are taken from the config file's directory.
  */
@@ -62,6 +66,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "lib/prom.h"
 #include "name.h"
 #include "rrl.h"
 #include "tsig.h"
@@ -69,6 +74,8 @@
 #define RIPOSTE_DNS_VERSION "0.1.0"
 #define DNSCONF_DEFAULT_PATH "/etc/riposte/riposte-dns.conf"
 #define DNSCONF_CONTROL_DEFAULT "/run/riposte-dns.sock"
+/* The metrics listener's port when `metrics listen` gives none (README, Metrics). */
+#define DNSCONF_METRICS_PORT 9476
 /* TXT character-strings are at most 255 bytes (RFC 1035 3.3). */
 #define DNSCONF_TEXT_MAX 255
 #define DNSCONF_USER_MAX 32
@@ -146,6 +153,8 @@ struct dnsconf {
 	size_t n_rrl_whitelist;
 	char *control;                       /* NULL: the default (dnsconf_control()) */
 	bool control_off;                    /* `control none` */
+	struct prom_listen metrics[PROM_LISTEN_MAX]; /* `metrics listen` */
+	size_t n_metrics;
 };
 
 /* Defaults in one place (the listen default is applied by the parser). */

@@ -68,6 +68,7 @@ struct dns_zone {
 	uint16_t n3_iter;
 	uint8_t n3_salt_len;
 	uint8_t n3_salt[255];
+	unsigned stat_slot;	/* dns_zoneset_set_stat_slot(); 0: none */
 };
 
 struct dns_nsec3_ent {
@@ -1344,6 +1345,19 @@ dns_zoneset_find(const struct dns_zoneset *set, const uint8_t *name_lc)
 		p += 1 + *p;
 	}
 	return NULL;
+}
+
+void
+dns_zoneset_set_stat_slot(struct dns_zoneset *set, size_t i, unsigned slot)
+{
+	if (i < set->n)
+		set->zones[i]->stat_slot = slot;
+}
+
+unsigned
+dns_zone_stat_slot(const struct dns_zone *zone)
+{
+	return zone->stat_slot;
 }
 
 size_t

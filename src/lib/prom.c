@@ -167,6 +167,11 @@ prom_double(char *buf, size_t len, double v)
 		snprintf(buf, len, "%sInf", v > 0 ? "+" : "-");
 		return;
 	}
+	/* Whole numbers as integers ("10", not "1e+01"): bucket bounds read better. */
+	if (v == (double)(long long)v && fabs(v) < 1e15) {
+		snprintf(buf, len, "%lld", (long long)v);
+		return;
+	}
 	for (int prec = 1; prec <= 17; prec++) {
 		snprintf(buf, len, "%.*g", prec, v);
 		if (strtod(buf, NULL) == v)
@@ -371,6 +376,19 @@ prom_listen_str(const struct prom_listen *l, char out[PROM_LISTEN_STRLEN])
 	} else {
 		snprintf(out, PROM_LISTEN_STRLEN, "-");
 	}
+	return out;
+}
+
+const char *
+prom_listen_url(const struct prom_listen *l, char out[PROM_URL_STRLEN])
+{
+	char a[PROM_LISTEN_STRLEN];
+	char *at;
+
+	prom_listen_str(l, a);
+	if ((at = strrchr(a, '@')) != NULL)
+		*at = ':';
+	snprintf(out, PROM_URL_STRLEN, "http://%s/metrics", a);
 	return out;
 }
 

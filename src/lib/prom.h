@@ -103,6 +103,9 @@ struct prom_listen {
 int	prom_listen_parse(const char *s, uint16_t def_port, struct prom_listen *out);
 /* "127.0.0.1@9475", "[::1]@9476" */
 const char *prom_listen_str(const struct prom_listen *l, char out[PROM_LISTEN_STRLEN]);
+/* "http://127.0.0.1:9475/metrics", "http://[::1]:9476/metrics" (for the logs) */
+#define PROM_URL_STRLEN 80
+const char *prom_listen_url(const struct prom_listen *l, char out[PROM_URL_STRLEN]);
 bool	prom_listen_equal(const struct prom_listen *a, const struct prom_listen *b);
 
 #endif

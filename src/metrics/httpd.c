@@ -4,6 +4,7 @@
 #include "httpd.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <ev.h>
 #include <microhttpd.h>
 #include <stdarg.h>
@@ -210,4 +211,78 @@ uint64_t
 metrics_httpd_scrapes(const struct metrics_httpd *h)
 {
 	return h != NULL ? h->scrapes : 0;
+}
+
+static int
+metrics_set_find(const struct metrics_set *s, const struct prom_listen *l)
+{
+	for (int i = 0; i < PROM_LISTEN_MAX; i++)
+		if (s->h[i] != NULL && prom_listen_equal(&s->at[i], l))
+			return i;
+	return -1;
+}
+
+int
+metrics_set_apply(struct metrics_set *s, struct ev_loop *loop, const struct prom_listen *l,
+    size_t n, metrics_collect_fn *collect, void *ctx, const char *conf, char *err,
+    size_t errlen)
+{
+	struct metrics_httpd *opened[PROM_LISTEN_MAX] = { NULL };
+	bool keep[PROM_LISTEN_MAX] = { false };
+	char a[PROM_LISTEN_STRLEN];
+
+	if (n > PROM_LISTEN_MAX)
+		n = PROM_LISTEN_MAX;
+	for (size_t i = 0; i < n; i++) {
+		int k = metrics_set_find(s, &l[i]);
+		if (k >= 0) {
+			keep[k] = true;
+			continue;
+		}
+		if ((opened[i] = metrics_httpd_start(loop, &l[i], collect, ctx)) == NULL) {
+			for (size_t j = 0; j < i; j++)
+				metrics_httpd_stop(opened[j]);
+			snprintf(err, errlen, "%s:%u: metrics listen %s: cannot listen there", conf,
+			    l[i].line, prom_listen_str(&l[i], a));
+			return -1;
+		}
+	}
+	for (int k = 0; k < PROM_LISTEN_MAX; k++)
+		if (s->h[k] != NULL && !keep[k]) {
+			log_info("metrics: no longer serving on %s", prom_listen_str(&s->at[k], a));
+			metrics_httpd_stop(s->h[k]);
+			s->h[k] = NULL;
+		}
+	for (size_t i = 0; i < n; i++) {
+		if (opened[i] == NULL)
+			continue;
+		for (int k = 0; k < PROM_LISTEN_MAX; k++)
+			if (s->h[k] == NULL) {
+				s->h[k] = opened[i];
+				s->at[k] = l[i];
+				break;
+			}
+		char url[PROM_URL_STRLEN];
+		log_info("metrics: serving Prometheus on %s", prom_listen_url(&l[i], url));
+	}
+	return 0;
+}
+
+void
+metrics_set_stop(struct metrics_set *s)
+{
+	for (int k = 0; k < PROM_LISTEN_MAX; k++) {
+		metrics_httpd_stop(s->h[k]);
+		s->h[k] = NULL;
+	}
+}
+
+uint64_t
+metrics_set_scrapes(const struct metrics_set *s)
+{
+	uint64_t n = 0;
+
+	for (int k = 0; k < PROM_LISTEN_MAX; k++)
+		n += metrics_httpd_scrapes(s->h[k]);
+	return n;
 }

@@ -39,7 +39,24 @@ typedef void metrics_collect_fn(void *ctx, struct prom_w *w);
 struct metrics_httpd *metrics_httpd_start(struct ev_loop *loop, const struct prom_listen *l,
     metrics_collect_fn *collect, void *ctx);
 void	metrics_httpd_stop(struct metrics_httpd *h);
-/* Scrapes served (200) and refused (404, 405, a page that failed) so far. */
+/* Pages served (200) so far. */
 uint64_t metrics_httpd_scrapes(const struct metrics_httpd *h);
+
+/* A daemon's listeners: those of its `metrics listen` lines. */
+struct metrics_set {
+	struct metrics_httpd *h[PROM_LISTEN_MAX];	/* NULL: free */
+	struct prom_listen at[PROM_LISTEN_MAX];
+};
+/*
+ * Make s listen on l[0..n): the new addresses are opened first, so a
+ * reload whose new address cannot be bound fails whole and changes
+ * nothing; then those no longer in l are closed.  0, or -1 with
+ * "conf:line: message" in err.
+ */
+int	metrics_set_apply(struct metrics_set *s, struct ev_loop *loop, const struct prom_listen *l,
+	    size_t n, metrics_collect_fn *collect, void *ctx, const char *conf, char *err,
+	    size_t errlen);
+void	metrics_set_stop(struct metrics_set *s);
+uint64_t metrics_set_scrapes(const struct metrics_set *s);
 
 #endif

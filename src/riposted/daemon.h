@@ -23,14 +23,13 @@
 #include "ctl/ctl.h"
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "metrics/httpd.h"
 #include "riposted/conf.h"
 
 #define RIPOSTED_DEFAULT_CONF "/etc/riposte/riposted.conf"
 #define RIPOSTED_VERSION "0.1.0"
 /* The drained-services file when there is no pidfile to put it beside. */
 #define RIPOSTED_STATE_DIR "/run/riposte"
-
-struct metrics_httpd;
 
 struct daemon {
 	struct ev_loop *loop;
@@ -46,8 +45,7 @@ struct daemon {
 	struct ctl_server *ctl;
 	struct svcd *svcd;
 	struct bfd_mgr *bfd;	/* opened when an interface has `ip rip bfd` */
-	struct metrics_httpd *metrics[PROM_LISTEN_MAX];	/* `metrics listen`; NULL: none */
-	struct prom_listen metrics_at[PROM_LISTEN_MAX];	/* where each listens */
+	struct metrics_set metrics;	/* `metrics listen` */
 	bool terminating;	/* SIGTERM seen: draining, then exit */
 	ev_timer term_timer;
 	ev_timer timer;

@@ -22,7 +22,6 @@ daemon_metrics_collect(void *ctx, struct prom_w *w)
 	rtime_t now = clock_mono_now();
 	struct rip_io_stats is;
 	struct kr_stats ks;
-	uint64_t scrapes = 0;
 
 	prom_family(w, "riposte_build_info", PROM_GAUGE, "The program and its version.");
 	prom_u64(w, "", 1, "program", "riposted", "version", RIPOSTED_VERSION, NULL);
@@ -32,11 +31,9 @@ daemon_metrics_collect(void *ctx, struct prom_w *w)
 	    "Configuration reloads, by result (ok, failed: the running one stayed).");
 	prom_u64(w, "", d->reloads, "result", "ok", NULL);
 	prom_u64(w, "", d->reload_failures, "result", "failed", NULL);
-	for (size_t i = 0; i < PROM_LISTEN_MAX; i++)
-		scrapes += metrics_httpd_scrapes(d->metrics[i]);
 	prom_family(w, "riposte_metrics_scrapes", PROM_COUNTER,
 	    "Pages served by the metrics listeners, this one included.");
-	prom_u64(w, "", scrapes, NULL);
+	prom_u64(w, "", metrics_set_scrapes(&d->metrics), NULL);
 
 	svcd_metrics(d->svcd, w);
 	rip_metrics(d->eng, w, now);
@@ -70,71 +67,15 @@ daemon_metrics_collect(void *ctx, struct prom_w *w)
 	bfd_mgr_metrics(d->bfd, w);
 }
 
-/* Index of the listener on l, or -1. */
-static int
-daemon_metrics_find(const struct daemon *d, const struct prom_listen *l)
-{
-	for (int i = 0; i < PROM_LISTEN_MAX; i++)
-		if (d->metrics[i] != NULL && prom_listen_equal(&d->metrics_at[i], l))
-			return i;
-	return -1;
-}
-
-/*
- * Make d's listeners those of c: the new ones are opened first, so a
- * reload whose new address cannot be bound fails whole and changes
- * nothing; then the ones c no longer has are closed.  0, or -1 with the
- * message in err.
- */
 int
 daemon_metrics_apply(struct daemon *d, const struct riposted_conf *c, char *err, size_t errlen)
 {
-	struct metrics_httpd *opened[PROM_LISTEN_MAX] = { NULL };
-	bool keep[PROM_LISTEN_MAX] = { false };
-	char a[PROM_LISTEN_STRLEN];
-
-	for (size_t i = 0; i < c->n_metrics; i++) {
-		int k = daemon_metrics_find(d, &c->metrics[i]);
-		if (k >= 0) {
-			keep[k] = true;
-			continue;
-		}
-		opened[i] = metrics_httpd_start(d->loop, &c->metrics[i], daemon_metrics_collect, d);
-		if (opened[i] == NULL) {
-			for (size_t j = 0; j < i; j++)
-				metrics_httpd_stop(opened[j]);
-			snprintf(err, errlen, "%s:%u: metrics listen %s: cannot listen there",
-			    d->conf_path, c->metrics[i].line, prom_listen_str(&c->metrics[i], a));
-			return -1;
-		}
-	}
-	for (int k = 0; k < PROM_LISTEN_MAX; k++)
-		if (d->metrics[k] != NULL && !keep[k]) {
-			log_info("metrics: no longer serving on %s",
-			    prom_listen_str(&d->metrics_at[k], a));
-			metrics_httpd_stop(d->metrics[k]);
-			d->metrics[k] = NULL;
-		}
-	for (size_t i = 0; i < c->n_metrics; i++) {
-		if (opened[i] == NULL)
-			continue;
-		for (int k = 0; k < PROM_LISTEN_MAX; k++)
-			if (d->metrics[k] == NULL) {
-				d->metrics[k] = opened[i];
-				d->metrics_at[k] = c->metrics[i];
-				break;
-			}
-		log_info("metrics: serving Prometheus on http://%s/metrics",
-		    prom_listen_str(&c->metrics[i], a));
-	}
-	return 0;
+	return metrics_set_apply(&d->metrics, d->loop, c->metrics, c->n_metrics,
+	    daemon_metrics_collect, d, d->conf_path, err, errlen);
 }
 
 void
 daemon_metrics_stop(struct daemon *d)
 {
-	for (size_t i = 0; i < PROM_LISTEN_MAX; i++) {
-		metrics_httpd_stop(d->metrics[i]);
-		d->metrics[i] = NULL;
-	}
+	metrics_set_stop(&d->metrics);
 }

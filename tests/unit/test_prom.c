@@ -109,6 +109,9 @@ test_numbers(void **state)
 	prom_f64(&p.w, "", -INFINITY, "k", "e", NULL);
 	prom_f64(&p.w, "", NAN, "k", "f", NULL);
 	prom_f64(&p.w, "", 1.0 / 3.0, "k", "g", NULL);
+	prom_f64(&p.w, "", 10., "k", "h", NULL);
+	prom_f64(&p.w, "", 1e20, "k", "i", NULL);
+	prom_f64(&p.w, "", -0.5, "k", "j", NULL);
 	assert_int_equal(page_close(&p), 0);
 	assert_string_equal(p.buf,
 	    "# HELP riposte_t_seconds t\n"
@@ -119,7 +122,10 @@ test_numbers(void **state)
 	    "riposte_t_seconds{k=\"d\"} +Inf\n"
 	    "riposte_t_seconds{k=\"e\"} -Inf\n"
 	    "riposte_t_seconds{k=\"f\"} NaN\n"
-	    "riposte_t_seconds{k=\"g\"} 0.3333333333333333\n");
+	    "riposte_t_seconds{k=\"g\"} 0.3333333333333333\n"
+	    "riposte_t_seconds{k=\"h\"} 10\n"
+	    "riposte_t_seconds{k=\"i\"} 1e+20\n"
+	    "riposte_t_seconds{k=\"j\"} -0.5\n");
 	free(p.buf);
 }
 
@@ -258,6 +264,8 @@ test_listen(void **state)
 	assert_string_equal(prom_listen_str(&l, buf), "127.0.0.1@20001");
 	assert_int_equal(prom_listen_parse("[::1]@9476", 9475, &l), 0);
 	assert_string_equal(prom_listen_str(&l, buf), "[::1]@9476");
+	char url[PROM_URL_STRLEN];
+	assert_string_equal(prom_listen_url(&l, url), "http://[::1]:9476/metrics");
 	assert_int_equal(prom_listen_parse("[::1]", 9476, &l), 0);
 	assert_string_equal(prom_listen_str(&l, buf), "[::1]@9476");
 	assert_int_equal(prom_listen_parse("::@1", 9476, &m), 0);
