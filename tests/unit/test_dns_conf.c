@@ -1000,8 +1000,8 @@ test_roundtrip(void **state)
 		"key k hmac-sha256 c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0MTI=\n"
 		"zone a secondary 192.0.2.1@5300 key k\nzone a file a\nzone a notify ::1\n"
 		"zone a allow-transfer 0.0.0.0/0\nzone a allow-transfer ::/0 key k\n",
-		"key \"a b\" hmac-sha1 YQ==\nzone \\# hosts h\nzone \\# allow-transfer 10.0.0.0/8 key "
-		"\"a b\"\n",
+		("key \"a b\" hmac-sha1 YQ==\nzone \\# hosts h\nzone \\# allow-transfer 10.0.0.0/8 key "
+		"\"a b\"\n"),
 	};
 
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
