@@ -872,6 +872,9 @@ bfd_mgr_metrics(const struct bfd_mgr *m, struct prom_w *w)
 	prom_u64(w, "", st.tx_packets, NULL);
 	prom_family(w, "riposte_bfd_send_errors", PROM_COUNTER, "BFD packets that failed to go out.");
 	prom_u64(w, "", st.tx_errors, NULL);
+	prom_family(w, "riposte_bfd_not_sent_no_key", PROM_COUNTER,
+	    "BFD packets not sent because no key of the chain may sign now.");
+	prom_u64(w, "", st.tx_no_key, NULL);
 	prom_family(w, "riposte_bfd_packet_drops", PROM_COUNTER,
 	    "BFD packets dropped, by reason (ttl: not 255, RFC 5881 5; no_session; invalid: "
 	    "decoding or authentication).");

@@ -2,20 +2,23 @@
 # t_prometheus.sh - both daemons' metrics listeners scraped by Debian's real
 # Prometheus server (README, Metrics).
 #
-#   one namespace m1, loopback only:
-#     riposted     service web (10.128.224.80/32 on lo), its check passes
-#                  while $T_DIR/web.up exists; metrics on 127.0.0.1:9475
-#     riposte-dns  example.com on 127.0.0.1@5353; metrics on 127.0.0.1:9476
-#     prometheus   its own config and storage in $T_DIR, scrape_interval 1s,
-#                  a job for each daemon, web on 127.0.0.1:9090 (never the
-#                  system's service)
+#   m1 10.0.12.1 ---- 10.0.12.2 m2      RIP and BFD between them
+#   m1: riposted     service web (10.128.224.80/32 on lo), its check passes
+#                    while $T_DIR/web.up exists; metrics on 127.0.0.1:9475
+#       riposte-dns  example.com on 127.0.0.1@5353; metrics on 127.0.0.1:9476
+#       prometheus   its own config and storage in $T_DIR, scrape_interval
+#                    1s, a job for each daemon, web on 127.0.0.1:9090 (never
+#                    the system's service)
+#   m2: riposted     10.0.99.1/32 on lo; metrics on 10.0.12.2:9475, scraped
+#                    by m1's prometheus in the riposted job
 #
 # Checks: each page passes `promtool check metrics`, OpenMetrics when asked
 # ends in "# EOF", 404 and 405 elsewhere; through Prometheus's HTTP API
 # (/api/v1/query): `up` is 1 for both jobs and their targets have no
-# scrape error; removing web.up takes the service down and Prometheus's
+# scrape error; the BFD session between m1 and m2 is up on both and each
+# learned the other's route; removing web.up takes the service down and Prometheus's
 # series says so (state="down" 1, announced 0, the transition counted),
-# putting it back brings it up again; riposte-dns's query counter and its
+# m2 loses its route to web, and putting it back brings both back; riposte-dns's query counter and its
 # zone's grow by the queries dig sent; every metric the Grafana dashboard
 # (contrib/grafana/riposte.json) queries is one Prometheus has scraped.
 # The API's answers are printed ("# api: ...").  Both daemons stop cleanly
@@ -33,7 +36,9 @@ for t in prometheus promtool curl jq dig; do
 done
 [[ -x $RIPOSTE_DNS ]] || bail "no $RIPOSTE_DNS (build first)"
 
-ns_add m1 || bail "namespace"
+ns_add m1 m2 || bail "namespaces"
+link m1 m2 10.0.12.1/24 10.0.12.2/24 || bail "link m1 m2"
+ipn m2 addr add 10.0.99.1/32 dev lo || bail "m2's lo address"
 
 # ---- riposte-dns (ip netns exec directly, not nsx: $! must be the daemon's
 # pid, which the cleanup finds in our namespace and stops)
@@ -63,6 +68,10 @@ T_LOGS+=("$T_DIR/dns.log")
 touch "$T_DIR/web.up"
 riposted_conf m1
 cat >>"$T_DIR/m1.conf" <<EOF
+interface veth-m1m2
+ ip rip bfd
+ bfd interval 100 multiplier 3
+!
 metrics listen 127.0.0.1@$RD_PORT
 service web
  address 10.128.224.80/32
@@ -74,6 +83,15 @@ service web
  drain-time 1s
 EOF
 start_riposted m1 || bail "riposted in m1"
+riposted_conf m2
+cat >>"$T_DIR/m2.conf" <<EOF
+interface veth-m2m1
+ ip rip bfd
+ bfd interval 100 multiplier 3
+!
+metrics listen 10.0.12.2@$RD_PORT
+EOF
+start_riposted m2 || bail "riposted in m2"
 
 # ---- Prometheus, ours: config, storage and log in $T_DIR
 mkdir -p "$T_DIR/tsdb"
@@ -85,7 +103,7 @@ global:
 scrape_configs:
   - job_name: riposted
     static_configs:
-      - targets: ['127.0.0.1:$RD_PORT']
+      - targets: ['127.0.0.1:$RD_PORT', '10.0.12.2:$RD_PORT']
   - job_name: riposte-dns
     static_configs:
       - targets: ['127.0.0.1:$DNS_PORT']
@@ -112,10 +130,13 @@ api_say() { say "api: $1 -> $(q "$1" | jq -c '[.data.result[] | {m: .metric, v: 
 check_within 5 "riposte-dns answers in m1" eval 'nsx m1 dig +short +time=1 +tries=1 -p 5353 @127.0.0.1 www.example.com A | grep -qx 192.0.2.10'
 check_within 15 "prometheus ready" get "http://127.0.0.1:$PROM_PORT/-/ready"
 
-# ---- the pages themselves
-for job in riposted:$RD_PORT riposte-dns:$DNS_PORT; do
-	name=${job%%:*} port=${job##*:}
-	get "http://127.0.0.1:$port/metrics" >"$T_DIR/$name.prom" || not_ok "$name: GET /metrics"
+# ---- the pages themselves (m2's once BFD and RIP are up, so that its
+# per-session and per-neighbour families have series for promtool)
+check_within 15 "BFD up between m1 and m2 (m2's page)" eval \
+	'get "http://10.0.12.2:$RD_PORT/metrics" | grep -qx "riposte_bfd_sessions{state=\"up\"} 1"'
+for job in riposted:127.0.0.1:$RD_PORT riposte-dns:127.0.0.1:$DNS_PORT riposted-m2:10.0.12.2:$RD_PORT; do
+	name=${job%%:*} addr=${job#*:}
+	get "http://$addr/metrics" >"$T_DIR/$name.prom" || not_ok "$name: GET /metrics"
 	say "$name: $(grep -vc '^#' "$T_DIR/$name.prom") samples, $(grep -c '^# TYPE' "$T_DIR/$name.prom") families"
 	if promtool check metrics <"$T_DIR/$name.prom" >"$T_DIR/$name.promtool" 2>&1; then
 		ok "$name: promtool check metrics passes$([[ -s $T_DIR/$name.promtool ]] || echo ' (no remarks)')"
@@ -123,19 +144,29 @@ for job in riposted:$RD_PORT riposte-dns:$DNS_PORT; do
 		not_ok "$name: promtool check metrics"
 	fi
 	sed "s/^/# promtool $name: /" "$T_DIR/$name.promtool"
-	om=$(get -H 'Accept: application/openmetrics-text;version=1.0.0,text/plain;q=0.5' "http://127.0.0.1:$port/metrics")
+	om=$(get -H 'Accept: application/openmetrics-text;version=1.0.0,text/plain;q=0.5' "http://$addr/metrics")
 	check_eq "$name: OpenMetrics when asked, ending in # EOF" "# EOF" "$(tail -n 1 <<<"$om")"
-	check_eq "$name: 404 for another path" 404 "$(nsx m1 curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/")"
-	check_eq "$name: 405 for POST" 405 "$(nsx m1 curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$port/metrics")"
+	check_eq "$name: 404 for another path" 404 "$(nsx m1 curl -s -o /dev/null -w '%{http_code}' "http://$addr/")"
+	check_eq "$name: 405 for POST" 405 "$(nsx m1 curl -s -o /dev/null -w '%{http_code}' -X POST "http://$addr/metrics")"
 done
 
 # ---- scraped by Prometheus
-check_within 20 'Prometheus: up{job="riposted"} is 1' q_is 'up{job="riposted"}' 1
+check_within 20 'Prometheus: up{job="riposted"} is 1 for m1' q_is 'up{job="riposted",instance="127.0.0.1:9475"}' 1
+check_within 5 'Prometheus: up{job="riposted"} is 1 for m2' q_is 'up{job="riposted",instance="10.0.12.2:9475"}' 1
 check_within 20 'Prometheus: up{job="riposte-dns"} is 1' q_is 'up{job="riposte-dns"}' 1
 api_say 'up'
 TG=$(get "http://127.0.0.1:$PROM_PORT/api/v1/targets")
 say "api: targets -> $(jq -c '[.data.activeTargets[] | {job: .labels.job, health, lastError}]' <<<"$TG")"
-check "both targets healthy, no scrape error" jq -e '[.data.activeTargets[] | select(.health == "up" and .lastError == "")] | length == 2' <<<"$TG"
+check "all three targets healthy, no scrape error" jq -e '[.data.activeTargets[] | select(.health == "up" and .lastError == "")] | length == 3' <<<"$TG"
+
+# ---- RIP and BFD between m1 and m2, as scraped
+check_within 10 'Prometheus: a BFD session up on each riposted' q_is 'sum(riposte_bfd_sessions{state="up"})' 2
+check_within 10 'Prometheus: m1 has one RIP neighbour' q_is 'riposte_rip_neighbors{instance="127.0.0.1:9475"}' 1
+check_within 20 "Prometheus: m1 learned m2's lo route" q_ge 'riposte_rip_routes{instance="127.0.0.1:9475",origin="rip"}' 1
+check_within 20 "Prometheus: m2 learned web's route from m1" q_ge 'riposte_rip_routes{instance="10.0.12.2:9475",origin="rip"}' 1
+api_say 'riposte_bfd_session_up'
+api_say 'riposte_rip_routes{origin=~"rip|service"}'
+M2_RIP=$(qv 'riposte_rip_routes{instance="10.0.12.2:9475",origin="rip"}')
 
 # ---- a service state change in riposted, seen in the scraped series
 check_within 20 'Prometheus: service web is up' q_is 'riposte_service_state{service="web",state="up"}' 1
@@ -146,11 +177,13 @@ check_within 10 'Prometheus: service web is down after its check file went' q_is
 check_within 5 'Prometheus: web no longer announced' q_is 'riposte_service_announced{service="web"}' 0
 check_within 5 'Prometheus: the transition to down is counted' q_ge 'riposte_service_transitions_total{service="web",to="down"}' $((${DOWN0:-0} + 1))
 check_within 5 'Prometheus: the check failed' q_is 'riposte_service_check_up{service="web"}' 0
+check_within 10 "Prometheus: m2 lost its route to web" q_is 'riposte_rip_routes{instance="10.0.12.2:9475",origin="rip"}' $((${M2_RIP:-0} - 1))
 api_say 'riposte_service_state{service="web"} == 1'
 api_say 'riposte_service_transitions_total{service="web"}'
 touch "$T_DIR/web.up"
 check_within 10 'Prometheus: service web is up again' q_is 'riposte_service_state{service="web",state="up"}' 1
 check_within 5 'Prometheus: web announced again' q_is 'riposte_service_announced{service="web"}' 1
+check_within 10 "Prometheus: m2 has its route to web again" q_is 'riposte_rip_routes{instance="10.0.12.2:9475",origin="rip"}' "${M2_RIP:-0}"
 check_within 5 'Prometheus: check latency histogram has observations' q_ge 'sum(riposte_service_check_duration_seconds_count{service="web"})' 10
 api_say 'histogram_quantile(0.99, sum by (le) (rate(riposte_service_check_duration_seconds_bucket{service="web"}[30s])))'
 
@@ -190,7 +223,7 @@ fi
 NAMES=$({
 	get "http://127.0.0.1:$PROM_PORT/api/v1/label/__name__/values" | jq -r '.data[]'
 	awk '$1 == "#" && $2 == "TYPE" { print $3; if ($4 == "histogram") { print $3 "_bucket"; print $3 "_sum"; print $3 "_count" } }' \
-		"$T_DIR/riposted.prom" "$T_DIR/riposte-dns.prom"
+		"$T_DIR/riposted.prom" "$T_DIR/riposte-dns.prom" "$T_DIR/riposted-m2.prom"
 } | sort -u)
 mapfile -t WANT < <(jq -r '.. | objects | .expr? // empty, (.query? | objects | .query? // empty)' "$DASHBOARD" |
 	grep -oE '\briposte_[a-z0-9_]+' | sort -u)
