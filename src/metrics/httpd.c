@@ -29,6 +29,7 @@ struct metrics_httpd {
 	metrics_collect_fn *collect;
 	void *ctx;
 	char name[PROM_LISTEN_STRLEN];
+	bool starting;		/* MHD's messages are warnings (why the bind failed) */
 	uint64_t scrapes, refused;
 };
 
@@ -43,7 +44,12 @@ metrics_mhd_log(void *cls, const char *fmt, va_list ap)
 	n = strlen(msg);
 	while (n > 0 && msg[n - 1] == '\n')
 		msg[--n] = '\0';
-	log_warnx("metrics %s: %s", h->name, msg);
+	/*
+	 * Once running, what libmicrohttpd reports is about its clients (a
+	 * scraper that hung up, the connection limit): anyone who can connect
+	 * could fill the log with it, so it is debugging only.
+	 */
+	log_msg(h->starting ? LOG_LVL_WARN : LOG_LVL_DEBUG, "metrics %s: %s", h->name, msg);
 }
 
 static mhd_result
@@ -162,6 +168,7 @@ metrics_httpd_start(struct ev_loop *loop, const struct prom_listen *l,
 	h->collect = collect;
 	h->ctx = ctx;
 	prom_listen_str(l, h->name);
+	h->starting = true;
 	if (l->sa.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	/* The port is in the address; MHD's own port argument is then ignored. */
@@ -187,6 +194,7 @@ metrics_httpd_start(struct ev_loop *loop, const struct prom_listen *l,
 		free(h);
 		return NULL;
 	}
+	h->starting = false;
 	ev_io_init(&h->io, metrics_io_cb, info->epoll_fd, EV_READ);
 	h->io.data = h;
 	ev_io_start(loop, &h->io);
