@@ -206,6 +206,27 @@ check_within 5 "Prometheus: example.com.'s zone counter grew too" \
 check_within 5 "Prometheus: a TCP query counted as tcp" q_ge 'riposte_dns_queries_total{transport="tcp"}' 1
 check_within 5 "Prometheus: NXDOMAIN answers counted" q_ge 'riposte_dns_responses_total{rcode="NXDOMAIN"}' "$N"
 check_within 10 "Prometheus: the query rate is above 0" q_ge 'sum(rate(riposte_dns_queries_total[5s]))' 0.1
+
+# A reload that adds a zone: the new zone gets its own counter, the old
+# one's count goes on from where it was (not reset, not mixed up).
+cat >"$T_DIR/example.org.zone" <<'EOF'
+$ORIGIN example.org.
+$TTL 3600
+@	IN SOA ns1 hostmaster 7 7200 3600 1209600 300
+@	IN NS ns1
+ns1	IN A 192.0.2.2
+EOF
+printf 'zone example.org file %s\n' "$T_DIR/example.org.zone" >>"$T_DIR/riposte-dns.conf"
+Z1=$(qv 'riposte_dns_zone_queries_total{zone="example.com."}')
+kill -HUP "$DNS_PID"
+check_within 10 "Prometheus: the reload is counted" q_is 'riposte_config_reloads_total{job="riposte-dns",result="ok"}' 1
+check_within 5 "riposte-dns serves example.org after the reload" eval \
+	'nsx m1 dig +short +time=1 +tries=1 -p 5353 @127.0.0.1 example.org SOA | grep -q " 7 "'
+for ((i = 0; i < 5; i++)); do echo "ns1.example.org A"; done >"$T_DIR/queries2"
+nsx m1 dig +short +time=1 +tries=1 -p 5353 @127.0.0.1 -f "$T_DIR/queries2" >/dev/null
+check_within 10 "Prometheus: example.org. has its own zone counter" q_ge 'riposte_dns_zone_queries_total{zone="example.org."}' 5
+check_within 5 "Prometheus: example.org.'s serial" q_is 'riposte_dns_zone_serial{zone="example.org."}' 7
+check_eq "example.com.'s counter kept its count across the reload" "$Z1" "$(qv 'riposte_dns_zone_queries_total{zone="example.com."}')"
 api_say 'riposte_dns_queries_total'
 api_say 'riposte_dns_zone_queries_total'
 api_say 'sum by (type) (riposte_dns_query_types_total) > 0'
