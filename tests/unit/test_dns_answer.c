@@ -1079,6 +1079,18 @@ test_stats_metrics(void **state)
 	assert_string_equal(dns_stats_qtype_name(DNS_QTYPE_STATS), "other");
 	for (unsigned i = 0; i + 1 < DNS_QTYPE_STATS; i++)
 		assert_string_not_equal(dns_stats_qtype_name(i), "other");
+	/* Each named index is the type of that name, and only of it. */
+	unsigned seen[DNS_QTYPE_STATS] = { 0 };
+	for (unsigned t = 0; t < 65536; t++)
+		seen[dns_stats_qtype((uint16_t)t)]++;
+	for (unsigned i = 0; i + 1 < DNS_QTYPE_STATS; i++) {
+		char buf[DNSMSG_TYPE_STRLEN];
+		assert_int_equal(seen[i], 1);
+		for (unsigned t = 0; t < 256; t++)
+			if (dns_stats_qtype((uint16_t)t) == i)
+				assert_string_equal(dnsmsg_type_name((uint16_t)t, buf),
+				    dns_stats_qtype_name(i));
+	}
 
 	for (size_t i = 0; i < dns_zoneset_count(zones); i++)
 		dns_zoneset_set_stat_slot(zones, i, 0);
