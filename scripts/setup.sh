@@ -24,8 +24,10 @@ PKGS=(
 	systemd logrotate gdb util-linux                           # tests/install: systemd-analyze,
 	                                                           # sysusers, tmpfiles; logrotate;
 	                                                           # gdb (a stuck worker); setpriv
+	libmicrohttpd-dev                                          # the metrics listener (HTTP)
+	prometheus                                                 # promtool and the scrape test
 )
-SERVICES=(frr bird knot nsd unbound)   # services of the packages above
+SERVICES=(frr bird knot nsd unbound prometheus)   # services of the packages above
 
 installed() { # the packages among "$@" that are installed, one a line
 	dpkg-query -W -f='${Package} ${db:Status-Status}\n' "$@" 2>/dev/null | awk '$2 == "installed" { print $1 }'

@@ -184,7 +184,7 @@ if ((!QUICK && !ONLY_NETNS)); then
 		mtest asan-unit+fuzz build-asan --suite unit --suite fuzz --timeout-multiplier 3
 		# riposted under ASan+UBSan against hostile input and through its exit path
 		((NETNS)) && netns netns-asan build-asan t_flood t_sigterm t_svc_service_death t_svc_drain \
-		    t_bfd_rip t_rip_input t_ctl t_svc_address t_svc_reload t_instance t_zone_fresh
+		    t_bfd_rip t_rip_input t_ctl t_svc_address t_svc_reload t_instance t_zone_fresh t_prometheus
 		# riposte-dns under ASan+UBSan: the smoke test has reloads under load and TCP abuse
 		((NETNS)) && script dns-asan-smoke env RIPOSTE_DNS="$ROOT/build-asan/riposte-dns" tests/dns/smoke.sh
 		# both daemons' sd_notify, reloads, SIGUSR1 reopens and the query log under ASan+UBSan

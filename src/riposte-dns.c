@@ -30,6 +30,8 @@
 #include "lib/log.h"
 #include "lib/sdnotify.h"
 #include "lib/pidfile.h"
+#include "lib/prom.h"
+#include "metrics/httpd.h"
 
 /*
  * Started as root without `user`, riposte-dns still gives root up once its
@@ -55,10 +57,12 @@ struct dnsd {
 	ev_timer watchdog;      /* WATCHDOG=1 while the workers turn */
 	struct log_ratelimit watchdog_rl;
 	uint64_t reloads, reload_failures;
+	uint64_t reloads_partial;     /* published, but a statement failed (in both above) */
 	double started;               /* mono_ms() / 1000 at start, for the uptime */
 	struct ctl_server *ctl;       /* NULL: no control socket */
 	struct dns_secondary *sec;    /* the secondary zones' engine; NULL: none yet */
 	struct dns_xfrd *xfrd;        /* transfers and NOTIFY out */
+	struct metrics_set metrics;   /* `metrics listen` */
 };
 
 static double
@@ -284,6 +288,7 @@ dnsd_qlog_config(struct dnsd *d, const struct dnsconf *conf)
  * memory).  A line for the caller in msg either way.
  */
 static int dnsd_reload_do(struct dnsd *d, const char *only, char *msg, size_t msglen);
+static metrics_collect_fn dnsd_metrics;
 
 static int
 dnsd_reload(struct dnsd *d, const char *only, char *msg, size_t msglen)
@@ -322,6 +327,15 @@ dnsd_reload_do(struct dnsd *d, const char *only, char *msg, size_t msglen)
 	    strcmp(dnsconf_control(&conf), dnsconf_control(&d->conf)) != 0))
 		log_warnx("reload: listen, user, workers, control and tcp-* changes take effect "
 		    "at the next start");
+	/* The metrics listeners do change: new ones first, so a bad one changes nothing. */
+	if (metrics_set_apply(&d->metrics, EV_DEFAULT, conf.metrics, conf.n_metrics, dnsd_metrics,
+	    d, d->conf_abs, err, sizeof(err)) != 0) {
+		d->reload_failures++;
+		snprintf(msg, msglen, "reload failed: %s; still serving everything as before", err);
+		log_warnx("%s", msg);
+		dnsconf_free(&conf);
+		return -1;
+	}
 	if (only != NULL)
 		gen = dns_gen_load_one(&conf, dns_server_gen(d->srv), only);
 	else
@@ -349,8 +363,10 @@ dnsd_reload_do(struct dnsd *d, const char *only, char *msg, size_t msglen)
 			(void)dns_secondary_refresh(d->sec, only);
 	}
 	d->reloads++;
-	if (failed > 0)
+	if (failed > 0) {
 		d->reload_failures++;
+		d->reloads_partial++;
+	}
 	/* The settings that live in the generation took effect; keep the rest. */
 	memcpy(d->conf.identity, conf.identity, sizeof(conf.identity));
 	memcpy(d->conf.version, conf.version, sizeof(conf.version));
@@ -820,6 +836,175 @@ ctl_reload(void *ctx, const struct ctl_request *req, FILE *out)
 	return json_end(&w) == 0 ? CTL_OK : CTL_ERR;
 }
 
+/* ------------------------------------------------------------- metrics */
+
+/*
+ * The Prometheus page (README, Metrics), on the main thread: the workers'
+ * counters are summed as `status` sums them (each a whole word, read
+ * while they count: a scrape may see one worker a query further than
+ * another, never a torn number), the zones come from the generation
+ * being served, which only this thread replaces.
+ */
+static void
+dnsd_metrics(void *ctx, struct prom_w *w)
+{
+	struct dnsd *d = ctx;
+	struct dns_server_stats st;
+	const struct dns_gen *gen = dns_server_gen(d->srv);
+	const uint8_t (*slot)[DNS_NAME_MAX];
+	unsigned used, max, nw = dns_server_workers(d->srv), n_slots;
+	char text[DNS_NAME_STRLEN], num[16];
+
+	dns_server_stats(d->srv, &st);
+	dns_server_tcp_slots(d->srv, &used, &max);
+	prom_family(w, "riposte_build_info", PROM_GAUGE, "The program and its version.");
+	prom_u64(w, "", 1, "program", "riposte-dns", "version", RIPOSTE_DNS_VERSION, NULL);
+	prom_family(w, "riposte_uptime_seconds", PROM_GAUGE, "Seconds since riposte-dns started.");
+	prom_f64(w, "", mono_ms() / 1000. - d->started, NULL);
+	prom_family(w, "riposte_config_reloads", PROM_COUNTER,
+	    "Reloads, by result (ok; partial: published, but a zone statement failed and kept "
+	    "its previous version; failed: nothing changed).");
+	prom_u64(w, "", d->reloads - d->reloads_partial, "result", "ok", NULL);
+	prom_u64(w, "", d->reloads_partial, "result", "partial", NULL);
+	prom_u64(w, "", d->reload_failures - d->reloads_partial, "result", "failed", NULL);
+	prom_family(w, "riposte_metrics_scrapes", PROM_COUNTER,
+	    "Pages served by the metrics listeners, this one included.");
+	prom_u64(w, "", metrics_set_scrapes(&d->metrics), NULL);
+
+	prom_family(w, "riposte_dns_queries", PROM_COUNTER,
+	    "DNS messages received to answer, by transport.");
+	prom_u64(w, "", st.answer.udp, "transport", "udp", NULL);
+	prom_u64(w, "", st.answer.tcp, "transport", "tcp", NULL);
+	prom_family(w, "riposte_dns_query_types", PROM_COUNTER,
+	    "Questions by QTYPE (the common ones by name, the rest as other).");
+	for (unsigned i = 0; i < DNS_QTYPE_STATS; i++)
+		prom_u64(w, "", st.answer.qtype[i], "type", dns_stats_qtype_name(i), NULL);
+	prom_family(w, "riposte_dns_responses", PROM_COUNTER, "Responses by RCODE.");
+	prom_u64(w, "", st.answer.noerror, "rcode", "NOERROR", NULL);
+	prom_u64(w, "", st.answer.nxdomain, "rcode", "NXDOMAIN", NULL);
+	prom_u64(w, "", st.answer.refused, "rcode", "REFUSED", NULL);
+	prom_u64(w, "", st.answer.formerr, "rcode", "FORMERR", NULL);
+	prom_u64(w, "", st.answer.notimp, "rcode", "NOTIMP", NULL);
+	prom_u64(w, "", st.answer.servfail, "rcode", "SERVFAIL", NULL);
+	prom_family(w, "riposte_dns_zone_queries", PROM_COUNTER,
+	    "Questions answered from each zone (every zone served since the start).");
+	n_slots = dns_server_zone_slots(d->srv, &slot);
+	for (unsigned k = 1; k < n_slots; k++)
+		prom_u64(w, "", st.answer.zone[k], "zone", dns_name_to_text(slot[k], text), NULL);
+	prom_family(w, "riposte_dns_queries_not_ours", PROM_COUNTER,
+	    "Questions for names in no zone of ours (answered REFUSED).");
+	prom_u64(w, "", st.answer.zone[0], NULL);
+	prom_family(w, "riposte_dns_dropped", PROM_COUNTER,
+	    "Messages not answered (responses, shorter than a header, ...).");
+	prom_u64(w, "", st.answer.dropped, NULL);
+	prom_family(w, "riposte_dns_truncated", PROM_COUNTER, "UDP answers sent with TC=1.");
+	prom_u64(w, "", st.answer.truncated, NULL);
+	prom_family(w, "riposte_dns_edns_queries", PROM_COUNTER, "Queries with EDNS (RFC 6891).");
+	prom_u64(w, "", st.answer.edns, NULL);
+	prom_family(w, "riposte_dns_nsid_answers", PROM_COUNTER, "Answers with NSID (RFC 5001).");
+	prom_u64(w, "", st.answer.nsid, NULL);
+	prom_family(w, "riposte_dns_chaos_queries", PROM_COUNTER,
+	    "CHAOS class queries (id.server, version.bind, ...).");
+	prom_u64(w, "", st.answer.chaos, NULL);
+
+	prom_family(w, "riposte_dns_workers", PROM_GAUGE, "Worker threads answering.");
+	prom_u64(w, "", nw, NULL);
+	prom_family(w, "riposte_dns_worker_queries", PROM_COUNTER, "Messages each worker received.");
+	for (unsigned i = 0; i < nw; i++) {
+		uint64_t q, a;
+		dns_server_worker_stats(d->srv, i, &q, &a);
+		snprintf(num, sizeof(num), "%u", i);
+		prom_u64(w, "", q, "worker", num, NULL);
+	}
+	prom_family(w, "riposte_dns_worker_answers", PROM_COUNTER, "Answers each worker made.");
+	for (unsigned i = 0; i < nw; i++) {
+		uint64_t q, a;
+		dns_server_worker_stats(d->srv, i, &q, &a);
+		snprintf(num, sizeof(num), "%u", i);
+		prom_u64(w, "", a, "worker", num, NULL);
+	}
+
+	prom_family(w, "riposte_dns_udp_packets", PROM_COUNTER, "UDP datagrams, by direction.");
+	prom_u64(w, "", st.udp_in, "direction", "in", NULL);
+	prom_u64(w, "", st.udp_out, "direction", "out", NULL);
+	prom_family(w, "riposte_dns_udp_dropped", PROM_COUNTER, "UDP datagrams dropped unanswered.");
+	prom_u64(w, "", st.udp_dropped, NULL);
+	prom_family(w, "riposte_dns_udp_send_errors", PROM_COUNTER, "UDP answers that failed to go out.");
+	prom_u64(w, "", st.udp_send_errors, NULL);
+	prom_family(w, "riposte_dns_rrl_actions", PROM_COUNTER,
+	    "UDP answers rate limited (RRL), by action: drop, or slip (sent truncated).");
+	prom_u64(w, "", st.rrl_limited >= st.rrl_slipped ? st.rrl_limited - st.rrl_slipped : 0,
+	    "action", "drop", NULL);
+	prom_u64(w, "", st.rrl_slipped, "action", "slip", NULL);
+
+	prom_family(w, "riposte_dns_tcp_connections_open", PROM_GAUGE, "TCP connections open now.");
+	prom_u64(w, "", used, NULL);
+	prom_family(w, "riposte_dns_tcp_slots", PROM_GAUGE,
+	    "TCP connection slots (tcp-clients, spread over the workers).");
+	prom_u64(w, "", max, NULL);
+	prom_family(w, "riposte_dns_tcp_connections", PROM_COUNTER,
+	    "TCP connections, by what became of them at accept (accepted, refused: no slot, "
+	    "refused_per_ip: over tcp-clients-per-ip).");
+	prom_u64(w, "", st.tcp_accepted, "result", "accepted", NULL);
+	prom_u64(w, "", st.tcp_refused, "result", "refused", NULL);
+	prom_u64(w, "", st.tcp_refused_per_ip, "result", "refused_per_ip", NULL);
+	prom_family(w, "riposte_dns_tcp_closed", PROM_COUNTER,
+	    "TCP connections closed by us, by reason (idle: tcp-idle-timeout; io_timeout: a "
+	    "query not whole within tcp-io-timeout; evicted_idle, evicted_busy: for a new one).");
+	prom_u64(w, "", st.tcp_closed_idle, "reason", "idle", NULL);
+	prom_u64(w, "", st.tcp_io_timeouts, "reason", "io_timeout", NULL);
+	prom_u64(w, "", st.tcp_evicted, "reason", "evicted_idle", NULL);
+	prom_u64(w, "", st.tcp_evicted_busy, "reason", "evicted_busy", NULL);
+
+	prom_family(w, "riposte_dns_zones", PROM_GAUGE, "Zones served.");
+	prom_u64(w, "", gen_zone_count(gen), NULL);
+	prom_family(w, "riposte_dns_records", PROM_GAUGE, "Records served, every zone together.");
+	prom_u64(w, "", gen->records, NULL);
+	/* Per zone served: a statement that serves nothing has no zone to name. */
+	static const char *const zone_families[][3] = {
+		{ "riposte_dns_zone_serial", "g", "The SOA serial served." },
+		{ "riposte_dns_zone_records", "g", "Records served in the zone." },
+		{ "riposte_dns_zone_load_duration_seconds", "g",
+		  "How long the last load of the zone's statement took." },
+		{ "riposte_dns_zone_loaded_timestamp_seconds", "g",
+		  "When what is served was loaded (Unix time)." },
+		{ "riposte_dns_zone_load_ok", "g",
+		  "1 if the last load of the zone's statement succeeded; 0: it failed and the "
+		  "previous version is served." },
+	};
+	for (int f = 0; f < 5; f++) {
+		prom_family(w, zone_families[f][0], PROM_GAUGE, zone_families[f][2]);
+		for (size_t i = 0; i < gen->n_src; i++) {
+			const struct dns_gen_source *s = &gen->src[i];
+			for (size_t k = 0; k < s->n_zones; k++) {
+				const struct dns_zone *z = dns_zoneset_find(gen->zones, s->apex[k]);
+				uint32_t serial = 0;
+				if (z == NULL || !dns_name_equal(dns_zone_apex(z), s->apex[k]))
+					continue;
+				dns_name_to_text(s->apex[k], text);
+				switch (f) {
+				case 0:
+					if (zone_serial(z, &serial))
+						prom_u64(w, "", serial, "zone", text, NULL);
+					break;
+				case 1:
+					prom_u64(w, "", dns_zone_rr_count(z), "zone", text, NULL);
+					break;
+				case 2:
+					prom_f64(w, "", s->ms / 1e3, "zone", text, NULL);
+					break;
+				case 3:
+					prom_u64(w, "", (uint64_t)s->loaded, "zone", text, NULL);
+					break;
+				default:
+					prom_u64(w, "", s->ok, "zone", text, NULL);
+					break;
+				}
+			}
+		}
+	}
+}
+
 static const struct ctl_command dnsd_ctl_commands[] = {
 	{ "status", NULL, "uptime, workers, queries by rcode and transport, TCP slots", 0, 0,
 	  ctl_status, CTL_CMD_READONLY },
@@ -957,6 +1142,10 @@ usage(FILE *out)
 	    "                             one line per Nth answer of each worker (default\n"
 	    "                             every one): time, client#port, udp|tcp, name,\n"
 	    "                             class, type, rcode, size\n"
+	    "  metrics listen ADDRESS[@PORT]\n"
+	    "                             repeatable: Prometheus metrics on\n"
+	    "                             http://ADDRESS:PORT/metrics (port 9476); off\n"
+	    "                             without one\n"
 	    "\n"
 	    "Signals:\n"
 	    "  SIGHUP               reload the configuration's zones (and identity, version,\n"
@@ -1322,6 +1511,10 @@ main(int argc, char **argv)
 	    sizeof(dnsd_ctl_commands) / sizeof(dnsd_ctl_commands[0]), &d)) == NULL)
 		log_warn("control socket %s: not available (ripostectl -s cannot reach us)",
 		    control);
+	/* Prometheus's listeners, while a port below 1024 could still be bound. */
+	if (metrics_set_apply(&d.metrics, loop, d.conf.metrics, d.conf.n_metrics, dnsd_metrics, &d,
+	    d.conf_abs, err, sizeof(err)) != 0)
+		fatalx("%s", err);
 	if (pw != NULL) {
 		if (d.conf.user[0] == '\0')
 			log_notice("no `user` in %s: running as %s once the sockets are bound "
@@ -1368,6 +1561,7 @@ main(int argc, char **argv)
 	ev_run(loop, 0);
 
 	struct dns_server_stats st;
+	metrics_set_stop(&d.metrics);
 	if (d.ctl != NULL)
 		ctl_server_stop(d.ctl);
 	dns_secondary_free(d.sec);

@@ -39,6 +39,7 @@
 #include "lib/addr.h"
 #include "lib/json.h"
 #include "lib/log.h"
+#include "lib/prom.h"
 
 #define BFD_RX_MAX_PER_WAKE 256	/* then let the timers run */
 #define BFD_SPORT_MIN 49152	/* RFC 5881 4 */
@@ -824,4 +825,60 @@ bfd_mgr_show(const struct bfd_mgr *m, FILE *out, bool json, rtime_t now)
 		if (m->st.drop_decode[i] != 0)
 			fprintf(out, "    dropped packets %s: %llu\n", bfd_err_str(-i),
 			    (unsigned long long)m->st.drop_decode[i]);
+}
+
+/*
+ * Prometheus: sessions by state (every state, zeros included, so that
+ * "sessions not up" is a plain query), each session's state and
+ * transitions, and the manager's packet counters.
+ */
+void
+bfd_mgr_metrics(const struct bfd_mgr *m, struct prom_w *w)
+{
+	static const enum bfd_state states[] = {
+		BFD_STATE_ADMINDOWN, BFD_STATE_DOWN, BFD_STATE_INIT, BFD_STATE_UP,
+	};
+	uint64_t by_state[4] = { 0 };
+	const struct bfd_sess *bs;
+	char p[IP4_STRLEN];
+
+	for (bs = m != NULL ? m->sessions : NULL; bs != NULL; bs = bs->next)
+		if (!bs->removed && (unsigned)bs->s.state < 4)
+			by_state[bs->s.state]++;
+	prom_family(w, "riposte_bfd_sessions", PROM_GAUGE, "BFD sessions, by local state.");
+	for (size_t i = 0; i < 4; i++)
+		prom_u64(w, "", by_state[states[i]], "state", bfd_state_name(states[i]), NULL);
+	prom_family(w, "riposte_bfd_session_up", PROM_GAUGE, "1 while the BFD session is up.");
+	for (bs = m != NULL ? m->sessions : NULL; bs != NULL; bs = bs->next)
+		if (!bs->removed)
+			prom_u64(w, "", bs->s.state == BFD_STATE_UP, "peer", ip4_ntop(bs->peer, p),
+			    "interface", bs->ifname, NULL);
+	prom_family(w, "riposte_bfd_session_transitions", PROM_COUNTER,
+	    "State changes of the BFD session.");
+	for (bs = m != NULL ? m->sessions : NULL; bs != NULL; bs = bs->next)
+		if (!bs->removed)
+			prom_u64(w, "", bs->s.transitions, "peer", ip4_ntop(bs->peer, p),
+			    "interface", bs->ifname, NULL);
+	if (m == NULL)
+		return;
+	struct bfd_mgr_stats st;
+	uint64_t decode = 0;
+	bfd_mgr_stats(m, &st);
+	for (int i = 1; i < BFD_ERR_COUNT; i++)
+		decode += st.drop_decode[i];
+	prom_family(w, "riposte_bfd_packets_received", PROM_COUNTER, "BFD packets received.");
+	prom_u64(w, "", st.rx_packets, NULL);
+	prom_family(w, "riposte_bfd_packets_sent", PROM_COUNTER, "BFD packets sent.");
+	prom_u64(w, "", st.tx_packets, NULL);
+	prom_family(w, "riposte_bfd_send_errors", PROM_COUNTER, "BFD packets that failed to go out.");
+	prom_u64(w, "", st.tx_errors, NULL);
+	prom_family(w, "riposte_bfd_not_sent_no_key", PROM_COUNTER,
+	    "BFD packets not sent because no key of the chain may sign now.");
+	prom_u64(w, "", st.tx_no_key, NULL);
+	prom_family(w, "riposte_bfd_packet_drops", PROM_COUNTER,
+	    "BFD packets dropped, by reason (ttl: not 255, RFC 5881 5; no_session; invalid: "
+	    "decoding or authentication).");
+	prom_u64(w, "", st.drop_ttl, "reason", "ttl", NULL);
+	prom_u64(w, "", st.drop_no_session, "reason", "no_session", NULL);
+	prom_u64(w, "", decode, "reason", "invalid", NULL);
 }

@@ -111,6 +111,9 @@ void		 bfd_mgr_stats(const struct bfd_mgr *, struct bfd_mgr_stats *);
 
 /* `ripostectl show bfd [--json]`: one line / object per session. */
 void		 bfd_mgr_show(const struct bfd_mgr *, FILE *out, bool json, rtime_t now);
+struct prom_w;
+/* The sessions' families for the metrics page; NULL (BFD off): no sessions. */
+void		 bfd_mgr_metrics(const struct bfd_mgr *, struct prom_w *w);
 
 /* bfd_state_name() and bfd_diag_name() are in packet.h. */
 /* A diagnostic as one token for logs and tables: "time-expired", "neighbor-down" ... */

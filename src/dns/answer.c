@@ -934,6 +934,39 @@ opt_error(int err)
 	    err == DNS_WIRE_OPT_OWNER || err == DNS_WIRE_OPT_OPTION;
 }
 
+/*
+ * The types a dashboard of an authoritative server shows; the rest is
+ * "other".  A table by type (all of them are below 256), index + 1, so the
+ * answer path pays one load per query for it.
+ */
+static const uint8_t qtype_stat[256] = {
+	[1] = 1 /* A */, [2] = 2 /* NS */, [5] = 3 /* CNAME */, [6] = 4 /* SOA */,
+	[12] = 5 /* PTR */, [13] = 6 /* HINFO */, [15] = 7 /* MX */, [16] = 8 /* TXT */,
+	[28] = 9 /* AAAA */, [33] = 10 /* SRV */, [35] = 11 /* NAPTR */, [43] = 12 /* DS */,
+	[46] = 13 /* RRSIG */, [47] = 14 /* NSEC */, [48] = 15 /* DNSKEY */, [50] = 16 /* NSEC3 */,
+	[51] = 17 /* NSEC3PARAM */, [52] = 18 /* TLSA */, [64] = 19 /* SVCB */, [65] = 20 /* HTTPS */,
+	[252] = 21 /* AXFR */, [251] = 22 /* IXFR */, [255] = 23 /* ANY */,
+};
+static const char *const qtype_stat_name[DNS_QTYPE_STATS] = {
+	"A", "NS", "CNAME", "SOA", "PTR", "HINFO", "MX", "TXT", "AAAA", "SRV", "NAPTR", "DS",
+	"RRSIG", "NSEC", "DNSKEY", "NSEC3", "NSEC3PARAM", "TLSA", "SVCB", "HTTPS", "AXFR", "IXFR",
+	"ANY", "other",
+};
+
+unsigned
+dns_stats_qtype(uint16_t qtype)
+{
+	unsigned i = qtype < 256 ? qtype_stat[qtype] : 0;
+
+	return i != 0 ? i - 1 : DNS_QTYPE_STATS - 1;
+}
+
+const char *
+dns_stats_qtype_name(unsigned idx)
+{
+	return idx < DNS_QTYPE_STATS ? qtype_stat_name[idx] : "other";
+}
+
 size_t
 dns_answer(const struct dns_answer_conf *conf, const struct dns_zoneset *zones,
     const uint8_t *req, size_t len, uint8_t *resp, size_t cap, bool tcp,
@@ -946,6 +979,10 @@ dns_answer(const struct dns_answer_conf *conf, const struct dns_zoneset *zones,
 	size_t limit;
 
 	stats->queries++;
+	if (tcp)
+		stats->tcp++;
+	else
+		stats->udp++;
 	/*
 	 * RFC 1035 4.1.1: never answer a response (that is how reply loops
 	 * start), and a message shorter than a header has no id to answer.
@@ -1000,6 +1037,7 @@ dns_answer(const struct dns_answer_conf *conf, const struct dns_zoneset *zones,
 		return reply_rcode(&a, DNS_RCODE_NOTIMP, q.qdcount == 1);
 	if (q.qdcount != 1)
 		return reply_rcode(&a, DNS_RCODE_FORMERR, false);
+	stats->qtype[dns_stats_qtype(q.qtype)]++;
 	if (q.ancount != 0 || q.nscount != 0)
 		return reply_rcode(&a, DNS_RCODE_FORMERR, true);
 	if (q.tsig) {
@@ -1029,9 +1067,11 @@ dns_answer(const struct dns_answer_conf *conf, const struct dns_zoneset *zones,
 	}
 	dns_name_lower(a.sname, q.qname);
 	if (zones == NULL || (zone = zone_for(&a, a.sname)) == NULL) {
+		stats->zone[0]++;
 		a.rcode = DNS_RCODE_REFUSED; /* not ours: no AA, no referral upwards */
 		return finish(&a);
 	}
+	stats->zone[dns_zone_stat_slot(zone) % DNS_ZONE_STATS]++;
 	/*
 	 * Ours, but a secondary with no data to serve (expired, RFC 1035
 	 * 3.3.13: "no longer authoritative"; or never transferred): SERVFAIL,

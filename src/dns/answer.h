@@ -21,11 +21,25 @@ struct dns_answer_conf {
 	uint16_t max_udp;     /* our EDNS UDP payload size (default 1232) */
 };
 
+/*
+ * The query types counted one by one (dns_answer_stats.qtype); every other
+ * type is counted as "other" (DNS_QTYPE_STATS - 1).
+ */
+#define DNS_QTYPE_STATS 24
+/* Index of qtype in dns_answer_stats.qtype, and the name it is exported under. */
+unsigned dns_stats_qtype(uint16_t qtype);
+const char *dns_stats_qtype_name(unsigned idx);
+/* Zones counted one by one (dns_zone_stat_slot(); slot 0: the queries of no zone of ours). */
+#define DNS_ZONE_STATS 256
+
 /* Counters a worker keeps (no atomics: one per worker, summed on demand). */
 struct dns_answer_stats {
 	uint64_t queries, dropped, noerror, nxdomain, refused, formerr, notimp, servfail;
 	uint64_t truncated, edns, nsid, chaos;
 	uint64_t tsig; /* TSIG-signed queries (REFUSED by dns_answer: dns_xfr_answer_tsig()) */
+	uint64_t udp, tcp;                 /* queries by transport */
+	uint64_t qtype[DNS_QTYPE_STATS];   /* questions by type (dns_stats_qtype) */
+	uint64_t zone[DNS_ZONE_STATS];     /* questions by the zone that answered them */
 };
 
 /*

@@ -804,6 +804,39 @@ h_pidfile(struct conf_parser *p, const struct conf_kw *kw, void *target, int arg
 	    conf_word_len(conf->pidfile, false));
 }
 
+/* metrics listen ADDRESS[@PORT]: repeatable, each address once. */
+static int
+h_metrics_listen(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc,
+    char **argv)
+{
+	struct dnsconf *conf = target;
+	struct prom_listen l;
+	char a[PROM_LISTEN_STRLEN];
+
+	if (prom_listen_parse(argv[0], DNSCONF_METRICS_PORT, &l) != 0)
+		return conf_err(p, "metrics listen: '%s' is not ADDRESS[@PORT] (IPv4, or IPv6 in "
+		    "[brackets]; port 1..65535)", argv[0]);
+	for (size_t i = 0; i < conf->n_metrics; i++)
+		if (prom_listen_equal(&conf->metrics[i], &l))
+			return conf_err(p, "metrics listen %s: given twice (line %u)",
+			    prom_listen_str(&l, a), conf->metrics[i].line);
+	if (conf->n_metrics == PROM_LISTEN_MAX)
+		return conf_err(p, "metrics listen: at most %d addresses", PROM_LISTEN_MAX);
+	l.line = p->line;
+	conf->metrics[conf->n_metrics++] = l;
+	return 0;
+}
+
+static void
+p_metrics_listen(FILE *out, const struct conf_kw *kw, const void *target, const char *indent)
+{
+	const struct dnsconf *conf = target;
+	char a[PROM_LISTEN_STRLEN];
+
+	for (size_t i = 0; i < conf->n_metrics; i++)
+		fprintf(out, "%smetrics listen %s\n", indent, prom_listen_str(&conf->metrics[i], a));
+}
+
 static void
 p_pidfile(FILE *out, const struct conf_kw *kw, const void *target, const char *indent)
 {
@@ -1061,6 +1094,8 @@ static const struct conf_kw dnsconf_kws[] = {
 	    "log stderr|syslog [LEVEL] | log file PATH [LEVEL]"),
 	CONF_KW_HPF("query-log", 1, 3, h_qlog, p_qlog, CONF_F_ONCE,
 	    "query-log PATH|syslog [sample N]"),
+	CONF_KW_HPF("metrics listen", 1, 1, h_metrics_listen, p_metrics_listen, 0,
+	    "metrics listen ADDRESS[@PORT]"),
 };
 
 static const struct conf_table dnsconf_table = {

@@ -59,6 +59,10 @@
  *	                            one line per Nth query (default every
  *	                            one), written by the workers (qlog.h);
  *	                            SIGUSR1 and reloads reopen the file
+ *	metrics listen ADDRESS[@PORT]
+ *	                            repeatable (PROM_LISTEN_MAX): Prometheus's
+ *	                            listener (README, Metrics); port 9476; off
+ *	                            without one
  *
  * Relative paths are taken from the config file's directory.
  */
@@ -74,6 +78,7 @@
 
 #include "lib/log.h"
 #include "lib/paths.h"
+#include "lib/prom.h"
 #include "name.h"
 #include "rrl.h"
 #include "tsig.h"
@@ -81,6 +86,8 @@
 #define RIPOSTE_DNS_VERSION "0.1.0"
 #define DNSCONF_DEFAULT_PATH RIPOSTE_PATH_DNS_CONF
 #define DNSCONF_CONTROL_DEFAULT RIPOSTE_PATH_DNS_SOCK
+/* The metrics listener's port when `metrics listen` gives none (README, Metrics). */
+#define DNSCONF_METRICS_PORT 9476
 /* TXT character-strings are at most 255 bytes (RFC 1035 3.3). */
 #define DNSCONF_TEXT_MAX 255
 #define DNSCONF_USER_MAX 32
@@ -164,6 +171,8 @@ struct dnsconf {
 	char *qlog_path;                     /* `query-log PATH`, else NULL */
 	bool qlog_syslog;                    /* `query-log syslog` */
 	unsigned qlog_sample;                /* every Nth query; 0: no query log */
+	struct prom_listen metrics[PROM_LISTEN_MAX]; /* `metrics listen` */
+	size_t n_metrics;
 };
 
 /* Defaults in one place (the listen default is applied by the parser). */

@@ -263,6 +263,14 @@ struct dns_server {
 	_Atomic int qlog_fd;
 	_Atomic bool qlog_syslog;
 	_Atomic unsigned qlog_sample;
+	/*
+	 * Main thread only: the apex of each per-zone counter slot (answer.h
+	 * DNS_ZONE_STATS), given out in the order zones first appear and kept
+	 * when a zone goes, so a slot's count always belongs to one name.
+	 * Slot 0 is "no zone of ours".
+	 */
+	uint8_t (*zone_slot)[DNS_NAME_MAX];
+	unsigned n_zone_slots;
 };
 
 /* ------------------------------------------------------------ generations */
@@ -1967,6 +1975,42 @@ dns_server_workers(const struct dns_server *srv)
 	return srv->n_workers;
 }
 
+/* Give every zone of gen its counter slot, before the workers can see gen. */
+static void
+dns_server_slots(struct dns_server *srv, struct dns_gen *gen)
+{
+	size_t n = dns_zoneset_count(gen->zones);
+
+	if (srv->zone_slot == NULL &&
+	    (srv->zone_slot = calloc(DNS_ZONE_STATS, sizeof(*srv->zone_slot))) == NULL)
+		return;	/* every zone stays in slot 0 */
+	if (srv->n_zone_slots == 0)
+		srv->n_zone_slots = 1;
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *apex = dns_zone_apex(dns_zoneset_get(gen->zones, i));
+		unsigned k;
+		for (k = 1; k < srv->n_zone_slots; k++)
+			if (dns_name_equal(srv->zone_slot[k], apex))
+				break;
+		if (k == srv->n_zone_slots) {
+			if (k == DNS_ZONE_STATS) {
+				k = 0;	/* past the table: counted with "not ours" */
+			} else {
+				(void)dns_name_lower(srv->zone_slot[k], apex);
+				srv->n_zone_slots++;
+			}
+		}
+		dns_zoneset_set_stat_slot(gen->zones, i, k);
+	}
+}
+
+unsigned
+dns_server_zone_slots(const struct dns_server *srv, const uint8_t (**apex)[DNS_NAME_MAX])
+{
+	*apex = srv->zone_slot;
+	return srv->zone_slot != NULL ? srv->n_zone_slots : 0;
+}
+
 int
 dns_server_start(struct dns_server *srv, struct dns_gen *gen)
 {
@@ -1974,6 +2018,7 @@ dns_server_start(struct dns_server *srv, struct dns_gen *gen)
 	unsigned per = (srv->tcp_clients + srv->n_workers - 1) / srv->n_workers;
 	sigset_t block, old;
 
+	dns_server_slots(srv, gen);
 	atomic_store(&srv->gen, gen);
 	for (unsigned i = 0; i < srv->n_workers; i++) {
 		if (dns_worker_setup(srv->workers[i], per > 0 ? per : 1) != 0) {
@@ -2032,7 +2077,11 @@ dns_server_synchronize(struct dns_server *srv)
 void
 dns_server_publish(struct dns_server *srv, struct dns_gen *gen)
 {
-	struct dns_gen *old = atomic_exchange(&srv->gen, gen);
+	struct dns_gen *old;
+
+	/* Per-zone counter slots before any worker can count into them. */
+	dns_server_slots(srv, gen);
+	old = atomic_exchange(&srv->gen, gen);
 
 	dns_server_synchronize(srv);
 	/* No worker reads it any more; a transfer out still may (dns_gen_hold). */
@@ -2179,6 +2228,12 @@ dns_server_stats(const struct dns_server *srv, struct dns_server_stats *st)
 		st->answer.edns += a->edns;
 		st->answer.nsid += a->nsid;
 		st->answer.chaos += a->chaos;
+		st->answer.udp += a->udp;
+		st->answer.tcp += a->tcp;
+		for (unsigned k = 0; k < DNS_QTYPE_STATS; k++)
+			st->answer.qtype[k] += a->qtype[k];
+		for (unsigned k = 0; k < DNS_ZONE_STATS; k++)
+			st->answer.zone[k] += a->zone[k];
 		st->udp_in += wk->udp_in;
 		st->udp_out += wk->udp_out;
 		st->udp_dropped += wk->udp_dropped;
@@ -2198,6 +2253,19 @@ dns_server_stats(const struct dns_server *srv, struct dns_server_stats *st)
 		st->xfr_handed += wk->xfr_handed;
 		st->xfr_udp += wk->xfr_udp;
 	}
+}
+
+void
+dns_server_worker_stats(const struct dns_server *srv, unsigned i, uint64_t *queries,
+    uint64_t *answers)
+{
+	const struct dns_worker *wk = i < srv->n_workers ? srv->workers[i] : NULL;
+
+	*queries = *answers = 0;
+	if (wk == NULL)
+		return;
+	*queries = wk->stats.queries;
+	*answers = wk->stats.queries - wk->stats.dropped;
 }
 
 void
@@ -2234,6 +2302,7 @@ dns_server_free(struct dns_server *srv)
 		}
 		pthread_mutex_destroy(&srv->xfr_lock);
 	}
+	free(srv->zone_slot);
 	dns_gen_free(atomic_load(&srv->gen));
 	if (srv->nq != NULL) {
 		ev_async_stop(srv->nq->loop, &srv->nq->async);

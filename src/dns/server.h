@@ -189,6 +189,16 @@ int dns_server_set_xfr(struct dns_server *srv, struct ev_loop *loop, dns_server_
 /* Stop and join the workers, close the sockets. */
 void dns_server_stop(struct dns_server *srv);
 void dns_server_stats(const struct dns_server *srv, struct dns_server_stats *st);
+/* Worker i's queries and the answers it made of them (racy while running). */
+void dns_server_worker_stats(const struct dns_server *srv, unsigned i, uint64_t *queries,
+    uint64_t *answers);
+/*
+ * Main thread: the zone names of the per-zone counters (dns_answer_stats.zone):
+ * slot k counts the questions answered from zone (*apex)[k], k from 1 to the
+ * result - 1; slot 0 those of no zone of ours.
+ */
+unsigned dns_server_zone_slots(const struct dns_server *srv,
+    const uint8_t (**apex)[DNS_NAME_MAX]);
 /* TCP connections open now and the slots for them (racy while running). */
 void dns_server_tcp_slots(const struct dns_server *srv, unsigned *used, unsigned *max);
 void dns_server_free(struct dns_server *srv);

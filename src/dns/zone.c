@@ -78,6 +78,7 @@ struct dns_zone {
 	bool unavailable;		/* dns_zone_new_unavailable() */
 	struct dns_node unavail_apex;	/* the apex node of such a zone */
 	struct dns_slot unavail_slot;
+	unsigned stat_slot;	/* dns_zoneset_set_stat_slot(); 0: none */
 };
 
 struct dns_nsec3_ent {
@@ -1416,6 +1417,24 @@ dns_zoneset_find(const struct dns_zoneset *set, const uint8_t *name_lc)
 		p += 1 + *p;
 	}
 	return NULL;
+}
+
+void
+dns_zoneset_set_stat_slot(struct dns_zoneset *set, size_t i, unsigned slot)
+{
+	/*
+	 * Zones are shared between generations (dns_zone_ref) and a slot
+	 * belongs to one apex for good: a zone already served has its slot,
+	 * and is not written while workers read it.
+	 */
+	if (i < set->n && set->zones[i]->stat_slot != slot)
+		set->zones[i]->stat_slot = slot;
+}
+
+unsigned
+dns_zone_stat_slot(const struct dns_zone *zone)
+{
+	return zone->stat_slot;
 }
 
 size_t

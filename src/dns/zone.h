@@ -198,5 +198,11 @@ const struct dns_zone *dns_zoneset_find(const struct dns_zoneset *set, const uin
 size_t dns_zoneset_count(const struct dns_zoneset *set);
 const struct dns_zone *dns_zoneset_get(const struct dns_zoneset *set, size_t i);
 void dns_zoneset_free(struct dns_zoneset *set);
+/*
+ * The per-zone query counters' slot of a zone (answer.h: dns_answer_stats.
+ * zone), given by the server before the set is published; 0: none.
+ */
+void dns_zoneset_set_stat_slot(struct dns_zoneset *set, size_t i, unsigned slot);
+unsigned dns_zone_stat_slot(const struct dns_zone *zone);
 
 #endif

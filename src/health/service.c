@@ -159,6 +159,15 @@ svc_config_validate(const struct svc_config *cfg, const char **why)
 	return w == NULL ? SVC_OK : SVC_E_CONFIG;
 }
 
+/*
+ * From a loopback check's half a millisecond to the longest timeout worth
+ * having (a check times out at `timeout`, at most the interval).
+ */
+const double svc_latency_bounds[] = {
+	0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+};
+const unsigned svc_n_latency_bounds = sizeof(svc_latency_bounds) / sizeof(svc_latency_bounds[0]);
+
 int
 svc_init(struct svc *svc, const struct svc_config *cfg, rtime_t now,
     const char **why)
@@ -241,6 +250,7 @@ svc_dispatch(struct svc *svc, enum svc_event ev, rtime_t now,
 	svc->state = t->next;
 	svc->since = now;
 	svc->transitions++;
+	svc->entered[t->next]++;
 	svc->drain_deadline = RTIME_NEVER;
 	if (t->next == SVC_DRAINING) {
 		svc->drain_deadline = now + svc->cfg.drain_time;
@@ -293,6 +303,9 @@ svc_check_result(struct svc *svc, unsigned idx, bool ok, rtime_t latency_us,
 	c->last_ok = ok;
 	c->last_latency = latency_us;
 	c->last_at = now;
+	if (c->latency.bounds == NULL)
+		prom_hist_init(&c->latency, svc_latency_bounds, svc_n_latency_bounds);
+	prom_hist_observe(&c->latency, (double)latency_us / 1e6);
 	snprintf(c->last_reason, sizeof(c->last_reason), "%s",
 	    reason != NULL ? reason : "");
 

@@ -58,6 +58,7 @@
 #include <stdint.h>
 
 #include "lib/clock.h"
+#include "lib/prom.h"
 
 #define SVC_MAX_CHECKS		16
 #define SVC_NAME_MAX		64
@@ -130,6 +131,8 @@ struct svc_check_stat {
 	unsigned	 consec_pass;
 	unsigned	 consec_fail;
 	char		 last_reason[SVC_REASON_MAX];
+	/* Every result's latency, in seconds (the metrics' histogram; SVC_LATENCY_BOUNDS). */
+	struct prom_hist latency;
 };
 
 struct svc {
@@ -145,6 +148,7 @@ struct svc {
 	unsigned		 consec_fail;	/* rounds */
 	uint64_t		 rounds;
 	uint64_t		 transitions;
+	uint64_t		 entered[SVC_NSTATES];	/* transitions into each state */
 	struct svc_check_stat	 checks[SVC_MAX_CHECKS];
 };
 
@@ -191,6 +195,9 @@ rtime_t		 svc_next_timer(const struct svc *);
 
 bool		 svc_is_announced(const struct svc *);
 const char	*svc_state_name(enum svc_state);
+/* The check latency histogram's bounds (seconds) and their number. */
+extern const double svc_latency_bounds[];
+extern const unsigned svc_n_latency_bounds;
 const char	*svc_event_name(enum svc_event);
 const char	*svc_action_name(enum svc_action);
 const char	*svc_strerror(int);

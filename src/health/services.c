@@ -18,6 +18,7 @@
 #include "health/svcconf.h"
 #include "lib/json.h"
 #include "lib/log.h"
+#include "lib/prom.h"
 
 #define SVCD_REASON_MAX 128
 
@@ -1079,6 +1080,118 @@ svcd_count(const struct svcd *d)
 }
 
 /* ---------------------------------------------------------------- show */
+
+/*
+ * The services for Prometheus (README, Metrics): one series per service
+ * and state (1 for the current one, so a dashboard can sum by state), per
+ * check its last result, pass/fail counters and the latency histogram.
+ * Two checks of one service with the same text get "#2", "#3" appended:
+ * a page must not hold one series twice.
+ */
+static void
+svcd_check_label(const struct svc *svc, unsigned k, char *buf, size_t len)
+{
+	unsigned dup = 1;
+
+	for (unsigned j = 0; j < k; j++)
+		if (strcmp(svc->cfg.check_names[j], svc->cfg.check_names[k]) == 0)
+			dup++;
+	if (dup > 1)
+		snprintf(buf, len, "%s#%u", svc->cfg.check_names[k], dup);
+	else
+		snprintf(buf, len, "%s", svc->cfg.check_names[k]);
+}
+
+void
+svcd_metrics(const struct svcd *d, struct prom_w *w)
+{
+	char check[SVC_CHECK_NAME_MAX + 16];
+
+	prom_family(w, "riposte_services", PROM_GAUGE, "Services configured.");
+	prom_u64(w, "", d->n, NULL);
+	prom_family(w, "riposte_service_state", PROM_GAUGE,
+	    "1 for the state the service is in (init, up, down, draining, drained), 0 for the "
+	    "others.");
+	for (size_t i = 0; i < d->n; i++)
+		for (int st = 0; st < SVC_NSTATES; st++)
+			prom_u64(w, "", d->s[i]->svc.state == (enum svc_state)st,
+			    "service", d->s[i]->svc.cfg.name, "state", svc_state_name(st), NULL);
+	prom_family(w, "riposte_service_announced", PROM_GAUGE,
+	    "1 while the service's addresses are announced at the service's metric (in "
+	    "rotation).");
+	for (size_t i = 0; i < d->n; i++)
+		prom_u64(w, "", d->s[i]->announced, "service", d->s[i]->svc.cfg.name, NULL);
+	prom_family(w, "riposte_service_route_metric", PROM_GAUGE,
+	    "The RIP metric the service is announced with now (14 while draining); 16: "
+	    "withdrawn.");
+	for (size_t i = 0; i < d->n; i++)
+		prom_u64(w, "", d->s[i]->route_metric != 0 ? d->s[i]->route_metric : 16,
+		    "service", d->s[i]->svc.cfg.name, NULL);
+	prom_family(w, "riposte_service_address_present", PROM_GAUGE,
+	    "1 while every address of the service is confirmed on its interface by the kernel.");
+	for (size_t i = 0; i < d->n; i++)
+		prom_u64(w, "", d->s[i]->addr_present, "service", d->s[i]->svc.cfg.name, NULL);
+	prom_family(w, "riposte_service_transitions", PROM_COUNTER,
+	    "State changes of the service, by the state entered.");
+	for (size_t i = 0; i < d->n; i++)
+		for (int st = 0; st < SVC_NSTATES; st++)
+			if (st != SVC_INIT)
+				prom_u64(w, "", d->s[i]->svc.entered[st], "service",
+				    d->s[i]->svc.cfg.name, "to", svc_state_name(st), NULL);
+	prom_family(w, "riposte_service_drains", PROM_COUNTER,
+	    "Drains begun (ripostectl drain, or the drain before riposted exits).");
+	for (size_t i = 0; i < d->n; i++)
+		prom_u64(w, "", d->s[i]->svc.entered[SVC_DRAINING], "service",
+		    d->s[i]->svc.cfg.name, NULL);
+	prom_family(w, "riposte_service_announcements", PROM_COUNTER,
+	    "Times the service's route was announced.");
+	for (size_t i = 0; i < d->n; i++)
+		prom_u64(w, "", d->s[i]->announcements, "service", d->s[i]->svc.cfg.name, NULL);
+	prom_family(w, "riposte_service_withdrawals", PROM_COUNTER,
+	    "Times the service's route was withdrawn.");
+	for (size_t i = 0; i < d->n; i++)
+		prom_u64(w, "", d->s[i]->withdrawals, "service", d->s[i]->svc.cfg.name, NULL);
+
+	prom_family(w, "riposte_service_check_up", PROM_GAUGE,
+	    "The check's last result: 1 passed, 0 failed (absent before the first result).");
+	for (size_t i = 0; i < d->n; i++) {
+		const struct svc *svc = &d->s[i]->svc;
+		for (unsigned k = 0; k < svc->cfg.n_checks; k++) {
+			if (!svc->checks[k].has_result)
+				continue;
+			svcd_check_label(svc, k, check, sizeof(check));
+			prom_u64(w, "", svc->checks[k].last_ok, "service", svc->cfg.name,
+			    "check", check, NULL);
+		}
+	}
+	prom_family(w, "riposte_service_check_results", PROM_COUNTER,
+	    "Check results, by result (pass, fail).");
+	for (size_t i = 0; i < d->n; i++) {
+		const struct svc *svc = &d->s[i]->svc;
+		for (unsigned k = 0; k < svc->cfg.n_checks; k++) {
+			svcd_check_label(svc, k, check, sizeof(check));
+			prom_u64(w, "", svc->checks[k].passes, "service", svc->cfg.name,
+			    "check", check, "result", "pass", NULL);
+			prom_u64(w, "", svc->checks[k].fails, "service", svc->cfg.name,
+			    "check", check, "result", "fail", NULL);
+		}
+	}
+	prom_family(w, "riposte_service_check_duration_seconds", PROM_HISTOGRAM,
+	    "How long the check took to pass or fail (a timeout counts its timeout).");
+	for (size_t i = 0; i < d->n; i++) {
+		const struct svc *svc = &d->s[i]->svc;
+		for (unsigned k = 0; k < svc->cfg.n_checks; k++) {
+			struct prom_hist empty;
+			const struct prom_hist *h = &svc->checks[k].latency;
+			if (h->bounds == NULL) {
+				prom_hist_init(&empty, svc_latency_bounds, svc_n_latency_bounds);
+				h = &empty;
+			}
+			svcd_check_label(svc, k, check, sizeof(check));
+			prom_hist(w, h, "service", svc->cfg.name, "check", check, NULL);
+		}
+	}
+}
 
 /* The metric announced now: at its own while up, the drain metric while draining. */
 static const char *

@@ -124,6 +124,9 @@ bool		 svcd_info(const struct svcd *, const char *name, struct svcd_info *);
 /* `show services [NAME]`; -1 if NAME is given and unknown. */
 int		 svcd_show(const struct svcd *, FILE *out, bool json, const char *name,
 		    rtime_t now);
+struct prom_w;
+/* The services' families for the metrics page (README, Metrics). */
+void		 svcd_metrics(const struct svcd *, struct prom_w *w);
 /* Withdraw what is announced, remove every address, stop every check. */
 void		 svcd_stop(struct svcd *);
 void		 svcd_free(struct svcd *);

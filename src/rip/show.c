@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../lib/json.h"
+#include "../lib/prom.h"
 
 static int
 show_route_cmp(const void *a, const void *b)
@@ -293,4 +294,145 @@ rip_show_neighbors(const struct rip_engine *eng, FILE *out, bool json, rtime_t n
 		fprintf(out, "    neighbours expired: %llu\n",
 		    (unsigned long long)eng->neighbors_expired);
 	}
+}
+
+/*
+ * Prometheus: the routes by the origin of their best path, the
+ * neighbours, what was sent and received, and every drop by reason, in
+ * total and per neighbour ("others": the senders past the neighbour
+ * table's limit).  Per neighbour only the reasons that happened, so a
+ * router with many neighbours does not export a grid of zeros.
+ */
+static void
+rip_metrics_neighbor_drops(const struct rip_engine *eng, struct prom_w *w,
+    size_t (*pick)(const struct rip_neighbor *, const uint64_t **), const char *(*name)(unsigned))
+{
+	char a[IP4_STRLEN];
+	const uint64_t *c;
+
+	for (const struct rip_neighbor *n = eng->neighbors; ; n = n->next) {
+		const struct rip_neighbor *nb = n != NULL ? n : &eng->overflow;
+		size_t cnt = pick(nb, &c);
+		const char *label = n != NULL ? ip4_ntop(nb->addr, a) : "others";
+		for (size_t i = 0; i < cnt; i++)
+			if (c[i] != 0)
+				prom_u64(w, "", c[i], "neighbor", label, "interface",
+				    n != NULL ? show_ifname(eng, nb->ifindex) : "-", "reason", name((unsigned)i),
+				    NULL);
+		if (n == NULL)
+			break;
+	}
+}
+
+static size_t
+pick_packets(const struct rip_neighbor *n, const uint64_t **c)
+{
+	*c = n->bad_packets;
+	return RIP_DROP_COUNT;
+}
+
+static size_t
+pick_routes(const struct rip_neighbor *n, const uint64_t **c)
+{
+	*c = n->bad_routes;
+	return RIP_RTE_DROP_COUNT;
+}
+
+static size_t
+pick_limits(const struct rip_neighbor *n, const uint64_t **c)
+{
+	*c = n->limit_drops;
+	return RIP_LIMIT_COUNT;
+}
+
+void
+rip_metrics(const struct rip_engine *eng, struct prom_w *w, rtime_t now)
+{
+	size_t routes[RIP_ORIGIN_COUNT] = { 0 }, paths[RIP_ORIGIN_COUNT] = { 0 }, garbage = 0;
+	char a[IP4_STRLEN];
+
+	for (size_t b = 0; b < eng->rib.n_buckets; b++)
+		for (const struct rip_route *r = eng->rib.buckets[b]; r != NULL; r = r->hnext) {
+			const struct rip_path *best = NULL;
+			for (const struct rip_path *p = r->paths; p != NULL; p = p->next) {
+				if (p->origin < RIP_ORIGIN_COUNT)
+					paths[p->origin]++;
+				if (p->active && best == NULL)
+					best = p;
+			}
+			if (best == NULL || r->metric >= RIP_INFINITY || best->origin >= RIP_ORIGIN_COUNT)
+				garbage++;
+			else
+				routes[best->origin]++;
+		}
+	prom_family(w, "riposte_rip_routes", PROM_GAUGE,
+	    "Valid routes in the RIP table, by the origin of their best path.");
+	for (int o = 0; o < RIP_ORIGIN_COUNT; o++)
+		prom_u64(w, "", routes[o], "origin", rip_origin_name((enum rip_origin)o), NULL);
+	prom_family(w, "riposte_rip_routes_garbage", PROM_GAUGE,
+	    "Routes withdrawn (metric 16) and waiting for garbage collection (RFC 2453 3.8).");
+	prom_u64(w, "", garbage, NULL);
+	prom_family(w, "riposte_rip_paths", PROM_GAUGE,
+	    "Paths held (active and alternates), by origin.");
+	for (int o = 0; o < RIP_ORIGIN_COUNT; o++)
+		prom_u64(w, "", paths[o], "origin", rip_origin_name((enum rip_origin)o), NULL);
+	prom_family(w, "riposte_rip_route_changes", PROM_COUNTER,
+	    "Changes of a route's best path or metric.");
+	prom_u64(w, "", eng->route_changes, NULL);
+
+	prom_family(w, "riposte_rip_neighbors", PROM_GAUGE, "RIP neighbours heard from.");
+	prom_u64(w, "", eng->n_neighbors, NULL);
+	prom_family(w, "riposte_rip_neighbors_expired", PROM_COUNTER,
+	    "Neighbours forgotten after the timeout without a word.");
+	prom_u64(w, "", eng->neighbors_expired, NULL);
+	prom_family(w, "riposte_rip_neighbor_last_heard_seconds", PROM_GAUGE,
+	    "Seconds since the neighbour's last accepted packet.");
+	for (const struct rip_neighbor *n = eng->neighbors; n != NULL; n = n->next)
+		prom_f64(w, "", (double)(now - n->last_heard) / 1e6, "neighbor",
+		    ip4_ntop(n->addr, a), "interface", show_ifname(eng, n->ifindex), NULL);
+	prom_family(w, "riposte_rip_neighbor_paths", PROM_GAUGE,
+	    "The neighbour's offers held in the RIP table.");
+	for (const struct rip_neighbor *n = eng->neighbors; n != NULL; n = n->next)
+		prom_u64(w, "", n->n_paths, "neighbor", ip4_ntop(n->addr, a), "interface",
+		    show_ifname(eng, n->ifindex), NULL);
+	prom_family(w, "riposte_rip_neighbor_packets", PROM_COUNTER,
+	    "Packets accepted from the neighbour.");
+	for (const struct rip_neighbor *n = eng->neighbors; n != NULL; n = n->next)
+		prom_u64(w, "", n->packets, "neighbor", ip4_ntop(n->addr, a), "interface",
+		    show_ifname(eng, n->ifindex), NULL);
+
+	prom_family(w, "riposte_rip_packets_received", PROM_COUNTER,
+	    "RIP packets received and accepted, by command.");
+	prom_u64(w, "", eng->rx_requests, "command", "request", NULL);
+	prom_u64(w, "", eng->rx_responses, "command", "response", NULL);
+	prom_family(w, "riposte_rip_updates_sent", PROM_COUNTER,
+	    "Updates sent, by kind (periodic, triggered, urgent: a service or BFD change).");
+	prom_u64(w, "", eng->tx_periodic, "kind", "periodic", NULL);
+	prom_u64(w, "", eng->tx_triggered, "kind", "triggered", NULL);
+	prom_u64(w, "", eng->tx_urgent, "kind", "urgent", NULL);
+	prom_family(w, "riposte_rip_not_sent_no_key", PROM_COUNTER,
+	    "Datagrams not sent because no key of the chain may send now.");
+	prom_u64(w, "", eng->tx_no_key, NULL);
+
+	prom_family(w, "riposte_rip_packet_drops", PROM_COUNTER,
+	    "RIP packets dropped, by reason, every sender together.");
+	for (unsigned i = 0; i < RIP_DROP_COUNT; i++)
+		prom_u64(w, "", eng->drops[i], "reason", show_drop_name(i), NULL);
+	prom_family(w, "riposte_rip_neighbor_packet_drops", PROM_COUNTER,
+	    "RIP packets dropped, by neighbour and reason (reasons that happened).");
+	rip_metrics_neighbor_drops(eng, w, pick_packets, show_drop_name);
+	prom_family(w, "riposte_rip_route_rejections", PROM_COUNTER,
+	    "Route entries rejected, by reason, every sender together.");
+	for (unsigned i = 0; i < RIP_RTE_DROP_COUNT; i++)
+		prom_u64(w, "", eng->rte_drops[i], "reason", rip_rte_drop_name(i), NULL);
+	prom_family(w, "riposte_rip_neighbor_route_rejections", PROM_COUNTER,
+	    "Route entries rejected, by neighbour and reason (reasons that happened).");
+	rip_metrics_neighbor_drops(eng, w, pick_routes, rip_rte_drop_name);
+	prom_family(w, "riposte_rip_limit_drops", PROM_COUNTER,
+	    "Offers dropped at a limit (max-routes, per-neighbor, paths per prefix).");
+	for (unsigned i = 0; i < RIP_LIMIT_COUNT; i++)
+		prom_u64(w, "", eng->limit_drops[i], "reason", show_limit_name(i), NULL);
+	prom_family(w, "riposte_rip_neighbor_limit_drops", PROM_COUNTER,
+	    "Offers dropped at a limit, by neighbour (limits that were hit).");
+	rip_metrics_neighbor_drops(eng, w, pick_limits, show_limit_name);
 }

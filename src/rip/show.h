@@ -18,4 +18,8 @@ void rip_show_routes_within(const struct rip_engine *eng, FILE *out, bool json, 
 void rip_show_interfaces(const struct rip_engine *eng, FILE *out, bool json);
 void rip_show_neighbors(const struct rip_engine *eng, FILE *out, bool json, rtime_t now);
 
+struct prom_w;
+/* The engine's families for the metrics page (README, Metrics). */
+void rip_metrics(const struct rip_engine *eng, struct prom_w *w, rtime_t now);
+
 #endif

@@ -307,6 +307,29 @@ h_control_mode(struct conf_parser *p, const struct conf_kw *kw, void *target, in
 	return 0;
 }
 
+/* metrics listen ADDRESS[@PORT]: repeatable, each address once. */
+static int
+h_metrics_listen(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc,
+    char **argv)
+{
+	struct riposted_conf *conf = target;
+	struct prom_listen l;
+	char a[PROM_LISTEN_STRLEN];
+
+	if (prom_listen_parse(argv[0], RIPOSTED_METRICS_PORT, &l) != 0)
+		return conf_err(p, "metrics listen: '%s' is not ADDRESS[@PORT] (IPv4, or IPv6 in "
+		    "[brackets]; port 1..65535)", argv[0]);
+	for (size_t i = 0; i < conf->n_metrics; i++)
+		if (prom_listen_equal(&conf->metrics[i], &l))
+			return conf_err(p, "metrics listen %s: given twice (line %u)",
+			    prom_listen_str(&l, a), conf->metrics[i].line);
+	if (conf->n_metrics == PROM_LISTEN_MAX)
+		return conf_err(p, "metrics listen: at most %d addresses", PROM_LISTEN_MAX);
+	l.line = p->line;
+	conf->metrics[conf->n_metrics++] = l;
+	return 0;
+}
+
 static const struct conf_kw kw_top[] = {
 	CONF_KW_H("hostname", 1, 1, h_hostname, 0, "hostname NAME"),
 	CONF_KW_H("no hostname", 0, 1, h_no_hostname, 0, "no hostname [NAME]"),
@@ -351,6 +374,7 @@ static const struct conf_kw kw_top[] = {
 	CONF_KW_H("control-group", 1, 1, h_priv_name, 2, "control-group NAME"),
 	CONF_KW_H("control-readonly-group", 1, 1, h_priv_name, 3, "control-readonly-group NAME"),
 	CONF_KW_H("control-mode", 1, 1, h_control_mode, 0, "control-mode MODE"),
+	CONF_KW_H("metrics listen", 1, 1, h_metrics_listen, 0, "metrics listen ADDRESS[@PORT]"),
 };
 
 static const struct conf_table top_table = { "top level", kw_top, nitems(kw_top), NULL };
@@ -466,7 +490,11 @@ riposted_conf_print(FILE *out, const struct riposted_conf *conf)
 		fprintf(out, "control-mode %04o\n", conf->control_mode);
 	if (conf->control_ro_group[0] != '\0')
 		fprintf(out, "control-readonly-group %s\n", conf->control_ro_group);
-	head = head || conf->user[0] != '\0' || conf->check_user[0] != '\0' ||
+	for (size_t i = 0; i < conf->n_metrics; i++) {
+		char a[PROM_LISTEN_STRLEN];
+		fprintf(out, "metrics listen %s\n", prom_listen_str(&conf->metrics[i], a));
+	}
+	head = head || conf->n_metrics > 0 || conf->user[0] != '\0' || conf->check_user[0] != '\0' ||
 	    conf->control_group[0] != '\0' || conf->control_ro_group[0] != '\0' ||
 	    conf->control_mode != RIPOSTED_CONTROL_MODE_DEFAULT;
 	if (head)

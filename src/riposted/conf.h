@@ -15,6 +15,10 @@
  *				copy (rip.keychains) for `ip rip authentication`
  *	line vty		everything in it ignored with a warning
  *
+ * and `metrics listen ADDRESS[@PORT]` (repeatable, PROM_LISTEN_MAX; port
+ * 9475 unless given): the Prometheus listener, off without one (README,
+ * Metrics).
+ *
  * The lexer is lib/conf.c's; errors are "file:line: message" and reject
  * the whole file.  riposted_conf_print() writes the canonical form, which
  * parses back to an equal configuration (round-trip tests).
@@ -30,6 +34,7 @@
 #include "lib/keychain.h"
 #include "lib/log.h"
 #include "lib/privs.h"
+#include "lib/prom.h"
 #include "rip/conf.h"
 
 struct riposted_conf {
@@ -41,6 +46,10 @@ struct riposted_conf {
 	enum log_level log_level;
 
 	struct rip_conf rip;
+
+	/* metrics listen: where Prometheus scrapes us; none: no listener. */
+	struct prom_listen metrics[PROM_LISTEN_MAX];
+	size_t n_metrics;
 
 	/* BFD's settings of each interface block (the same blocks as rip.ifaces). */
 	struct bfd_iface_conf *bfd_ifaces;
@@ -66,6 +75,8 @@ struct riposted_conf {
 	gid_t gid, check_gid, control_gid, control_ro_gid;
 };
 
+/* The metrics listener's port when `metrics listen` gives none (README, Metrics). */
+#define RIPOSTED_METRICS_PORT 9475
 #define RIPOSTED_CHECK_USER_DEFAULT "nobody"
 #define RIPOSTED_CONTROL_MODE_DEFAULT 0660
 

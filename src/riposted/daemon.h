@@ -9,6 +9,7 @@
  *			struct daemon through its ctx pointer (no globals)
  *	status.c	the control socket's command table and `show status`
  *	privs.c		the user riposted becomes and the capabilities it keeps
+ *	metrics.c	the Prometheus listeners (`metrics listen`) and their page
  */
 #ifndef RIPOSTE_RIPOSTED_DAEMON_H
 #define RIPOSTE_RIPOSTED_DAEMON_H
@@ -23,6 +24,7 @@
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/paths.h"
+#include "metrics/httpd.h"
 #include "riposted/conf.h"
 
 #define RIPOSTED_DEFAULT_CONF RIPOSTE_PATH_RIPOSTED_CONF
@@ -44,6 +46,7 @@ struct daemon {
 	struct ctl_server *ctl;
 	struct svcd *svcd;
 	struct bfd_mgr *bfd;	/* opened when an interface has `ip rip bfd` */
+	struct metrics_set metrics;	/* `metrics listen` */
 	bool terminating;	/* SIGTERM seen: draining, then exit */
 	ev_timer term_timer;
 	ev_timer timer;
@@ -78,6 +81,16 @@ int	daemon_privs_drop(struct daemon *d);
 /* Before a reload applies nc: what it may not change; 0, or -1 with "file:line: ...". */
 int	daemon_privs_reload(struct daemon *d, const struct riposted_conf *nc, char *err,
 	    size_t errlen);
+
+/* metrics.c */
+/*
+ * Open c's listeners and close those c no longer has (at the start,
+ * before privileges are dropped, and on every reload); 0, or -1 with
+ * "file:line: message" in err and nothing changed.
+ */
+int	daemon_metrics_apply(struct daemon *d, const struct riposted_conf *c, char *err,
+	    size_t errlen);
+void	daemon_metrics_stop(struct daemon *d);
 
 /* status.c */
 extern const struct ctl_command daemon_ctl_commands[];

@@ -427,7 +427,8 @@ daemon_reload(struct daemon *d, char *err, size_t errlen)
 	/* The service manager: reloading until READY=1 again, either way. */
 	sdnotify_reloading();
 	if (riposted_conf_parse_file(d->conf_path, &conf, err, errlen) != 0 ||
-	    daemon_privs_reload(d, &conf, err, errlen) != 0) {
+	    daemon_privs_reload(d, &conf, err, errlen) != 0 ||
+	    daemon_metrics_apply(d, &conf, err, errlen) != 0) {
 		riposted_conf_free(&conf);
 		log_warnx("reload failed, keeping the running configuration: %s", err);
 		d->reload_failures++;

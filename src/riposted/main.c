@@ -381,6 +381,9 @@ main(int argc, char **argv)
 		fatal("control socket %s", d.ctl_path);
 	if (daemon_start(&d, &conf) != 0)
 		fatalx("cannot start");
+	/* Prometheus's listeners: off unless configured; a port below 1024 needs root. */
+	if (daemon_metrics_apply(&d, &d.conf, err, sizeof(err)) != 0)
+		fatalx("%s", err);
 	/*
 	 * Everything that needs root is open now (the pidfile, the control
 	 * socket, netlink, UDP 520): become `user` with what is still needed.
@@ -414,6 +417,7 @@ main(int argc, char **argv)
 
 	ev_run(d.loop, 0);
 
+	daemon_metrics_stop(&d);
 	ctl_server_stop(d.ctl);
 	daemon_stop(&d);
 	if (pidfile_close(pf) != 0)

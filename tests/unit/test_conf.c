@@ -122,6 +122,9 @@ assert_conf_equal(const struct riposted_conf *a, const struct riposted_conf *b)
 	assert_string_equal(a->hostname, b->hostname);
 	assert_int_equal(a->log_dest, b->log_dest);
 	assert_string_equal(a->log_path, b->log_path);
+	assert_int_equal(a->n_metrics, b->n_metrics);
+	for (i = 0; i < a->n_metrics; i++)
+		assert_true(prom_listen_equal(&a->metrics[i], &b->metrics[i]));
 	assert_int_equal(a->log_level, b->log_level);
 	assert_int_equal(a->rip.router_rip, b->rip.router_rip);
 	assert_int_equal(a->rip.version, b->rip.version);
@@ -276,6 +279,10 @@ static const struct stmt_case {
 	{ "control-mode 0666", "control-mode 0666\n!\n", NULL },
 	{ "control-mode 600", "control-mode 0600\n!\n", NULL },
 	{ "control-mode 0660", "", NULL },
+	/* metrics listen: port 9475 unless given, repeatable */
+	{ "metrics listen 127.0.0.1", "metrics listen 127.0.0.1@9475\n!\n", NULL },
+	{ "metrics listen [::1]@20001\nmetrics listen 0.0.0.0",
+	    "metrics listen [::1]@20001\nmetrics listen 0.0.0.0@9475\n!\n", NULL },
 	{ "control-mode 0", "control-mode 0000\n!\n", NULL },
 	{ "hostname r1\nuser nobody\ncheck-user nobody\ncontrol-group adm\ncontrol-mode 0666\n"
 	  "control-readonly-group daemon",
@@ -897,6 +904,17 @@ static const struct err_case {
 	{ "control-mode rw", NAME ":1: control-mode: 'rw' is not an octal mode 0..0777 (e.g. 0660)" },
 	{ "control-mode -1", NAME ":1: control-mode: '-1' is not an octal mode 0..0777 (e.g. 0660)" },
 	{ "control-mode", NAME ":1: control-mode: missing argument (usage: control-mode MODE)" },
+	{ "metrics listen", NAME ":1: metrics listen: missing argument (usage: metrics listen "
+	    "ADDRESS[@PORT])" },
+	{ "metrics listen localhost@9475", NAME ":1: metrics listen: 'localhost@9475' is not "
+	    "ADDRESS[@PORT] (IPv4, or IPv6 in [brackets]; port 1..65535)" },
+	{ "metrics listen 127.0.0.1@65536", NAME ":1: metrics listen: '127.0.0.1@65536' is not "
+	    "ADDRESS[@PORT] (IPv4, or IPv6 in [brackets]; port 1..65535)" },
+	{ "metrics listen ::1@80\nmetrics listen [::1]@80",
+	    NAME ":2: metrics listen [::1]@80: given twice (line 1)" },
+	{ "metrics listen ::1@1\nmetrics listen ::1@2\nmetrics listen ::1@3\nmetrics listen ::1@4\n"
+	    "metrics listen ::1@5", NAME ":5: metrics listen: at most 4 addresses" },
+	{ "metrics", NAME ":1: unknown statement 'metrics'" },
 	/* line numbers count comments, blank lines and CRLF lines */
 	{ "! comment\n\n# another\r\nhostname r1\r\n\r\n bogus\r\n", NAME ":6: unknown statement 'bogus'" },
 };

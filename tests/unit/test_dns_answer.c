@@ -1043,6 +1043,100 @@ test_stats(void **state)
 	assert_int_equal(st.chaos, 1);
 }
 
+/*
+ * The metrics' counters (README, Metrics): questions by transport, by
+ * QTYPE (the common ones by name, others together) and by the zone that
+ * answered them, through the slot the server gives each zone (0: none of
+ * ours).
+ */
+static size_t
+zone_index(const char *apex)
+{
+	char text[DNS_NAME_STRLEN];
+
+	for (size_t i = 0; i < dns_zoneset_count(zones); i++)
+		if (strcmp(dns_name_to_text(dns_zone_apex(dns_zoneset_get(zones, i)), text), apex) == 0)
+			return i;
+	fail_msg("no zone %s", apex);
+	return 0;
+}
+
+static void
+test_stats_metrics(void **state)
+{
+	static uint8_t q[512], resp[65535];
+	struct dns_answer_stats st;
+	size_t qlen, com = zone_index("example.com."), org = zone_index("example.org."),
+	    hosted = zone_index("hosted.example.com.");
+	(void)state;
+
+	assert_int_equal(dns_stats_qtype(DNS_T_A), 0);
+	assert_string_equal(dns_stats_qtype_name(dns_stats_qtype(DNS_T_AAAA)), "AAAA");
+	assert_string_equal(dns_stats_qtype_name(dns_stats_qtype(DNS_T_SOA)), "SOA");
+	assert_string_equal(dns_stats_qtype_name(dns_stats_qtype(DNS_T_AXFR)), "AXFR");
+	assert_string_equal(dns_stats_qtype_name(dns_stats_qtype(65280)), "other");
+	assert_string_equal(dns_stats_qtype_name(dns_stats_qtype(0)), "other");
+	assert_string_equal(dns_stats_qtype_name(DNS_QTYPE_STATS), "other");
+	for (unsigned i = 0; i + 1 < DNS_QTYPE_STATS; i++)
+		assert_string_not_equal(dns_stats_qtype_name(i), "other");
+	/* Each named index is the type of that name, and only of it. */
+	unsigned seen[DNS_QTYPE_STATS] = { 0 };
+	for (unsigned t = 0; t < 65536; t++)
+		seen[dns_stats_qtype((uint16_t)t)]++;
+	for (unsigned i = 0; i + 1 < DNS_QTYPE_STATS; i++) {
+		char buf[DNSMSG_TYPE_STRLEN];
+		assert_int_equal(seen[i], 1);
+		for (unsigned t = 0; t < 256; t++)
+			if (dns_stats_qtype((uint16_t)t) == i)
+				assert_string_equal(dnsmsg_type_name((uint16_t)t, buf),
+				    dns_stats_qtype_name(i));
+	}
+
+	for (size_t i = 0; i < dns_zoneset_count(zones); i++)
+		dns_zoneset_set_stat_slot(zones, i, 0);
+	dns_zoneset_set_stat_slot(zones, com, 7);
+	dns_zoneset_set_stat_slot(zones, org, 9);
+	dns_zoneset_set_stat_slot(zones, hosted, 200);
+	memset(&st, 0, sizeof(st));
+	qlen = make_query(q, "www.example.com.", DNS_T_A, DNS_C_IN, NULL);
+	ask(&conf, q, qlen, false, resp, 4096, &st);
+	ask(&conf, q, qlen, true, resp, sizeof(resp), &st);
+	qlen = make_query(q, "nx.example.com.", DNS_T_AAAA, DNS_C_IN, NULL);
+	ask(&conf, q, qlen, false, resp, 4096, &st);
+	qlen = make_query(q, "example.org.", DNS_T_SOA, DNS_C_IN, NULL);
+	ask(&conf, q, qlen, true, resp, sizeof(resp), &st);
+	qlen = make_query(q, "hosted.example.com.", 65280, DNS_C_IN, NULL);
+	ask(&conf, q, qlen, false, resp, 4096, &st);
+	qlen = make_query(q, "www.example.net.", DNS_T_MX, DNS_C_IN, NULL);
+	ask(&conf, q, qlen, false, resp, 4096, &st);
+	/* CHAOS and a response (dropped): counted as queries, in no zone. */
+	qlen = make_query(q, "id.server.", DNS_T_TXT, DNS_C_CH, NULL);
+	ask(&conf, q, qlen, false, resp, 4096, &st);
+	qlen = make_query(q, "www.example.com.", DNS_T_A, DNS_C_IN, NULL);
+	q[2] |= 0x80;
+	ask(&conf, q, qlen, false, resp, 4096, &st);
+
+	assert_int_equal(st.queries, 8);
+	assert_int_equal(st.udp, 6);
+	assert_int_equal(st.tcp, 2);
+	assert_int_equal(st.qtype[dns_stats_qtype(DNS_T_A)], 2);
+	assert_int_equal(st.qtype[dns_stats_qtype(DNS_T_AAAA)], 1);
+	assert_int_equal(st.qtype[dns_stats_qtype(DNS_T_SOA)], 1);
+	assert_int_equal(st.qtype[dns_stats_qtype(DNS_T_MX)], 1);
+	assert_int_equal(st.qtype[dns_stats_qtype(DNS_T_TXT)], 1);
+	assert_int_equal(st.qtype[DNS_QTYPE_STATS - 1], 1);
+	assert_int_equal(st.zone[7], 3);	/* example.com.: www twice, nx */
+	assert_int_equal(st.zone[9], 1);
+	assert_int_equal(st.zone[200], 1);	/* the longest match: hosted.example.com. */
+	assert_int_equal(st.zone[0], 1);	/* example.net.: not ours */
+	uint64_t sum = 0;
+	for (unsigned k = 0; k < DNS_ZONE_STATS; k++)
+		sum += st.zone[k];
+	assert_int_equal(sum, 6);
+	for (size_t i = 0; i < dns_zoneset_count(zones); i++)
+		dns_zoneset_set_stat_slot(zones, i, 0);
+}
+
 /* No zones at all: everything is REFUSED, nothing crashes. */
 static void
 test_no_zones(void **state)
@@ -1604,6 +1698,7 @@ main(void)
 		cmocka_unit_test(test_edns_and_flags),
 		cmocka_unit_test(test_reply_compression),
 		cmocka_unit_test(test_stats),
+		cmocka_unit_test(test_stats_metrics),
 		cmocka_unit_test(test_no_zones),
 		cmocka_unit_test(test_unavailable),
 		cmocka_unit_test(test_dnssec),

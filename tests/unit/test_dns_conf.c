@@ -149,6 +149,51 @@ test_listen(void **state)
 	dnsconf_free(&c);
 }
 
+/* metrics listen: repeatable, port 9476 unless given; bad ones refused with their line. */
+static void
+test_metrics_listen(void **state)
+{
+	static const struct { const char *text, *err; } bad[] = {
+		{ "metrics listen localhost\n", "t.conf:1: metrics listen: 'localhost' is not "
+		  "ADDRESS[@PORT] (IPv4, or IPv6 in [brackets]; port 1..65535)" },
+		{ "metrics listen 127.0.0.1@0\n", "t.conf:1: metrics listen: '127.0.0.1@0' is not "
+		  "ADDRESS[@PORT] (IPv4, or IPv6 in [brackets]; port 1..65535)" },
+		{ "metrics listen 127.0.0.1\nmetrics listen 127.0.0.1@9476\n",
+		  "t.conf:2: metrics listen 127.0.0.1@9476: given twice (line 1)" },
+		{ "metrics listen 127.0.0.1@1\nmetrics listen 127.0.0.1@2\nmetrics listen ::1\n"
+		  "metrics listen 127.0.0.1@3\nmetrics listen 127.0.0.1@4\n",
+		  "t.conf:5: metrics listen: at most 4 addresses" },
+		{ "metrics listen\n", NULL },
+		{ "metrics listen 127.0.0.1 x\n", NULL },
+	};
+	struct dnsconf c;
+	char *p;
+
+	parse_ok("listen 127.0.0.1@5353\n", &c);
+	assert_int_equal(c.n_metrics, 0);	/* off by default */
+	dnsconf_free(&c);
+	parse_ok("metrics listen 127.0.0.1\nmetrics listen [::1]@20001\n", &c);
+	assert_int_equal(c.n_metrics, 2);
+	assert_int_equal(c.metrics[1].line, 2);
+	p = print_str(&c);
+	assert_non_null(strstr(p, "metrics listen 127.0.0.1@9476\nmetrics listen [::1]@20001\n"));
+	dnsconf_free(&c);
+	parse_ok(p, &c);	/* the printed form parses back */
+	assert_int_equal(c.n_metrics, 2);
+	free(p);
+	dnsconf_free(&c);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char err[512] = "";
+		int rc = dnsconf_parse_buf(NAME, NULL, bad[i].text, strlen(bad[i].text), &c, err,
+		    sizeof(err));
+		if (rc != -1 || (bad[i].err != NULL && strcmp(err, bad[i].err) != 0))
+			fail_msg("input %zu: %s\nwant: %s\ngot (%d): %s", i, bad[i].text,
+			    bad[i].err != NULL ? bad[i].err : "an error", rc, err);
+		assert_int_equal(c.n_metrics, 0);
+		dnsconf_free(&c);
+	}
+}
+
 static void
 test_zone(void **state)
 {
@@ -1087,6 +1132,7 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_comments),
 		cmocka_unit_test(test_listen),
+		cmocka_unit_test(test_metrics_listen),
 		cmocka_unit_test(test_zone),
 		cmocka_unit_test(test_zone_basedir),
 		cmocka_unit_test(test_parse_file),
