@@ -10,6 +10,7 @@
  * most one reply and one line of memory.
  */
 #include "ctl.h"
+#include "lib/textfile.h"
 
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -39,19 +40,6 @@ static const struct ctl_command ctl_help_cmd = {
 	0, CTL_MAX_ARGS, NULL, CTL_CMD_READONLY,
 };
 
-/* snprintf into err, tolerating errlen 0. */
-static void __attribute__((format(printf, 3, 4)))
-ctl_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* Append to err at *off; truncates silently, like snprintf. */
 static void __attribute__((format(printf, 4, 5)))
 ctl_errcat(char *err, size_t errlen, size_t *off, const char *fmt, ...)
@@ -75,7 +63,7 @@ ctl_request_parse(char *line, size_t len, struct ctl_request *req, char *err, si
 
 	memset(req, 0, sizeof(*req));
 	if (len > CTL_MAX_LINE) {
-		ctl_err(err, errlen, "request too long (at most %d bytes)", CTL_MAX_LINE);
+		textfile_err(err, errlen, "request too long (at most %d bytes)", CTL_MAX_LINE);
 		return -1;
 	}
 	if (len > 0 && line[len - 1] == '\n')
@@ -88,7 +76,7 @@ ctl_request_parse(char *line, size_t len, struct ctl_request *req, char *err, si
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)line[i];
 		if ((c < 0x20 && c != '\t') || c == 0x7f) {
-			ctl_err(err, errlen, "control character 0x%02x at byte %zu of the request",
+			textfile_err(err, errlen, "control character 0x%02x at byte %zu of the request",
 			    c, i + 1);
 			return -1;
 		}
@@ -110,14 +98,14 @@ ctl_request_parse(char *line, size_t len, struct ctl_request *req, char *err, si
 			continue;
 		}
 		if (req->argc == CTL_MAX_ARGS) {
-			ctl_err(err, errlen, "too many words in the request (at most %d)",
+			textfile_err(err, errlen, "too many words in the request (at most %d)",
 			    CTL_MAX_ARGS);
 			return -1;
 		}
 		req->argv[req->argc++] = word;
 	}
 	if (req->argc == 0) {
-		ctl_err(err, errlen, "empty request (try 'help')");
+		textfile_err(err, errlen, "empty request (try 'help')");
 		return -1;
 	}
 	return 0;
@@ -247,7 +235,7 @@ ctl_command_find(const struct ctl_command *table, size_t n, struct ctl_request *
 		if (strcmp(table[i].words, "help") == 0)
 			own_help = true;
 	if (req->argc <= 0 || req->argc > CTL_MAX_ARGS) {
-		ctl_err(err, errlen, "empty request (try 'help')");
+		textfile_err(err, errlen, "empty request (try 'help')");
 		return NULL;
 	}
 
@@ -334,7 +322,7 @@ ctl_command_find(const struct ctl_command *table, size_t n, struct ctl_request *
 	if (req->argc < found->min_args || req->argc > found->max_args) {
 		const char *what = req->argc < found->min_args ? "missing argument" :
 		    found->max_args == 0 ? "no arguments allowed" : "too many arguments";
-		ctl_err(err, errlen, "%s for '%s' (usage: %s%s%s)", what, found->words,
+		textfile_err(err, errlen, "%s for '%s' (usage: %s%s%s)", what, found->words,
 		    found->words, found->args != NULL ? " " : "",
 		    found->args != NULL ? found->args : "");
 		return NULL;
@@ -555,7 +543,7 @@ ctl_dispatch_peer(const struct ctl_command *table, size_t n, void *ctx,
 
 	/* Parse a copy: the caller's line stays const, and has no room for a NUL. */
 	if (len > CTL_MAX_LINE) {
-		ctl_err(err, sizeof(err), "request too long (at most %d bytes)", CTL_MAX_LINE);
+		textfile_err(err, sizeof(err), "request too long (at most %d bytes)", CTL_MAX_LINE);
 		cmd = NULL;
 	} else {
 		memcpy(buf, line, len);

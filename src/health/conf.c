@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "dnsmsg/dnsmsg.h"
+#include "lib/textfile.h"
 #include "health/check.h"
 #include "health/conf.h"
 
@@ -31,22 +32,6 @@
 #define CHECK_WORDS_MAX		(3 + 2 * CHECK_ZONE_PRIMARIES + 2 + 2 + 1)
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
-
-static int	 check_err(char *, size_t, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-static int
-check_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /* Digits only, no sign, at most `max`; -1 otherwise. */
 static long
@@ -122,10 +107,10 @@ parse_dns_addr(char *s, const char *what, struct sockaddr_storage *ss,
 	snprintf(word, sizeof(word), "%s", s);
 	if (*s == '[') {
 		if ((p = strchr(s, ']')) == NULL)
-			return check_err(err, errlen,
+			return textfile_err(err, errlen,
 			    "%s: missing ']' in '%s'", what, word);
 		if (p[1] != '\0' && p[1] != '@')
-			return check_err(err, errlen,
+			return textfile_err(err, errlen,
 			    "%s: unexpected '%s' after ']' in '%s'",
 			    what, p + 1, word);
 		*p = '\0';
@@ -138,10 +123,10 @@ parse_dns_addr(char *s, const char *what, struct sockaddr_storage *ss,
 		port = p + 1;
 	}
 	if (port != NULL && parse_port(port, &pn) == -1)
-		return check_err(err, errlen,
+		return textfile_err(err, errlen,
 		    "%s: bad port '%s' in '%s' (1..65535)", what, port, word);
 	if (set_sa(ss, salen, host, af, pn) == -1)
-		return check_err(err, errlen, af == AF_INET6 ?
+		return textfile_err(err, errlen, af == AF_INET6 ?
 		    "%s: '%s' is not an IPv6 address" :
 		    "%s: '%s' is not an IPv4 or IPv6 address", what, host);
 	return 0;
@@ -159,13 +144,13 @@ parse_tcp_addr(char *s, struct check_conf *c, char *err, size_t errlen)
 	snprintf(word, sizeof(word), "%s", s);
 	if (*s == '[') {
 		if ((p = strchr(s, ']')) == NULL)
-			return check_err(err, errlen,
+			return textfile_err(err, errlen,
 			    "check tcp: missing ']' in '%s'", word);
 		if (p[1] == '\0')
-			return check_err(err, errlen,
+			return textfile_err(err, errlen,
 			    "check tcp: missing port in '%s' ([IPV6]:PORT)", word);
 		if (p[1] != ':')
-			return check_err(err, errlen,
+			return textfile_err(err, errlen,
 			    "check tcp: unexpected '%s' after ']' in '%s'",
 			    p + 1, word);
 		*p = '\0';
@@ -173,20 +158,20 @@ parse_tcp_addr(char *s, struct check_conf *c, char *err, size_t errlen)
 		p++;
 		af = AF_INET6;
 	} else if ((p = strchr(s, ':')) == NULL) {
-		return check_err(err, errlen,
+		return textfile_err(err, errlen,
 		    "check tcp: missing port in '%s' (ADDRESS:PORT)", word);
 	} else if (strchr(p + 1, ':') != NULL) {
 		/* "::1:53" cannot be split; brackets say where the port is. */
-		return check_err(err, errlen,
+		return textfile_err(err, errlen,
 		    "check tcp: IPv6 address in '%s' needs brackets ([IPV6]:PORT)",
 		    word);
 	}
 	*p = '\0';
 	if (parse_port(p + 1, &pn) == -1)
-		return check_err(err, errlen,
+		return textfile_err(err, errlen,
 		    "check tcp: bad port '%s' in '%s' (1..65535)", p + 1, word);
 	if (set_addr(c, host, af, pn) == -1)
-		return check_err(err, errlen, af == AF_INET6 ?
+		return textfile_err(err, errlen, af == AF_INET6 ?
 		    "check tcp: '%s' is not an IPv6 address" :
 		    "check tcp: '%s' is not an IPv4 address", host);
 	return 0;
@@ -228,7 +213,7 @@ parse_qname(const char *s, const char *what, char *out, char *err, size_t errlen
 		}
 	}
 	if (why != NULL)
-		return check_err(err, errlen,
+		return textfile_err(err, errlen,
 		    "%s: '%s' is not a domain name (%s)", what, s, why);
 	if (strcmp(s, ".") != 0 && s[len - 1] == '.')
 		len--;
@@ -295,12 +280,12 @@ parse_dns(char **w, size_t n, struct check_conf *c, char *err, size_t errlen)
 	size_t i = 3;
 
 	if (n < 2)
-		return check_err(err, errlen, "check dns: missing ADDRESS (%s)",
+		return textfile_err(err, errlen, "check dns: missing ADDRESS (%s)",
 		    DNS_USAGE);
 	if (parse_dns_addr(w[1], "check dns", &c->sa, &c->salen, err, errlen) == -1)
 		return -1;
 	if (n < 3)
-		return check_err(err, errlen, "check dns: missing NAME (%s)",
+		return textfile_err(err, errlen, "check dns: missing NAME (%s)",
 		    DNS_USAGE);
 	if (parse_qname(w[2], "check dns", c->qname, err, errlen) == -1)
 		return -1;
@@ -308,29 +293,29 @@ parse_dns(char **w, size_t n, struct check_conf *c, char *err, size_t errlen)
 	c->expect_rcode = DNSMSG_RCODE_NOERROR;
 	if (i < n && strcmp(w[i], "expect") != 0) {
 		if (parse_qtype(w[i], &c->qtype) == -1)
-			return check_err(err, errlen, "check dns: unknown type '%s' "
+			return textfile_err(err, errlen, "check dns: unknown type '%s' "
 			    "(A, AAAA, NS, SOA, MX, TXT, CNAME, PTR, SRV, ANY or "
 			    "TYPEnnn)", w[i]);
 		i++;
 	}
 	if (i < n) {
 		if (strcmp(w[i], "expect") != 0)
-			return check_err(err, errlen, "check dns: unexpected '%s' "
+			return textfile_err(err, errlen, "check dns: unexpected '%s' "
 			    "after TYPE (expect rcode RCODE|any)", w[i]);
 		if (i + 1 >= n || strcmp(w[i + 1], "rcode") != 0)
-			return check_err(err, errlen, "check dns: 'expect' must be "
+			return textfile_err(err, errlen, "check dns: 'expect' must be "
 			    "followed by 'rcode RCODE|any'");
 		if (i + 2 >= n)
-			return check_err(err, errlen,
+			return textfile_err(err, errlen,
 			    "check dns: missing RCODE after 'expect rcode'");
 		if (parse_rcode(w[i + 2], &c->expect_rcode) == -1)
-			return check_err(err, errlen, "check dns: unknown rcode "
+			return textfile_err(err, errlen, "check dns: unknown rcode "
 			    "'%s' (NOERROR, FORMERR, SERVFAIL, NXDOMAIN, NOTIMP, "
 			    "REFUSED, 0..15 or any)", w[i + 2]);
 		i += 3;
 	}
 	if (i < n)
-		return check_err(err, errlen,
+		return textfile_err(err, errlen,
 		    "check dns: unexpected '%s' after the rcode", w[i]);
 	return 0;
 }
@@ -355,12 +340,12 @@ parse_zone(char **w, size_t n, bool more, struct check_conf *c, char *err,
 	size_t i;
 
 	if (n < 2)
-		return check_err(err, errlen, "check zone: missing ADDRESS (%s)",
+		return textfile_err(err, errlen, "check zone: missing ADDRESS (%s)",
 		    ZONE_USAGE);
 	if (parse_dns_addr(w[1], "check zone", &c->sa, &c->salen, err, errlen) == -1)
 		return -1;
 	if (n < 3)
-		return check_err(err, errlen, "check zone: missing ZONE (%s)",
+		return textfile_err(err, errlen, "check zone: missing ZONE (%s)",
 		    ZONE_USAGE);
 	if (parse_qname(w[2], "check zone", c->qname, err, errlen) == -1)
 		return -1;
@@ -369,24 +354,24 @@ parse_zone(char **w, size_t n, bool more, struct check_conf *c, char *err,
 	c->max_lag = CHECK_ZONE_MAX_LAG;
 	c->expire_margin = -1;
 	if (more)
-		return check_err(err, errlen, "check zone: too many words (%s, "
+		return textfile_err(err, errlen, "check zone: too many words (%s, "
 		    "up to %d primaries)", ZONE_USAGE, CHECK_ZONE_PRIMARIES);
 	for (i = 3; i < n; i += 2) {
 		if (strcmp(w[i], "primary") != 0 && strcmp(w[i], "max-lag") != 0 &&
 		    strcmp(w[i], "expire-margin") != 0)
-			return check_err(err, errlen, "check zone: unexpected '%s' "
+			return textfile_err(err, errlen, "check zone: unexpected '%s' "
 			    "after ZONE (primary ADDRESS[@PORT], max-lag DURATION, "
 			    "expire-margin DURATION)", w[i]);
 		if (i + 1 >= n)
-			return check_err(err, errlen, "check zone: missing %s after "
+			return textfile_err(err, errlen, "check zone: missing %s after "
 			    "'%s'", w[i][0] == 'p' ? "ADDRESS[@PORT]" : "DURATION",
 			    w[i]);
 		if (strcmp(w[i], "max-lag") == 0) {
 			if (lag_set)
-				return check_err(err, errlen,
+				return textfile_err(err, errlen,
 				    "check zone: max-lag given twice");
 			if (conf_duration_parse(w[i + 1], &c->max_lag) != 0)
-				return check_err(err, errlen, "check zone: bad "
+				return textfile_err(err, errlen, "check zone: bad "
 				    "max-lag '%s' (e.g. 500ms, 30s, 5m; at most 1 day)",
 				    w[i + 1]);
 			lag_set = true;
@@ -394,17 +379,17 @@ parse_zone(char **w, size_t n, bool more, struct check_conf *c, char *err,
 		}
 		if (strcmp(w[i], "expire-margin") == 0) {
 			if (margin_set)
-				return check_err(err, errlen,
+				return textfile_err(err, errlen,
 				    "check zone: expire-margin given twice");
 			if (conf_duration_parse(w[i + 1], &c->expire_margin) != 0)
-				return check_err(err, errlen, "check zone: bad "
+				return textfile_err(err, errlen, "check zone: bad "
 				    "expire-margin '%s' (e.g. 500ms, 30s, 5m; at most 1 day)",
 				    w[i + 1]);
 			margin_set = true;
 			continue;
 		}
 		if (c->n_primaries == CHECK_ZONE_PRIMARIES)
-			return check_err(err, errlen,
+			return textfile_err(err, errlen,
 			    "check zone: more than %d primaries", CHECK_ZONE_PRIMARIES);
 		snprintf(word, sizeof(word), "%s", w[i + 1]);
 		if (parse_dns_addr(w[i + 1], "check zone", &ss, &sslen, err,
@@ -412,18 +397,18 @@ parse_zone(char **w, size_t n, bool more, struct check_conf *c, char *err,
 			return -1;
 		for (unsigned k = 0; k < c->n_primaries; k++)
 			if (sa_equal(&c->primaries[k].u.sa, (struct sockaddr *)&ss, sslen))
-				return check_err(err, errlen, "check zone: "
+				return textfile_err(err, errlen, "check zone: "
 				    "primary %s given twice", word);
 		memcpy(&c->primaries[c->n_primaries].u, &ss, sslen);
 		c->primaries[c->n_primaries].len = sslen;
 		c->n_primaries++;
 	}
 	if (lag_set && c->n_primaries == 0)
-		return check_err(err, errlen,
+		return textfile_err(err, errlen,
 		    "check zone: max-lag without a primary to compare with");
 	/* Without primaries there is no silence to measure (check.h). */
 	if (margin_set && c->n_primaries == 0)
-		return check_err(err, errlen,
+		return textfile_err(err, errlen,
 		    "check zone: expire-margin without a primary to hear from");
 	return 0;
 }
@@ -432,13 +417,13 @@ static int
 parse_tcp(char **w, size_t n, struct check_conf *c, char *err, size_t errlen)
 {
 	if (n < 2)
-		return check_err(err, errlen,
+		return textfile_err(err, errlen,
 		    "check tcp: missing ADDRESS:PORT (tcp ADDRESS:PORT or "
 		    "tcp [IPV6]:PORT)");
 	if (parse_tcp_addr(w[1], c, err, errlen) == -1)
 		return -1;
 	if (n > 2)
-		return check_err(err, errlen,
+		return textfile_err(err, errlen,
 		    "check tcp: unexpected '%s' after ADDRESS:PORT", w[2]);
 	return 0;
 }
@@ -475,7 +460,7 @@ exec_split(const char *s, char *out, size_t *outlen, char *err, size_t errlen)
 				for (s++; *s != '\'' && *s != '\0'; s++)
 					out[o++] = *s;
 				if (*s == '\0')
-					return check_err(err, errlen,
+					return textfile_err(err, errlen,
 					    "check exec: unterminated single quote");
 				s++;
 			} else if (*s == '"') {
@@ -485,12 +470,12 @@ exec_split(const char *s, char *out, size_t *outlen, char *err, size_t errlen)
 					out[o++] = *s;
 				}
 				if (*s == '\0')
-					return check_err(err, errlen,
+					return textfile_err(err, errlen,
 					    "check exec: unterminated double quote");
 				s++;
 			} else if (*s == '\\') {
 				if (s[1] == '\0')
-					return check_err(err, errlen,
+					return textfile_err(err, errlen,
 					    "check exec: backslash at the end of the line");
 				out[o++] = s[1];
 				s += 2;
@@ -515,18 +500,18 @@ parse_exec(const char *rest, struct check_conf *c, char *err, size_t errlen)
 	if ((n = exec_split(rest, words, &len, err, errlen)) == -1)
 		return -1;
 	if (n == 0)
-		return check_err(err, errlen,
+		return textfile_err(err, errlen,
 		    "check exec: missing PATH (exec /ABS/PATH [ARG...])");
 	if (words[0] != '/')
-		return check_err(err, errlen,
+		return textfile_err(err, errlen,
 		    "check exec: '%s' is not an absolute path", words);
 	if (n > CHECK_MAX_ARGS)
-		return check_err(err, errlen,
+		return textfile_err(err, errlen,
 		    "check exec: more than %d words (PATH and ARGs)",
 		    CHECK_MAX_ARGS);
 	/* The words and one separator each: a NUL here, a blank when written. */
 	if (len > sizeof(c->args))
-		return check_err(err, errlen,
+		return textfile_err(err, errlen,
 		    "check exec: command longer than %d characters",
 		    CHECK_CMD_MAX - 1);
 	memcpy(c->args, words, len);
@@ -557,17 +542,17 @@ parse_process(char **w, size_t n, struct check_conf *c, char *err,
     size_t errlen)
 {
 	if (n < 2)
-		return check_err(err, errlen,
+		return textfile_err(err, errlen,
 		    "check process: missing PIDFILE (process /ABS/PIDFILE)");
 	if (w[1][0] != '/')
-		return check_err(err, errlen,
+		return textfile_err(err, errlen,
 		    "check process: '%s' is not an absolute path", w[1]);
 	if (strlen(w[1]) >= sizeof(c->path))
-		return check_err(err, errlen,
+		return textfile_err(err, errlen,
 		    "check process: path longer than %d characters",
 		    CHECK_PATH_MAX - 1);
 	if (n > 2)
-		return check_err(err, errlen,
+		return textfile_err(err, errlen,
 		    "check process: unexpected '%s' after PIDFILE", w[2]);
 	snprintf(c->path, sizeof(c->path), "%s", w[1]);
 	return 0;
@@ -612,14 +597,14 @@ check_conf_parse(const char *args, struct check_conf *c, char *err,
 	if (args == NULL)
 		args = "";
 	if (strlen(args) >= sizeof(line))
-		return check_err(err, errlen,
+		return textfile_err(err, errlen,
 		    "check: longer than %d characters", CHECK_LINE_MAX - 1);
 	snprintf(line, sizeof(line), "%s", args);
 	/* The kind is the first word; how the rest splits depends on it. */
 	for (p = line; is_blank(*p); p++)
 		;
 	if (*p == '\0' || *p == '#' || *p == '!')
-		return check_err(err, errlen,
+		return textfile_err(err, errlen,
 		    "missing check type (dns, zone, tcp, exec, process)");
 
 	/* Zeroed, so that two parses of the same words compare equal. */
@@ -631,7 +616,7 @@ check_conf_parse(const char *args, struct check_conf *c, char *err,
 			/* Quoting may lengthen the words: they must fit a line again. */
 			check_conf_format(&nc, fmt, sizeof(fmt));
 			if (strlen(fmt) > CHECK_FORMAT_MAX)
-				rc = check_err(err, errlen, "check exec: longer than %d "
+				rc = textfile_err(err, errlen, "check exec: longer than %d "
 				    "characters when written back quoted",
 				    CHECK_FORMAT_MAX);
 		}
@@ -651,7 +636,7 @@ check_conf_parse(const char *args, struct check_conf *c, char *err,
 		nc.kind = CHECK_PROCESS;
 		rc = parse_process(w, n, &nc, err, errlen);
 	} else {
-		rc = check_err(err, errlen,
+		rc = textfile_err(err, errlen,
 		    "unknown check type '%s' (dns, zone, tcp, exec, process)", w[0]);
 	}
 done:

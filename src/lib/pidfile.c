@@ -12,6 +12,7 @@
  * file another user owns.  Nothing is truncated before the lock is ours.
  */
 #include "pidfile.h"
+#include "lib/textfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -40,18 +41,6 @@ struct pidfile {
 
 static struct pidfile *pidfile_atexit_pf;
 static int pidfile_atexit_set;
-
-static void
-pidfile_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* The first line of the file as a pid; 0 when it holds none. */
 static pid_t
@@ -149,16 +138,16 @@ pidfile_open(const char *path, pid_t *holder, char *err, size_t errlen)
 		if (fd < 0) {
 			saved = errno;
 			if (saved == ELOOP)
-				pidfile_err(err, errlen, "pidfile %s: is a symbolic link, not following it",
+				textfile_err(err, errlen, "pidfile %s: is a symbolic link, not following it",
 				    path);
 			else
-				pidfile_err(err, errlen, "pidfile %s: %s", path, strerror(saved));
+				textfile_err(err, errlen, "pidfile %s: %s", path, strerror(saved));
 			errno = saved;
 			return NULL;
 		}
 		if (fstat(fd, &st) < 0) {
 			saved = errno;
-			pidfile_err(err, errlen, "pidfile %s: %s", path, strerror(saved));
+			textfile_err(err, errlen, "pidfile %s: %s", path, strerror(saved));
 			goto fail;
 		}
 		if (st.st_nlink == 0) { /* unlinked since our open(): again */
@@ -167,23 +156,23 @@ pidfile_open(const char *path, pid_t *holder, char *err, size_t errlen)
 		}
 		if (!S_ISREG(st.st_mode) || st.st_nlink != 1) {
 			saved = EINVAL;
-			pidfile_err(err, errlen, "pidfile %s: not a regular file with a single link",
+			textfile_err(err, errlen, "pidfile %s: not a regular file with a single link",
 			    path);
 			goto fail;
 		}
 		if (st.st_uid != geteuid()) {
 			saved = EPERM;
-			pidfile_err(err, errlen, "pidfile %s: owned by uid %u, not by us (uid %u)",
+			textfile_err(err, errlen, "pidfile %s: owned by uid %u, not by us (uid %u)",
 			    path, (unsigned)st.st_uid, (unsigned)geteuid());
 			goto fail;
 		}
 		if (pidfile_lock(fd, holder) < 0) {
 			saved = errno;
 			if (saved == EWOULDBLOCK)
-				pidfile_err(err, errlen, "pidfile %s: locked by pid %ld", path,
+				textfile_err(err, errlen, "pidfile %s: locked by pid %ld", path,
 				    holder != NULL ? (long)*holder : 0L);
 			else
-				pidfile_err(err, errlen, "pidfile %s: lock: %s", path,
+				textfile_err(err, errlen, "pidfile %s: lock: %s", path,
 				    strerror(saved));
 			goto fail;
 		}
@@ -195,14 +184,14 @@ pidfile_open(const char *path, pid_t *holder, char *err, size_t errlen)
 		(void)fcntl(fd, F_SETFL, 0);
 		if (pidfile_put(fd) < 0) {
 			saved = errno;
-			pidfile_err(err, errlen, "pidfile %s: write: %s", path, strerror(saved));
+			textfile_err(err, errlen, "pidfile %s: write: %s", path, strerror(saved));
 			unlink(path);
 			goto fail;
 		}
 		struct pidfile *pf = calloc(1, sizeof(*pf));
 		if (pf == NULL || (pf->path = strdup(path)) == NULL) {
 			saved = ENOMEM;
-			pidfile_err(err, errlen, "pidfile %s: out of memory", path);
+			textfile_err(err, errlen, "pidfile: out of memory");
 			free(pf);
 			unlink(path);
 			goto fail;
@@ -211,7 +200,7 @@ pidfile_open(const char *path, pid_t *holder, char *err, size_t errlen)
 		pf->owner = getpid();
 		return pf;
 	}
-	pidfile_err(err, errlen, "pidfile %s: replaced again and again while we locked it", path);
+	textfile_err(err, errlen, "pidfile %s: replaced again and again while we locked it", path);
 	errno = EAGAIN;
 	return NULL;
 

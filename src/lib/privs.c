@@ -3,6 +3,7 @@
  * privs.h).  The daemons decide what to keep; this file only knows how.
  */
 #include "privs.h"
+#include "lib/textfile.h"
 
 #include <errno.h>
 #include <grp.h>
@@ -18,18 +19,6 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-static void __attribute__((format(printf, 3, 4)))
-privs_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 int
 privs_user(const char *name, uid_t *uid, gid_t *gid)
@@ -164,7 +153,7 @@ privs_drop(uid_t uid, gid_t gid, uint64_t keep, char *err, size_t errlen)
 	if (geteuid() != 0) {
 		if (geteuid() == uid && getegid() == gid)
 			return 0;
-		privs_err(err, errlen, "only root can change to uid %u gid %u (we are uid %u)",
+		textfile_err(err, errlen, "only root can change to uid %u gid %u (we are uid %u)",
 		    (unsigned)uid, (unsigned)gid, (unsigned)geteuid());
 		return -1;
 	}
@@ -174,14 +163,14 @@ privs_drop(uid_t uid, gid_t gid, uint64_t keep, char *err, size_t errlen)
 		if (keep & PRIVS_CAP(c))
 			continue;
 		if (prctl(PR_CAPBSET_DROP, (unsigned long)c, 0, 0, 0) != 0 && errno != EINVAL) {
-			privs_err(err, errlen, "cannot drop capability %d from the bounding set: %s",
+			textfile_err(err, errlen, "cannot drop capability %d from the bounding set: %s",
 			    c, strerror(errno));
 			return -1;
 		}
 	}
 	/* Groups first: after setuid() we could not change them any more. */
 	if (setgroups(1, &gid) != 0 || setresgid(gid, gid, gid) != 0) {
-		privs_err(err, errlen, "cannot change to gid %u: %s", (unsigned)gid,
+		textfile_err(err, errlen, "cannot change to gid %u: %s", (unsigned)gid,
 		    strerror(errno));
 		return -1;
 	}
@@ -191,27 +180,27 @@ privs_drop(uid_t uid, gid_t gid, uint64_t keep, char *err, size_t errlen)
 	 * it to what we keep.
 	 */
 	if (keep != 0 && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) != 0) {
-		privs_err(err, errlen, "PR_SET_KEEPCAPS: %s", strerror(errno));
+		textfile_err(err, errlen, "PR_SET_KEEPCAPS: %s", strerror(errno));
 		return -1;
 	}
 	if (setresuid(uid, uid, uid) != 0) {
-		privs_err(err, errlen, "cannot change to uid %u: %s", (unsigned)uid,
+		textfile_err(err, errlen, "cannot change to uid %u: %s", (unsigned)uid,
 		    strerror(errno));
 		return -1;
 	}
 	if (uid == 0 && keep == 0) {
-		privs_err(err, errlen, "refusing to run as uid 0 without capabilities");
+		textfile_err(err, errlen, "refusing to run as uid 0 without capabilities");
 		return -1;
 	}
 	if (privs_capset(keep, keep, 0) != 0) {
-		privs_err(err, errlen, "capset: %s", strerror(errno));
+		textfile_err(err, errlen, "capset: %s", strerror(errno));
 		return -1;
 	}
 	(void)prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0);
 	(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
 	/* The way back must be closed (unless we kept the means on purpose). */
 	if (uid != 0 && !(keep & PRIVS_CAP(CAP_SETUID)) && setuid(0) == 0) {
-		privs_err(err, errlen, "could become root again after dropping privileges");
+		textfile_err(err, errlen, "could become root again after dropping privileges");
 		return -1;
 	}
 	return 0;
@@ -252,7 +241,7 @@ privs_component_ok(const char *path, const struct stat *st, bool dir, uid_t uid,
 	unsigned mode = (unsigned)st->st_mode & 07777;
 
 	if (st->st_uid != 0 && st->st_uid != uid) {
-		privs_err(err, errlen, "%s is owned by uid %u (not root or the check user)", path,
+		textfile_err(err, errlen, "%s is owned by uid %u (not root or the check user)", path,
 		    (unsigned)st->st_uid);
 		return -1;
 	}
@@ -260,11 +249,11 @@ privs_component_ok(const char *path, const struct stat *st, bool dir, uid_t uid,
 	if (dir && (st->st_mode & S_ISVTX))
 		return 0;
 	if (st->st_mode & S_IWOTH) {
-		privs_err(err, errlen, "%s is writable by others (mode %04o)", path, mode);
+		textfile_err(err, errlen, "%s is writable by others (mode %04o)", path, mode);
 		return -1;
 	}
 	if ((st->st_mode & S_IWGRP) && st->st_gid != 0) {
-		privs_err(err, errlen, "%s is writable by group %u (mode %04o)", path,
+		textfile_err(err, errlen, "%s is writable by group %u (mode %04o)", path,
 		    (unsigned)st->st_gid, mode);
 		return -1;
 	}
@@ -280,7 +269,7 @@ privs_prefix(const char *prefix, uid_t uid, char *err, size_t errlen)
 	if (lstat(prefix, &st) != 0) {
 		if (errno == ENOENT)
 			return 1;
-		privs_err(err, errlen, "%s: %s", prefix, strerror(errno));
+		textfile_err(err, errlen, "%s: %s", prefix, strerror(errno));
 		return -1;
 	}
 	/*
@@ -302,7 +291,7 @@ privs_walk(const char *path, uid_t uid, bool *exists, char *err, size_t errlen)
 
 	*exists = false;
 	if (len == 0 || len >= sizeof(buf) || path[0] != '/') {
-		privs_err(err, errlen, "%s is not an absolute path", path);
+		textfile_err(err, errlen, "%s is not an absolute path", path);
 		return -1;
 	}
 	if ((rc = privs_prefix("/", uid, err, errlen)) != 0)
@@ -336,12 +325,12 @@ privs_path_secure(const char *path, uid_t uid, char *err, size_t errlen)
 		return 0;
 	if ((real = realpath(path, NULL)) == NULL) {
 		/* A dangling link: where it leads was not checked, and may appear. */
-		privs_err(err, errlen, "%s: cannot resolve: %s", path, strerror(errno));
+		textfile_err(err, errlen, "%s: cannot resolve: %s", path, strerror(errno));
 		return -1;
 	}
 	int rc = privs_walk(real, uid, &exists, err, errlen);
 	if (rc == 0 && stat(real, &st) == 0 && !S_ISREG(st.st_mode)) {
-		privs_err(err, errlen, "%s is not a regular file", real);
+		textfile_err(err, errlen, "%s is not a regular file", real);
 		rc = -1;
 	}
 	free(real);

@@ -78,3 +78,16 @@ textfile_vfail(char *err, size_t errlen, const char *name, unsigned line, const 
 	textfile_sanitize(err);
 	return -1;
 }
+
+int
+textfile_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err != NULL && errlen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}

@@ -22,6 +22,13 @@ int textfile_read(const char *path, size_t max, char **buf, size_t *len, char *e
 int textfile_vfail(char *err, size_t errlen, const char *name, unsigned line, const char *fmt,
     va_list ap) __attribute__((format(printf, 5, 0)));
 
+/*
+ * A message into an error buffer of errlen bytes (err may be NULL, errlen
+ * 0: then nothing is written); returns -1, so `return textfile_err(...)`.
+ */
+int textfile_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Replace control bytes (< 0x20, 0x7f) by '?'. */
 void textfile_sanitize(char *s);
 
