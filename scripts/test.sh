@@ -154,6 +154,7 @@ dns() {
 	script "$name-xfr-out" env RIPOSTE_DNS="$bin" tests/dns/xfr_out.sh
 	script "$name-tsig-knot" env TSIG_PEER="$ROOT/$2/tests/tsig_peer" tests/dns/tsig.sh
 	script "$name-xfr-in" env RIPOSTE_DNS="$bin" tests/dns/xfr_in.sh
+	script "$name-xfr-metrics" env RIPOSTE_DNS="$bin" tests/dns/xfr_metrics.sh
 }
 
 section "setup: scripts/setup.sh"

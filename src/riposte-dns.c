@@ -845,6 +845,89 @@ ctl_reload(void *ctx, const struct ctl_request *req, FILE *out)
  * another, never a torn number), the zones come from the generation
  * being served, which only this thread replaces.
  */
+/*
+ * Zone transfers: each secondary zone's freshness (what `zones` shows, as
+ * gauges an alert can use: riposte_dns_secondary_expires_in_seconds < 600)
+ * and the transfers and NOTIFYs out.
+ */
+static void
+dnsd_metrics_xfr(struct dnsd *d, struct prom_w *w)
+{
+	struct dns_secondary_info si;
+	struct dns_xfrd_stats x = { 0 };
+	size_t n = d->sec != NULL ? dns_secondary_count(d->sec) : 0;
+
+	prom_family(w, "riposte_dns_secondary_serial", PROM_GAUGE,
+	    "The serial of the copy a secondary zone holds (absent: no data).");
+	for (size_t i = 0; i < n; i++)
+		if (dns_secondary_info(d->sec, i, &si) && si.have_data)
+			prom_u64(w, "", si.serial, "zone", si.name, NULL);
+	prom_family(w, "riposte_dns_secondary_primary_serial", PROM_GAUGE,
+	    "The newest serial a primary showed (SOA answer or NOTIFY).");
+	for (size_t i = 0; i < n; i++)
+		if (dns_secondary_info(d->sec, i, &si) && si.have_primary_serial)
+			prom_u64(w, "", si.primary_serial, "zone", si.name, NULL);
+	prom_family(w, "riposte_dns_secondary_expired", PROM_GAUGE,
+	    "1 while a secondary zone is answered SERVFAIL (expired, or no copy yet).");
+	for (size_t i = 0; i < n; i++)
+		if (dns_secondary_info(d->sec, i, &si))
+			prom_u64(w, "", si.expired || !si.have_data, "zone", si.name, NULL);
+	prom_family(w, "riposte_dns_secondary_expires_in_seconds", PROM_GAUGE,
+	    "Seconds until the copy expires without a successful refresh (RFC 1035 3.3.13).");
+	for (size_t i = 0; i < n; i++)
+		if (dns_secondary_info(d->sec, i, &si) && si.expires_in_ms >= 0)
+			prom_f64(w, "", si.expires_in_ms / 1e3, "zone", si.name, NULL);
+	prom_family(w, "riposte_dns_secondary_last_refresh_seconds", PROM_GAUGE,
+	    "Seconds since the last successful refresh (absent: never).");
+	for (size_t i = 0; i < n; i++)
+		if (dns_secondary_info(d->sec, i, &si) && si.last_refresh_ago_ms >= 0)
+			prom_f64(w, "", si.last_refresh_ago_ms / 1e3, "zone", si.name, NULL);
+	prom_family(w, "riposte_dns_secondary_transfers", PROM_COUNTER,
+	    "Transfers in that were applied, by kind.");
+	for (size_t i = 0; i < n; i++)
+		if (dns_secondary_info(d->sec, i, &si)) {
+			prom_u64(w, "", si.ixfr, "zone", si.name, "kind", "IXFR", NULL);
+			prom_u64(w, "", si.axfr, "zone", si.name, "kind", "AXFR", NULL);
+		}
+	prom_family(w, "riposte_dns_secondary_refresh_failures", PROM_COUNTER,
+	    "Refreshes that failed (an SOA query or a transfer).");
+	for (size_t i = 0; i < n; i++)
+		if (dns_secondary_info(d->sec, i, &si))
+			prom_u64(w, "", si.transfer_failures, "zone", si.name, NULL);
+	prom_family(w, "riposte_dns_notify_received", PROM_COUNTER,
+	    "NOTIFY messages for a secondary zone, by result.");
+	for (size_t i = 0; i < n; i++)
+		if (dns_secondary_info(d->sec, i, &si)) {
+			prom_u64(w, "", si.notify_received - si.notify_refused, "zone", si.name,
+			    "result", "accepted", NULL);
+			prom_u64(w, "", si.notify_refused, "zone", si.name, "result", "refused", NULL);
+		}
+
+	if (d->xfrd != NULL)
+		dns_xfrd_stats(d->xfrd, &x);
+	prom_family(w, "riposte_dns_xfr_out_queries", PROM_COUNTER,
+	    "Transfer queries (AXFR, IXFR) by how they were answered.");
+	static const char *const result[DNS_XFR_RESULT_COUNT] = {
+		[DNS_XFR_AXFR] = "axfr", [DNS_XFR_IXFR] = "ixfr",
+		[DNS_XFR_IXFR_AXFR] = "ixfr_axfr_style", [DNS_XFR_IXFR_CURRENT] = "ixfr_current",
+		[DNS_XFR_UDP_SOA] = "udp_soa", [DNS_XFR_REFUSED] = "refused",
+		[DNS_XFR_NOTAUTH] = "notauth", [DNS_XFR_TSIG] = "tsig_failed",
+		[DNS_XFR_FORMERR] = "formerr",
+	};
+	for (int r = 0; r < DNS_XFR_RESULT_COUNT; r++)
+		prom_u64(w, "", x.result[r], "result", result[r] != NULL ? result[r] : "other", NULL);
+	prom_family(w, "riposte_dns_xfr_out_active", PROM_GAUGE, "Transfers out in progress.");
+	prom_u64(w, "", x.active, NULL);
+	prom_family(w, "riposte_dns_xfr_out_bytes", PROM_COUNTER, "Bytes of transfers out.");
+	prom_u64(w, "", x.bytes, NULL);
+	prom_family(w, "riposte_dns_notify_sent", PROM_COUNTER,
+	    "NOTIFY messages sent (retransmissions included).");
+	prom_u64(w, "", x.notify.sent, NULL);
+	prom_family(w, "riposte_dns_notify_unanswered", PROM_COUNTER,
+	    "NOTIFYs given up after the last retransmission (RFC 1996 3.6).");
+	prom_u64(w, "", x.notify.unanswered, NULL);
+}
+
 static void
 dnsd_metrics(void *ctx, struct prom_w *w)
 {
@@ -1003,6 +1086,8 @@ dnsd_metrics(void *ctx, struct prom_w *w)
 			}
 		}
 	}
+
+	dnsd_metrics_xfr(d, w);
 }
 
 static const struct ctl_command dnsd_ctl_commands[] = {
