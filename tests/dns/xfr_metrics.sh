@@ -30,7 +30,7 @@ command -v promtool >/dev/null || setup_failed "promtool is missing (apt-get ins
 
 T=$(mktemp -d /tmp/rdns-xm.XXXXXX) || exit 1
 chmod 755 "$T"
-P1= P2=
+P1="" P2=""
 # shellcheck disable=SC2317 # run by the EXIT trap
 cleanup() {
 	stop_pid "$P1"
@@ -90,11 +90,6 @@ zone home. secondary 127.0.0.1@$PP key transfer
 zone home. file copy.zone
 EOF
 
-"$BIN" -d -c "$T/primary.conf" >"$T/primary.log" 2>&1 &
-P1=$!
-"$BIN" -d -c "$T/secondary.conf" >"$T/secondary.log" 2>&1 &
-P2=$!
-
 # wait_for DESC COMMAND...: up to 5 s for COMMAND to succeed.
 wait_for() {
 	local desc=$1
@@ -106,7 +101,17 @@ wait_for() {
 	not_ok "$desc (5 s)"
 	return 1
 }
-served() { [[ $(dig +short +time=1 +tries=1 @127.0.0.1 -p "$SP" test.home A) == "10.128.224.$1" ]]; }
+# shellcheck disable=SC2317 # called through wait_for
+answers() { [[ $(dig +short +time=1 +tries=1 @127.0.0.1 -p "$1" test.home A) == "10.128.224.$2" ]]; }
+# shellcheck disable=SC2317
+served() { answers "$SP" "$1"; }
+
+"$BIN" -d -c "$T/primary.conf" >"$T/primary.log" 2>&1 &
+P1=$!
+# The primary first, so that the secondary's first refresh finds it.
+wait_for "the primary serves serial 1" answers "$PP" 1 || bail "no primary"
+"$BIN" -d -c "$T/secondary.conf" >"$T/secondary.log" 2>&1 &
+P2=$!
 metric() { # metric PORT NAME{LABELS}: the value, "" when absent
 	curl -s "http://127.0.0.1:$1/metrics" | awk -v m="$2" '$1 == m { print $2 }'
 }
