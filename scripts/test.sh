@@ -151,6 +151,8 @@ dns() {
 	script "$name-control" env RIPOSTE_DNS="$bin" tests/dns/control.sh
 	script "$name-diff-knot" tests/dns/diff/run.sh "$bin"
 	script "$name-dnssec-unbound" env RIPOSTE_DNS="$bin" tests/dns/dnssec_unbound.sh
+	script "$name-dnssec-unbound-secondary" env RIPOSTE_DNS="$bin" DNSSEC_VIA=secondary \
+		tests/dns/dnssec_unbound.sh
 	script "$name-xfr-out" env RIPOSTE_DNS="$bin" tests/dns/xfr_out.sh
 	script "$name-tsig-knot" env TSIG_PEER="$ROOT/$2/tests/tsig_peer" tests/dns/tsig.sh
 	script "$name-xfr-in" env RIPOSTE_DNS="$bin" tests/dns/xfr_in.sh

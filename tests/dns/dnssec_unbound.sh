@@ -21,8 +21,13 @@
 # the host's loopback.  It stops only the processes it started, by pid.
 # Ends with "N passed, N failed".
 #
+# With DNSSEC_VIA=secondary the riposte-dns Unbound asks is the secondary
+# of another riposte-dns that loads the signed files (AXFR): the same
+# checks then say that signed zones transfer unchanged (issue 12).
+#
 # Environment: RIPOSTE_DNS (the binary; default build/riposte-dns),
-# DNSSEC_NETNS=0 (stay on the host), DNSSEC_KEEP=1 (keep the temp dir).
+# DNSSEC_NETNS=0 (stay on the host), DNSSEC_KEEP=1 (keep the temp dir),
+# DNSSEC_VIA=primary|secondary (default primary).
 set -u
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -30,7 +35,7 @@ BIN=${RIPOSTE_DNS:-$ROOT/build/riposte-dns}
 # shellcheck source=tests/check.sh
 . "$ROOT/tests/check.sh"
 
-own_netns DNSSEC "rdns-dnssec-$$" RIPOSTE_DNS="$BIN"
+own_netns DNSSEC "rdns-dnssec-$$" RIPOSTE_DNS="$BIN" DNSSEC_VIA="${DNSSEC_VIA:-primary}"
 
 for tool in unbound dig ldns-keygen ldns-signzone ldns-key2ds; do
 	command -v "$tool" >/dev/null || setup_failed "$tool is missing (apt-get install unbound dnsutils ldnsutils)"
@@ -44,6 +49,7 @@ DPID='' UPID=''
 cleanup() {
 	stop_pid "$UPID"
 	stop_pid "$DPID"
+	stop_pid "$PPID_"
 	if [[ ${DNSSEC_KEEP:-0} == 1 || $FAIL -gt 0 ]]; then
 		echo "# files and logs kept in $T"
 		[[ $FAIL -gt 0 && -f $T/unbound.log ]] && grep -iE 'validat|bogus|fail' "$T/unbound.log" | tail -n 20 | sed 's/^/# unbound: /'
@@ -64,6 +70,11 @@ free_port() { # free_port FROM: the first free port from FROM up
 }
 DPORT=$(free_port $((20000 + $$ % 12000)))
 UPORT=$(free_port $((DPORT + 1)))
+PPORT=$(free_port $((UPORT + 1)))
+# DNSSEC_VIA=secondary: Unbound asks a riposte-dns that is the secondary of
+# another riposte-dns (AXFR): the signed zones must arrive unchanged.
+VIA=${DNSSEC_VIA:-primary}
+PPID_=''
 
 # ---- zones ---------------------------------------------------------------
 # keys ZONE: a KSK and a ZSK (ECDSA P-256) in $T/keys/ZONE; prints their base names
@@ -113,15 +124,56 @@ awk '$1 == "www.broken.test." && $4 == "RRSIG" && $5 == "A" && !done {
 check "broken.test.: one line altered (www's RRSIG over A)" 1 \
 	"$(diff "$T/broken.orig" "$T/broken.test.zone" | grep -c '^> www.broken.test.*RRSIG.A ')"
 
+if [[ $VIA == secondary ]]; then
+	# A primary riposte-dns loads the signed files; the one Unbound asks is
+	# its secondary (AXFR), so every answer comes from transferred data.
+	{
+		echo "listen 127.0.0.1@$PPORT"
+		echo "control none"
+		echo "workers 1"
+		echo "user root"
+		echo "rrl-rate 0"
+		for z in "${ZONES[@]}"; do
+			echo "zone $z file $T/${z%.}.zone"
+			echo "zone $z allow-transfer 127.0.0.1"
+		done
+	} >"$T/primary.conf"
+	"$BIN" -c "$T/primary.conf" -d >"$T/primary.log" 2>&1 &
+	PPID_=$!
+	for _ in $(seq 100); do
+		[[ -n $(dig @127.0.0.1 -p "$PPORT" +short +tries=1 +time=1 SOA nsec.test. 2>/dev/null) ]] && break
+		sleep 0.05
+	done
+fi
 {
 	echo "listen 127.0.0.1@$DPORT"
 	echo "control none"
 	echo "workers 1"
 	echo "user root"
-	for z in "${ZONES[@]}"; do echo "zone $z file $T/${z%.}.zone"; done
+	for z in "${ZONES[@]}"; do
+		if [[ $VIA == secondary ]]; then
+			echo "zone $z secondary 127.0.0.1@$PPORT"
+			echo "zone $z file $T/copy-${z%.}.zone"
+		else
+			echo "zone $z file $T/${z%.}.zone"
+		fi
+	done
 } >"$T/riposte-dns.conf"
 "$BIN" -c "$T/riposte-dns.conf" -d >"$T/riposte-dns.log" 2>&1 &
 DPID=$!
+if [[ $VIA == secondary ]]; then
+	got=0
+	for _ in $(seq 200); do
+		got=0
+		for z in "${ZONES[@]}"; do
+			[[ $(dig @127.0.0.1 -p "$DPORT" +tries=1 +time=1 SOA "$z" 2>/dev/null) == *"status: NOERROR"* ]] &&
+				got=$((got + 1))
+		done
+		((got == ${#ZONES[@]})) && break
+		sleep 0.05
+	done
+	check "the secondary holds every zone, transferred from the primary" "${#ZONES[@]}" "$got"
+fi
 
 {
 	cat <<-EOF
@@ -208,4 +260,7 @@ check "with DO: the A RRset's RRSIG from riposte-dns" 1 "$(grep -c $'\tRRSIG\tA 
 check_sigterm "$UPID" "unbound stops on SIGTERM" && UPID=
 check_sigterm "$DPID" "riposte-dns stops on SIGTERM" && DPID=
 check_no_sanitizer "$T/riposte-dns.log"
+if [[ $VIA == secondary ]]; then
+	check_sigterm "$PPID_" "the primary stops on SIGTERM" && PPID_=
+fi
 finish
