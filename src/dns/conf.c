@@ -810,20 +810,11 @@ h_metrics_listen(struct conf_parser *p, const struct conf_kw *kw, void *target, 
     char **argv)
 {
 	struct dnsconf *conf = target;
-	struct prom_listen l;
-	char a[PROM_LISTEN_STRLEN];
+	char err[160];
 
-	if (prom_listen_parse(argv[0], DNSCONF_METRICS_PORT, &l) != 0)
-		return conf_err(p, "metrics listen: '%s' is not ADDRESS[@PORT] (IPv4, or IPv6 in "
-		    "[brackets]; port 1..65535)", argv[0]);
-	for (size_t i = 0; i < conf->n_metrics; i++)
-		if (prom_listen_equal(&conf->metrics[i], &l))
-			return conf_err(p, "metrics listen %s: given twice (line %u)",
-			    prom_listen_str(&l, a), conf->metrics[i].line);
-	if (conf->n_metrics == PROM_LISTEN_MAX)
-		return conf_err(p, "metrics listen: at most %d addresses", PROM_LISTEN_MAX);
-	l.line = p->line;
-	conf->metrics[conf->n_metrics++] = l;
+	if (prom_listen_add(conf->metrics, &conf->n_metrics, argv[0], DNSCONF_METRICS_PORT, p->line, err,
+	    sizeof(err)) != 0)
+		return conf_err(p, "%s", err);
 	return 0;
 }
 

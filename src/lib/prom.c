@@ -399,3 +399,30 @@ prom_listen_equal(const struct prom_listen *a, const struct prom_listen *b)
 
 	return strcmp(prom_listen_str(a, x), prom_listen_str(b, y)) == 0;
 }
+
+int
+prom_listen_add(struct prom_listen l[PROM_LISTEN_MAX], size_t *n, const char *word,
+    uint16_t def_port, unsigned line, char *err, size_t errlen)
+{
+	struct prom_listen x;
+	char a[PROM_LISTEN_STRLEN];
+
+	if (prom_listen_parse(word, def_port, &x) != 0) {
+		snprintf(err, errlen, "metrics listen: '%s' is not ADDRESS[@PORT] (IPv4, or IPv6 "
+		    "in [brackets]; port 1..65535)", word);
+		return -1;
+	}
+	for (size_t i = 0; i < *n; i++)
+		if (prom_listen_equal(&l[i], &x)) {
+			snprintf(err, errlen, "metrics listen %s: given twice (line %u)",
+			    prom_listen_str(&x, a), l[i].line);
+			return -1;
+		}
+	if (*n == PROM_LISTEN_MAX) {
+		snprintf(err, errlen, "metrics listen: at most %d addresses", PROM_LISTEN_MAX);
+		return -1;
+	}
+	x.line = line;
+	l[(*n)++] = x;
+	return 0;
+}

@@ -107,5 +107,13 @@ const char *prom_listen_str(const struct prom_listen *l, char out[PROM_LISTEN_ST
 #define PROM_URL_STRLEN 80
 const char *prom_listen_url(const struct prom_listen *l, char out[PROM_URL_STRLEN]);
 bool	prom_listen_equal(const struct prom_listen *a, const struct prom_listen *b);
+/*
+ * One `metrics listen WORD` line of a config (line `line`) into the set
+ * l[0..*n): parsed with def_port, refused when given twice or beyond
+ * PROM_LISTEN_MAX.  0, or -1 with the message ("metrics listen: ...") in
+ * err.  The daemons' config parsers share it.
+ */
+int	prom_listen_add(struct prom_listen l[PROM_LISTEN_MAX], size_t *n, const char *word,
+    uint16_t def_port, unsigned line, char *err, size_t errlen);
 
 #endif
