@@ -60,6 +60,17 @@ check_no_sanitizer() {
 		ok "no sanitizer report in the log"
 	fi
 }
+# port_free PORT: nothing listens on PORT (UDP or TCP).  free_port FROM:
+# the first such port from FROM up.  Tests pick ports below the ephemeral
+# range (20000-32000) from their pid, so parallel runs rarely meet.
+port_free() {
+	! (ss -Hlnu "sport = :$1"; ss -Hlnt "sport = :$1") 2>/dev/null | grep -q .
+}
+free_port() {
+	local p=$1
+	while ! port_free "$p"; do p=$((p + 1)); done
+	echo "$p"
+}
 stop_pid() {
 	if [[ -n $1 ]] && kill -0 "$1" 2>/dev/null; then
 		kill -TERM "$1" 2>/dev/null

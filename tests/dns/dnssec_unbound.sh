@@ -60,14 +60,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-port_free() {
-	! (ss -Hlnu "sport = :$1"; ss -Hlnt "sport = :$1") 2>/dev/null | grep -q .
-}
-free_port() { # free_port FROM: the first free port from FROM up
-	local p=$1
-	while ! port_free "$p"; do p=$((p + 1)); done
-	echo "$p"
-}
 DPORT=$(free_port $((20000 + $$ % 12000)))
 UPORT=$(free_port $((DPORT + 1)))
 PPORT=$(free_port $((UPORT + 1)))

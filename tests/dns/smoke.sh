@@ -48,9 +48,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-port_free() {
-	! (ss -Hlnu "sport = :$1"; ss -Hlnt "sport = :$1") 2>/dev/null | grep -q .
-}
 PORT=${SMOKE_PORT:-}
 if [[ -z $PORT ]]; then
 	PORT=$((20000 + $$ % 12000))

@@ -46,9 +46,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-port_free() {
-	! (ss -Hlnu "sport = :$1"; ss -Hlnt "sport = :$1") 2>/dev/null | grep -q .
-}
 NEXT=$((20000 + $$ % 11000))
 free_port() {
 	while ! port_free "$NEXT"; do NEXT=$((NEXT + 1)); done

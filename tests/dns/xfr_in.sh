@@ -71,7 +71,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-port_free() { ! (ss -Hlnu "sport = :$1"; ss -Hlnt "sport = :$1") 2>/dev/null | grep -q .; }
 KP=$((22000 + $$ % 10000))
 while ! port_free "$KP" || ! port_free $((KP + 1)) || ! port_free $((KP + 2)) ||
 	! port_free $((KP + 3)); do KP=$((KP + 4)); done

@@ -46,17 +46,10 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # Four free ports: primary DNS, secondary DNS, their metrics listeners.
-free() {
-	local p=$1
-	while (ss -Hlnu "sport = :$p"; ss -Hlnt "sport = :$p") 2>/dev/null | grep -q .; do
-		p=$((p + 1))
-	done
-	echo "$p"
-}
-PP=$(free $((23000 + $$ % 2000)))
-SP=$(free $((PP + 1)))
-PM=$(free $((SP + 1)))
-SM=$(free $((PM + 1)))
+PP=$(free_port $((23000 + $$ % 2000)))
+SP=$(free_port $((PP + 1)))
+PM=$(free_port $((SP + 1)))
+SM=$(free_port $((PM + 1)))
 SECRET=$(head -c 32 /dev/urandom | base64)
 
 zone() {

@@ -78,19 +78,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-port_free() {
-	! (ss -Hlnu "sport = :$1"; ss -Hlnt "sport = :$1") 2>/dev/null | grep -q .
-}
-next_port() {
-	local p=$1
-	while ! port_free "$p"; do p=$((p + 1)); done
-	echo "$p"
-}
-P=$(next_port $((20000 + $$ % 11000)))
-PN=$(next_port $((P + 1)))
-PK=$(next_port $((PN + 1)))
-PF=$(next_port $((PK + 1)))
-PDEAD=$(next_port $((PF + 1))) # nobody listens: NOTIFYs there go unanswered
+P=$(free_port $((20000 + $$ % 11000)))
+PN=$(free_port $((P + 1)))
+PK=$(free_port $((PN + 1)))
+PF=$(free_port $((PK + 1)))
+PDEAD=$(free_port $((PF + 1))) # nobody listens: NOTIFYs there go unanswered
 
 # ---- zones ---------------------------------------------------------------
 ZONES=(example. example.net. 2.0.192.in-addr.arpa. 8.b.d.0.1.0.0.2.ip6.arpa. secure.test. nsec3.test. nsec3n.test.)
