@@ -88,6 +88,20 @@ chmod 755 "$T_DIR"   # FRR's daemons run as user frr and write below it
 ms_now() { local t=${EPOCHREALTIME/[.,]/}; echo $((t / 1000)); }
 us_now() { local t=${EPOCHREALTIME/[.,]/}; echo "$t"; }
 say() { printf '# %s\n' "$*"; }
+# log_event_us FILE FROM REGEX: the time (us since the epoch, as us_now) of
+# the first line after line FROM of a daemon's log that matches REGEX, from
+# its "[<N>]YYYY-MM-DD HH:MM:SS.mmm" stamp; a time far in the future when
+# there is none, so a bound on it fails.
+log_event_us() {
+	local stamp
+	stamp=$(tail -n +$(($2 + 1)) "$1" | grep -m1 -E -- "$3" |
+		sed -nE 's/^(<[0-7]>)?([0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}\.[0-9]{3}) .*/\2/p')
+	if [[ -z $stamp ]]; then
+		echo 99999999999999999
+		return
+	fi
+	echo $(($(date -d "$stamp" +%s%N) / 1000))
+}
 elapsed_s() { # elapsed_s MS -> "1.234"
 	printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000))
 }
