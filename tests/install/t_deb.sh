@@ -67,7 +67,7 @@ if ! (cd "$ROOT" && git archive "${rev:-HEAD}") | tar -x -C "$SRC"; then
 	bail "git archive of the tree into $SRC"
 fi
 t0=$SECONDS
-(cd "$SRC" && dpkg-buildpackage -b -us -uc) >"$T/build.log" 2>&1
+(cd "$SRC" && dpkg-buildpackage -b -us -uc -Jauto) >"$T/build.log" 2>&1
 rc=$?
 build_s=$((SECONDS - t0))
 if ((rc != 0)); then
