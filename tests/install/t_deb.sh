@@ -14,8 +14,9 @@
 #  4. both unpacked with `dpkg-deb -x`: the programs' --version is the
 #     package's upstream version, the /etc configs and the examples pass
 #     --check;
-#  5. as root on a host where riposte is not installed (RIPOSTE_DEB_INSTALL=0
-#     skips it; the test's VM is throwaway): `apt-get install` of both
+#  5. as root, in CI (CI=true) or with RIPOSTE_DEB_INSTALL=1, on a host
+#     where riposte is not installed, no riposte user exists and no riposte
+#     daemon runs (the install is system-wide): `apt-get install` of both
 #     .debs for real: nothing started (no process runs /usr/sbin/riposted or
 #     riposte-dns), no unit enabled (no riposte link under /etc/systemd),
 #     the users exist with nologin, the tmpfiles entries are made; the same
@@ -173,8 +174,14 @@ grep -q 'HERE/\.\./sbin/riposted' "$X/usr/bin/riposte-lab"
 check "riposte-lab looks for the daemons in /usr/bin/../sbin" 0 "$?"
 
 # ---- 5. a real install, upgrade, remove, purge --------------------------------
-if [[ ${RIPOSTE_DEB_INSTALL:-1} == 0 ]]; then
-	echo "# RIPOSTE_DEB_INSTALL=0: no real install"
+# The install is system-wide: while the users riposte and riposte-dns exist,
+# any riposte-dns started as root on this host (another test run's) drops
+# to riposte-dns, and the purge then cannot remove a user in use.  So it
+# runs where nothing else does: in CI (CI=true, a throwaway VM, the steps
+# one after the other) or when asked (RIPOSTE_DEB_INSTALL=1), and not
+# while any riposted or riposte-dns runs.
+if [[ ${RIPOSTE_DEB_INSTALL:-} == 0 || ( -z ${RIPOSTE_DEB_INSTALL:-} && ${CI:-} != true ) ]]; then
+	echo "# no real install (it changes the host: CI=true or RIPOSTE_DEB_INSTALL=1 for it)"
 	finish
 fi
 if [[ $(id -u) != 0 ]] || ! command -v apt-get >/dev/null; then
@@ -183,6 +190,11 @@ if [[ $(id -u) != 0 ]] || ! command -v apt-get >/dev/null; then
 fi
 if dpkg-query -W -f='${db:Status-Status}' riposte 2>/dev/null | grep -qv '^not-installed$'; then
 	echo "# riposte is installed on this host: not replacing it (no real install)"
+	finish
+fi
+running=$(pgrep -x 'riposted|riposte-dns' | paste -sd' ')
+if [[ -n $running ]]; then
+	echo "# riposted or riposte-dns runs on this host (pid $running): no real install"
 	finish
 fi
 for u in riposte riposte-dns; do
