@@ -14,7 +14,12 @@
 #  4. both unpacked with `dpkg-deb -x`: the programs' --version is the
 #     package's upstream version, the /etc configs and the examples pass
 #     --check;
-#  5. as root, in CI (CI=true) or with RIPOSTE_DEB_INSTALL=1, on a host
+#  5. as root, into a scratch root: `dpkg --root --force-script-chrootless`
+#     (the maintainer scripts run with DPKG_ROOT): users (sysusers) and
+#     tmpfiles entries made in the root, no unit enabled, conffiles kept on a
+#     reinstall, remove keeps and purge removes configs, state, logs and the
+#     users; the host's users and unit state are unchanged;
+#  6. as root, in CI (CI=true) or with RIPOSTE_DEB_INSTALL=1, on a host
 #     where riposte is not installed, no riposte user exists and no riposte
 #     daemon runs (the install is system-wide): `apt-get install` of both
 #     .debs for real: nothing started (no process runs /usr/sbin/riposted or
@@ -179,7 +184,73 @@ check "riposted.service runs /usr/sbin/riposted" 0 "$?"
 grep -q 'HERE/\.\./sbin/riposted' "$X/usr/bin/riposte-lab"
 check "riposte-lab looks for the daemons in /usr/bin/../sbin" 0 "$?"
 
-# ---- 5. a real install, upgrade, remove, purge --------------------------------
+# ---- 5. a scratch root: dpkg --root, the maintainer scripts with DPKG_ROOT ----
+# dpkg --force-script-chrootless runs the scripts on the host with DPKG_ROOT
+# set; sysusers, tmpfiles, deb-systemd-helper and our postrm/prerm then work
+# inside the root only.  The host's users and unit state must not change.
+host_state() {
+	cat /etc/passwd /etc/group 2>/dev/null | sha256sum
+	find /etc/systemd /var/lib/systemd/deb-systemd-helper-enabled /var/lib/riposte-dns \
+		/var/log/riposte /var/log/riposte-dns /run/riposted.sock /run/riposte-dns.sock \
+		-name '*riposte*' 2>/dev/null | LC_ALL=C sort
+}
+# in_root_user NAME: the passwd line of NAME in the scratch root
+in_root_user() { grep "^$1:" "$R/etc/passwd" 2>/dev/null; }
+if [[ $(id -u) == 0 ]]; then
+	R=$T/root
+	mkdir -p "$R/var/lib/dpkg/updates" "$R/var/lib/dpkg/info" "$R/etc" "$R/run" "$R/var/log"
+	touch "$R/var/lib/dpkg/status"
+	host0=$(host_state)
+	dpkg_r=(dpkg --root="$R" --force-script-chrootless --force-depends --force-confold)
+	if "${dpkg_r[@]}" -i "$DEB" "$LAB" >"$T/root-install.log" 2>&1; then
+		ok "dpkg --root (scratch root, scripts chrootless): both installed"
+	else
+		sed 's/^/# /' "$T/root-install.log" | tail -n 20
+		not_ok "dpkg --root -i"
+	fi
+	for u in riposte riposte-dns; do
+		check_match "scratch root: system user $u made by the postinst (sysusers), nologin" \
+			"^$u:x:[0-9]{1,3}:[0-9]+:.*:/usr/sbin/nologin$" "$(in_root_user "$u")"
+	done
+	uid=$(in_root_user riposte-dns | cut -d: -f3)
+	check "scratch root: /var/lib/riposte-dns is riposte-dns's, mode 750 (tmpfiles)" "${uid:-?} 750" \
+		"$(stat -c '%u %a' "$R/var/lib/riposte-dns" 2>&1)"
+	check "scratch root: /run/riposted.sock -> riposte/riposted.sock" riposte/riposted.sock \
+		"$(readlink "$R/run/riposted.sock")"
+	check "scratch root: no unit enabled (no riposte* under etc/systemd)" "" \
+		"$(find "$R/etc/systemd" -name 'riposte*' 2>/dev/null)"
+	check "scratch root: the conffiles registered" \
+		"/etc/logrotate.d/riposte /etc/riposte/riposte-dns.conf /etc/riposte/riposted.conf" \
+		"$(dpkg-query --admindir="$R/var/lib/dpkg" -W -f='${Conffiles}\n' riposte | awk 'NF { print $1 }' | LC_ALL=C sort | paste -sd' ')"
+	echo '! edited by t_deb' >>"$R/etc/riposte/riposted.conf"
+	uids0=$(in_root_user riposte | cut -d: -f3):$uid
+	"${dpkg_r[@]}" -i "$DEB" "$LAB" >"$T/root-upgrade.log" 2>&1
+	check "scratch root: the same .debs again (the upgrade's scripts)" 0 "$?"
+	check "scratch root: upgrade keeps the edited conffile" "! edited by t_deb" "$(tail -n 1 "$R/etc/riposte/riposted.conf")"
+	check "scratch root: upgrade keeps the users' ids" "$uids0" \
+		"$(in_root_user riposte | cut -d: -f3):$(in_root_user riposte-dns | cut -d: -f3)"
+	mkdir -p "$R/var/log/riposte" "$R/run/riposte"
+	echo x >"$R/var/log/riposte/riposted.log"
+	echo x >"$R/var/lib/riposte-dns/example.com.zone"
+	"${dpkg_r[@]}" -r riposte-lab riposte >"$T/root-remove.log" 2>&1
+	check "scratch root: dpkg -r" 0 "$?"
+	check "scratch root: remove keeps config, state, logs, users" "yes yes yes yes" \
+		"$([[ -f $R/etc/riposte/riposted.conf ]] && echo yes) $([[ -f $R/var/lib/riposte-dns/example.com.zone ]] && echo yes) $([[ -f $R/var/log/riposte/riposted.log ]] && echo yes) $(in_root_user riposte >/dev/null && echo yes)"
+	"${dpkg_r[@]}" -P riposte-lab riposte >"$T/root-purge.log" 2>&1
+	check "scratch root: dpkg -P (purge)" 0 "$?"
+	left=()
+	for f in /etc/riposte /etc/logrotate.d/riposte /var/lib/riposte-dns /var/log/riposte \
+		/run/riposte /run/riposted.sock /run/riposte-dns.sock; do
+		if [[ -e $R$f || -L $R$f ]]; then left+=("$f"); fi
+	done
+	check "scratch root: purge removes configs, state, logs, /run entries" "" "${left[*]}"
+	check "scratch root: purge removes the users and groups" "" \
+		"$(grep -E '^riposte(-dns)?:' "$R/etc/passwd" "$R/etc/group" 2>/dev/null)"
+	grep -E 'could not|warning|error' "$T/root-purge.log" | sed 's/^/# /'
+	check "host: users, groups and unit state unchanged by the scratch-root install" "$host0" "$(host_state)"
+fi
+
+# ---- 6. a real install, upgrade, remove, purge --------------------------------
 # The install is system-wide: while the users riposte and riposte-dns exist,
 # any riposte-dns started as root on this host (another test run's) drops
 # to riposte-dns, and the purge then cannot remove a user in use.  So it
