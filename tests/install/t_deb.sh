@@ -269,7 +269,7 @@ if dpkg-query -W -f='${db:Status-Status}' riposte 2>/dev/null | grep -qv '^not-i
 	echo "# riposte is installed on this host: not replacing it (no real install)"
 	finish
 fi
-running=$(pgrep -x 'riposted|riposte-dns' | paste -sd' ')
+running=$(pgrep -x 'riposte(d|-dns)' | paste -sd' ')
 if [[ -n $running ]]; then
 	echo "# riposted or riposte-dns runs on this host (pid $running): no real install"
 	finish
