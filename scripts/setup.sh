@@ -26,6 +26,7 @@ PKGS=(
 	                                                           # gdb (a stuck worker); setpriv
 	libmicrohttpd-dev                                          # the metrics listener (HTTP)
 	prometheus                                                 # promtool and the scrape test
+	debhelper dpkg-dev lintian                                 # debian/: tests/install/t_deb.sh
 )
 SERVICES=(frr bird knot nsd unbound prometheus)   # services of the packages above
 

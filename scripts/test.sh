@@ -11,6 +11,9 @@
 #   install     tests/install/t_install.sh: meson install --destdir of build/ and
 #               of a package-like build-install/ (-Detc_configs=true): file
 #               lists, the examples pass --check, systemd-analyze verify
+#   deb         tests/install/t_deb.sh (when dpkg-buildpackage is installed):
+#               the Debian packages built from a copy of the tree, lintian,
+#               their file lists, a real install, upgrade and purge (root)
 #   sdnotify    tests/install/t_sdnotify.sh: the sd_notify protocol of both
 #               daemons (READY, RELOADING, WATCHDOG, STOPPING, the log levels)
 #   clang       build-clang/ with CC=clang --werror              (not with --quick)
@@ -168,6 +171,8 @@ if build gcc build gcc; then
 	if ((!ONLY_NETNS)); then mtest unit+fuzz build; fi
 	# meson install: file lists, example configs, systemd-analyze verify (issue 13)
 	if ((!ONLY_NETNS)); then script install env RIPOSTE_BUILD="$ROOT/build" tests/install/t_install.sh; fi
+	# The Debian packages (debian/): built in a temp copy of the tree (issue 13)
+	if ((!ONLY_NETNS)) && command -v dpkg-buildpackage >/dev/null; then script deb tests/install/t_deb.sh; fi
 	# sd_notify: READY/RELOADING/WATCHDOG/STOPPING without systemd (issue 13)
 	if ((!ONLY_NETNS)); then script sdnotify env RIPOSTE_BUILD="$ROOT/build" tests/install/t_sdnotify.sh; fi
 	if ((NETNS)); then netns netns build; fi

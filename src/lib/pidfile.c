@@ -260,8 +260,13 @@ pidfile_close(struct pidfile *pf)
 	    st.st_dev == at.st_dev && st.st_ino == at.st_ino && unlink(pf->path) < 0) {
 		saved = errno;
 		rc = -1;
-		/* Cannot remove it: at least it names no process any more. */
-		(void)ftruncate(pf->fd, 0);
+		/* Cannot remove it: at least it names no process any more.
+		 * When that fails too there is nothing left to do; an if, not
+		 * a (void) cast, which glibc's warn_unused_result under
+		 * _FORTIFY_SOURCE (the Debian package's flags) ignores. */
+		if (ftruncate(pf->fd, 0) < 0) {
+			/* rc is -1 already */
+		}
 	}
 	close(pf->fd);
 	free(pf->path);
