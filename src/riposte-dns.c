@@ -356,6 +356,8 @@ dnsd_reload_do(struct dnsd *d, const char *only, char *msg, size_t msglen)
 	size_t zones = gen_zone_count(gen), records = gen->records;
 	unsigned failed = gen->failed;
 	dnsd_publish(d, gen);
+	if (d->xfrd != NULL)
+		dns_xfrd_reconf(d->xfrd, &conf);
 	if (d->sec != NULL) {
 		dns_secondary_reconf(d->sec, &conf, dns_server_gen(d->srv));
 		/* `reload ZONE` of a secondary zone: ask its primaries now. */
