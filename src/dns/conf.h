@@ -63,7 +63,7 @@
  *	                            sequences) may carry; more aborts it
  *	xfr-max-size SIZE|unlimited the same for their size as uncompressed
  *	                            wire; SIZE: N[k|m|g] (1024s), N alone bytes
- *	xfr-timeout DURATION        a transfer in must end within it (1s..24h)
+ *	xfr-timeout DURATION        a transfer in or out must end within it (1s..24h)
  *	metrics listen ADDRESS[@PORT]
  *	                            repeatable (PROM_LISTEN_MAX): Prometheus's
  *	                            listener (README, Metrics); port 9476; off
