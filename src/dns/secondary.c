@@ -67,6 +67,12 @@
 /* The smallest timer we use, whatever an SOA says (seconds). */
 #define SEC_TIMER_MIN 1.0
 #define SEC_MSG_MAX 65535
+/*
+ * NOTIFY-started refreshes of one zone at most this often (seconds): an
+ * unsigned NOTIFY's source address is easy to forge, and a flood of them
+ * must not become a flood of SOA queries and transfers at the primary.
+ */
+#define SEC_NOTIFY_GAP 0.2
 
 enum sx_step { SX_SOA, SX_CONNECT, SX_SEND, SX_READ };
 
@@ -125,6 +131,8 @@ struct sec_zone {
 	uint64_t over_limit, soa_tcp;
 	uint64_t notify_rx, notify_refused;
 	double notify_log;       /* ev_now() of the last refused-NOTIFY line */
+	double notify_ok_log;    /* ... of the last "we have it" line */
+	double started;          /* ev_now() when the last exchange began */
 	char last_error[256];
 	const char *last_kind;
 	double last_ms;
@@ -315,8 +323,16 @@ xchg_end(struct sec_xchg *x)
 	z->x = NULL;
 	xchg_free(x);
 	if (z->pending) {
+		double left = SEC_NOTIFY_GAP - (ev_now(z->sec->loop) - z->started);
 		z->pending = false;
-		refresh_begin(z, 0, false);
+		if (left <= 0) {
+			refresh_begin(z, 0, false);
+			return;
+		}
+		/* Not at once: a NOTIFY flood during exchanges is one refresh per gap. */
+		ev_timer_stop(z->sec->loop, &z->refresh_t);
+		ev_timer_set(&z->refresh_t, left, 0.);
+		ev_timer_start(z->sec->loop, &z->refresh_t);
 	}
 }
 
@@ -941,6 +957,7 @@ refresh_begin(struct sec_zone *z, size_t primary, bool straight)
 	x->fd = -1;
 	x->primary = primary < z->n_primaries ? primary : 0;
 	x->notified = straight;
+	z->started = ev_now(z->sec->loop);
 	ev_init(&x->io, soa_read_cb);
 	ev_init(&x->timer, xchg_timeout_cb);
 	ev_init(&x->deadline, xchg_deadline_cb);
@@ -1222,8 +1239,25 @@ dns_secondary_notify(struct dns_secondary *sec, const struct dns_notify_event *e
 	}
 	if (ev->has_serial && z->data != NULL && !z->resync &&
 	    !dns_serial_gt(ev->serial, z->serial)) {
-		log_info("zone %s: NOTIFY from %s for serial %u: we have %u", z->name, a,
-		    ev->serial, z->serial);
+		/* Nothing to do; said once a second at most (a flood of them is cheap, its log not). */
+		if (ev_now(sec->loop) - z->notify_ok_log >= 1.0) {
+			z->notify_ok_log = ev_now(sec->loop);
+			log_info("zone %s: NOTIFY from %s for serial %u: we have %u", z->name, a,
+			    ev->serial, z->serial);
+		}
+		return;
+	}
+	if (z->x == NULL && ev_now(sec->loop) - z->started < SEC_NOTIFY_GAP) {
+		/* Too soon after the last exchange: one refresh when the gap is over. */
+		double left = SEC_NOTIFY_GAP - (ev_now(sec->loop) - z->started);
+		ev_timer_stop(sec->loop, &z->refresh_t);
+		ev_timer_set(&z->refresh_t, left, 0.);
+		ev_timer_start(sec->loop, &z->refresh_t);
+		return;
+	}
+	if (z->x != NULL) {
+		/* One more refresh when this one ends, however many came meanwhile. */
+		z->pending = true;
 		return;
 	}
 	if (ev->has_serial)
