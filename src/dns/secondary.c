@@ -25,8 +25,9 @@
  * them as they come) or does not end within xfr-timeout, however steadily
  * its bytes trickle in, is aborted: logged, counted (over_limit), the old
  * version kept, and the next primary or the retry timer goes on.  An
- * IXFR over a size limit falls back to AXFR once (a long chain of
- * differences may be larger than the zone), which meets the same limits.
+ * IXFR over xfr-max-records or xfr-max-size falls back to AXFR once (a
+ * long chain of differences may be larger than the zone), which meets the
+ * same limits; one over xfr-timeout passes the turn to the next primary.
  *
  * Timers: after a successful refresh (a transfer, or a primary that has
  * no newer serial) the next one is due after the SOA's refresh; after a
@@ -68,11 +69,14 @@
 #define SEC_TIMER_MIN 1.0
 #define SEC_MSG_MAX 65535
 /*
- * NOTIFY-started refreshes of one zone at most this often (seconds): an
- * unsigned NOTIFY's source address is easy to forge, and a flood of them
- * must not become a flood of SOA queries and transfers at the primary.
+ * NOTIFY-started refreshes of one zone: a token bucket, this many at once
+ * and then this many a second.  An unsigned NOTIFY's source address is
+ * easy to forge, and a flood of them must not become a flood of SOA
+ * queries and transfers at the primary; a burst of real changes (an
+ * operator's edits in a row) still goes at once.
  */
-#define SEC_NOTIFY_GAP 0.2
+#define SEC_NOTIFY_BURST 5.0
+#define SEC_NOTIFY_RATE 5.0
 
 enum sx_step { SX_SOA, SX_CONNECT, SX_SEND, SX_READ };
 
@@ -132,7 +136,8 @@ struct sec_zone {
 	uint64_t notify_rx, notify_refused;
 	double notify_log;       /* ev_now() of the last refused-NOTIFY line */
 	double notify_ok_log;    /* ... of the last "we have it" line */
-	double started;          /* ev_now() when the last exchange began */
+	double ntokens, ntok_t;  /* the NOTIFY bucket, and when it was filled */
+	bool ndeferred;          /* a NOTIFY-started refresh waits for a token */
 	char last_error[256];
 	const char *last_kind;
 	double last_ms;
@@ -314,6 +319,34 @@ xchg_free(struct sec_xchg *x)
 	free(x);
 }
 
+/*
+ * A refresh a NOTIFY asked for: now when the bucket has a token, else
+ * when it will have one (the refresh timer; later NOTIFYs until then add
+ * nothing).
+ */
+static void
+notify_refresh(struct sec_zone *z, size_t primary, bool straight)
+{
+	struct ev_loop *loop = z->sec->loop;
+	double now = ev_now(loop);
+
+	if (z->ndeferred)
+		return;
+	z->ntokens += (now - z->ntok_t) * SEC_NOTIFY_RATE;
+	if (z->ntokens > SEC_NOTIFY_BURST)
+		z->ntokens = SEC_NOTIFY_BURST;
+	z->ntok_t = now;
+	z->ntokens -= 1.0;
+	if (z->ntokens >= 0) {
+		refresh_begin(z, primary, straight);
+		return;
+	}
+	z->ndeferred = true;
+	ev_timer_stop(loop, &z->refresh_t);
+	ev_timer_set(&z->refresh_t, -z->ntokens / SEC_NOTIFY_RATE, 0.);
+	ev_timer_start(loop, &z->refresh_t);
+}
+
 /* The exchange is over (done or every primary failed): a NOTIFY in between goes now. */
 static void
 xchg_end(struct sec_xchg *x)
@@ -323,16 +356,8 @@ xchg_end(struct sec_xchg *x)
 	z->x = NULL;
 	xchg_free(x);
 	if (z->pending) {
-		double left = SEC_NOTIFY_GAP - (ev_now(z->sec->loop) - z->started);
 		z->pending = false;
-		if (left <= 0) {
-			refresh_begin(z, 0, false);
-			return;
-		}
-		/* Not at once: a NOTIFY flood during exchanges is one refresh per gap. */
-		ev_timer_stop(z->sec->loop, &z->refresh_t);
-		ev_timer_set(&z->refresh_t, left, 0.);
-		ev_timer_start(z->sec->loop, &z->refresh_t);
+		notify_refresh(z, 0, false);
 	}
 }
 
@@ -544,13 +569,13 @@ soa_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 	/* Someone else's datagram, or a stale answer: wait for ours. */
 	if (!soa_ours(x, buf, (size_t)n, &m))
 		return;
-	if (!verify(x, buf, (size_t)n, true))
-		return;
 	if (DNS_F_RCODE(m.flags) == DNS_RCODE_NOERROR && (m.flags & DNS_F_TC)) {
 		/*
 		 * RFC 1035 4.2.2, RFC 7766 5: a truncated answer is asked
 		 * again over TCP (an SOA with a long RNAME and a TSIG, or a
-		 * primary that truncates everything on UDP).
+		 * primary that truncates everything on UDP).  Nothing of it
+		 * is used, so its TSIG is not checked: a forged TC=1 costs
+		 * a TCP query, whose answer is checked, not the primary's turn.
 		 */
 		char a[DNSCONF_LISTEN_STRLEN];
 		log_info("zone %s: SOA answer from %s truncated (TC=1): asking over TCP",
@@ -561,6 +586,8 @@ soa_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		tcp_begin(x);
 		return;
 	}
+	if (!verify(x, buf, (size_t)n, true))
+		return;
 	soa_answer(x, buf, (size_t)n, &m);
 }
 
@@ -941,6 +968,7 @@ refresh_begin(struct sec_zone *z, size_t primary, bool straight)
 {
 	struct sec_xchg *x;
 
+	z->ndeferred = false;
 	if (z->x != NULL) {
 		z->pending = true;
 		return;
@@ -957,7 +985,6 @@ refresh_begin(struct sec_zone *z, size_t primary, bool straight)
 	x->fd = -1;
 	x->primary = primary < z->n_primaries ? primary : 0;
 	x->notified = straight;
-	z->started = ev_now(z->sec->loop);
 	ev_init(&x->io, soa_read_cb);
 	ev_init(&x->timer, xchg_timeout_cb);
 	ev_init(&x->deadline, xchg_deadline_cb);
@@ -1036,6 +1063,8 @@ zone_new(struct dns_secondary *sec, const struct dnsconf_zone *cz, const struct 
 	z->refresh_t.data = z;
 	ev_timer_init(&z->expire_t, expire_cb, 0., 0.);
 	z->expire_t.data = z;
+	z->ntokens = SEC_NOTIFY_BURST;
+	z->ntok_t = ev_now(sec->loop);
 	if (served != NULL && dns_name_equal(dns_zone_apex(served), cz->apex) &&
 	    dns_zone_available(served) && dns_zone_serial(served, &z->serial)) {
 		z->data = dns_zone_ref(served);
@@ -1247,26 +1276,20 @@ dns_secondary_notify(struct dns_secondary *sec, const struct dns_notify_event *e
 		}
 		return;
 	}
-	if (z->x == NULL && ev_now(sec->loop) - z->started < SEC_NOTIFY_GAP) {
-		/* Too soon after the last exchange: one refresh when the gap is over. */
-		double left = SEC_NOTIFY_GAP - (ev_now(sec->loop) - z->started);
-		ev_timer_stop(sec->loop, &z->refresh_t);
-		ev_timer_set(&z->refresh_t, left, 0.);
-		ev_timer_start(sec->loop, &z->refresh_t);
-		return;
-	}
 	if (z->x != NULL) {
 		/* One more refresh when this one ends, however many came meanwhile. */
 		z->pending = true;
 		return;
 	}
+	if (z->ndeferred)
+		return; /* a refresh is on its way (notify_refresh) */
 	if (ev->has_serial)
 		log_info("zone %s: NOTIFY from %s: serial %u (ours %s%u): transferring", z->name, a,
 		    ev->serial, z->data != NULL ? "" : "none, ", z->serial);
 	else
 		log_info("zone %s: NOTIFY from %s: asking for its SOA", z->name, a);
 	(void)text;
-	refresh_begin(z, from, ev->has_serial);
+	notify_refresh(z, from, ev->has_serial);
 }
 
 bool
