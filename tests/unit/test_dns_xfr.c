@@ -630,6 +630,28 @@ test_ixfr_endless_chain(void **state)
 	assert_int_equal(dns_xfr_records(x), 5001);
 	assert_int_equal(msgs, 51);
 	dns_xfr_free(x);
+
+	/* The same chain against a size limit: an SOA here is 9 + 10 + 46 = 65 bytes. */
+	x = dns_xfr_new(N("example."), DNS_T_IXFR, 12, old);
+	dns_xfr_set_limits(x, 0, 65 * 1000);
+	serial = 1;
+	r = DNS_XFR_MORE;
+	rr[0] = SOA(0x7fffffff);
+	for (msgs = 0; msgs < 1000 && r == DNS_XFR_MORE; msgs++) {
+		size_t k = msgs == 0 ? 1 : 0;
+		for (; k + 1 < 100; k += 2) {
+			rr[k] = SOA(serial);
+			rr[k + 1] = SOA(serial + 1);
+			serial++;
+		}
+		r = dns_xfr_feed(x, msgbuf, msg(12, 0, msgs == 0 ? DNS_T_IXFR : 0, rr, k));
+	}
+	assert_int_equal(r, DNS_XFR_ERROR);
+	assert_true(dns_xfr_over_limit(x));
+	assert_int_equal(dns_xfr_records(x), 1001);
+	assert_true(dns_xfr_size(x) == 65 * 1001);
+	assert_non_null(strstr(dns_xfr_error(x), "(xfr-max-size)"));
+	dns_xfr_free(x);
 	dns_zone_free(old);
 }
 
