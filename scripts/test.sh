@@ -160,6 +160,7 @@ dns() {
 	script "$name-tsig-knot" env TSIG_PEER="$ROOT/$2/tests/tsig_peer" tests/dns/tsig.sh
 	script "$name-xfr-in" env RIPOSTE_DNS="$bin" tests/dns/xfr_in.sh
 	script "$name-xfr-metrics" env RIPOSTE_DNS="$bin" tests/dns/xfr_metrics.sh
+	script "$name-xfr-hostile" env RIPOSTE_DNS="$bin" tests/dns/xfr_hostile.sh
 }
 
 section "setup: scripts/setup.sh"

@@ -356,6 +356,8 @@ dnsd_reload_do(struct dnsd *d, const char *only, char *msg, size_t msglen)
 	size_t zones = gen_zone_count(gen), records = gen->records;
 	unsigned failed = gen->failed;
 	dnsd_publish(d, gen);
+	if (d->xfrd != NULL)
+		dns_xfrd_reconf(d->xfrd, &conf);
 	if (d->sec != NULL) {
 		dns_secondary_reconf(d->sec, &conf, dns_server_gen(d->srv));
 		/* `reload ZONE` of a secondary zone: ask its primaries now. */
@@ -656,6 +658,8 @@ json_secondary(struct json_w *w, const struct dns_secondary_info *si)
 	json_key(w, "axfr"); json_uint(w, si->axfr);
 	json_key(w, "up_to_date"); json_uint(w, si->up_to_date);
 	json_key(w, "soa_queries"); json_uint(w, si->soa_queries);
+	json_key(w, "soa_queries_tcp"); json_uint(w, si->soa_tcp);
+	json_key(w, "over_limit"); json_uint(w, si->over_limit);
 	json_key(w, "notify_received"); json_uint(w, si->notify_received);
 	json_key(w, "notify_refused"); json_uint(w, si->notify_refused);
 	json_key(w, "last_transfer");
@@ -707,10 +711,12 @@ text_secondary(FILE *out, const struct dns_secondary_info *si)
 		r.salen = si->primaries[k].salen;
 		fprintf(out, " %s", dnsconf_remote_str(&r, a));
 	}
-	fprintf(out, "; transfers %llu (IXFR %llu, AXFR %llu), failures %llu, up to date %llu; "
-	    "NOTIFY %llu received, %llu refused\n", (unsigned long long)si->transfers,
+	fprintf(out, "; transfers %llu (IXFR %llu, AXFR %llu), failures %llu (over a limit %llu), "
+	    "up to date %llu; NOTIFY %llu received, %llu refused\n",
+	    (unsigned long long)si->transfers,
 	    (unsigned long long)si->ixfr, (unsigned long long)si->axfr,
-	    (unsigned long long)si->transfer_failures, (unsigned long long)si->up_to_date,
+	    (unsigned long long)si->transfer_failures, (unsigned long long)si->over_limit,
+	    (unsigned long long)si->up_to_date,
 	    (unsigned long long)si->notify_received, (unsigned long long)si->notify_refused);
 	if (si->last_kind[0] != '\0')
 		fprintf(out, "  last transfer: %s, %zu records, %.1f ms\n", si->last_kind,
@@ -894,6 +900,11 @@ dnsd_metrics_xfr(struct dnsd *d, struct prom_w *w)
 	for (size_t i = 0; i < n; i++)
 		if (dns_secondary_info(d->sec, i, &si))
 			prom_u64(w, "", si.transfer_failures, "zone", si.name, NULL);
+	prom_family(w, "riposte_dns_secondary_transfers_over_limit", PROM_COUNTER,
+	    "Transfers in aborted at xfr-max-records, xfr-max-size or xfr-timeout.");
+	for (size_t i = 0; i < n; i++)
+		if (dns_secondary_info(d->sec, i, &si))
+			prom_u64(w, "", si.over_limit, "zone", si.name, NULL);
 	prom_family(w, "riposte_dns_notify_received", PROM_COUNTER,
 	    "NOTIFY messages for a secondary zone, by result.");
 	for (size_t i = 0; i < n; i++)
@@ -1231,6 +1242,14 @@ usage(FILE *out)
 	    "                             repeatable: Prometheus metrics on\n"
 	    "                             http://ADDRESS:PORT/metrics (port 9476); off\n"
 	    "                             without one\n"
+	    "  xfr-max-records N|unlimited\n"
+	    "                             records one transfer in (AXFR, or an IXFR's\n"
+	    "                             differences) may carry (default 10000000)\n"
+	    "  xfr-max-size N[k|m|g]|unlimited\n"
+	    "                             their size as uncompressed wire (default 1g)\n"
+	    "  xfr-timeout N[ms|s|m]      a transfer in or out must end within this\n"
+	    "                             (default 10m); a transfer in over a limit is\n"
+	    "                             aborted, the old copy kept\n"
 	    "\n"
 	    "Signals:\n"
 	    "  SIGHUP               reload the configuration's zones (and identity, version,\n"

@@ -60,6 +60,8 @@ dnsconf_init(struct dnsconf *conf)
 	conf->log_level = LOG_LVL_INFO;
 	/* workers, tcp-clients, tcp-idle-timeout, udp-size: the table's rows. */
 	conf_table_defaults(&dnsconf_table, conf);
+	/* xfr-max-size (a handler row): 1 GiB, see the table. */
+	conf->xfr_max_size = (uint64_t)1 << 30;
 }
 
 const char *
@@ -1038,6 +1040,72 @@ p_control(FILE *out, const struct conf_kw *kw, const void *target, const char *i
  * 200 answers per second per bucket with every 2nd limited answer slipped
  * (README: why); a bucket is a /24 or a /56, a class and a name.
  */
+/*
+ * xfr-max-size: N[k|m|g] (powers of 1024) or N bytes, 1k..1t, or
+ * "unlimited" (0).  Printed in the largest unit that divides it.
+ */
+#define DNSCONF_XFR_SIZE_MIN ((uint64_t)1 << 10)
+#define DNSCONF_XFR_SIZE_MAX ((uint64_t)1 << 40)
+
+static int
+h_xfr_max_size(struct conf_parser *p, const struct conf_kw *kw, void *target, int argc,
+    char **argv)
+{
+	struct dnsconf *conf = target;
+	const char *w = argv[0];
+	unsigned long long n = 0;
+	unsigned shift = 0;
+	size_t i = 0;
+
+	if (!conf_word_quoted(p, w) && strcmp(w, "unlimited") == 0) {
+		conf->xfr_max_size = 0;
+		return 0;
+	}
+	/* Saturating: a longer number is too large, not malformed. */
+	for (; w[i] >= '0' && w[i] <= '9'; i++)
+		if (n <= DNSCONF_XFR_SIZE_MAX)
+			n = n * 10 + (unsigned)(w[i] - '0');
+	if (i > 0 && w[i] != '\0' && w[i + 1] == '\0') {
+		switch (w[i]) {
+		case 'k': case 'K': shift = 10; i++; break;
+		case 'm': case 'M': shift = 20; i++; break;
+		case 'g': case 'G': shift = 30; i++; break;
+		case 't': case 'T': shift = 40; i++; break;
+		}
+	}
+	if (i == 0 || w[i] != '\0')
+		return conf_err(p, "xfr-max-size: '%s' is not a size (e.g. 65536, 512m, 2g) "
+		    "or unlimited", w);
+	if (n > DNSCONF_XFR_SIZE_MAX >> shift || (n << shift) > DNSCONF_XFR_SIZE_MAX)
+		return conf_err(p, "xfr-max-size %s above 1t", w);
+	if ((n << shift) < DNSCONF_XFR_SIZE_MIN)
+		return conf_err(p, "xfr-max-size %s below 1k", w);
+	conf->xfr_max_size = (uint64_t)n << shift;
+	return 0;
+}
+
+static void
+p_xfr_max_size(FILE *out, const struct conf_kw *kw, const void *target, const char *indent)
+{
+	const struct dnsconf *conf = target;
+	uint64_t v = conf->xfr_max_size;
+	int u = -1;
+
+	if (v == 0) {
+		fprintf(out, "%sxfr-max-size unlimited\n", indent);
+		return;
+	}
+	while (u < 2 && v % 1024 == 0) {
+		v /= 1024;
+		u++;
+	}
+	if (u < 0)
+		fprintf(out, "%sxfr-max-size %llu\n", indent, (unsigned long long)v);
+	else
+		fprintf(out, "%sxfr-max-size %llu%c\n", indent, (unsigned long long)v,
+		    "kmg"[u]);
+}
+
 static const struct conf_kw dnsconf_kws[] = {
 	CONF_KW_HPF("listen", 1, 1, h_listen, p_listen, 0, "listen ADDRESS[@PORT]"),
 	CONF_KW_HPF("key", 3, 3, h_key, p_key, 0, "key NAME ALGORITHM SECRET"),
@@ -1087,6 +1155,25 @@ static const struct conf_kw dnsconf_kws[] = {
 	    "query-log PATH|syslog [sample N]"),
 	CONF_KW_HPF("metrics listen", 1, 1, h_metrics_listen, p_metrics_listen, 0,
 	    "metrics listen ADDRESS[@PORT]"),
+	/*
+	 * Transfers in (secondary.c): what one transfer may bring and how long
+	 * it may take, so a broken or hostile primary, or anyone writing into
+	 * an unsigned transfer's TCP stream, cannot make us allocate without
+	 * bound or hold the exchange forever (BIND's max-records and
+	 * max-transfer-time-in, Knot's zone-max-size, NSD's size-limit-xfr).
+	 * The defaults leave room for zones ten times the 1M-record zone the
+	 * README measures (24 MB on the wire, about 40 MB uncompressed) and
+	 * for its transfer two hundred times the second it takes.
+	 */
+	{ .words = "xfr-max-records", .min_args = 1, .max_args = 1, .type = CONF_T_UNSIGNED,
+	  .offset = offsetof(struct dnsconf, xfr_max_records), .min = 1, .max = 4000000000,
+	  .def = 10000000, .zero = "unlimited", .flags = CONF_F_ONCE,
+	  .help = "xfr-max-records N|unlimited" },
+	CONF_KW_HPF("xfr-max-size", 1, 1, h_xfr_max_size, p_xfr_max_size, CONF_F_ONCE,
+	    "xfr-max-size N[k|m|g]|unlimited"),
+	CONF_KW_NUMF("xfr-timeout", CONF_T_MSEC, struct dnsconf, xfr_timeout_ms, RTIME_SEC,
+	    24 * 3600 * RTIME_SEC, 10 * 60 * RTIME_SEC, CONF_F_ONCE | CONF_F_BARE_SECONDS,
+	    "xfr-timeout N[ms|s|m]"),
 };
 
 static const struct conf_table dnsconf_table = {

@@ -59,6 +59,11 @@
  *	                            one line per Nth query (default every
  *	                            one), written by the workers (qlog.h);
  *	                            SIGUSR1 and reloads reopen the file
+ *	xfr-max-records N|unlimited records one transfer in (AXFR, or IXFR's
+ *	                            sequences) may carry; more aborts it
+ *	xfr-max-size SIZE|unlimited the same for their size as uncompressed
+ *	                            wire; SIZE: N[k|m|g] (1024s), N alone bytes
+ *	xfr-timeout DURATION        a transfer in or out must end within it (1s..24h)
  *	metrics listen ADDRESS[@PORT]
  *	                            repeatable (PROM_LISTEN_MAX): Prometheus's
  *	                            listener (README, Metrics); port 9476; off
@@ -173,6 +178,9 @@ struct dnsconf {
 	unsigned qlog_sample;                /* every Nth query; 0: no query log */
 	struct prom_listen metrics[PROM_LISTEN_MAX]; /* `metrics listen` */
 	size_t n_metrics;
+	unsigned xfr_max_records;            /* per transfer in; 0: no limit */
+	uint64_t xfr_max_size;               /* bytes of records per transfer in; 0: no limit */
+	unsigned xfr_timeout_ms;             /* a transfer in must end within it */
 };
 
 /* Defaults in one place (the listen default is applied by the parser). */

@@ -15,6 +15,20 @@
  * 1035 4.2.2) and every message of a signed exchange is checked (RFC 8945
  * 5.3.1) before xfr.c sees it.
  *
+ * A UDP SOA answer with TC=1 is asked again over TCP (RFC 1035 4.2.2,
+ * RFC 7766 5: a truncated answer is retried over TCP), through the same
+ * connection code as the transfers.
+ *
+ * Limits (conf: xfr-max-records, xfr-max-size, xfr-timeout): we trust a
+ * primary with our zone's contents, not with our memory or our time.  A
+ * transfer that brings more records or bytes than allowed (xfr.c counts
+ * them as they come) or does not end within xfr-timeout, however steadily
+ * its bytes trickle in, is aborted: logged, counted (over_limit), the old
+ * version kept, and the next primary or the retry timer goes on.  An
+ * IXFR over xfr-max-records or xfr-max-size falls back to AXFR once (a
+ * long chain of differences may be larger than the zone), which meets the
+ * same limits; one over xfr-timeout passes the turn to the next primary.
+ *
  * Timers: after a successful refresh (a transfer, or a primary that has
  * no newer serial) the next one is due after the SOA's refresh; after a
  * failed one, after its retry; the zone expires `expire` after the last
@@ -54,6 +68,15 @@
 /* The smallest timer we use, whatever an SOA says (seconds). */
 #define SEC_TIMER_MIN 1.0
 #define SEC_MSG_MAX 65535
+/*
+ * NOTIFY-started refreshes of one zone: a token bucket, this many at once
+ * and then this many a second.  An unsigned NOTIFY's source address is
+ * easy to forge, and a flood of them must not become a flood of SOA
+ * queries and transfers at the primary; a burst of real changes (an
+ * operator's edits in a row) still goes at once.
+ */
+#define SEC_NOTIFY_BURST 5.0
+#define SEC_NOTIFY_RATE 5.0
 
 enum sx_step { SX_SOA, SX_CONNECT, SX_SEND, SX_READ };
 
@@ -71,6 +94,7 @@ struct sec_xchg {
 	int fd;
 	ev_io io;
 	ev_timer timer;
+	ev_timer deadline;       /* xfr-timeout: the TCP exchange must end within it */
 	struct dns_tsig_ctx tsig;
 	bool keyed;
 	struct dns_xfr *xfr;
@@ -108,8 +132,12 @@ struct sec_zone {
 	 */
 	bool resync;
 	uint64_t transfers, failures, ixfr, axfr, up_to_date, soa_queries;
+	uint64_t over_limit, soa_tcp;
 	uint64_t notify_rx, notify_refused;
 	double notify_log;       /* ev_now() of the last refused-NOTIFY line */
+	double notify_ok_log;    /* ... of the last "we have it" line */
+	double ntokens, ntok_t;  /* the NOTIFY bucket, and when it was filled */
+	bool ndeferred;          /* a NOTIFY-started refresh waits for a token */
 	char last_error[256];
 	const char *last_kind;
 	double last_ms;
@@ -119,6 +147,9 @@ struct sec_zone {
 struct dns_secondary {
 	struct ev_loop *loop;
 	struct dns_secondary_ops ops;
+	size_t max_records;      /* xfr-max-records, 0: none */
+	uint64_t max_size;       /* xfr-max-size, 0: none */
+	double timeout;          /* xfr-timeout, seconds */
 	struct sec_zone **zones;
 	size_t n;
 };
@@ -271,6 +302,7 @@ xchg_close(struct sec_xchg *x)
 
 	ev_io_stop(loop, &x->io);
 	ev_timer_stop(loop, &x->timer);
+	ev_timer_stop(loop, &x->deadline);
 	if (x->fd >= 0)
 		close(x->fd);
 	x->fd = -1;
@@ -287,6 +319,34 @@ xchg_free(struct sec_xchg *x)
 	free(x);
 }
 
+/*
+ * A refresh a NOTIFY asked for: now when the bucket has a token, else
+ * when it will have one (the refresh timer; later NOTIFYs until then add
+ * nothing).
+ */
+static void
+notify_refresh(struct sec_zone *z, size_t primary, bool straight)
+{
+	struct ev_loop *loop = z->sec->loop;
+	double now = ev_now(loop);
+
+	if (z->ndeferred)
+		return;
+	z->ntokens += (now - z->ntok_t) * SEC_NOTIFY_RATE;
+	if (z->ntokens > SEC_NOTIFY_BURST)
+		z->ntokens = SEC_NOTIFY_BURST;
+	z->ntok_t = now;
+	z->ntokens -= 1.0;
+	if (z->ntokens >= 0) {
+		refresh_begin(z, primary, straight);
+		return;
+	}
+	z->ndeferred = true;
+	ev_timer_stop(loop, &z->refresh_t);
+	ev_timer_set(&z->refresh_t, -z->ntokens / SEC_NOTIFY_RATE, 0.);
+	ev_timer_start(loop, &z->refresh_t);
+}
+
 /* The exchange is over (done or every primary failed): a NOTIFY in between goes now. */
 static void
 xchg_end(struct sec_xchg *x)
@@ -297,12 +357,21 @@ xchg_end(struct sec_xchg *x)
 	xchg_free(x);
 	if (z->pending) {
 		z->pending = false;
-		refresh_begin(z, 0, false);
+		notify_refresh(z, 0, false);
 	}
 }
 
 static void soa_begin(struct sec_xchg *x);
 static void xfr_begin(struct sec_xchg *x);
+static void tcp_begin(struct sec_xchg *x);
+
+/* What the TCP exchange is, for messages. */
+static const char *
+xchg_what(const struct sec_xchg *x)
+{
+	return x->qtype == DNS_T_IXFR ? "IXFR" : x->qtype == DNS_T_AXFR ? "AXFR" :
+	    "SOA query over TCP";
+}
 
 /* This primary failed: say why, and ask the next; after the last, retry later. */
 static void
@@ -446,30 +515,49 @@ xchg_timeout_cb(struct ev_loop *loop, ev_timer *w, int revents)
 		xchg_next(x, "no answer to the SOA query in %.0f s", SEC_SOA_TIMEOUT);
 		break;
 	case SX_CONNECT:
-		xchg_next(x, "%s: cannot connect in %.0f s", x->qtype == DNS_T_IXFR ? "IXFR" :
-		    "AXFR", SEC_CONNECT_TIMEOUT);
+		xchg_next(x, "%s: cannot connect in %.0f s", xchg_what(x), SEC_CONNECT_TIMEOUT);
 		break;
 	default:
-		xchg_next(x, "%s: nothing received for %.0f s", x->qtype == DNS_T_IXFR ? "IXFR" :
-		    "AXFR", SEC_IDLE_TIMEOUT);
+		xchg_next(x, "%s: nothing received for %.0f s", xchg_what(x), SEC_IDLE_TIMEOUT);
 		break;
 	}
 }
 
-/* The SOA answer: the primary's serial decides (RFC 1034 4.3.5, RFC 1982). */
+/* xfr-timeout: however steadily the bytes come, the exchange ends now. */
+static void
+xchg_deadline_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct sec_xchg *x = w->data;
+
+	x->z->over_limit++;
+	if (x->xfr != NULL)
+		xchg_next(x, "%s: aborted: not done within xfr-timeout (%.3g s; %zu records in "
+		    "%zu messages, %zu bytes so far)", xchg_what(x), x->z->sec->timeout,
+		    dns_xfr_records(x->xfr), dns_xfr_messages(x->xfr), x->bytes);
+	else
+		xchg_next(x, "%s: aborted: not done within xfr-timeout (%.3g s)", xchg_what(x),
+		    x->z->sec->timeout);
+}
+
+/* Is this the answer to our SOA query (id, QR, the question)? */
+static bool
+soa_ours(const struct sec_xchg *x, const uint8_t *buf, size_t n, struct dns_msg *m)
+{
+	return dns_wire_parse(buf, n, m) == DNS_WIRE_OK && m->id == x->id &&
+	    (m->flags & DNS_F_QR) && m->qdcount == 1 && m->qtype == DNS_T_SOA &&
+	    m->qclass == DNS_C_IN && dns_name_equal(m->qname, x->z->apex);
+}
+
+static void soa_answer(struct sec_xchg *x, const uint8_t *buf, size_t n,
+    const struct dns_msg *m);
+
 static void
 soa_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct sec_xchg *x = w->data;
-	struct sec_zone *z = x->z;
-	uint8_t buf[4096], owner[DNS_NAME_MAX], rd[DNS_XFR_RDATA_MAX];
+	uint8_t buf[4096];
 	struct dns_msg m;
-	struct dns_rr_iter it;
-	struct dns_rr rr;
-	bool found = false;
-	uint32_t serial = 0;
 	ssize_t n;
-	int r;
 
 	n = recv(x->fd, buf, sizeof(buf), 0);
 	if (n < 0) {
@@ -479,31 +567,63 @@ soa_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		return;
 	}
 	/* Someone else's datagram, or a stale answer: wait for ours. */
-	if (dns_wire_parse(buf, (size_t)n, &m) != DNS_WIRE_OK || m.id != x->id ||
-	    !(m.flags & DNS_F_QR) || m.qdcount != 1 || m.qtype != DNS_T_SOA ||
-	    !dns_name_equal(m.qname, z->apex))
+	if (!soa_ours(x, buf, (size_t)n, &m))
 		return;
+	if (DNS_F_RCODE(m.flags) == DNS_RCODE_NOERROR && (m.flags & DNS_F_TC)) {
+		/*
+		 * RFC 1035 4.2.2, RFC 7766 5: a truncated answer is asked
+		 * again over TCP (an SOA with a long RNAME and a TSIG, or a
+		 * primary that truncates everything on UDP).  Nothing of it
+		 * is used, so its TSIG is not checked: a forged TC=1 costs
+		 * a TCP query, whose answer is checked, not the primary's turn.
+		 */
+		char a[DNSCONF_LISTEN_STRLEN];
+		log_info("zone %s: SOA answer from %s truncated (TC=1): asking over TCP",
+		    x->z->name, addr_str(&x->z->primaries[x->primary].sa, a));
+		xchg_close(x);
+		x->z->soa_tcp++;
+		x->qtype = DNS_T_SOA;
+		tcp_begin(x);
+		return;
+	}
 	if (!verify(x, buf, (size_t)n, true))
 		return;
+	soa_answer(x, buf, (size_t)n, &m);
+}
+
+/* The SOA answer (UDP or TCP): the primary's serial decides (RFC 1034 4.3.5, RFC 1982). */
+static void
+soa_answer(struct sec_xchg *x, const uint8_t *buf, size_t n, const struct dns_msg *mp)
+{
+	struct sec_zone *z = x->z;
+	uint8_t owner[DNS_NAME_MAX], rd[DNS_XFR_RDATA_MAX];
+	struct dns_msg m = *mp;
+	struct dns_rr_iter it;
+	struct dns_rr rr;
+	bool found = false;
+	uint32_t serial = 0;
+	int r;
+
 	if (DNS_F_RCODE(m.flags) != DNS_RCODE_NOERROR) {
 		char rc[DNSMSG_RCODE_STRLEN];
 		xchg_next(x, "SOA query: %s", dnsmsg_rcode_name(DNS_F_RCODE(m.flags), rc));
 		return;
 	}
 	if (m.flags & DNS_F_TC) {
-		xchg_next(x, "SOA answer truncated");
+		/* Over TCP: a message is whole or it is broken. */
+		xchg_next(x, "SOA answer over TCP truncated (TC=1)");
 		return;
 	}
 	if (!(m.flags & DNS_F_AA)) {
 		xchg_next(x, "SOA answer not authoritative");
 		return;
 	}
-	dns_wire_rr_begin(&it, buf, (size_t)n, &m);
+	dns_wire_rr_begin(&it, buf, n, &m);
 	while (!found && (r = dns_wire_rr_next(&it, &rr)) > 0) {
 		if (rr.section != DNS_SEC_ANSWER || rr.type != DNS_T_SOA || rr.rclass != DNS_C_IN)
 			continue;
 		dns_name_lower(owner, rr.owner);
-		int l = dns_xfr_rdata(buf, (size_t)n, rr.rdata_off, rr.rdlen, DNS_T_SOA, rd);
+		int l = dns_xfr_rdata(buf, n, rr.rdata_off, rr.rdlen, DNS_T_SOA, rd);
 		found = dns_name_equal(owner, z->apex) && l > 0 &&
 		    dns_soa_rdata_serial(rd, (size_t)l, &serial);
 	}
@@ -562,11 +682,19 @@ static void
 xfr_begin(struct sec_xchg *x)
 {
 	struct sec_zone *z = x->z;
-	struct ev_loop *loop = z->sec->loop;
-	const char *what;
 
 	x->qtype = z->data != NULL && !x->axfr_only && !z->resync ? DNS_T_IXFR : DNS_T_AXFR;
-	what = x->qtype == DNS_T_IXFR ? "IXFR" : "AXFR";
+	tcp_begin(x);
+}
+
+/* A TCP exchange of x->qtype: IXFR or AXFR (a consumer fed), or SOA (one message). */
+static void
+tcp_begin(struct sec_xchg *x)
+{
+	struct sec_zone *z = x->z;
+	struct ev_loop *loop = z->sec->loop;
+	const char *what = xchg_what(x);
+
 	x->id = random_id();
 	x->step = SX_CONNECT;
 	x->in_len = 0;
@@ -576,10 +704,13 @@ xfr_begin(struct sec_xchg *x)
 		xchg_next(x, "out of memory");
 		return;
 	}
-	if ((x->xfr = dns_xfr_new(z->apex, x->qtype, x->id,
-	    x->qtype == DNS_T_IXFR ? z->data : NULL)) == NULL) {
-		xchg_next(x, "%s: out of memory", what);
-		return;
+	if (x->qtype != DNS_T_SOA) {
+		if ((x->xfr = dns_xfr_new(z->apex, x->qtype, x->id,
+		    x->qtype == DNS_T_IXFR ? z->data : NULL)) == NULL) {
+			xchg_next(x, "%s: out of memory", what);
+			return;
+		}
+		dns_xfr_set_limits(x->xfr, z->sec->max_records, z->sec->max_size);
 	}
 	if (!xfr_query(x)) {
 		xchg_next(x, "%s: cannot build or sign the query", what);
@@ -595,6 +726,9 @@ xfr_begin(struct sec_xchg *x)
 	ev_timer_init(&x->timer, xchg_timeout_cb, SEC_CONNECT_TIMEOUT, 0.);
 	x->timer.data = x;
 	ev_timer_start(loop, &x->timer);
+	ev_timer_init(&x->deadline, xchg_deadline_cb, z->sec->timeout, 0.);
+	x->deadline.data = x;
+	ev_timer_start(loop, &x->deadline);
 }
 
 /* The new version: serve it, keep it on disk, and the timers start over. */
@@ -722,11 +856,25 @@ xfr_messages(struct sec_xchg *x)
 			break;
 		const uint8_t *msg = x->in + off + 2;
 		off += 2 + len;
+		if (x->qtype == DNS_T_SOA) {
+			/* One message: ours, checked, or the primary failed. */
+			struct dns_msg m;
+			if (!soa_ours(x, msg, len, &m)) {
+				xchg_next(x, "SOA query over TCP: the reply is not the answer to it");
+				return false;
+			}
+			if (verify(x, msg, len, true))
+				soa_answer(x, msg, len, &m);
+			return false;
+		}
 		if (!verify(x, msg, len, false))
 			return false;
 		r = dns_xfr_feed(x->xfr, msg, len);
 		if (r == DNS_XFR_ERROR) {
 			const char *why = dns_xfr_error(x->xfr);
+			/* Logged by what follows: the fallback's or the next primary's line. */
+			if (dns_xfr_over_limit(x->xfr))
+				x->z->over_limit++;
 			/* Refused or not implemented, or a reply we cannot use: AXFR may do. */
 			if (x->qtype == DNS_T_IXFR) {
 				fallback_axfr(x, why);
@@ -756,7 +904,7 @@ static void
 xfr_io_cb(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct sec_xchg *x = w->data;
-	const char *what = x->qtype == DNS_T_IXFR ? "IXFR" : "AXFR";
+	const char *what = xchg_what(x);
 	ssize_t n;
 
 	if (x->step == SX_CONNECT) {
@@ -801,7 +949,7 @@ xfr_io_cb(struct ev_loop *loop, ev_io *w, int revents)
 		}
 		if (n == 0) {
 			xchg_next(x, "%s: connection closed after %zu messages, before the end",
-			    what, dns_xfr_messages(x->xfr));
+			    what, x->xfr != NULL ? dns_xfr_messages(x->xfr) : 0);
 			return;
 		}
 		x->in_len += (size_t)n;
@@ -820,6 +968,7 @@ refresh_begin(struct sec_zone *z, size_t primary, bool straight)
 {
 	struct sec_xchg *x;
 
+	z->ndeferred = false;
 	if (z->x != NULL) {
 		z->pending = true;
 		return;
@@ -838,6 +987,7 @@ refresh_begin(struct sec_zone *z, size_t primary, bool straight)
 	x->notified = straight;
 	ev_init(&x->io, soa_read_cb);
 	ev_init(&x->timer, xchg_timeout_cb);
+	ev_init(&x->deadline, xchg_deadline_cb);
 	z->x = x;
 	soa_begin(x);
 }
@@ -913,6 +1063,8 @@ zone_new(struct dns_secondary *sec, const struct dnsconf_zone *cz, const struct 
 	z->refresh_t.data = z;
 	ev_timer_init(&z->expire_t, expire_cb, 0., 0.);
 	z->expire_t.data = z;
+	z->ntokens = SEC_NOTIFY_BURST;
+	z->ntok_t = ev_now(sec->loop);
 	if (served != NULL && dns_name_equal(dns_zone_apex(served), cz->apex) &&
 	    dns_zone_available(served) && dns_zone_serial(served, &z->serial)) {
 		z->data = dns_zone_ref(served);
@@ -945,6 +1097,15 @@ zone_start(struct sec_zone *z)
 	refresh_begin(z, 0, false);
 }
 
+/* xfr-max-records, xfr-max-size, xfr-timeout: for the transfers that start from now on. */
+static void
+set_limits(struct dns_secondary *sec, const struct dnsconf *conf)
+{
+	sec->max_records = conf->xfr_max_records;
+	sec->max_size = conf->xfr_max_size;
+	sec->timeout = conf->xfr_timeout_ms > 0 ? conf->xfr_timeout_ms / 1e3 : 600.;
+}
+
 struct dns_secondary *
 dns_secondary_new(struct ev_loop *loop, const struct dnsconf *conf, const struct dns_gen *gen,
     const struct dns_secondary_ops *ops)
@@ -956,6 +1117,7 @@ dns_secondary_new(struct ev_loop *loop, const struct dnsconf *conf, const struct
 		return NULL;
 	sec->loop = loop;
 	sec->ops = *ops;
+	set_limits(sec, conf);
 	for (size_t i = 0; i < conf->n_zones; i++)
 		n += conf->zones[i].kind == DNSCONF_ZONE_SECONDARY;
 	if (n > 0 && (sec->zones = calloc(n, sizeof(*sec->zones))) == NULL) {
@@ -1008,6 +1170,7 @@ dns_secondary_reconf(struct dns_secondary *sec, const struct dnsconf *conf,
 		log_warnx("reload: out of memory: secondary zones go on as before");
 		return;
 	}
+	set_limits(sec, conf);
 	for (size_t i = 0; i < conf->n_zones; i++) {
 		const struct dnsconf_zone *cz = &conf->zones[i];
 		const struct dns_sec_entry *e = table_entry(gen->secondaries, cz->apex);
@@ -1105,17 +1268,28 @@ dns_secondary_notify(struct dns_secondary *sec, const struct dns_notify_event *e
 	}
 	if (ev->has_serial && z->data != NULL && !z->resync &&
 	    !dns_serial_gt(ev->serial, z->serial)) {
-		log_info("zone %s: NOTIFY from %s for serial %u: we have %u", z->name, a,
-		    ev->serial, z->serial);
+		/* Nothing to do; said once a second at most (a flood of them is cheap, its log not). */
+		if (ev_now(sec->loop) - z->notify_ok_log >= 1.0) {
+			z->notify_ok_log = ev_now(sec->loop);
+			log_info("zone %s: NOTIFY from %s for serial %u: we have %u", z->name, a,
+			    ev->serial, z->serial);
+		}
 		return;
 	}
+	if (z->x != NULL) {
+		/* One more refresh when this one ends, however many came meanwhile. */
+		z->pending = true;
+		return;
+	}
+	if (z->ndeferred)
+		return; /* a refresh is on its way (notify_refresh) */
 	if (ev->has_serial)
 		log_info("zone %s: NOTIFY from %s: serial %u (ours %s%u): transferring", z->name, a,
 		    ev->serial, z->data != NULL ? "" : "none, ", z->serial);
 	else
 		log_info("zone %s: NOTIFY from %s: asking for its SOA", z->name, a);
 	(void)text;
-	refresh_begin(z, from, ev->has_serial);
+	notify_refresh(z, from, ev->has_serial);
 }
 
 bool
@@ -1179,6 +1353,8 @@ dns_secondary_info(const struct dns_secondary *sec, size_t i, struct dns_seconda
 	o->axfr = z->axfr;
 	o->up_to_date = z->up_to_date;
 	o->soa_queries = z->soa_queries;
+	o->over_limit = z->over_limit;
+	o->soa_tcp = z->soa_tcp;
 	o->notify_received = z->notify_rx;
 	o->notify_refused = z->notify_refused;
 	o->last_error = z->last_error;

@@ -145,6 +145,8 @@ struct dns_secondary_info {
 	const struct dns_sec_primary *primaries;
 	size_t n_primaries;
 	uint64_t transfers, transfer_failures, ixfr, axfr, up_to_date, soa_queries;
+	uint64_t over_limit;           /* transfers aborted at xfr-max-records/-size/-timeout */
+	uint64_t soa_tcp;              /* SOA queries asked again over TCP (TC=1 on UDP) */
 	uint64_t notify_received, notify_refused;
 	const char *last_error;        /* "" none */
 	const char *last_kind;         /* "IXFR", "AXFR", "" */

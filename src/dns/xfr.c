@@ -64,6 +64,10 @@ struct dns_xfr {
 	uint16_t soa_len;
 	uint32_t soa_ttl;
 	size_t messages, records;
+	uint64_t size;         /* the records taken, as uncompressed wire */
+	size_t max_records;    /* limits (0: none) */
+	uint64_t max_size;
+	bool over_limit;
 	int rcode;
 	char err[256];
 	struct dns_zone_builder *b;  /* AXFR */
@@ -394,13 +398,34 @@ delta_ent(struct dns_xfr *x, const uint8_t *owner, size_t olen, uint16_t type,
 	return e;
 }
 
+/*
+ * An IXFR record is checked as it comes, as the builder would check it: a
+ * record outside the zone, of a meta-type (OPT, TSIG, AXFR, ANY...) or
+ * with malformed rdata ends the stream now, not after the delta grew.
+ */
+static int
+ixfr_check(struct dns_xfr *x, const uint8_t *owner, uint16_t type, const uint8_t *rd,
+    size_t rdlen)
+{
+	int r = dns_zone_record_check(x->apex, owner, type, rd, (uint16_t)rdlen);
+	char text[DNS_NAME_STRLEN], tb[DNS_TYPE_STRLEN];
+
+	if (r != DNS_ZB_OK)
+		return fail(x, "IXFR record %s %s: %s", dns_name_to_text(owner, text),
+		    dns_type_name(type, tb), dns_zone_builder_strerror(r));
+	return DNS_XFR_MORE;
+}
+
 static int
 ixfr_delete(struct dns_xfr *x, const uint8_t *owner, size_t olen, uint16_t type,
     const uint8_t *rd, size_t rdlen)
 {
-	struct xfr_ent *e = delta_ent(x, owner, olen, type, rd, rdlen);
+	struct xfr_ent *e;
 	char text[DNS_NAME_STRLEN], tb[DNS_TYPE_STRLEN];
 
+	if (ixfr_check(x, owner, type, rd, rdlen) != DNS_XFR_MORE)
+		return DNS_XFR_ERROR;
+	e = delta_ent(x, owner, olen, type, rd, rdlen);
 	if (e == NULL)
 		return fail(x, "out of memory");
 	if (!e->present)
@@ -414,9 +439,11 @@ static int
 ixfr_add(struct dns_xfr *x, const uint8_t *owner, size_t olen, uint16_t type, uint32_t ttl,
     const uint8_t *rd, size_t rdlen)
 {
-	struct xfr_ent *e = delta_ent(x, owner, olen, type, rd, rdlen);
+	struct xfr_ent *e;
 
-	if (e == NULL)
+	if (ixfr_check(x, owner, type, rd, rdlen) != DNS_XFR_MORE)
+		return DNS_XFR_ERROR;
+	if ((e = delta_ent(x, owner, olen, type, rd, rdlen)) == NULL)
 		return fail(x, "out of memory");
 	/* Adding a record that is there already leaves one, with the new TTL. */
 	e->present = true;
@@ -508,6 +535,15 @@ take(struct dns_xfr *x, const uint8_t *owner, size_t olen, uint16_t type, uint32
 			if (!dns_serial_gt(serial, x->cur))
 				return fail(x, "IXFR sequence from serial %u to %u goes backwards",
 				    x->cur, serial);
+			/*
+			 * Nor past the server's version: the sequences climb from
+			 * ours to its (RFC 1995 4), so a chain that overshoots or
+			 * wraps around the serial space (RFC 1982) never ends
+			 * right; this bounds the chain by the serials between.
+			 */
+			if (dns_serial_gt(serial, x->serial))
+				return fail(x, "IXFR sequence from serial %u to %u goes past the "
+				    "server's serial %u", x->cur, serial, x->serial);
 			x->cur = serial;
 			x->state = X_ADD;
 			return ixfr_add(x, owner, olen, type, ttl, rd, rdlen);
@@ -612,6 +648,45 @@ dns_xfr_records(const struct dns_xfr *x)
 	return x->records;
 }
 
+uint64_t
+dns_xfr_size(const struct dns_xfr *x)
+{
+	return x->size;
+}
+
+void
+dns_xfr_set_limits(struct dns_xfr *x, size_t max_records, uint64_t max_size)
+{
+	x->max_records = max_records;
+	x->max_size = max_size;
+}
+
+bool
+dns_xfr_over_limit(const struct dns_xfr *x)
+{
+	return x->over_limit;
+}
+
+/* One more answer record of this uncompressed wire size: within the limits? */
+static int
+count(struct dns_xfr *x, size_t wire)
+{
+	x->records++;
+	x->size += wire;
+	if (x->max_records != 0 && x->records > x->max_records) {
+		fail(x, "aborted: more than %zu records (xfr-max-records)", x->max_records);
+		x->over_limit = true;
+		return DNS_XFR_ERROR;
+	}
+	if (x->max_size != 0 && x->size > x->max_size) {
+		fail(x, "aborted: more than %llu bytes of records (xfr-max-size)",
+		    (unsigned long long)x->max_size);
+		x->over_limit = true;
+		return DNS_XFR_ERROR;
+	}
+	return DNS_XFR_MORE;
+}
+
 int
 dns_xfr_feed(struct dns_xfr *x, const uint8_t *msg, size_t len)
 {
@@ -677,8 +752,9 @@ dns_xfr_feed(struct dns_xfr *x, const uint8_t *msg, size_t len)
 			return fail(x, "the first record is not the SOA of %s",
 			    dns_name_to_text(x->apex, text));
 		if (!dns_serial_gt(serial, x->old_serial)) {
+			if (count(x, olen + 10 + (size_t)n) != DNS_XFR_MORE)
+				return DNS_XFR_ERROR;
 			x->serial = serial;
-			x->records++;
 			x->have_serial = true;
 			x->kind = DNS_XFR_IN_SOA_ONLY;
 			x->state = X_DONE;
@@ -702,7 +778,9 @@ dns_xfr_feed(struct dns_xfr *x, const uint8_t *msg, size_t len)
 		if ((n = dns_xfr_rdata(msg, len, rr.rdata_off, rr.rdlen, rr.type, x->rd)) < 0)
 			return fail(x, "record %s type %u: malformed rdata",
 			    dns_name_to_text(lc, text), rr.type);
-		x->records++;
+		/* Owner, type, class, TTL, RDLENGTH, rdata: RFC 1035 4.1.3 without compression. */
+		if (count(x, olen + 10 + (size_t)n) != DNS_XFR_MORE)
+			return DNS_XFR_ERROR;
 		r = take(x, lc, olen, rr.type, rr.ttl, x->rd, (size_t)n);
 		if (r == DNS_XFR_ERROR)
 			return r;

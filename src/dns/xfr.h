@@ -72,9 +72,25 @@ int dns_xfr_rcode(const struct dns_xfr *x);
 enum dns_xfr_kind dns_xfr_kind(const struct dns_xfr *x);
 /* The serial of the stream's first SOA (the server's); false before it came. */
 bool dns_xfr_serial(const struct dns_xfr *x, uint32_t *serial);
-/* Messages and answer records taken so far. */
+/* Messages and answer records taken so far, and their size as uncompressed wire. */
 size_t dns_xfr_messages(const struct dns_xfr *x);
 size_t dns_xfr_records(const struct dns_xfr *x);
+uint64_t dns_xfr_size(const struct dns_xfr *x);
+
+/*
+ * Limits of this transfer (0: none), checked at every answer record: how
+ * many records the stream may carry, and their size in uncompressed wire
+ * form (owner, type, class, TTL, length, rdata with names in full; how
+ * Knot's zone-max-size counts, so compression cannot multiply what we
+ * keep).  They bound what a primary, or anyone who can write into an
+ * unsigned transfer's TCP stream, makes us hold: an AXFR's builder grows
+ * with its records, an IXFR's delta with the records of its sequences.
+ * Exceeding one is an error like any other (the stream is unusable),
+ * with dns_xfr_over_limit() true so the caller can count it and tell it
+ * apart.
+ */
+void dns_xfr_set_limits(struct dns_xfr *x, size_t max_records, uint64_t max_size);
+bool dns_xfr_over_limit(const struct dns_xfr *x);
 
 /*
  * Once DONE with AXFR or INCREMENTAL: the new zone (the caller owns it),

@@ -33,6 +33,7 @@ struct xconn {
 	int fd;
 	ev_io io;
 	ev_timer timer;
+	ev_timer deadline;          /* xfr-timeout: the whole transfer */
 	struct dns_gen *gen;        /* held */
 	struct dns_xfr_out out;
 	uint8_t *pending;           /* the worker's unsent answers, first */
@@ -57,6 +58,7 @@ struct dns_xfrd {
 	struct dns_notify *notify;
 	struct dns_xfrd_stats st;
 	struct log_ratelimit rl;
+	double timeout;             /* xfr-timeout, seconds */
 };
 
 static double
@@ -104,6 +106,15 @@ conn_free(struct xconn *c, bool done)
 
 	ev_io_stop(xd->loop, &c->io);
 	ev_timer_stop(xd->loop, &c->timer);
+	ev_timer_stop(xd->loop, &c->deadline);
+	if (!done) {
+		/*
+		 * Aborted: a reset, not a FIN after what the kernel still holds
+		 * (megabytes a slow reader would otherwise drain at its pace).
+		 */
+		struct linger l = { .l_onoff = 1, .l_linger = 0 };
+		(void)setsockopt(c->fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	}
 	close(c->fd);
 	if (done) {
 		xd->st.completed++;
@@ -159,6 +170,7 @@ conn_linger(struct xconn *c)
 	/* RFC 5936 4.1: we may close after the transfer; half-close first, so nothing is lost. */
 	shutdown(c->fd, SHUT_WR);
 	c->lingering = true;
+	ev_timer_stop(c->xd->loop, &c->deadline);
 	ev_io_stop(c->xd->loop, &c->io);
 	ev_io_set(&c->io, c->fd, EV_READ);
 	ev_io_start(c->xd->loop, &c->io);
@@ -213,6 +225,23 @@ conn_io_cb(struct ev_loop *loop, ev_io *w, int revents)
 		c->len = 2 + len;
 	}
 	/* Still writable: the next batch comes after the loop has seen to the rest. */
+}
+
+/*
+ * xfr-timeout: a client that reads a byte now and then never stalls for
+ * DNS_XFRD_STALL, yet holds one of the DNS_XFRD_MAX slots and, through
+ * its generation, a whole version of every zone for as long as it likes
+ * (a reload meanwhile keeps the old one alive): the transfer ends here.
+ */
+static void
+conn_deadline_cb(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct xconn *c = w->data;
+
+	log_rl(&c->xd->rl, (int64_t)(ev_now(loop) * 1e6), LOG_LVL_WARN,
+	    "transfer out: zone %s to %s: not done within xfr-timeout (%.3g s): closing", c->zone,
+	    c->peer, c->xd->timeout);
+	conn_free(c, false);
 }
 
 static void
@@ -310,6 +339,15 @@ dns_xfrd_handoff(void *ctx, struct dns_xfr_handoff *h)
 	c->timer.repeat = DNS_XFRD_STALL;
 	c->timer.data = c;
 	ev_timer_again(xd->loop, &c->timer);
+	ev_timer_init(&c->deadline, conn_deadline_cb, xd->timeout, 0.);
+	c->deadline.data = c;
+	ev_timer_start(xd->loop, &c->deadline);
+}
+
+void
+dns_xfrd_reconf(struct dns_xfrd *xd, const struct dnsconf *conf)
+{
+	xd->timeout = conf->xfr_timeout_ms > 0 ? conf->xfr_timeout_ms / 1e3 : 600.;
 }
 
 static struct dns_journal *
@@ -443,6 +481,7 @@ dns_xfrd_new(struct ev_loop *loop, struct dns_server *srv, const struct dnsconf 
 	xd->loop = loop;
 	xd->srv = srv;
 	xd->rl = (struct log_ratelimit)LOG_RATELIMIT_INIT(10);
+	dns_xfrd_reconf(xd, conf);
 	if ((xd->notify = dns_notify_new(loop, h4 ? &s4 : NULL, h6 ? &s6 : NULL)) == NULL) {
 		free(xd);
 		return NULL;

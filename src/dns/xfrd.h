@@ -46,6 +46,8 @@ struct dns_xfrd_stats {
 /* conf: its first `listen` address of each family that is not a wildcard is where NOTIFYs come from. */
 struct dns_xfrd *dns_xfrd_new(struct ev_loop *loop, struct dns_server *srv,
     const struct dnsconf *conf);
+/* xfr-timeout from conf, for the transfers that start from now on (start, reload). */
+void dns_xfrd_reconf(struct dns_xfrd *xd, const struct dnsconf *conf);
 /* dns_server_set_xfr()'s callback (ctx: the dns_xfrd). */
 void dns_xfrd_handoff(void *ctx, struct dns_xfr_handoff *h);
 /*

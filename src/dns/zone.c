@@ -922,6 +922,28 @@ dns_type_storable(uint16_t type)
 }
 
 int
+dns_zone_record_check(const uint8_t *apex, const uint8_t *owner, uint16_t type,
+    const uint8_t *rdata, uint16_t rdata_len)
+{
+	uint8_t lc[DNS_NAME_MAX];
+	int len = dns_name_wire_len(owner, DNS_NAME_MAX), alen = dns_name_wire_len(apex, DNS_NAME_MAX);
+	unsigned labels, alabels;
+
+	if (len < 0 || alen < 0)
+		return DNS_ZB_NAME;
+	dns_name_lower(lc, owner);
+	labels = dns_name_labels(lc);
+	alabels = dns_name_labels(apex);
+	if (labels < alabels || !dns_name_equal(dns_name_skip(lc, labels - alabels), apex))
+		return DNS_ZB_OUTSIDE;
+	if (!dns_type_storable(type))
+		return DNS_ZB_TYPE;
+	if (!dns_rdata_valid(type, rdata, rdata_len))
+		return DNS_ZB_RDATA;
+	return DNS_ZB_OK;
+}
+
+int
 dns_zone_builder_add(struct dns_zone_builder *b, const uint8_t *owner, uint16_t type,
     uint32_t ttl, const uint8_t *rdata, uint16_t rdata_len)
 {

@@ -184,6 +184,13 @@ enum {
 int dns_zone_builder_add(struct dns_zone_builder *b, const uint8_t *owner, uint16_t type,
     uint32_t ttl, const uint8_t *rdata, uint16_t rdata_len);
 const char *dns_zone_builder_strerror(int code);
+/*
+ * What dns_zone_builder_add() would say of this record for a zone at
+ * `apex` (lowercase wire), without a builder: DNS_ZB_OK, OUTSIDE, NAME,
+ * TYPE or RDATA.  For IXFR, whose records are checked as they come.
+ */
+int dns_zone_record_check(const uint8_t *apex, const uint8_t *owner, uint16_t type,
+    const uint8_t *rdata, uint16_t rdata_len);
 /* A hint: about `records` records will be added (the loader guesses from the file size). */
 void dns_zone_builder_reserve(struct dns_zone_builder *b, size_t records);
 struct dns_zone *dns_zone_builder_finish(struct dns_zone_builder *b, char *err, size_t errlen);

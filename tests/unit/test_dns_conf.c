@@ -88,6 +88,10 @@ test_defaults(void **state)
 	assert_int_equal(c.rrl_v6_prefix, 56);
 	assert_int_equal(c.n_rrl_whitelist, 0);
 	assert_string_equal(dnsconf_control(&c), DNSCONF_CONTROL_DEFAULT);
+	/* Transfers in are bounded by default (conf.c says why these numbers). */
+	assert_int_equal(c.xfr_max_records, 10000000);
+	assert_true(c.xfr_max_size == (uint64_t)1 << 30);
+	assert_int_equal(c.xfr_timeout_ms, 600000);
 	dnsconf_free(&c);
 	/* Freeing twice is harmless. */
 	dnsconf_free(&c);
@@ -324,6 +328,27 @@ test_numbers(void **state)
 	assert_int_equal(c.udp_size, 4096);
 	dnsconf_free(&c);
 
+	/* Transfer-in limits: sizes in powers of 1024, "unlimited" is 0. */
+	parse_ok("xfr-max-records 5000\nxfr-max-size 64k\nxfr-timeout 3\n", &c);
+	assert_int_equal(c.xfr_max_records, 5000);
+	assert_true(c.xfr_max_size == 65536);
+	assert_int_equal(c.xfr_timeout_ms, 3000);
+	dnsconf_free(&c);
+	parse_ok("xfr-max-records unlimited\nxfr-max-size unlimited\nxfr-timeout 2m\n", &c);
+	assert_int_equal(c.xfr_max_records, 0);
+	assert_true(c.xfr_max_size == 0);
+	assert_int_equal(c.xfr_timeout_ms, 120000);
+	dnsconf_free(&c);
+	parse_ok("xfr-max-size 2G\n", &c);
+	assert_true(c.xfr_max_size == (uint64_t)2 << 30);
+	dnsconf_free(&c);
+	parse_ok("xfr-max-size 1t\n", &c);
+	assert_true(c.xfr_max_size == (uint64_t)1 << 40);
+	dnsconf_free(&c);
+	parse_ok("xfr-max-size 1500\n", &c);
+	assert_true(c.xfr_max_size == 1500);
+	dnsconf_free(&c);
+
 	/*
 	 * `user root` is a name like any other here; riposte-dns.c keeps root
 	 * for it, and without `user` (c.user "") gives root up for riposte-dns
@@ -518,6 +543,36 @@ static const struct {
 	{ "tcp-io-timeout 1s\ntcp-io-timeout 1s\n",
 	  NAME ":2: tcp-io-timeout: already set at line 1" },
 	{ "tcp-clients-per-ip 0\n", NAME ":1: tcp-clients-per-ip 0 out of range 1..65536" },
+	{ "xfr-max-records 0\n", NAME ":1: xfr-max-records 0 out of range 1..4000000000" },
+	{ "xfr-max-records 4000000001\n",
+	  NAME ":1: xfr-max-records 4000000001 out of range 1..4000000000" },
+	{ "xfr-max-records \"unlimited\"\n",
+	  NAME ":1: xfr-max-records: 'unlimited' is not a number" },
+	{ "xfr-max-records 1\nxfr-max-records 2\n",
+	  NAME ":2: xfr-max-records: already set at line 1" },
+	{ "xfr-max-size 1023\n", NAME ":1: xfr-max-size 1023 below 1k" },
+	{ "xfr-max-size 0\n", NAME ":1: xfr-max-size 0 below 1k" },
+	{ "xfr-max-size 1025g\n", NAME ":1: xfr-max-size 1025g above 1t" },
+	{ "xfr-max-size 2t\n", NAME ":1: xfr-max-size 2t above 1t" },
+	{ "xfr-max-size 99999999999999999999999k\n",
+	  NAME ":1: xfr-max-size 99999999999999999999999k above 1t" },
+	{ "xfr-max-size 1x\n",
+	  NAME ":1: xfr-max-size: '1x' is not a size (e.g. 65536, 512m, 2g) or unlimited" },
+	{ "xfr-max-size m\n",
+	  NAME ":1: xfr-max-size: 'm' is not a size (e.g. 65536, 512m, 2g) or unlimited" },
+	{ "xfr-max-size 1mb\n",
+	  NAME ":1: xfr-max-size: '1mb' is not a size (e.g. 65536, 512m, 2g) or unlimited" },
+	{ "xfr-max-size -1\n",
+	  NAME ":1: xfr-max-size: '-1' is not a size (e.g. 65536, 512m, 2g) or unlimited" },
+	{ "xfr-max-size \"unlimited\"\n",
+	  NAME ":1: xfr-max-size: 'unlimited' is not a size (e.g. 65536, 512m, 2g) or unlimited" },
+	{ "xfr-max-size 1g\nxfr-max-size 1g\n", NAME ":2: xfr-max-size: already set at line 1" },
+	{ "xfr-max-size\n",
+	  NAME ":1: xfr-max-size: missing argument (usage: xfr-max-size N[k|m|g]|unlimited)" },
+	{ "xfr-timeout 999ms\n", NAME ":1: xfr-timeout 999ms below 1s" },
+	{ "xfr-timeout 1441m\n", NAME ":1: xfr-timeout: '1441m' is longer than a day" },
+	{ "xfr-timeout 0\n", NAME ":1: xfr-timeout 0 below 1s" },
+	{ "xfr-timeout 1s\nxfr-timeout 1s\n", NAME ":2: xfr-timeout: already set at line 1" },
 	{ "tcp-clients-per-ip 65537\n",
 	  NAME ":1: tcp-clients-per-ip 65537 out of range 1..65536" },
 	{ "tcp-clients-per-ip \"off\"\n", NAME ":1: tcp-clients-per-ip: 'off' is not a number" },
@@ -874,7 +929,10 @@ test_print(void **state)
 	    "rrl-whitelist ::1/128\n"
 	    "rrl-whitelist 192.0.2.0/24\n"
 	    "control none\n"
-	    "log stderr informational\n");
+	    "log stderr informational\n"
+	    "xfr-max-records 10000000\n"
+	    "xfr-max-size 1g\n"
+	    "xfr-timeout 10m\n");
 	free(p);
 	dnsconf_free(&c);
 
@@ -905,7 +963,10 @@ test_print(void **state)
 	    "rrl-ipv4-prefix 24\n"
 	    "rrl-ipv6-prefix 56\n"
 	    "control " DNSCONF_CONTROL_DEFAULT "\n"
-	    "log stderr informational\n");
+	    "log stderr informational\n"
+	    "xfr-max-records 10000000\n"
+	    "xfr-max-size 1g\n"
+	    "xfr-timeout 10m\n");
 	free(p);
 	dnsconf_free(&c);
 }
@@ -1061,6 +1122,9 @@ roundtrip(const char *text)
 	assert_int_equal(a.n_zones, b.n_zones);
 	assert_int_equal(a.n_rrl_whitelist, b.n_rrl_whitelist);
 	assert_int_equal(a.rrl_rate, b.rrl_rate);
+	assert_int_equal(a.xfr_max_records, b.xfr_max_records);
+	assert_true(a.xfr_max_size == b.xfr_max_size);
+	assert_int_equal(a.xfr_timeout_ms, b.xfr_timeout_ms);
 	assert_int_equal(a.n_keys, b.n_keys);
 	for (size_t i = 0; i < a.n_keys; i++) {
 		assert_string_equal(a.keys[i].name, b.keys[i].name);
@@ -1103,6 +1167,12 @@ test_roundtrip(void **state)
 		"rrl-rate 0\nrrl-slip 0\nrrl-whitelist 10.1.0.0/16\nrrl-whitelist ::/0\n",
 		"tcp-io-timeout 250ms\ntcp-clients-per-ip off\n",
 		"tcp-io-timeout 60s\ntcp-clients-per-ip 3\n",
+		"xfr-max-records unlimited\nxfr-max-size unlimited\nxfr-timeout 1s\n",
+		"xfr-max-records 1\nxfr-max-size 1k\nxfr-timeout 1440m\n",
+		"xfr-max-records 4000000000\nxfr-max-size 1t\nxfr-timeout 90\n",
+		"xfr-max-size 1025\n",
+		"xfr-max-size 3072k\n",
+		"xfr-max-size 1536m\n",
 		"control \"none\"\n",
 		"control none\n",
 		"control /tmp/x.sock\n",

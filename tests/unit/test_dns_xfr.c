@@ -6,7 +6,11 @@
  * streams that must be refused: wrong id, TC, an RCODE, a first record
  * that is not the SOA, a closing SOA that differs, records after the end,
  * a deletion of a record the zone does not have, a sequence that does not
- * start at our serial, every truncation of a good message.
+ * start at our serial, every truncation of a good message; the limits
+ * (xfr-max-records, xfr-max-size) against an endless AXFR and an endless
+ * chain of IXFR sequences, IXFR records outside the zone or of
+ * meta-types refused as they come, a chain that overshoots or wraps
+ * around the server's serial.
  *
  * Messages are written with the server's own writer (wire.h), which
  * compresses the names of NS, SOA and MX rdata as senders do.
@@ -485,6 +489,234 @@ test_ixfr_axfr_style(void **state)
 	dns_zone_free(old);
 }
 
+/* A record of any type with raw rdata. */
+static struct rec
+RAW(const char *owner, uint16_t type, const void *rd, uint16_t len)
+{
+	struct rec r = { owner, type, 300, { 0 }, len };
+	memcpy(r.rd, rd, len);
+	return r;
+}
+
+/* 100 A records per message, forever: the limit, not the stream, ends it. */
+static int
+feed_endless_axfr(struct dns_xfr *x, uint16_t id, size_t max_msgs, size_t *msgs)
+{
+	static char owners[100][32];
+	struct rec rr[100];
+	int r = DNS_XFR_MORE;
+
+	for (size_t k = 0; k < 100; k++) {
+		snprintf(owners[k], sizeof(owners[k]), "h%03zu.example.", k);
+		rr[k] = A(owners[k], "192.0.2.1");
+		rr[k].rd[3] = (uint8_t)k;
+	}
+	rr[0] = SOA(2);
+	for (*msgs = 0; *msgs < max_msgs && r == DNS_XFR_MORE; (*msgs)++) {
+		r = dns_xfr_feed(x, msgbuf, msg(id, 0, *msgs == 0 ? DNS_T_AXFR : 0, rr, 100));
+		rr[0] = A("h000.example.", "192.0.2.0");
+		/* Every message new names: the builder grows as it would. */
+		for (size_t k = 1; k < 100; k++)
+			rr[k].rd[2] = (uint8_t)(*msgs + 1);
+	}
+	return r;
+}
+
+static void
+test_axfr_limits(void **state)
+{
+	struct dns_xfr *x;
+	size_t msgs;
+
+	/* No limit: 50 messages of 100 records, and the stream goes on. */
+	x = dns_xfr_new(N("example."), DNS_T_AXFR, 5, NULL);
+	assert_int_equal(feed_endless_axfr(x, 5, 50, &msgs), DNS_XFR_MORE);
+	assert_int_equal(dns_xfr_records(x), 5000);
+	assert_false(dns_xfr_over_limit(x));
+	dns_xfr_free(x);
+
+	/* At most 1000 records: the 1001st ends it, in the 11th message. */
+	x = dns_xfr_new(N("example."), DNS_T_AXFR, 5, NULL);
+	dns_xfr_set_limits(x, 1000, 0);
+	assert_int_equal(feed_endless_axfr(x, 5, 1000000, &msgs), DNS_XFR_ERROR);
+	assert_int_equal(msgs, 11);
+	assert_int_equal(dns_xfr_records(x), 1001);
+	assert_true(dns_xfr_over_limit(x));
+	assert_non_null(strstr(dns_xfr_error(x), "more than 1000 records (xfr-max-records)"));
+	/* Final: nothing more is taken. */
+	assert_int_equal(dns_xfr_feed(x, msgbuf, msg(5, 0, 0, NULL, 0)), DNS_XFR_ERROR);
+	dns_xfr_free(x);
+
+	/*
+	 * Size: an A record "hNNN.example." is 14 + 10 + 4 = 28 bytes
+	 * uncompressed (the wire has a 2-byte pointer for "example."), the
+	 * SOA 9 + 10 + 46 = 65.  65 + 99 * 28 = 2837 in the first message.
+	 */
+	x = dns_xfr_new(N("example."), DNS_T_AXFR, 5, NULL);
+	dns_xfr_set_limits(x, 0, 2837);
+	assert_int_equal(dns_xfr_feed(x, msgbuf, msg(5, 0, DNS_T_AXFR, NULL, 0)), DNS_XFR_ERROR);
+	dns_xfr_free(x);
+	x = dns_xfr_new(N("example."), DNS_T_AXFR, 5, NULL);
+	dns_xfr_set_limits(x, 0, 2837);
+	assert_int_equal(feed_endless_axfr(x, 5, 1000000, &msgs), DNS_XFR_ERROR);
+	assert_int_equal(msgs, 2);
+	assert_int_equal(dns_xfr_records(x), 101);
+	assert_true(dns_xfr_size(x) == 2837 + 28);
+	assert_true(dns_xfr_over_limit(x));
+	assert_non_null(strstr(dns_xfr_error(x), "more than 2837 bytes of records (xfr-max-size)"));
+	dns_xfr_free(x);
+
+	/* A whole zone of exactly the limit is taken; one record less is not. */
+	struct rec zone[] = { SOA(2), NS("example.", "ns.example."), A("ns.example.", "192.0.2.1"),
+	    SOA(2) };
+	char err[256];
+	x = dns_xfr_new(N("example."), DNS_T_AXFR, 6, NULL);
+	dns_xfr_set_limits(x, 4, 0);
+	assert_int_equal(dns_xfr_feed(x, msgbuf, msg(6, 0, DNS_T_AXFR, zone, 4)), DNS_XFR_DONE);
+	struct dns_zone *z = dns_xfr_finish(x, err, sizeof(err));
+	assert_non_null(z);
+	dns_zone_free(z);
+	dns_xfr_free(x);
+	x = dns_xfr_new(N("example."), DNS_T_AXFR, 6, NULL);
+	dns_xfr_set_limits(x, 3, 0);
+	assert_int_equal(dns_xfr_feed(x, msgbuf, msg(6, 0, DNS_T_AXFR, zone, 4)), DNS_XFR_ERROR);
+	assert_true(dns_xfr_over_limit(x));
+	dns_xfr_free(x);
+	/* Compression does not shrink the count: the NS rdata's name is counted in full. */
+	uint64_t full = (9 + 10 + 46) * 2 + (9 + 10 + 12) + (12 + 10 + 4);
+	x = dns_xfr_new(N("example."), DNS_T_AXFR, 6, NULL);
+	dns_xfr_set_limits(x, 0, full);
+	assert_int_equal(dns_xfr_feed(x, msgbuf, msg(6, 0, DNS_T_AXFR, zone, 4)), DNS_XFR_DONE);
+	assert_true(dns_xfr_size(x) == full);
+	dns_xfr_free(x);
+	x = dns_xfr_new(N("example."), DNS_T_AXFR, 6, NULL);
+	dns_xfr_set_limits(x, 0, full - 1);
+	assert_int_equal(dns_xfr_feed(x, msgbuf, msg(6, 0, DNS_T_AXFR, zone, 4)), DNS_XFR_ERROR);
+	assert_true(dns_xfr_over_limit(x));
+	dns_xfr_free(x);
+}
+
+/*
+ * An IXFR whose sequences never reach the server's serial: each one a
+ * step up (serial n -> n + 1, nothing else).  Without a limit it goes on
+ * as long as the serials climb toward the server's; the record limit
+ * ends it.
+ */
+static void
+test_ixfr_endless_chain(void **state)
+{
+	struct dns_zone *old = old_zone();
+	struct dns_xfr *x;
+	struct rec rr[100];
+	uint32_t serial = 1;
+	int r = DNS_XFR_MORE;
+	size_t msgs = 0;
+
+	x = dns_xfr_new(N("example."), DNS_T_IXFR, 12, old);
+	dns_xfr_set_limits(x, 5000, 0);
+	rr[0] = SOA(0x7fffffff);
+	/* Each message: the sequences serial -> serial + 1 (old SOA, new SOA). */
+	for (; msgs < 1000 && r == DNS_XFR_MORE; msgs++) {
+		size_t k = msgs == 0 ? 1 : 0;
+		for (; k + 1 < 100; k += 2) {
+			rr[k] = SOA(serial);
+			rr[k + 1] = SOA(serial + 1);
+			serial++;
+		}
+		r = dns_xfr_feed(x, msgbuf, msg(12, 0, msgs == 0 ? DNS_T_IXFR : 0, rr, k));
+	}
+	assert_int_equal(r, DNS_XFR_ERROR);
+	assert_true(dns_xfr_over_limit(x));
+	assert_int_equal(dns_xfr_records(x), 5001);
+	assert_int_equal(msgs, 51);
+	dns_xfr_free(x);
+
+	/* The same chain against a size limit: an SOA here is 9 + 10 + 46 = 65 bytes. */
+	x = dns_xfr_new(N("example."), DNS_T_IXFR, 12, old);
+	dns_xfr_set_limits(x, 0, 65 * 1000);
+	serial = 1;
+	r = DNS_XFR_MORE;
+	rr[0] = SOA(0x7fffffff);
+	for (msgs = 0; msgs < 1000 && r == DNS_XFR_MORE; msgs++) {
+		size_t k = msgs == 0 ? 1 : 0;
+		for (; k + 1 < 100; k += 2) {
+			rr[k] = SOA(serial);
+			rr[k + 1] = SOA(serial + 1);
+			serial++;
+		}
+		r = dns_xfr_feed(x, msgbuf, msg(12, 0, msgs == 0 ? DNS_T_IXFR : 0, rr, k));
+	}
+	assert_int_equal(r, DNS_XFR_ERROR);
+	assert_true(dns_xfr_over_limit(x));
+	assert_int_equal(dns_xfr_records(x), 1001);
+	assert_true(dns_xfr_size(x) == 65 * 1001);
+	assert_non_null(strstr(dns_xfr_error(x), "(xfr-max-size)"));
+	dns_xfr_free(x);
+	dns_zone_free(old);
+}
+
+static void
+test_ixfr_records_checked(void **state)
+{
+	static const uint8_t four[4] = { 192, 0, 2, 1 }, opt[1] = { 0 };
+	/* Additions and deletions of records no zone may hold fail when they come. */
+	struct rec outside[] = { SOA(2), SOA(1), SOA(2), A("www.example.org.", "192.0.2.1"),
+	    SOA(2) };
+	struct rec tsig[] = { SOA(2), SOA(1), SOA(2), RAW("example.", 250, opt, 1), SOA(2) };
+	struct rec optrr[] = { SOA(2), SOA(1), SOA(2), RAW("example.", DNS_T_OPT, opt, 0),
+	    SOA(2) };
+	struct rec axfr[] = { SOA(2), SOA(1), SOA(2), RAW("example.", DNS_T_AXFR, opt, 0),
+	    SOA(2) };
+	struct rec ixfr[] = { SOA(2), SOA(1), SOA(2), RAW("example.", DNS_T_IXFR, opt, 0),
+	    SOA(2) };
+	struct rec any[] = { SOA(2), SOA(1), SOA(2), RAW("example.", 255, opt, 0), SOA(2) };
+	struct rec type0[] = { SOA(2), SOA(1), SOA(2), RAW("example.", 0, four, 4), SOA(2) };
+	struct rec bad_a[] = { SOA(2), SOA(1), SOA(2), RAW("x.example.", DNS_T_A, four, 3),
+	    SOA(2) };
+	struct rec del_tsig[] = { SOA(2), SOA(1), RAW("example.", 250, opt, 1), SOA(2),
+	    SOA(2) };
+
+	ixfr_bad(outside, NREC(outside), "www.example.org. A: owner outside the zone");
+	/* TSIG: the message codec refuses it anywhere but last in the additional section. */
+	ixfr_bad(tsig, NREC(tsig), "TSIG not the last record");
+	ixfr_bad(optrr, NREC(optrr), "OPT outside the additional section");
+	ixfr_bad(axfr, NREC(axfr), "AXFR: type cannot be stored");
+	ixfr_bad(ixfr, NREC(ixfr), "IXFR: type cannot be stored");
+	ixfr_bad(any, NREC(any), "type cannot be stored");
+	ixfr_bad(type0, NREC(type0), "type cannot be stored");
+	ixfr_bad(bad_a, NREC(bad_a), "x.example. A: malformed rdata");
+	ixfr_bad(del_tsig, NREC(del_tsig), "TSIG not the last record");
+
+	/* And in an AXFR, by the builder. */
+	struct rec a_tsig[] = { SOA(2), RAW("example.", 250, opt, 1), SOA(2) };
+	struct rec a_out[] = { SOA(2), A("example.org.", "192.0.2.1"), SOA(2) };
+	struct dns_xfr *x = dns_xfr_new(N("example."), DNS_T_AXFR, 3, NULL);
+	assert_int_equal(dns_xfr_feed(x, msgbuf, msg(3, 0, DNS_T_AXFR, a_tsig, 3)), DNS_XFR_ERROR);
+	assert_non_null(strstr(dns_xfr_error(x), "TSIG not the last record"));
+	dns_xfr_free(x);
+	x = dns_xfr_new(N("example."), DNS_T_AXFR, 3, NULL);
+	assert_int_equal(dns_xfr_feed(x, msgbuf, msg(3, 0, DNS_T_AXFR, a_out, 3)), DNS_XFR_ERROR);
+	assert_non_null(strstr(dns_xfr_error(x), "owner outside the zone"));
+	dns_xfr_free(x);
+}
+
+/* Serials that overshoot the server's, wrap around or repeat end the stream. */
+static void
+test_ixfr_serials(void **state)
+{
+	struct rec past[] = { SOA(3), SOA(1), SOA(5), SOA(5), SOA(3), SOA(3) };
+	/* 1 -> 2^31 is "newer" (RFC 1982), and past 5 the server's. */
+	struct rec wrap[] = { SOA(5), SOA(1), SOA(0x80000000u), SOA(0x80000000u), SOA(5), SOA(5) };
+	struct rec repeat[] = { SOA(3), SOA(1), SOA(2), SOA(2), SOA(2), SOA(3) };
+	struct rec older[] = { SOA(0xfffffff0u), SOA(1), SOA(2), SOA(2), SOA(0xfffffff0u) };
+
+	ixfr_bad(past, NREC(past), "from serial 1 to 5 goes past the server's serial 3");
+	ixfr_bad(wrap, NREC(wrap), "goes past the server's serial 5");
+	ixfr_bad(repeat, NREC(repeat), "from serial 2 to 2 goes backwards");
+	/* The server's serial older than ours: no sequence can climb to it. */
+	ixfr_bad(older, NREC(older), "goes past the server's serial 4294967280");
+}
+
 /* IXFR needs the old zone, with the apex asked for. */
 static void
 test_new_args(void **state)
@@ -513,6 +745,10 @@ main(void)
 		cmocka_unit_test(test_ixfr_one_answer),
 		cmocka_unit_test(test_ixfr_axfr_style),
 		cmocka_unit_test(test_new_args),
+		cmocka_unit_test(test_axfr_limits),
+		cmocka_unit_test(test_ixfr_endless_chain),
+		cmocka_unit_test(test_ixfr_records_checked),
+		cmocka_unit_test(test_ixfr_serials),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
