@@ -167,20 +167,28 @@ dnsconf_listen_str(const struct dnsconf_listen *l, char out[DNSCONF_LISTEN_STRLE
 }
 
 const char *
-dnsconf_remote_str(const struct dnsconf_remote *r, char out[DNSCONF_LISTEN_STRLEN])
+dnsconf_sockaddr_str(const struct sockaddr_storage *sa, char out[DNSCONF_LISTEN_STRLEN])
 {
-	char a[INET6_ADDRSTRLEN];
+	char a[INET6_ADDRSTRLEN] = "?";
 
-	if (r->sa.ss_family == AF_INET) {
-		const struct sockaddr_in *sin = (const struct sockaddr_in *)&r->sa;
+	if (sa->ss_family == AF_INET) {
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)(const void *)sa;
 		inet_ntop(AF_INET, &sin->sin_addr, a, sizeof(a));
 		snprintf(out, DNSCONF_LISTEN_STRLEN, "%s@%u", a, ntohs(sin->sin_port));
-	} else {
-		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&r->sa;
+	} else if (sa->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)(const void *)sa;
 		inet_ntop(AF_INET6, &sin6->sin6_addr, a, sizeof(a));
 		snprintf(out, DNSCONF_LISTEN_STRLEN, "[%s]@%u", a, ntohs(sin6->sin6_port));
+	} else {
+		snprintf(out, DNSCONF_LISTEN_STRLEN, "?");
 	}
 	return out;
+}
+
+const char *
+dnsconf_remote_str(const struct dnsconf_remote *r, char out[DNSCONF_LISTEN_STRLEN])
+{
+	return dnsconf_sockaddr_str(&r->sa, out);
 }
 
 static bool

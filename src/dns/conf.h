@@ -212,5 +212,8 @@ void dnsconf_print(FILE *out, const struct dnsconf *conf);
 #define DNSCONF_LISTEN_STRLEN 56
 const char *dnsconf_listen_str(const struct dnsconf_listen *l, char out[DNSCONF_LISTEN_STRLEN]);
 const char *dnsconf_remote_str(const struct dnsconf_remote *r, char out[DNSCONF_LISTEN_STRLEN]);
+/* The same for any address and port (a peer, a primary): "192.0.2.1@53", "[::1]@53". */
+const char *dnsconf_sockaddr_str(const struct sockaddr_storage *sa,
+    char out[DNSCONF_LISTEN_STRLEN]);
 
 #endif

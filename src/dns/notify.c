@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "../lib/log.h"
+#include "conf.h"
 #include "wire.h"
 
 #define NOTIFY_MSG_MAX 2048 /* a SOA of two 255-byte names and a TSIG fit */
@@ -56,24 +57,6 @@ struct dns_notify {
 	struct log_ratelimit rl;
 };
 
-static void
-addr_str(const struct sockaddr_storage *sa, char *out, size_t len)
-{
-	char a[INET6_ADDRSTRLEN] = "?";
-	unsigned port = 0;
-
-	if (sa->ss_family == AF_INET) {
-		const struct sockaddr_in *s = (const void *)sa;
-		inet_ntop(AF_INET, &s->sin_addr, a, sizeof(a));
-		port = ntohs(s->sin_port);
-		snprintf(out, len, "%s@%u", a, port);
-	} else {
-		const struct sockaddr_in6 *s = (const void *)sa;
-		inet_ntop(AF_INET6, &s->sin6_addr, a, sizeof(a));
-		port = ntohs(s->sin6_port);
-		snprintf(out, len, "[%s]@%u", a, port);
-	}
-}
 
 static void
 entry_free(struct nentry *e)
@@ -136,7 +119,7 @@ entry_send(struct nentry *e)
 	struct dns_notify *n = e->n;
 	uint8_t buf[NOTIFY_MSG_MAX];
 	size_t len = e->len;
-	char who[INET6_ADDRSTRLEN + 16];
+	char who[DNSCONF_LISTEN_STRLEN];
 	int fd = notify_socket(n, e->sa.ss_family);
 
 	memcpy(buf, e->msg, len);
@@ -150,7 +133,7 @@ entry_send(struct nentry *e)
 	if (fd < 0 || len == 0 ||
 	    sendto(fd, buf, len, MSG_DONTWAIT, (const struct sockaddr *)&e->sa, e->salen) < 0) {
 		n->st.send_errors++;
-		addr_str(&e->sa, who, sizeof(who));
+		dnsconf_sockaddr_str(&e->sa, who);
 		log_rl(&n->rl, (int64_t)(ev_now(n->loop) * 1e6), LOG_LVL_WARN,
 		    "NOTIFY to %s: cannot send: %s", who, len == 0 ? "cannot sign" :
 		    strerror(errno));
@@ -164,11 +147,11 @@ static void
 notify_timer_cb(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct nentry *e = w->data;
-	char who[INET6_ADDRSTRLEN + 16], zone[DNS_NAME_STRLEN];
+	char who[DNSCONF_LISTEN_STRLEN], zone[DNS_NAME_STRLEN];
 
 	if (e->tries >= DNS_NOTIFY_TRIES) {
 		e->n->st.unanswered++;
-		addr_str(&e->sa, who, sizeof(who));
+		dnsconf_sockaddr_str(&e->sa, who);
 		log_warnx("NOTIFY for zone %s serial %u to %s: no reply after %u tries, giving up",
 		    dns_name_to_text(e->apex, zone), e->serial, who, e->tries);
 		entry_free(e);
@@ -199,13 +182,13 @@ notify_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 			continue;
 		uint16_t id = (uint16_t)(buf[0] << 8 | buf[1]);
 		for (struct nentry *e = n->head; e != NULL; e = e->next) {
-			char who[INET6_ADDRSTRLEN + 16], zone[DNS_NAME_STRLEN];
+			char who[DNSCONF_LISTEN_STRLEN], zone[DNS_NAME_STRLEN];
 			int rcode;
 			if (e->id != id || !same_addr(&e->sa, (struct sockaddr *)&from))
 				continue;
 			if ((rcode = dns_xfr_notify_reply(buf, (size_t)r, id, e->apex)) < 0)
 				break;
-			addr_str(&e->sa, who, sizeof(who));
+			dnsconf_sockaddr_str(&e->sa, who);
 			dns_name_to_text(e->apex, zone);
 			if (e->keyed) {
 				int st = dns_tsig_verify_reply(&e->tctx, buf, (size_t)r,

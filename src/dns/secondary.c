@@ -158,25 +158,6 @@ static void refresh_begin(struct sec_zone *z, size_t primary, bool straight);
 static void xchg_next(struct sec_xchg *x, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-static const char *
-addr_str(const struct sockaddr_storage *sa, char out[DNSCONF_LISTEN_STRLEN])
-{
-	char a[INET6_ADDRSTRLEN] = "?";
-	unsigned port = 0;
-
-	if (sa->ss_family == AF_INET) {
-		const struct sockaddr_in *s = (const void *)sa;
-		inet_ntop(AF_INET, &s->sin_addr, a, sizeof(a));
-		port = ntohs(s->sin_port);
-		snprintf(out, DNSCONF_LISTEN_STRLEN, "%s@%u", a, port);
-	} else {
-		const struct sockaddr_in6 *s = (const void *)sa;
-		inet_ntop(AF_INET6, &s->sin6_addr, a, sizeof(a));
-		port = ntohs(s->sin6_port);
-		snprintf(out, DNSCONF_LISTEN_STRLEN, "[%s]@%u", a, port);
-	}
-	return out;
-}
 
 static uint16_t
 random_id(void)
@@ -385,7 +366,7 @@ xchg_next(struct sec_xchg *x, const char *fmt, ...)
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
 	snprintf(z->last_error, sizeof(z->last_error), "%s: %s",
-	    addr_str(&z->primaries[x->primary].sa, a), why);
+	    dnsconf_sockaddr_str(&z->primaries[x->primary].sa, a), why);
 	log_warnx("zone %s: primary %s", z->name, z->last_error);
 	z->failures++;
 	xchg_close(x);
@@ -579,7 +560,7 @@ soa_read_cb(struct ev_loop *loop, ev_io *w, int revents)
 		 */
 		char a[DNSCONF_LISTEN_STRLEN];
 		log_info("zone %s: SOA answer from %s truncated (TC=1): asking over TCP",
-		    x->z->name, addr_str(&x->z->primaries[x->primary].sa, a));
+		    x->z->name, dnsconf_sockaddr_str(&x->z->primaries[x->primary].sa, a));
 		xchg_close(x);
 		x->z->soa_tcp++;
 		x->qtype = DNS_T_SOA;
@@ -778,7 +759,7 @@ apply(struct sec_xchg *x, struct dns_zone *zone, const char *warnings)
 	double t3 = ev_time();
 	log_info("zone %s: %s from %s: serial %s -> %u, %zu records in %zu messages (%zu bytes), "
 	    "%.1f ms; %zu records in the zone, served %.1f ms later, copy written in %.1f ms%s%s",
-	    z->name, kind, addr_str(&z->primaries[x->primary].sa, a), from, serial,
+	    z->name, kind, dnsconf_sockaddr_str(&z->primaries[x->primary].sa, a), from, serial,
 	    dns_xfr_records(x->xfr), dns_xfr_messages(x->xfr), x->bytes, ms,
 	    dns_zone_rr_count(z->data), (t2 - t1) * 1e3, (t3 - t2) * 1e3,
 	    warnings[0] != '\0' ? "; warnings: " : "", warnings);
@@ -795,7 +776,7 @@ fallback_axfr(struct sec_xchg *x, const char *why)
 	char a[DNSCONF_LISTEN_STRLEN];
 
 	log_notice("zone %s: IXFR from %s: %s; trying AXFR", x->z->name,
-	    addr_str(&x->z->primaries[x->primary].sa, a), why);
+	    dnsconf_sockaddr_str(&x->z->primaries[x->primary].sa, a), why);
 	xchg_close(x);
 	x->axfr_only = true;
 	xfr_begin(x);
@@ -1236,7 +1217,7 @@ dns_secondary_notify(struct dns_secondary *sec, const struct dns_notify_event *e
 			z = sec->zones[i];
 	if (z == NULL)
 		return;
-	addr_str(&ev->peer, a);
+	dnsconf_sockaddr_str(&ev->peer, a);
 	if (!ev->accepted) {
 		z->notify_refused++;
 		/* A flood of them must not flood the log: a line a second. */
