@@ -988,6 +988,28 @@ dns_tcp_notify(struct dns_tcp_conn *c, const struct dns_gen *gen, const uint8_t 
 }
 
 /*
+ * A query that is not a transfer, over UDP or TCP.  dns_answer() holds no
+ * keys and answers a TSIG-signed query REFUSED; when this generation has
+ * keys (a secondary's SOA refresh is signed) such a query is answered
+ * again by dns_xfr_answer_tsig(), signed or NOTAUTH, and counted once.
+ * Signed queries are rare: the clock is read only for them.
+ */
+static size_t
+dns_worker_answer(struct dns_worker *wk, const struct dns_gen *gen, const uint8_t *q,
+    size_t qlen, uint8_t *out, size_t cap, bool tcp)
+{
+	uint64_t tsig = wk->stats.tsig;
+	size_t len = dns_answer(&gen->aconf, gen->zones, q, qlen, out, cap, tcp, &wk->stats);
+
+	if (wk->stats.tsig != tsig && gen->xfr != NULL && gen->xfr->n_keys > 0) {
+		wk->stats.refused--;
+		len = dns_xfr_answer_tsig(&gen->aconf, gen->zones, gen->xfr, q, qlen, out, cap,
+		    tcp, (uint64_t)time(NULL), &wk->stats);
+	}
+	return len;
+}
+
+/*
  * One UDP query: transfer queries (RFC 1995 4, RFC 5936 4.2) by the
  * transfer policy, the rest by dns_answer().
  */
@@ -998,18 +1020,8 @@ dns_udp_answer(struct dns_worker *wk, const struct dns_gen *gen, const uint8_t *
 	enum dns_xfr_result r;
 	size_t len;
 
-	if (dns_xfr_qtype(q, qlen) == 0) {
-		uint64_t tsig = wk->stats.tsig;
-		len = dns_answer(&gen->aconf, gen->zones, q, qlen, out, DNS_UDP_OUT_MAX, false,
-		    &wk->stats);
-		/* Signed (a secondary's SOA query): answered again, signed, when we hold keys. */
-		if (wk->stats.tsig != tsig && gen->xfr != NULL && gen->xfr->n_keys > 0) {
-			wk->stats.refused--;
-			len = dns_xfr_answer_tsig(&gen->aconf, gen->zones, gen->xfr, q, qlen, out,
-			    DNS_UDP_OUT_MAX, false, (uint64_t)time(NULL), &wk->stats);
-		}
-		return len;
-	}
+	if (dns_xfr_qtype(q, qlen) == 0)
+		return dns_worker_answer(wk, gen, q, qlen, out, DNS_UDP_OUT_MAX, false);
 	/* Rare: the clock for TSIG is read only here. */
 	len = dns_xfr_udp(gen->zones, gen->xfr, q, qlen, &peer->sa, out, DNS_UDP_OUT_MAX,
 	    (uint64_t)time(NULL), gen->aconf.max_udp, &r);
@@ -1286,17 +1298,9 @@ dns_tcp_process(struct dns_tcp_conn *c)
 		else if (wk->srv->xfr_fn != NULL && dns_xfr_qtype(c->in + pos + 2, mlen) != 0)
 			/* A transfer goes to the main thread, with the connection (dns_server_set_xfr). */
 			return dns_tcp_handoff(c, pos, mlen);
-		else {
-			uint64_t tsig = wk->stats.tsig;
-			len = dns_answer(&gen->aconf, gen->zones, c->in + pos + 2, mlen,
-			    wk->stage + wk->stage_len + 2, DNS_TCP_MSG_MAX, true, &wk->stats);
-			if (wk->stats.tsig != tsig && gen->xfr != NULL && gen->xfr->n_keys > 0) {
-				wk->stats.refused--;
-				len = dns_xfr_answer_tsig(&gen->aconf, gen->zones, gen->xfr,
-				    c->in + pos + 2, mlen, wk->stage + wk->stage_len + 2,
-				    DNS_TCP_MSG_MAX, true, (uint64_t)time(NULL), &wk->stats);
-			}
-		}
+		else
+			len = dns_worker_answer(wk, gen, c->in + pos + 2, mlen,
+			    wk->stage + wk->stage_len + 2, DNS_TCP_MSG_MAX, true);
 		pos += 2 + mlen;
 		c->answered = true;
 		if (len == 0)
